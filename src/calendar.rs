@@ -1,0 +1,148 @@
+//! The calendar a scenario runs on: its start instant and Pacific time.
+//!
+//! T-Mobile's daily cap resets at Pacific midnight and `profile` traffic
+//! follows the Pacific hour. The time-zone database is compiled into the
+//! binary and asked for explicitly, so a machine's own zoneinfo (or its
+//! absence) never changes a result.
+
+use crate::time::{SimDuration, SimTime};
+use jiff::Timestamp;
+use jiff::civil::Date;
+use jiff::tz::{TimeZone, TimeZoneDatabase};
+use std::sync::OnceLock;
+
+/// Toll-free numbers that are not verified are blocked from this instant on:
+/// 2024-01-31 00:00 Pacific.
+pub const TOLL_FREE_BLOCK_FROM: &str = "2024-01-31T00:00:00-08:00";
+
+fn pacific() -> &'static TimeZone {
+    static TZ: OnceLock<TimeZone> = OnceLock::new();
+    TZ.get_or_init(|| {
+        TimeZoneDatabase::bundled()
+            .get("America/Los_Angeles")
+            .expect("the bundled time-zone database has America/Los_Angeles")
+    })
+}
+
+/// A Pacific calendar day and the instant (from the scenario start) it ends.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PacificDay {
+    pub date: Date,
+    pub end: SimTime,
+}
+
+/// Maps simulated instants to wall-clock time.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Calendar {
+    start: Timestamp,
+}
+
+impl Calendar {
+    pub fn new(start: Timestamp) -> Calendar {
+        Calendar { start }
+    }
+
+    pub fn start(&self) -> Timestamp {
+        self.start
+    }
+
+    /// The wall-clock instant of `t`.
+    pub fn timestamp(&self, t: SimTime) -> Timestamp {
+        Timestamp::from_nanosecond(self.start.as_nanosecond() + t.as_nanos() as i128)
+            .expect("simulated instants stay within jiff's range")
+    }
+
+    /// `ts` as an instant of the run; `None` before the start.
+    pub fn sim_time(&self, ts: Timestamp) -> Option<SimTime> {
+        let ns = ts.as_nanosecond() - self.start.as_nanosecond();
+        u64::try_from(ns).ok().map(SimTime::from_nanos)
+    }
+
+    /// The Pacific day holding `t`.
+    pub fn pacific_day(&self, t: SimTime) -> PacificDay {
+        let zoned = self.timestamp(t).to_zoned_datetime(pacific().clone());
+        let next = zoned
+            .date()
+            .tomorrow()
+            .and_then(|d| d.to_zoned_datetime(pacific().clone()))
+            .expect("dates stay within jiff's range");
+        let end = self
+            .sim_time(next.timestamp())
+            .expect("the day ends after the start");
+        PacificDay {
+            date: zoned.date(),
+            end,
+        }
+    }
+
+    /// The Pacific wall-clock hour (0..=23) at `t`, and when it ends.
+    /// Pacific offsets are whole hours, so hours turn with UTC hours.
+    pub fn pacific_hour(&self, t: SimTime) -> (usize, SimTime) {
+        let ts = self.timestamp(t);
+        let hour = ts.to_zoned_datetime(pacific().clone()).hour() as usize;
+        const HOUR: i128 = 3_600_000_000_000;
+        let ns = ts.as_nanosecond();
+        let next = (ns.div_euclid(HOUR) + 1) * HOUR;
+        let left = (next - ns) as u64;
+        (hour, t + SimDuration::from_nanos(left))
+    }
+
+    /// `t` in RFC 3339 with the Pacific offset, as reports show it.
+    pub fn pacific_rfc3339(&self, t: SimTime) -> String {
+        let zoned = self.timestamp(t).to_zoned_datetime(pacific().clone());
+        zoned
+            .timestamp()
+            .display_with_offset(zoned.offset())
+            .to_string()
+    }
+
+    /// The first instant of the run at or after `ts` (zero when `ts` is earlier).
+    pub fn clamp(&self, ts: Timestamp) -> SimTime {
+        self.sim_time(ts).unwrap_or(SimTime::ZERO)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cal(s: &str) -> Calendar {
+        Calendar::new(s.parse().unwrap())
+    }
+
+    #[test]
+    fn spring_forward_day_lasts_23_hours() {
+        let c = cal("2026-03-08T08:00:00Z"); // Pacific midnight starting 2026-03-08
+        let day = c.pacific_day(SimTime::ZERO);
+        assert_eq!(day.date.to_string(), "2026-03-08");
+        assert_eq!(day.end, SimTime::ZERO + SimDuration::from_secs(23 * 3600));
+        assert_eq!(c.pacific_rfc3339(day.end), "2026-03-09T00:00:00-07:00");
+    }
+
+    #[test]
+    fn fall_back_day_lasts_25_hours() {
+        let c = cal("2026-11-01T07:00:00Z");
+        let day = c.pacific_day(SimTime::ZERO);
+        assert_eq!(day.date.to_string(), "2026-11-01");
+        assert_eq!(day.end, SimTime::ZERO + SimDuration::from_secs(25 * 3600));
+    }
+
+    #[test]
+    fn hours_follow_pacific_wall_clock() {
+        let c = cal("2026-03-10T08:30:00-07:00");
+        let (hour, end) = c.pacific_hour(SimTime::ZERO);
+        assert_eq!(hour, 8);
+        assert_eq!(end, SimTime::ZERO + SimDuration::from_secs(1800));
+    }
+
+    #[test]
+    fn toll_free_cutoff_is_pacific_midnight() {
+        let cutoff: Timestamp = TOLL_FREE_BLOCK_FROM.parse().unwrap();
+        assert_eq!(cutoff.to_string(), "2024-01-31T08:00:00Z");
+        let c = cal("2024-01-30T12:00:00-08:00");
+        assert_eq!(
+            c.clamp(cutoff),
+            SimTime::ZERO + SimDuration::from_secs(12 * 3600)
+        );
+    }
+}

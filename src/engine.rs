@@ -1,0 +1,536 @@
+//! The discrete-event engine: acceptance, lanes, limiters, expiry at dequeue,
+//! daily caps and delivery, reported to a [`Recorder`].
+//!
+//! ```text
+//!  arrivals ──► accept ──► processing ──► lane (sender number × carrier × class)
+//!                 │ rejected / blocked         │ every limiter on the path has room?
+//!                 ▼                            ▼ expired (no slot) │ dispatch (slot taken)
+//!               outcome                     outcome          daily cap ─► delivery delay ─► outcome
+//! ```
+//!
+//! Time only moves forward; everything that happens at one instant happens
+//! before that instant's dispatch pass, which serves waiting messages in
+//! acceptance order. A message held by a limit only it needs never holds
+//! back messages that do not need that limit.
+
+mod setup;
+
+use crate::calendar::PacificDay;
+use crate::limiter::Limiter;
+use crate::model::{Carrier, Class, Outcome, Unit};
+use crate::outage::ScaleTimeline;
+use crate::rng::{Draws, Purpose, stream_key};
+use crate::scenario::{Money, Scenario};
+use crate::time::{SimDuration, SimTime};
+use crate::traffic::Arrivals;
+use jiff::civil::Date;
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, VecDeque};
+
+/// What became of one accepted message.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Fate {
+    /// Index into [`Scenario::traffic`].
+    pub stream: usize,
+    pub carrier: Carrier,
+    pub outcome: Outcome,
+    pub accepted: SimTime,
+    /// When it was handed to the carrier, if it was.
+    pub dispatched: Option<SimTime>,
+    /// When it reached its outcome (the horizon for `*_at_end`).
+    pub done: SimTime,
+    /// Delivered later than the stream's `useful_life`.
+    pub late: bool,
+    pub cost: Money,
+}
+
+/// Receives what happens in a run. Statistics, time series and charts are
+/// built from these calls; the engine keeps nothing per message once it is
+/// resolved.
+pub trait Recorder {
+    /// A message was accepted at `at`; `queued` when it goes on to a queue
+    /// (not rejected or blocked at once).
+    fn accepted(&mut self, stream: usize, carrier: Carrier, at: SimTime, queued: bool);
+    /// A message reached its outcome. Called exactly once per accepted message.
+    fn resolved(&mut self, fate: &Fate);
+}
+
+/// One brand's use of T-Mobile's daily cap on one Pacific day.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DailyCapDay {
+    /// Index into [`Scenario::brands`].
+    pub brand: usize,
+    pub date: Date,
+    pub cap: u64,
+    pub used: u64,
+    pub failed: u64,
+    /// When `used` reached `cap`.
+    pub exhausted_at: Option<SimTime>,
+}
+
+/// What a run leaves besides the recorder's calls.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RunEnd {
+    /// Every (brand, Pacific day) with T-Mobile dispatches, by brand then day.
+    pub daily_caps: Vec<DailyCapDay>,
+    /// Events processed, for throughput figures.
+    pub events: u64,
+}
+
+/// Runs replication `replication` of `scenario`.
+pub fn run<R: Recorder>(scenario: &Scenario, replication: u32, recorder: &mut R) -> RunEnd {
+    Engine::new(scenario, replication).run(recorder)
+}
+
+/// A message waiting in processing or in a lane.
+#[derive(Clone, Copy, Debug)]
+struct Msg {
+    /// Global acceptance order.
+    seq: u64,
+    accepted: SimTime,
+    /// Index within its stream: the key of its own random draws.
+    index: u64,
+    stream: u32,
+    carrier: Carrier,
+    lane: u32,
+    segments: u32,
+    class: Class,
+}
+
+/// A message in processing, ordered by (entry time, acceptance order).
+struct Pending(SimTime, Msg);
+
+impl PartialEq for Pending {
+    fn eq(&self, other: &Self) -> bool {
+        (self.0, self.1.seq) == (other.0, other.1.seq)
+    }
+}
+impl Eq for Pending {}
+impl PartialOrd for Pending {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Pending {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        (self.0, self.1.seq).cmp(&(other.0, other.1.seq))
+    }
+}
+
+/// The FIFO of one (sender number, carrier, class): every message in it
+/// needs exactly the same limiters, so only its head is ever examined.
+struct Lane {
+    queue: VecDeque<Msg>,
+    limiters: Vec<u32>,
+    /// Index into `gates`: the full stops that hold this lane.
+    gate: u32,
+    /// Position in `active`, while the lane is not empty.
+    active_at: Option<u32>,
+}
+
+/// Per-stream random draws.
+struct StreamDraws {
+    carrier: Draws,
+    processing: Draws,
+    delivery: Draws,
+    undelivered: Draws,
+}
+
+/// A brand's running count against T-Mobile's daily cap.
+struct DailyCap {
+    day: Option<(PacificDay, DailyCapDay)>,
+    done: Vec<DailyCapDay>,
+}
+
+struct Engine<'s> {
+    sc: &'s Scenario,
+    end: SimTime,
+    block_from: SimTime,
+    arrivals: Vec<Arrivals>,
+    next_arrivals: BinaryHeap<Reverse<(SimTime, u32)>>,
+    draws: Vec<StreamDraws>,
+    processing: BinaryHeap<Reverse<Pending>>,
+    lanes: Vec<Lane>,
+    active: Vec<u32>,
+    limiters: Vec<Limiter>,
+    /// Dispatch pass in which each limiter was last found short for an older message.
+    held: Vec<u64>,
+    pass: u64,
+    /// Stop timelines, one per (sender, carrier).
+    gates: Vec<ScaleTimeline>,
+    /// First lane of each sender.
+    lane_base: Vec<u32>,
+    /// Next pool number per (sender, class).
+    round_robin: Vec<[u32; 2]>,
+    caps: Vec<DailyCap>,
+    wakeup: SimTime,
+    seq: u64,
+    events: u64,
+    heads: BinaryHeap<Reverse<(u64, u32)>>,
+}
+
+impl<'s> Engine<'s> {
+    fn run<R: Recorder>(mut self, rec: &mut R) -> RunEnd {
+        for s in 0..self.sc.traffic.len() {
+            self.schedule_arrival(s);
+        }
+        loop {
+            let next_arrival = self.next_arrivals.peek().map_or(SimTime::NEVER, |r| r.0.0);
+            let next_entry = self.processing.peek().map_or(SimTime::NEVER, |r| r.0.0);
+            let t = next_arrival.min(next_entry).min(self.wakeup);
+            if t == SimTime::NEVER || t >= self.end {
+                break;
+            }
+            let mut entered = false;
+            while let Some(&Reverse((at, s))) = self.next_arrivals.peek() {
+                if at != t {
+                    break;
+                }
+                self.next_arrivals.pop();
+                entered |= self.accept(s as usize, t, rec);
+                self.schedule_arrival(s as usize);
+            }
+            while self.processing.peek().is_some_and(|r| r.0.0 == t) {
+                let Reverse(Pending(_, msg)) = self.processing.pop().expect("peeked");
+                self.enter(msg);
+                entered = true;
+            }
+            if entered || self.wakeup <= t {
+                self.dispatch(t, rec);
+            }
+        }
+        self.finish(rec)
+    }
+
+    fn schedule_arrival(&mut self, s: usize) {
+        let arrival = &self.sc.traffic[s].arrival;
+        if let Some(t) = self.arrivals[s].next(arrival, &self.sc.calendar) {
+            self.next_arrivals.push(Reverse((t, s as u32)));
+        }
+    }
+
+    /// Accepts the stream's latest arrival; true when it entered a lane now.
+    fn accept<R: Recorder>(&mut self, s: usize, t: SimTime, rec: &mut R) -> bool {
+        self.events += 1;
+        let stream = &self.sc.traffic[s];
+        let index = self.arrivals[s].emitted() - 1;
+        let carrier = stream.carrier_for(self.draws[s].carrier.uniform(index, 0));
+        let sender_ix = stream.sender;
+        let sender = &self.sc.senders[sender_ix];
+        let class = stream.class;
+        let refused = matches!(
+            sender.limits[class.index()],
+            crate::scenario::SenderLimit::Refused
+        );
+        let blocked = !refused
+            && sender.number_type == crate::model::NumberType::TollFree
+            && !sender.verified
+            && t >= self.block_from;
+        if refused || blocked {
+            rec.accepted(s, carrier, t, false);
+            let (outcome, charged) = if refused {
+                (Outcome::Rejected, false)
+            } else {
+                (Outcome::Blocked, self.sc.prices.charge_blocked)
+            };
+            let cost = if charged {
+                self.cost(s, carrier)
+            } else {
+                Money(0)
+            };
+            rec.resolved(&Fate {
+                stream: s,
+                carrier,
+                outcome,
+                accepted: t,
+                dispatched: None,
+                done: t,
+                late: false,
+                cost,
+            });
+            return false;
+        }
+        rec.accepted(s, carrier, t, true);
+        let rr = &mut self.round_robin[sender_ix][class.index()];
+        let number = *rr;
+        *rr = (*rr + 1) % sender.numbers;
+        let lane = self.lane_index(sender_ix, number, carrier, class);
+        let msg = Msg {
+            seq: self.seq,
+            accepted: t,
+            index,
+            stream: s as u32,
+            carrier,
+            lane,
+            segments: stream.segments,
+            class,
+        };
+        self.seq += 1;
+        let delay = self.sc.processing.sample(&self.draws[s].processing, index);
+        if delay == SimDuration::ZERO {
+            self.enter(msg);
+            true
+        } else {
+            self.processing.push(Reverse(Pending(t + delay, msg)));
+            false
+        }
+    }
+
+    fn lane_index(&self, sender: usize, number: u32, carrier: Carrier, class: Class) -> u32 {
+        ((self.lane_base[sender] + number) * 4 + carrier.index() as u32) * 2 + class.index() as u32
+    }
+
+    /// Puts a message that finished processing into its lane, in acceptance order.
+    fn enter(&mut self, msg: Msg) {
+        self.events += 1;
+        let li = msg.lane;
+        let lane = &mut self.lanes[li as usize];
+        let at = lane
+            .queue
+            .iter()
+            .rposition(|m| m.seq < msg.seq)
+            .map_or(0, |p| p + 1);
+        lane.queue.insert(at, msg);
+        if lane.active_at.is_none() {
+            lane.active_at = Some(self.active.len() as u32);
+            self.active.push(li);
+        }
+    }
+
+    /// The dispatch pass at `t`: serves waiting messages in acceptance order.
+    fn dispatch<R: Recorder>(&mut self, t: SimTime, rec: &mut R) {
+        self.pass += 1;
+        let pass = self.pass;
+        self.heads.clear();
+        for &li in &self.active {
+            let head = self.lanes[li as usize]
+                .queue
+                .front()
+                .expect("active lanes are not empty");
+            self.heads.push(Reverse((head.seq, li)));
+        }
+        let mut wake = SimTime::NEVER;
+        while let Some(Reverse((_, li))) = self.heads.pop() {
+            let lane = &self.lanes[li as usize];
+            let msg = *lane.queue.front().expect("queued head");
+            let mut blocked = false;
+            let running = self.gates[lane.gate as usize].running_from(t);
+            if running > t {
+                blocked = true;
+                wake = wake.min(running);
+            }
+            for &l in &lane.limiters {
+                let l = l as usize;
+                if self.held[l] == pass {
+                    blocked = true;
+                    continue;
+                }
+                let limiter = &mut self.limiters[l];
+                if !limiter.has_room(t, units(limiter.unit(), &msg)) {
+                    self.held[l] = pass;
+                    blocked = true;
+                    wake = wake.min(limiter.next_room(t));
+                }
+            }
+            if blocked {
+                continue;
+            }
+            self.lanes[li as usize].queue.pop_front();
+            self.events += 1;
+            let stream = &self.sc.traffic[msg.stream as usize];
+            if t - msg.accepted > stream.message_expiry {
+                let fate = Fate {
+                    stream: msg.stream as usize,
+                    carrier: msg.carrier,
+                    outcome: Outcome::Expired,
+                    accepted: msg.accepted,
+                    dispatched: None,
+                    done: t,
+                    late: false,
+                    cost: Money(0),
+                };
+                rec.resolved(&fate);
+            } else {
+                for &l in &self.lanes[li as usize].limiters {
+                    let limiter = &mut self.limiters[l as usize];
+                    limiter.take(t, units(limiter.unit(), &msg));
+                }
+                self.hand_over(msg, t, rec);
+            }
+            let lane = &mut self.lanes[li as usize];
+            match lane.queue.front() {
+                Some(next) => self.heads.push(Reverse((next.seq, li))),
+                None => self.deactivate(li),
+            }
+        }
+        self.wakeup = if self.active.is_empty() {
+            SimTime::NEVER
+        } else {
+            wake
+        };
+    }
+
+    fn deactivate(&mut self, li: u32) {
+        let at = self.lanes[li as usize]
+            .active_at
+            .take()
+            .expect("lane was active") as usize;
+        self.active.swap_remove(at);
+        if let Some(&moved) = self.active.get(at) {
+            self.lanes[moved as usize].active_at = Some(at as u32);
+        }
+    }
+
+    /// The message goes to its carrier at `t`: daily cap, then delivery.
+    fn hand_over<R: Recorder>(&mut self, msg: Msg, t: SimTime, rec: &mut R) {
+        let s = msg.stream as usize;
+        let stream = &self.sc.traffic[s];
+        let sender = &self.sc.senders[stream.sender];
+        let mut capped = false;
+        if let (Carrier::TMobile, Some(b), true) = (msg.carrier, sender.brand, sender.is_10dlc()) {
+            let brand = &self.sc.brands[b];
+            let need = match brand.tpd_unit {
+                Unit::Messages => 1,
+                Unit::Segments => msg.segments as u64,
+            };
+            let day = self.caps[b].today(b, brand.tpd, t, &self.sc.calendar);
+            if day.used + need <= day.cap {
+                day.used += need;
+                if day.used == day.cap {
+                    day.exhausted_at = Some(t);
+                }
+            } else {
+                day.failed += 1;
+                capped = true;
+            }
+        }
+        let (outcome, done) = if capped {
+            (Outcome::FailedDailyCap, t)
+        } else {
+            let done = t + self.sc.delivery.sample(&self.draws[s].delivery, msg.index);
+            let p = self.sc.carriers[msg.carrier.index()].undelivered;
+            let outcome = if done >= self.end {
+                Outcome::InFlightAtEnd
+            } else if p > 0.0 && self.draws[s].undelivered.uniform(msg.index, 0) < p {
+                Outcome::Undelivered
+            } else {
+                Outcome::Delivered
+            };
+            (outcome, done.min(self.end))
+        };
+        let late = outcome == Outcome::Delivered
+            && stream
+                .useful_life
+                .is_some_and(|life| done - msg.accepted > life);
+        let charged = outcome != Outcome::FailedDailyCap || self.sc.prices.charge_failed_daily_cap;
+        let cost = if charged {
+            self.cost(s, msg.carrier)
+        } else {
+            Money(0)
+        };
+        rec.resolved(&Fate {
+            stream: s,
+            carrier: msg.carrier,
+            outcome,
+            accepted: msg.accepted,
+            dispatched: Some(t),
+            done,
+            late,
+            cost,
+        });
+    }
+
+    /// What one message of stream `s` to `carrier` costs when charged.
+    fn cost(&self, s: usize, carrier: Carrier) -> Money {
+        let stream = &self.sc.traffic[s];
+        let sender = &self.sc.senders[stream.sender];
+        let k = stream.class.index();
+        let per = self.sc.prices.per_segment[sender.number_type.index()][k].0
+            + self.sc.carriers[carrier.index()].surcharge[k].0;
+        Money(per * stream.segments as u64)
+    }
+
+    /// Everything still queued when the run ends is `queued_at_end`.
+    fn finish<R: Recorder>(mut self, rec: &mut R) -> RunEnd {
+        let end = self.end;
+        let waiting = self
+            .processing
+            .drain()
+            .map(|Reverse(Pending(_, m))| m)
+            .chain(self.lanes.iter_mut().flat_map(|l| l.queue.drain(..)));
+        let mut left: Vec<Msg> = waiting.collect();
+        left.sort_by_key(|m| m.seq);
+        for m in left {
+            let done = if end == SimTime::NEVER {
+                m.accepted
+            } else {
+                end
+            };
+            rec.resolved(&Fate {
+                stream: m.stream as usize,
+                carrier: m.carrier,
+                outcome: Outcome::QueuedAtEnd,
+                accepted: m.accepted,
+                dispatched: None,
+                done,
+                late: false,
+                cost: Money(0),
+            });
+        }
+        let daily_caps = self
+            .caps
+            .into_iter()
+            .flat_map(|c| c.done.into_iter().chain(c.day.map(|(_, d)| d)))
+            .collect();
+        RunEnd {
+            daily_caps,
+            events: self.events,
+        }
+    }
+}
+
+/// Units a message uses at a limit counting `unit`.
+fn units(unit: Unit, msg: &Msg) -> u64 {
+    match (unit, msg.class) {
+        (Unit::Messages, _) | (Unit::Segments, Class::Mms) => 1,
+        (Unit::Segments, Class::Sms) => msg.segments as u64,
+    }
+}
+
+impl DailyCap {
+    /// The record of the Pacific day holding `t`, starting a new day if needed.
+    fn today(
+        &mut self,
+        brand: usize,
+        cap: u64,
+        t: SimTime,
+        calendar: &crate::calendar::Calendar,
+    ) -> &mut DailyCapDay {
+        if self.day.as_ref().is_none_or(|(day, _)| t >= day.end) {
+            let day = calendar.pacific_day(t);
+            let fresh = DailyCapDay {
+                brand,
+                date: day.date,
+                cap,
+                used: 0,
+                failed: 0,
+                exhausted_at: None,
+            };
+            if let Some((_, old)) = self.day.replace((day, fresh)) {
+                self.done.push(old);
+            }
+        }
+        &mut self.day.as_mut().expect("set above").1
+    }
+}
+
+/// Keys of the per-stream random draws.
+fn stream_draws(sc: &Scenario, replication: u32, name: &str) -> StreamDraws {
+    let d = |p| Draws::new(stream_key(sc.seed, replication, name, p));
+    StreamDraws {
+        carrier: d(Purpose::Carrier),
+        processing: d(Purpose::Processing),
+        delivery: d(Purpose::Delivery),
+        undelivered: d(Purpose::Undelivered),
+    }
+}

@@ -1,0 +1,107 @@
+//! Default limits of US and Canadian A2P messaging, from the source document.
+
+use crate::model::{Class, Country, NumberType, UseCase};
+use crate::rate::Rate;
+
+/// 10DLC brand throughput per minute, per carrier, by use case and vetting score.
+pub fn brand_tpm(use_case: UseCase, vetting_score: u8) -> u64 {
+    match (use_case, vetting_score) {
+        (UseCase::LowVolume, _) => 75,
+        (UseCase::Standard, 75..) => 4_500,
+        (UseCase::Standard, 50..=74) => 2_400,
+        // 1–49, and 0 for brands that skipped secondary vetting.
+        (UseCase::Standard, _) => 240,
+    }
+}
+
+/// T-Mobile's daily cap per brand, SMS and MMS together, by vetting score.
+/// Score 0 has no published figure: *assumption*, the lowest band.
+pub fn tmobile_tpd(vetting_score: u8) -> u64 {
+    match vetting_score {
+        75.. => 200_000,
+        50..=74 => 40_000,
+        25..=49 => 10_000,
+        _ => 2_000,
+    }
+}
+
+/// The limit a single sender number has for one class.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NumberLimit {
+    /// One limit for the number, all carriers together.
+    PerNumber(Rate),
+    /// One limit per (number, carrier): 10DLC MMS.
+    PerCarrier(Rate),
+    /// No limit of the number's own: 10DLC SMS is limited by the brand's TPM.
+    BrandTpm,
+    /// The class cannot be sent from this kind of number.
+    Unsupported,
+}
+
+/// The per-number limit by country, number type and class.
+pub fn number_limit(country: Country, number_type: NumberType, class: Class) -> NumberLimit {
+    use NumberLimit::*;
+    match (country, number_type, class) {
+        (Country::Us, NumberType::LongCode, Class::Sms) => BrandTpm,
+        (Country::Us, NumberType::LongCode, Class::Mms) => PerCarrier(Rate::per_minute(50)),
+        (_, NumberType::TollFree, Class::Sms) => PerNumber(Rate::per_second(25)),
+        (_, NumberType::TollFree, Class::Mms) => PerNumber(Rate::per_second(2)),
+        (Country::Us, NumberType::ShortCode, _) => PerNumber(Rate::per_second(100)),
+        (Country::Ca, NumberType::LongCode, _) => PerNumber(Rate::per_minute(15)),
+        (Country::Ca, NumberType::ShortCode, Class::Sms) => PerNumber(Rate::per_second(10)),
+        (Country::Ca, NumberType::ShortCode, Class::Mms) => Unsupported,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tpm_bands() {
+        assert_eq!(brand_tpm(UseCase::Standard, 80), 4_500);
+        assert_eq!(brand_tpm(UseCase::Standard, 75), 4_500);
+        assert_eq!(brand_tpm(UseCase::Standard, 74), 2_400);
+        assert_eq!(brand_tpm(UseCase::Standard, 50), 2_400);
+        assert_eq!(brand_tpm(UseCase::Standard, 49), 240);
+        assert_eq!(brand_tpm(UseCase::Standard, 1), 240);
+        assert_eq!(brand_tpm(UseCase::Standard, 0), 240);
+        assert_eq!(brand_tpm(UseCase::LowVolume, 100), 75);
+        assert_eq!(brand_tpm(UseCase::LowVolume, 1), 75);
+    }
+
+    #[test]
+    fn tpd_bands() {
+        assert_eq!(tmobile_tpd(100), 200_000);
+        assert_eq!(tmobile_tpd(75), 200_000);
+        assert_eq!(tmobile_tpd(62), 40_000);
+        assert_eq!(tmobile_tpd(25), 10_000);
+        assert_eq!(tmobile_tpd(24), 2_000);
+        assert_eq!(tmobile_tpd(0), 2_000);
+    }
+
+    #[test]
+    fn number_table() {
+        use NumberLimit::*;
+        assert_eq!(
+            number_limit(Country::Ca, NumberType::LongCode, Class::Mms),
+            PerNumber(Rate::per_minute(15))
+        );
+        assert_eq!(
+            number_limit(Country::Ca, NumberType::TollFree, Class::Mms),
+            PerNumber(Rate::per_second(2))
+        );
+        assert_eq!(
+            number_limit(Country::Ca, NumberType::ShortCode, Class::Mms),
+            Unsupported
+        );
+        assert_eq!(
+            number_limit(Country::Us, NumberType::ShortCode, Class::Mms),
+            PerNumber(Rate::per_second(100))
+        );
+        assert_eq!(
+            number_limit(Country::Us, NumberType::LongCode, Class::Mms),
+            PerCarrier(Rate::per_minute(50))
+        );
+    }
+}

@@ -1,0 +1,1613 @@
+//! Reading scenario files: TOML text to a validated [`Scenario`].
+//!
+//! The document is parsed with spans kept for every key and value, then
+//! validated section by section. Every problem is reported, not just the
+//! first, as `FILE:LINE:COLUMN: message` naming the key and what was expected.
+
+mod values;
+
+pub use values::{Decimal, duration, rate};
+
+use crate::calendar::Calendar;
+use crate::delay::Delay;
+use crate::limits::{brand_tpm, number_limit, tmobile_tpd};
+use crate::model::{Carrier, Class, Country, Kind, NumberType, Outcome, Shape, Unit, UseCase};
+use crate::outage::{Outage, Scope};
+use crate::rate::{Rate, Scale};
+use crate::scenario::{
+    Brand, CarrierSettings, DEFAULT_MIX, DEFAULT_PRICES, DEFAULT_SURCHARGES, Limit, Money, Prices,
+    Scenario, Sender, SenderLimit, Stream, default_error_codes,
+};
+use crate::segments;
+use crate::time::{SimDuration, SimTime};
+use crate::traffic::{Arrival, Window};
+use std::fmt;
+use std::ops::Range;
+use std::path::Path;
+use toml::Spanned;
+use toml::de::{DeTable, DeValue};
+
+/// One problem found in a scenario file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+    pub warning: bool,
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let kind = if self.warning { "warning: " } else { "" };
+        write!(
+            f,
+            "{}:{}:{}: {}{}",
+            self.file, self.line, self.column, kind, self.message
+        )
+    }
+}
+
+/// An assertion on a run's `summary.json`, from an `[[expect]]` table.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Expect {
+    /// A dotted path into `summary.json`, e.g. `streams.otp.expiry_rate`.
+    pub metric: String,
+    pub min: Option<f64>,
+    pub max: Option<f64>,
+    pub equals: Option<f64>,
+    /// Where the `[[expect]]` table starts.
+    pub line: usize,
+}
+
+/// A scenario read from a file, with what it asks to check.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Loaded {
+    pub scenario: Scenario,
+    pub expects: Vec<Expect>,
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Reads and validates the scenario file at `path`.
+pub fn load_file(path: &Path) -> Result<Loaded, Vec<Diagnostic>> {
+    let file = path.display().to_string();
+    let whole = |message: String| {
+        vec![Diagnostic {
+            file: file.clone(),
+            line: 1,
+            column: 1,
+            message,
+            warning: false,
+        }]
+    };
+    let bytes =
+        std::fs::read(path).map_err(|e| whole(format!("cannot read the scenario file: {e}")))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        whole(format!(
+            "the file is not UTF-8 text (invalid byte at offset {})",
+            e.utf8_error().valid_up_to()
+        ))
+    })?;
+    let stem = path
+        .file_stem()
+        .map_or("scenario".into(), |s| s.to_string_lossy().into_owned());
+    parse(&text, &file, &stem, path.parent().unwrap_or(Path::new(".")))
+}
+
+/// Validates scenario `text`; `file` names it in messages, `stem` is the
+/// default name, and `dir` is where relative trace paths start.
+pub fn parse(text: &str, file: &str, stem: &str, dir: &Path) -> Result<Loaded, Vec<Diagnostic>> {
+    let mut r = Reader {
+        src: text,
+        file,
+        dir,
+        diags: Vec::new(),
+    };
+    if text.trim().is_empty() {
+        r.error(
+            0..0,
+            "the file is empty: a scenario needs at least `start` and one [[traffic]] stream"
+                .into(),
+        );
+        return Err(r.diags);
+    }
+    let doc = match DeTable::parse(text) {
+        Ok(doc) => doc,
+        Err(e) => {
+            let span = e.span().unwrap_or(0..0);
+            let msg = e.message().trim().to_string();
+            r.error(span, format!("not valid TOML: {msg}"));
+            return Err(r.diags);
+        }
+    };
+    let root = Tbl {
+        table: doc.get_ref(),
+        span: doc.span(),
+        name: String::new(),
+    };
+    let loaded = r.scenario(&root, stem);
+    let (errors, warnings): (Vec<_>, Vec<_>) = r.diags.into_iter().partition(|d| !d.warning);
+    match loaded {
+        Some((scenario, expects)) if errors.is_empty() => Ok(Loaded {
+            scenario,
+            expects,
+            warnings,
+        }),
+        _ => Err(errors.into_iter().chain(warnings).collect()),
+    }
+}
+
+type Value<'i> = Spanned<DeValue<'i>>;
+
+/// A table being read, with its path for messages.
+struct Tbl<'a, 'i> {
+    table: &'a DeTable<'i>,
+    span: Range<usize>,
+    name: String,
+}
+
+impl<'a, 'i> Tbl<'a, 'i> {
+    fn get(&self, key: &str) -> Option<&'a Value<'i>> {
+        self.table.get(key)
+    }
+    fn path(&self, key: &str) -> String {
+        if self.name.is_empty() {
+            key.to_string()
+        } else {
+            format!("{}.{key}", self.name)
+        }
+    }
+}
+
+struct Reader<'s> {
+    src: &'s str,
+    file: &'s str,
+    dir: &'s Path,
+    diags: Vec<Diagnostic>,
+}
+
+const TOP_KEYS: &[&str] = &[
+    "name",
+    "start",
+    "horizon",
+    "seed",
+    "replications",
+    "timeseries_step",
+    "account",
+    "brands",
+    "senders",
+    "traffic",
+    "outages",
+    "delays",
+    "carriers",
+    "prices",
+    "error_codes",
+    "expect",
+];
+
+impl<'s> Reader<'s> {
+    fn position(&self, offset: usize) -> (usize, usize) {
+        let before = &self.src[..offset.min(self.src.len())];
+        let line = before.matches('\n').count() + 1;
+        let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        (line, column)
+    }
+
+    fn report(&mut self, span: Range<usize>, message: String, warning: bool) {
+        let (line, column) = self.position(span.start);
+        self.diags.push(Diagnostic {
+            file: self.file.to_string(),
+            line,
+            column,
+            message,
+            warning,
+        });
+    }
+    fn error(&mut self, span: Range<usize>, message: String) {
+        self.report(span, message, false);
+    }
+    fn warn(&mut self, span: Range<usize>, message: String) {
+        self.report(span, message, true);
+    }
+
+    /// Reports keys of `t` not in `allowed`, with a suggestion.
+    fn check_keys(&mut self, t: &Tbl, allowed: &[&str]) {
+        for (key, _) in t.table.iter() {
+            let k: &str = key.get_ref();
+            if !allowed.contains(&k) {
+                let hint = did_you_mean(k, allowed)
+                    .map_or(String::new(), |s| format!("; did you mean `{s}`?"));
+                let place = if t.name.is_empty() {
+                    "at the top level".into()
+                } else {
+                    format!("in `{}`", t.name)
+                };
+                self.error(
+                    key.span(),
+                    format!(
+                        "unknown key `{k}` {place}{hint} (expected one of: {})",
+                        allowed.join(", ")
+                    ),
+                );
+            }
+        }
+    }
+
+    fn table<'a, 'i>(
+        &mut self,
+        v: &'a Value<'i>,
+        name: String,
+        allowed: &[&str],
+    ) -> Option<Tbl<'a, 'i>> {
+        let t = self.unchecked_table(v, name)?;
+        self.check_keys(&t, allowed);
+        Some(t)
+    }
+
+    /// A table whose keys the caller checks once it knows the table's name.
+    fn unchecked_table<'a, 'i>(&mut self, v: &'a Value<'i>, name: String) -> Option<Tbl<'a, 'i>> {
+        match v.get_ref() {
+            DeValue::Table(table) => Some(Tbl {
+                table,
+                span: v.span(),
+                name,
+            }),
+            other => {
+                self.error(
+                    v.span(),
+                    format!("`{name}`: expected a table, found {}", type_name(other)),
+                );
+                None
+            }
+        }
+    }
+
+    /// The tables of an array of tables (`[[traffic]]`), each with its key list checked.
+    fn tables<'a, 'i>(&mut self, t: &Tbl<'a, 'i>, key: &str) -> Vec<&'a Value<'i>> {
+        match t.get(key) {
+            None => Vec::new(),
+            Some(v) => match v.get_ref() {
+                DeValue::Array(items) => items.iter().collect(),
+                other => {
+                    self.error(
+                        v.span(),
+                        format!(
+                            "`{key}`: expected an array of tables ([[{key}]]), found {}",
+                            type_name(other)
+                        ),
+                    );
+                    Vec::new()
+                }
+            },
+        }
+    }
+
+    fn missing(&mut self, t: &Tbl, key: &str, expected: &str) {
+        let place = if t.name.is_empty() {
+            "the scenario".into()
+        } else {
+            format!("`{}`", t.name)
+        };
+        self.error(t.span.clone(), format!("{place} needs `{key}`: {expected}"));
+    }
+
+    fn wrong(&mut self, t: &Tbl, key: &str, v: &Value, expected: &str) {
+        let found = type_name(v.get_ref());
+        self.error(
+            v.span(),
+            format!("`{}`: expected {expected}, found {found}", t.path(key)),
+        );
+    }
+
+    fn invalid(&mut self, t: &Tbl, key: &str, v: &Value, why: String) {
+        self.error(v.span(), format!("`{}`: {why}", t.path(key)));
+    }
+
+    fn string<'a>(&mut self, t: &Tbl<'a, '_>, key: &str) -> Option<&'a str> {
+        let v = t.get(key)?;
+        match v.get_ref() {
+            DeValue::String(s) => Some(s.as_ref()),
+            _ => {
+                self.wrong(t, key, v, "a string");
+                None
+            }
+        }
+    }
+
+    fn bool(&mut self, t: &Tbl, key: &str) -> Option<bool> {
+        let v = t.get(key)?;
+        match v.get_ref() {
+            DeValue::Boolean(b) => Some(*b),
+            _ => {
+                self.wrong(t, key, v, "true or false");
+                None
+            }
+        }
+    }
+
+    /// The literal text of a number value.
+    fn number_text<'a>(&mut self, t: &Tbl<'a, '_>, key: &str, expected: &str) -> Option<&'a str> {
+        let v = t.get(key)?;
+        match v.get_ref() {
+            DeValue::Integer(i) if i.radix() == 10 => Some(i.as_str()),
+            DeValue::Float(f) => Some(f.as_str()),
+            _ => {
+                self.wrong(t, key, v, expected);
+                None
+            }
+        }
+    }
+
+    fn int(&mut self, t: &Tbl, key: &str, range: std::ops::RangeInclusive<u64>) -> Option<u64> {
+        let expected = format!("a whole number from {} to {}", range.start(), range.end());
+        let v = t.get(key)?;
+        let text = match v.get_ref() {
+            DeValue::Integer(i) if i.radix() == 10 => i.as_str().replace('_', ""),
+            _ => {
+                self.wrong(t, key, v, &expected);
+                return None;
+            }
+        };
+        match text.parse::<u64>() {
+            Ok(n) if range.contains(&n) => Some(n),
+            _ => {
+                self.invalid(t, key, v, format!("expected {expected}, found {text}"));
+                None
+            }
+        }
+    }
+
+    fn float(&mut self, t: &Tbl, key: &str) -> Option<f64> {
+        let v = t.get(key)?;
+        let text = self.number_text(t, key, "a number")?;
+        match text.replace('_', "").parse::<f64>() {
+            Ok(x) if x.is_finite() => Some(x),
+            _ => {
+                self.invalid(t, key, v, format!("expected a finite number, found {text}"));
+                None
+            }
+        }
+    }
+
+    /// A value parsed from a string (or a number's text) by `parse`.
+    fn parsed<T>(
+        &mut self,
+        t: &Tbl,
+        key: &str,
+        numbers: bool,
+        expected: &str,
+        parse: impl FnOnce(&str, bool) -> Result<T, String>,
+    ) -> Option<T> {
+        let v = t.get(key)?;
+        let (text, is_number) = match v.get_ref() {
+            DeValue::String(s) => (s.as_ref(), false),
+            DeValue::Integer(i) if numbers && i.radix() == 10 => (i.as_str(), true),
+            DeValue::Float(f) if numbers => (f.as_str(), true),
+            _ => {
+                self.wrong(t, key, v, expected);
+                return None;
+            }
+        };
+        match parse(text, is_number) {
+            Ok(x) => Some(x),
+            Err(why) => {
+                self.invalid(t, key, v, why);
+                None
+            }
+        }
+    }
+
+    fn duration(&mut self, t: &Tbl, key: &str) -> Option<SimDuration> {
+        self.parsed(t, key, true, values::DURATION_HELP, |s, number| {
+            if number {
+                values::seconds(s)
+            } else {
+                values::duration(s)
+            }
+        })
+    }
+
+    /// A rate; a bare number counts per `bare`.
+    fn rate(&mut self, t: &Tbl, key: &str, bare: SimDuration) -> Option<Rate> {
+        let help = format!("{} or a positive number", values::RATE_HELP);
+        self.parsed(t, key, true, &help, |s, _| values::rate(s, bare))
+    }
+
+    fn fraction(&mut self, t: &Tbl, key: &str) -> Option<Scale> {
+        self.parsed(t, key, true, "a number from 0 to 1", |s, _| {
+            values::fraction(s)
+        })
+    }
+
+    fn usd(&mut self, t: &Tbl, key: &str) -> Option<Money> {
+        self.parsed(t, key, true, "an amount in US dollars", |s, _| {
+            values::usd(s)
+        })
+        .map(Money)
+    }
+
+    fn choice<T: Copy>(
+        &mut self,
+        t: &Tbl,
+        key: &str,
+        all: &[T],
+        name: impl Fn(T) -> &'static str,
+    ) -> Option<T> {
+        let v = t.get(key)?;
+        let names: Vec<&str> = all.iter().map(|x| name(*x)).collect();
+        let expected = format!(
+            "one of {}",
+            names
+                .iter()
+                .map(|n| format!("\"{n}\""))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        let DeValue::String(s) = v.get_ref() else {
+            self.wrong(t, key, v, &expected);
+            return None;
+        };
+        match all.iter().find(|x| name(**x) == s.as_ref()) {
+            Some(x) => Some(*x),
+            None => {
+                let hint = did_you_mean(s, &names)
+                    .map_or(String::new(), |h| format!("; did you mean \"{h}\"?"));
+                self.invalid(
+                    t,
+                    key,
+                    v,
+                    format!("expected {expected}, found \"{s}\"{hint}"),
+                );
+                None
+            }
+        }
+    }
+
+    /// An instant: an offset from `start` (duration) or an RFC 3339 time.
+    fn instant(&mut self, t: &Tbl, key: &str, cal: &Calendar) -> Option<SimTime> {
+        let v = t.get(key)?;
+        let expected = "an offset from `start` such as \"30m\", or an RFC 3339 time such as \"2026-03-10T09:00:00-07:00\"";
+        let text = match v.get_ref() {
+            DeValue::Datetime(d) => d.to_string(),
+            DeValue::String(s) => s.to_string(),
+            DeValue::Integer(_) | DeValue::Float(_) => {
+                let d = self.duration(t, key)?;
+                return Some(SimTime::ZERO + d);
+            }
+            _ => {
+                self.wrong(t, key, v, expected);
+                return None;
+            }
+        };
+        if let Ok(d) = values::duration(&text) {
+            return Some(SimTime::ZERO + d);
+        }
+        match text.parse::<jiff::Timestamp>() {
+            Ok(ts) => match cal.sim_time(ts) {
+                Some(at) => Some(at),
+                None => {
+                    self.invalid(
+                        t,
+                        key,
+                        v,
+                        format!("{text} is before the scenario's `start` ({})", cal.start()),
+                    );
+                    None
+                }
+            },
+            Err(_) => {
+                self.invalid(t, key, v, format!("expected {expected}, found \"{text}\""));
+                None
+            }
+        }
+    }
+
+    fn scenario(&mut self, root: &Tbl, stem: &str) -> Option<(Scenario, Vec<Expect>)> {
+        self.check_keys(root, TOP_KEYS);
+        let name = self.string(root, "name").unwrap_or(stem).to_string();
+        let start = self.start(root);
+        let calendar = Calendar::new(start.unwrap_or(jiff::Timestamp::UNIX_EPOCH));
+        let horizon = self.duration(root, "horizon");
+        if let (Some(h), Some(v)) = (horizon, root.get("horizon")) {
+            if h == SimDuration::ZERO {
+                self.invalid(root, "horizon", v, "must be longer than zero".into());
+            }
+        }
+        let seed = self.int(root, "seed", 0..=u64::MAX).unwrap_or(0);
+        let replications = self.int(root, "replications", 1..=100_000).unwrap_or(1) as u32;
+        let timeseries_step = self
+            .duration(root, "timeseries_step")
+            .unwrap_or(SimDuration::from_secs(60));
+        if timeseries_step == SimDuration::ZERO {
+            if let Some(v) = root.get("timeseries_step") {
+                self.invalid(
+                    root,
+                    "timeseries_step",
+                    v,
+                    "must be longer than zero".into(),
+                );
+            }
+        }
+        let account = self.account(root);
+        let brands = self.brands(root);
+        let senders = self.senders(root, &brands);
+        let traffic = self.traffic(root, &senders, &calendar, horizon.is_some());
+        let outages = self.outages(root, &senders, &calendar);
+        let (processing, delivery) = self.delays(root);
+        let carriers = self.carriers(root);
+        let prices = self.prices(root);
+        let expects = self.expects(root);
+        let error_codes = self.codes(root);
+        self.outage_warnings(&senders, &traffic, &outages, root);
+        start?;
+        Some((
+            Scenario {
+                name,
+                calendar,
+                horizon,
+                seed,
+                replications,
+                account,
+                brands,
+                senders,
+                traffic,
+                outages,
+                processing,
+                delivery,
+                carriers,
+                prices,
+                timeseries_step,
+                error_codes,
+            },
+            expects,
+        ))
+    }
+
+    fn start(&mut self, root: &Tbl) -> Option<jiff::Timestamp> {
+        let expected = "an RFC 3339 time with a UTC offset, such as \"2026-03-10T08:00:00-07:00\"";
+        let Some(v) = root.get("start") else {
+            self.missing(root, "start", expected);
+            return None;
+        };
+        let text = match v.get_ref() {
+            DeValue::String(s) => s.to_string(),
+            DeValue::Datetime(d) => d.to_string(),
+            _ => {
+                self.wrong(root, "start", v, expected);
+                return None;
+            }
+        };
+        match text.parse::<jiff::Timestamp>() {
+            Ok(ts) => Some(ts),
+            Err(_) => {
+                self.invalid(
+                    root,
+                    "start",
+                    v,
+                    format!("expected {expected}, found \"{text}\""),
+                );
+                None
+            }
+        }
+    }
+
+    /// Shape, burst and unit of a limit, read from `t`.
+    fn limit_style(&mut self, t: &Tbl, unit_key: &str, unit: Unit) -> (Shape, u64, Unit) {
+        let shape = self
+            .choice(t, "shape", Shape::ALL, Shape::name)
+            .unwrap_or(Shape::Window);
+        let burst = self.int(t, "burst", 1..=1_000_000).unwrap_or(1);
+        let unit = self
+            .choice(t, unit_key, Unit::ALL, Unit::name)
+            .unwrap_or(unit);
+        (shape, burst, unit)
+    }
+
+    fn account(&mut self, root: &Tbl) -> [Limit; 2] {
+        let sec = SimDuration::from_secs(1);
+        let defaults = [Rate::per_second(5), Rate::new(1, 4, sec).expect("0.25/s")];
+        let t = root.get("account").and_then(|v| {
+            self.table(
+                v,
+                "account".into(),
+                &["sms_mps", "mms_mps", "shape", "burst", "unit"],
+            )
+        });
+        let (shape, burst, unit) = match &t {
+            Some(t) => self.limit_style(t, "unit", Unit::Messages),
+            None => (Shape::Window, 1, Unit::Messages),
+        };
+        let mut rate = |key, default| {
+            t.as_ref()
+                .and_then(|t| self.rate(t, key, sec))
+                .unwrap_or(default)
+        };
+        let sms = rate("sms_mps", defaults[0]);
+        let mms = rate("mms_mps", defaults[1]);
+        [sms, mms].map(|rate| Limit {
+            rate,
+            shape,
+            burst,
+            unit,
+        })
+    }
+
+    /// One table of a named array (`[[senders]]`): checked, named by its id
+    /// (`senders.acme-10dlc`) in messages, or by its index without one.
+    fn named_table<'a, 'i>(
+        &mut self,
+        v: &'a Value<'i>,
+        section: &str,
+        i: usize,
+        id_key: &str,
+        keys: &[&str],
+        taken: &[&str],
+    ) -> Option<(Tbl<'a, 'i>, String)> {
+        let t = self.unchecked_table(v, format!("{section}[{i}]"))?;
+        let id = self.id(&t, id_key, taken).unwrap_or_default().to_string();
+        let label = if id.is_empty() {
+            i.to_string()
+        } else {
+            id.clone()
+        };
+        let t = Tbl {
+            name: format!("{section}.{label}"),
+            ..t
+        };
+        self.check_keys(&t, keys);
+        Some((t, id))
+    }
+
+    /// The index of the `section` entry whose id `t.key` names.
+    fn reference(&mut self, t: &Tbl, key: &str, section: &str, ids: &[&str]) -> Option<usize> {
+        let v = t.get(key)?;
+        let id = self.string(t, key)?;
+        self.find(t, key, v, id, section, ids)
+    }
+
+    fn find(
+        &mut self,
+        t: &Tbl,
+        key: &str,
+        v: &Value,
+        id: &str,
+        section: &str,
+        ids: &[&str],
+    ) -> Option<usize> {
+        let found = ids.iter().position(|x| *x == id);
+        if found.is_none() {
+            let hint =
+                did_you_mean(id, ids).map_or(String::new(), |h| format!("; did you mean \"{h}\"?"));
+            self.invalid(t, key, v, format!("no [[{section}]] has id \"{id}\"{hint}"));
+        }
+        found
+    }
+
+    fn id<'a>(&mut self, t: &Tbl<'a, '_>, key: &str, taken: &[&str]) -> Option<&'a str> {
+        let id = self.string(t, key);
+        match id {
+            None if t.get(key).is_none() => self.missing(t, key, "a name"),
+            Some(id) if taken.contains(&id) => {
+                let v = t.get(key).expect("read above");
+                self.invalid(t, key, v, format!("\"{id}\" is used twice"));
+            }
+            Some("") => {
+                let v = t.get(key).expect("read above");
+                self.invalid(t, key, v, "must not be empty".into());
+            }
+            _ => {}
+        }
+        id
+    }
+
+    fn brands(&mut self, root: &Tbl) -> Vec<Brand> {
+        const KEYS: &[&str] = &[
+            "id",
+            "vetting_score",
+            "use_case",
+            "tpm",
+            "tpd",
+            "shape",
+            "burst",
+            "tpm_unit",
+            "tpd_unit",
+        ];
+        let mut out: Vec<Brand> = Vec::new();
+        for (i, v) in self.tables(root, "brands").into_iter().enumerate() {
+            let taken: Vec<&str> = out.iter().map(|x| x.id.as_str()).collect();
+            let Some((t, id)) = self.named_table(v, "brands", i, "id", KEYS, &taken) else {
+                continue;
+            };
+            let score = self.int(&t, "vetting_score", 0..=100);
+            if t.get("vetting_score").is_none() {
+                self.missing(
+                    &t,
+                    "vetting_score",
+                    "a whole number from 0 to 100 (0: skipped secondary vetting)",
+                );
+            }
+            let score = score.unwrap_or(0) as u8;
+            let use_case = self
+                .choice(&t, "use_case", UseCase::ALL, UseCase::name)
+                .unwrap_or(UseCase::Standard);
+            let tpm = self
+                .rate(&t, "tpm", SimDuration::from_secs(60))
+                .unwrap_or_else(|| Rate::per_minute(brand_tpm(use_case, score)));
+            let tpd = self
+                .int(&t, "tpd", 1..=u64::MAX)
+                .unwrap_or_else(|| tmobile_tpd(score));
+            let (shape, burst, tpm_unit) = self.limit_style(&t, "tpm_unit", Unit::Segments);
+            let tpd_unit = self
+                .choice(&t, "tpd_unit", Unit::ALL, Unit::name)
+                .unwrap_or(Unit::Segments);
+            out.push(Brand {
+                id,
+                vetting_score: score,
+                use_case,
+                tpm: Limit {
+                    rate: tpm,
+                    shape,
+                    burst,
+                    unit: tpm_unit,
+                },
+                tpd,
+                tpd_unit,
+            });
+        }
+        out
+    }
+
+    fn senders(&mut self, root: &Tbl, brands: &[Brand]) -> Vec<Sender> {
+        const KEYS: &[&str] = &[
+            "id", "type", "country", "brand", "numbers", "verified", "classes", "sms_rate",
+            "mms_rate", "shape", "burst", "unit",
+        ];
+        let mut out: Vec<Sender> = Vec::new();
+        for (i, v) in self.tables(root, "senders").into_iter().enumerate() {
+            let taken: Vec<&str> = out.iter().map(|x| x.id.as_str()).collect();
+            let Some((t, id)) = self.named_table(v, "senders", i, "id", KEYS, &taken) else {
+                continue;
+            };
+            if t.get("type").is_none() {
+                self.missing(&t, "type", "\"long_code\", \"toll_free\" or \"short_code\"");
+            }
+            let number_type = self
+                .choice(&t, "type", NumberType::ALL, NumberType::name)
+                .unwrap_or(NumberType::LongCode);
+            let country = self
+                .choice(&t, "country", Country::ALL, Country::name)
+                .unwrap_or(Country::Us);
+            let brand_ids: Vec<&str> = brands.iter().map(|x| x.id.as_str()).collect();
+            let brand = self.reference(&t, "brand", "brands", &brand_ids);
+            let is_10dlc = country == Country::Us && number_type == NumberType::LongCode;
+            if is_10dlc && t.get("brand").is_none() {
+                self.missing(&t, "brand", "a US long code (10DLC) sends under a registered brand: the id of a [[brands]] table");
+            }
+            if !is_10dlc {
+                if let Some(v) = t.get("brand") {
+                    self.warn(v.span(), format!("`{}`: brand limits (TPM, T-Mobile's daily cap) apply to US long codes only; ignored here", t.path("brand")));
+                }
+            }
+            let numbers = self.int(&t, "numbers", 1..=100_000).unwrap_or(1) as u32;
+            if is_10dlc && numbers > 49 {
+                let span = t.get("numbers").map_or(t.span.clone(), |v| v.span());
+                self.warn(span, format!("`{}`: {numbers} numbers on one 10DLC campaign: more than 49 need a T-Mobile Number Pool Request", t.path("numbers")));
+            }
+            let verified = self.bool(&t, "verified").unwrap_or(true);
+            if let (Some(v), false) = (t.get("verified"), number_type == NumberType::TollFree) {
+                self.warn(
+                    v.span(),
+                    format!(
+                        "`{}`: verification applies to toll-free numbers only; ignored",
+                        t.path("verified")
+                    ),
+                );
+            }
+            let allowed = self.classes(&t);
+            let (shape, burst, unit) = self.limit_style(&t, "unit", Unit::Messages);
+            let mut limits = [SenderLimit::Refused; 2];
+            for &class in Class::ALL {
+                let key = if class == Class::Sms {
+                    "sms_rate"
+                } else {
+                    "mms_rate"
+                };
+                let table = number_limit(country, number_type, class);
+                let mut limit = SenderLimit::from_table(table, shape, burst, unit);
+                if let Some(v) = t.get(key) {
+                    let bare = SimDuration::from_secs(1);
+                    match (&mut limit, self.rate(&t, key, bare)) {
+                        (SenderLimit::PerNumber(l) | SenderLimit::PerCarrier(l), Some(r)) => {
+                            l.rate = r
+                        }
+                        (SenderLimit::BrandTpm, _) => self.invalid(
+                            &t,
+                            key,
+                            v,
+                            "a 10DLC number has no SMS limit of its own: set `tpm` on its brand"
+                                .into(),
+                        ),
+                        (SenderLimit::Refused, _) => self.invalid(
+                            &t,
+                            key,
+                            v,
+                            format!(
+                                "{} cannot be sent from a {} {}",
+                                class.name().to_uppercase(),
+                                country,
+                                number_type
+                            ),
+                        ),
+                        _ => {}
+                    }
+                }
+                if !allowed[class.index()] {
+                    limit = SenderLimit::Refused;
+                }
+                limits[class.index()] = limit;
+            }
+            out.push(Sender {
+                id,
+                number_type,
+                country,
+                brand,
+                numbers,
+                verified,
+                limits,
+            });
+        }
+        out
+    }
+
+    /// Which classes a sender may send (`classes = ["sms"]`); default both.
+    fn classes(&mut self, t: &Tbl) -> [bool; 2] {
+        let Some(v) = t.get("classes") else {
+            return [true; 2];
+        };
+        let mut allowed = [false; 2];
+        match v.get_ref() {
+            DeValue::Array(items) => {
+                for item in items.iter() {
+                    match item.get_ref().as_str().and_then(Class::from_name) {
+                        Some(c) => allowed[c.index()] = true,
+                        None => self.error(
+                            item.span(),
+                            format!("`{}`: expected \"sms\" or \"mms\"", t.path("classes")),
+                        ),
+                    }
+                }
+            }
+            _ => self.wrong(t, "classes", v, "an array such as [\"sms\", \"mms\"]"),
+        }
+        allowed
+    }
+
+    fn traffic(
+        &mut self,
+        root: &Tbl,
+        senders: &[Sender],
+        cal: &Calendar,
+        has_horizon: bool,
+    ) -> Vec<Stream> {
+        const KEYS: &[&str] = &[
+            "name",
+            "sender",
+            "class",
+            "kind",
+            "message_expiry",
+            "useful_life",
+            "text",
+            "segments",
+            "arrival",
+            "carriers",
+        ];
+        let items = self.tables(root, "traffic");
+        if items.is_empty() && root.get("traffic").is_none() {
+            self.missing(root, "traffic", "at least one [[traffic]] stream");
+        }
+        let mut out: Vec<Stream> = Vec::new();
+        for (i, v) in items.into_iter().enumerate() {
+            let taken: Vec<&str> = out.iter().map(|x| x.name.as_str()).collect();
+            let Some((t, name)) = self.named_table(v, "traffic", i, "name", KEYS, &taken) else {
+                continue;
+            };
+            let sender_ids: Vec<&str> = senders.iter().map(|x| x.id.as_str()).collect();
+            let sender = self.reference(&t, "sender", "senders", &sender_ids);
+            if t.get("sender").is_none() {
+                self.missing(&t, "sender", "the id of a [[senders]] table");
+            }
+            let class = self
+                .choice(&t, "class", Class::ALL, Class::name)
+                .unwrap_or(Class::Sms);
+            let kind = self
+                .choice(&t, "kind", Kind::ALL, Kind::name)
+                .unwrap_or(Kind::Transactional);
+            let message_expiry = self
+                .duration(&t, "message_expiry")
+                .unwrap_or(SimDuration::from_secs(10_800));
+            if let Some(v) = t.get("message_expiry") {
+                let ok = SimDuration::from_secs(5)..=SimDuration::from_secs(10_800);
+                if !ok.contains(&message_expiry) {
+                    self.invalid(
+                        &t,
+                        "message_expiry",
+                        v,
+                        format!("expected from 5s to 3h (10800 s), found {message_expiry}"),
+                    );
+                }
+            }
+            let useful_life = self.duration(&t, "useful_life");
+            let text = self.string(&t, "text");
+            let counted = self.int(&t, "segments", 1..=255).map(|n| n as u32);
+            if let (Some(_), Some(v)) = (text, t.get("segments")) {
+                self.invalid(
+                    &t,
+                    "segments",
+                    v,
+                    "give either `text` or `segments`, not both".into(),
+                );
+            }
+            let segments = match class {
+                Class::Mms => 1,
+                Class::Sms => counted.or(text.map(|s| segments::count(s).1)).unwrap_or(1),
+            };
+            let carriers = self.mix(&t);
+            let arrival = match t.get("arrival") {
+                Some(v) => self.arrival(v, &t, cal, has_horizon),
+                None => {
+                    self.missing(&t, "arrival", "an arrival process, e.g. { process = \"poisson\", rate = \"2/s\", until = \"1h\" }");
+                    None
+                }
+            };
+            if let (Some(sender), Some(arrival)) = (sender, arrival) {
+                out.push(Stream {
+                    name,
+                    sender,
+                    class,
+                    kind,
+                    message_expiry,
+                    useful_life,
+                    segments,
+                    carriers,
+                    arrival,
+                });
+            }
+        }
+        out
+    }
+
+    fn mix(&mut self, t: &Tbl) -> [f64; 4] {
+        let Some(v) = t.get("carriers") else {
+            return DEFAULT_MIX;
+        };
+        let names: Vec<&str> = Carrier::ALL.iter().map(|c| c.name()).collect();
+        let Some(m) = self.table(v, t.path("carriers"), &names) else {
+            return DEFAULT_MIX;
+        };
+        let mut mix = [0.0; 4];
+        for c in Carrier::ALL {
+            if let Some(x) = self.float(&m, c.name()) {
+                if x < 0.0 {
+                    self.invalid(
+                        &m,
+                        c.name(),
+                        m.get(c.name()).expect("read"),
+                        format!("a share cannot be negative, found {x}"),
+                    );
+                }
+                mix[c.index()] = x;
+            }
+        }
+        let sum: f64 = mix.iter().sum();
+        if (sum - 1.0).abs() > 1e-6 {
+            self.error(
+                v.span(),
+                format!("`{}`: the shares must sum to 1, they sum to {sum}", m.name),
+            );
+        }
+        mix
+    }
+
+    fn arrival(
+        &mut self,
+        v: &Value,
+        stream: &Tbl,
+        cal: &Calendar,
+        has_horizon: bool,
+    ) -> Option<Arrival> {
+        const KEYS: &[&str] = &[
+            "process", "rate", "from", "until", "count", "at", "spread", "rates", "file",
+        ];
+        let t = self.table(v, stream.path("arrival"), KEYS)?;
+        let expected = "\"constant\", \"poisson\", \"burst\", \"profile\" or \"trace\"";
+        let Some(process) = self.string(&t, "process") else {
+            if t.get("process").is_none() {
+                self.missing(&t, "process", expected);
+            }
+            return None;
+        };
+        let count = self.int(&t, "count", 1..=u64::MAX);
+        let window = |r: &mut Self| {
+            let from = r.instant(&t, "from", cal).unwrap_or(SimTime::ZERO);
+            let until = r.instant(&t, "until", cal);
+            if until.is_none() && count.is_none() && !has_horizon && t.get("until").is_none() {
+                r.missing(
+                    &t,
+                    "until",
+                    "an end (`until` or `count`), or a scenario `horizon`",
+                );
+            }
+            if let (Some(u), Some(v)) = (until, t.get("until")) {
+                if u <= from {
+                    r.invalid(&t, "until", v, "must be later than `from`".into());
+                }
+            }
+            Window { from, until, count }
+        };
+        let sec = SimDuration::from_secs(1);
+        let allowed: &[&str] = match process {
+            "constant" | "poisson" => &["process", "rate", "from", "until", "count"],
+            "burst" => &["process", "count", "at", "spread"],
+            "profile" => &["process", "rates", "from", "until", "count"],
+            "trace" => &["process", "file"],
+            _ => &[],
+        };
+        for (key, _) in t.table.iter() {
+            let k: &str = key.get_ref();
+            if !allowed.is_empty() && !allowed.contains(&k) {
+                self.error(
+                    key.span(),
+                    format!(
+                        "`{}`: `{k}` does not apply to a {process} process (it takes: {})",
+                        t.name,
+                        allowed.join(", ")
+                    ),
+                );
+            }
+        }
+        match process {
+            "constant" | "poisson" => {
+                let rate = self.rate(&t, "rate", sec);
+                if t.get("rate").is_none() {
+                    self.missing(&t, "rate", "a rate such as \"2/s\"");
+                }
+                let window = window(self);
+                let rate = rate?;
+                Some(if process == "constant" {
+                    Arrival::Constant { rate, window }
+                } else {
+                    Arrival::Poisson { rate, window }
+                })
+            }
+            "burst" => {
+                if t.get("count").is_none() {
+                    self.missing(&t, "count", "how many messages the burst holds");
+                }
+                let at = self.instant(&t, "at", cal).unwrap_or(SimTime::ZERO);
+                let spread = self.duration(&t, "spread").unwrap_or(SimDuration::ZERO);
+                Some(Arrival::Burst {
+                    count: count?,
+                    at,
+                    spread,
+                })
+            }
+            "profile" => {
+                let hourly = self.profile_rates(&t)?;
+                let window = window(self);
+                Some(Arrival::Profile { hourly, window })
+            }
+            "trace" => {
+                let Some(file) = self.string(&t, "file") else {
+                    if t.get("file").is_none() {
+                        self.missing(
+                            &t,
+                            "file",
+                            "the path of a CSV file of timestamps, relative to the scenario",
+                        );
+                    }
+                    return None;
+                };
+                let span = t.get("file").expect("read").span();
+                self.trace(file, span, cal)
+                    .map(|times| Arrival::Trace { times })
+            }
+            other => {
+                let v = t.get("process").expect("read");
+                let names = ["constant", "poisson", "burst", "profile", "trace"];
+                let hint = did_you_mean(other, &names)
+                    .map_or(String::new(), |h| format!("; did you mean \"{h}\"?"));
+                self.invalid(
+                    &t,
+                    "process",
+                    v,
+                    format!("expected {expected}, found \"{other}\"{hint}"),
+                );
+                None
+            }
+        }
+    }
+
+    fn profile_rates(&mut self, t: &Tbl) -> Option<[f64; 24]> {
+        let Some(v) = t.get("rates") else {
+            self.missing(
+                t,
+                "rates",
+                "24 hourly rates over the Pacific day, e.g. [\"0/s\", ..., \"3/s\"]",
+            );
+            return None;
+        };
+        let DeValue::Array(items) = v.get_ref() else {
+            self.wrong(t, "rates", v, "an array of 24 rates");
+            return None;
+        };
+        if items.len() != 24 {
+            self.invalid(
+                t,
+                "rates",
+                v,
+                format!(
+                    "expected 24 hourly rates (hour 0 to 23, Pacific), found {}",
+                    items.len()
+                ),
+            );
+            return None;
+        }
+        let mut hourly = [0.0; 24];
+        for (h, item) in items.iter().enumerate() {
+            let text = match item.get_ref() {
+                DeValue::String(s) => s.to_string(),
+                DeValue::Integer(i) => i.as_str().to_string(),
+                DeValue::Float(f) => f.as_str().to_string(),
+                other => {
+                    self.error(
+                        item.span(),
+                        format!(
+                            "`{}[{h}]`: expected a rate, found {}",
+                            t.path("rates"),
+                            type_name(other)
+                        ),
+                    );
+                    continue;
+                }
+            };
+            // A quiet hour ("0" or "0/s") is allowed here, unlike a stream's rate.
+            if Decimal::parse(text.split('/').next().unwrap_or("")).is_some_and(|d| d.is_zero()) {
+                continue;
+            }
+            match values::rate(&text, SimDuration::from_secs(1)) {
+                Ok(r) => hourly[h] = r.per_sec_f64(),
+                Err(why) => self.error(item.span(), format!("`{}[{h}]`: {why}", t.path("rates"))),
+            }
+        }
+        if hourly.iter().all(|r| *r == 0.0) {
+            self.invalid(
+                t,
+                "rates",
+                v,
+                "at least one hour needs a rate above zero".into(),
+            );
+            return None;
+        }
+        Some(hourly)
+    }
+
+    fn trace(&mut self, file: &str, span: Range<usize>, cal: &Calendar) -> Option<Vec<SimTime>> {
+        let path = self.dir.join(file);
+        let text = match std::fs::read_to_string(&path) {
+            Ok(text) => text,
+            Err(e) => {
+                self.error(
+                    span,
+                    format!("cannot read trace file {}: {e}", path.display()),
+                );
+                return None;
+            }
+        };
+        let mut times = Vec::new();
+        for (n, line) in text.lines().enumerate() {
+            let field = line.split(',').next().unwrap_or("").trim();
+            if field.is_empty() || field.starts_with('#') {
+                continue;
+            }
+            let at = values::duration(field)
+                .or_else(|_| values::seconds(field))
+                .ok()
+                .map(|d| SimTime::ZERO + d)
+                .or_else(|| {
+                    field
+                        .parse::<jiff::Timestamp>()
+                        .ok()
+                        .and_then(|ts| cal.sim_time(ts))
+                });
+            match at {
+                Some(at) => times.push(at),
+                None if n == 0 => {} // a header line
+                None => {
+                    let msg = format!(
+                        "{}:{}:1: expected an offset (\"90s\", seconds) or an RFC 3339 time at or after `start`, found \"{field}\"",
+                        path.display(),
+                        n + 1
+                    );
+                    self.error(span.clone(), msg);
+                    return None;
+                }
+            }
+        }
+        if times.is_empty() {
+            self.error(
+                span,
+                format!("trace file {} has no timestamps", path.display()),
+            );
+            return None;
+        }
+        times.sort();
+        Some(times)
+    }
+
+    fn outages(&mut self, root: &Tbl, senders: &[Sender], cal: &Calendar) -> Vec<Outage> {
+        const KEYS: &[&str] = &["scope", "start", "duration", "end", "capacity"];
+        let mut out = Vec::new();
+        for (i, v) in self.tables(root, "outages").into_iter().enumerate() {
+            let Some(t) = self.table(v, format!("outages.{i}"), KEYS) else {
+                continue;
+            };
+            let scope = match (self.string(&t, "scope"), t.get("scope")) {
+                (Some(s), Some(v)) => self.scope(s, &t, v, senders),
+                (None, None) => {
+                    self.missing(
+                        &t,
+                        "scope",
+                        "\"platform\", \"carrier:<name>\" or \"sender:<id>\"",
+                    );
+                    None
+                }
+                _ => None,
+            };
+            let start = self.instant(&t, "start", cal);
+            if t.get("start").is_none() {
+                self.missing(&t, "start", "an offset such as \"30m\" or an RFC 3339 time");
+            }
+            let end = match (self.duration(&t, "duration"), self.instant(&t, "end", cal)) {
+                (Some(d), None) => start.map(|s| s + d),
+                (None, Some(e)) => Some(e),
+                (Some(_), Some(_)) => {
+                    self.error(
+                        t.span.clone(),
+                        format!("`{}`: give `duration` or `end`, not both", t.name),
+                    );
+                    None
+                }
+                (None, None) => {
+                    if t.get("duration").is_none() && t.get("end").is_none() {
+                        self.missing(
+                            &t,
+                            "duration",
+                            "how long it lasts, e.g. \"20m\" (or an `end` time)",
+                        );
+                    }
+                    None
+                }
+            };
+            let capacity = self.fraction(&t, "capacity").unwrap_or(Scale::STOP);
+            if let (Some(scope), Some(start), Some(end)) = (scope, start, end) {
+                if end <= start {
+                    self.error(
+                        t.span.clone(),
+                        format!("`{}`: the outage must end after it starts", t.name),
+                    );
+                    continue;
+                }
+                out.push(Outage {
+                    scope,
+                    start,
+                    end,
+                    capacity,
+                });
+            }
+        }
+        out
+    }
+
+    fn scope(&mut self, s: &str, t: &Tbl, v: &Value, senders: &[Sender]) -> Option<Scope> {
+        let expected = "\"platform\", \"carrier:<att|tmobile|verizon|other>\" or \"sender:<id>\"";
+        match s.split_once(':') {
+            None if s == "platform" => Some(Scope::Platform),
+            Some(("carrier", c)) => match Carrier::from_name(c) {
+                Some(c) => Some(Scope::Carrier(c)),
+                None => {
+                    self.invalid(
+                        t,
+                        "scope",
+                        v,
+                        format!("unknown carrier \"{c}\": expected att, tmobile, verizon or other"),
+                    );
+                    None
+                }
+            },
+            Some(("sender", id)) => {
+                let ids: Vec<&str> = senders.iter().map(|x| x.id.as_str()).collect();
+                self.find(t, "scope", v, id, "senders", &ids)
+                    .map(Scope::Sender)
+            }
+            _ => {
+                self.invalid(t, "scope", v, format!("expected {expected}, found \"{s}\""));
+                None
+            }
+        }
+    }
+
+    fn outage_warnings(
+        &mut self,
+        senders: &[Sender],
+        traffic: &[Stream],
+        outages: &[Outage],
+        root: &Tbl,
+    ) {
+        let items = self.tables(root, "outages");
+        for (o, v) in outages.iter().zip(items) {
+            if let (Scope::Sender(s), true) = (o.scope, o.capacity.is_degraded()) {
+                let sends_sms = traffic
+                    .iter()
+                    .any(|t| t.sender == s && t.class == Class::Sms);
+                if senders[s].is_10dlc() && sends_sms {
+                    self.warn(v.span(), format!("a degraded outage of 10DLC sender \"{}\" has no effect on its SMS: 10DLC SMS has no per-number limit to scale (use a carrier or platform scope)", senders[s].id));
+                }
+            }
+        }
+    }
+
+    fn delays(&mut self, root: &Tbl) -> (Delay, Delay) {
+        let Some(v) = root.get("delays") else {
+            return Default::default();
+        };
+        let Some(t) = self.table(v, "delays".into(), &["processing", "delivery"]) else {
+            return Default::default();
+        };
+        let processing = t
+            .get("processing")
+            .and_then(|v| self.delay(v, t.path("processing")))
+            .unwrap_or_default();
+        let delivery = t
+            .get("delivery")
+            .and_then(|v| self.delay(v, t.path("delivery")))
+            .unwrap_or_default();
+        (processing, delivery)
+    }
+
+    fn delay(&mut self, v: &Value, name: String) -> Option<Delay> {
+        let t = self.table(
+            v,
+            name,
+            &["dist", "value", "low", "high", "mean", "median", "p99"],
+        )?;
+        let expected = "\"fixed\", \"uniform\", \"exponential\" or \"lognormal\"";
+        let dist = self.string(&t, "dist");
+        if t.get("dist").is_none() {
+            self.missing(&t, "dist", expected);
+        }
+        let need = |r: &mut Self, key: &str| {
+            let d = r.duration(&t, key);
+            if t.get(key).is_none() {
+                r.missing(&t, key, values::DURATION_HELP);
+            }
+            d
+        };
+        match dist? {
+            "fixed" => Some(Delay::Fixed(need(self, "value")?)),
+            "uniform" => {
+                let (low, high) = (need(self, "low")?, need(self, "high")?);
+                if high < low {
+                    self.error(
+                        t.span.clone(),
+                        format!("`{}`: `high` must not be below `low`", t.name),
+                    );
+                }
+                Some(Delay::Uniform { low, high })
+            }
+            "exponential" => Some(Delay::Exponential {
+                mean: need(self, "mean")?,
+            }),
+            "lognormal" => {
+                let (median, p99) = (need(self, "median")?, need(self, "p99")?);
+                if median == SimDuration::ZERO || p99 <= median {
+                    self.error(
+                        t.span.clone(),
+                        format!("`{}`: a lognormal needs 0 < median < p99", t.name),
+                    );
+                    return None;
+                }
+                Some(Delay::LogNormal { median, p99 })
+            }
+            other => {
+                let v = t.get("dist").expect("read");
+                self.invalid(
+                    &t,
+                    "dist",
+                    v,
+                    format!("expected {expected}, found \"{other}\""),
+                );
+                None
+            }
+        }
+    }
+
+    fn carriers(&mut self, root: &Tbl) -> [CarrierSettings; 4] {
+        let mut out = [CarrierSettings::default(); 4];
+        for c in Carrier::ALL {
+            out[c.index()].surcharge = DEFAULT_SURCHARGES[c.index()].map(Money);
+        }
+        let Some(v) = root.get("carriers") else {
+            return out;
+        };
+        let names: Vec<&str> = Carrier::ALL.iter().map(|c| c.name()).collect();
+        let Some(t) = self.table(v, "carriers".into(), &names) else {
+            return out;
+        };
+        for c in Carrier::ALL {
+            let Some(v) = t.get(c.name()) else { continue };
+            let Some(ct) = self.table(
+                v,
+                t.path(c.name()),
+                &["undelivered", "surcharge_sms", "surcharge_mms"],
+            ) else {
+                continue;
+            };
+            let settings = &mut out[c.index()];
+            if let Some(p) = self.float(&ct, "undelivered") {
+                if (0.0..=1.0).contains(&p) {
+                    settings.undelivered = p;
+                } else {
+                    self.invalid(
+                        &ct,
+                        "undelivered",
+                        ct.get("undelivered").expect("read"),
+                        format!("expected a probability from 0 to 1, found {p}"),
+                    );
+                }
+            }
+            for (k, key) in [(0, "surcharge_sms"), (1, "surcharge_mms")] {
+                if let Some(m) = self.usd(&ct, key) {
+                    settings.surcharge[k] = m;
+                }
+            }
+        }
+        out
+    }
+
+    fn prices(&mut self, root: &Tbl) -> Prices {
+        let mut prices = Prices {
+            per_segment: DEFAULT_PRICES.map(|row| row.map(Money)),
+            charge_failed_daily_cap: false,
+            charge_blocked: false,
+        };
+        let Some(v) = root.get("prices") else {
+            return prices;
+        };
+        let keys: Vec<String> = NumberType::ALL
+            .iter()
+            .flat_map(|n| {
+                Class::ALL
+                    .iter()
+                    .map(move |c| format!("{}_{}", n.name(), c.name()))
+            })
+            .collect();
+        let mut allowed: Vec<&str> = keys.iter().map(String::as_str).collect();
+        allowed.extend(["charge_failed_daily_cap", "charge_blocked"]);
+        let Some(t) = self.table(v, "prices".into(), &allowed) else {
+            return prices;
+        };
+        for n in NumberType::ALL {
+            for c in Class::ALL {
+                if let Some(m) = self.usd(&t, &format!("{}_{}", n.name(), c.name())) {
+                    prices.per_segment[n.index()][c.index()] = m;
+                }
+            }
+        }
+        prices.charge_failed_daily_cap = self.bool(&t, "charge_failed_daily_cap").unwrap_or(false);
+        prices.charge_blocked = self.bool(&t, "charge_blocked").unwrap_or(false);
+        prices
+    }
+
+    /// `[error_codes]`: the provider code reported for an outcome.
+    fn codes(&mut self, root: &Tbl) -> [Option<u32>; 8] {
+        let mut codes = default_error_codes();
+        let Some(v) = root.get("error_codes") else {
+            return codes;
+        };
+        let names: Vec<&str> = ERROR_CODE_OUTCOMES.iter().map(|o| o.name()).collect();
+        if let Some(t) = self.table(v, "error_codes".into(), &names) {
+            for o in ERROR_CODE_OUTCOMES {
+                if let Some(code) = self.int(&t, o.name(), 0..=99_999) {
+                    codes[o.index()] = Some(code as u32);
+                }
+            }
+        }
+        codes
+    }
+
+    fn expects(&mut self, root: &Tbl) -> Vec<Expect> {
+        let mut out = Vec::new();
+        for (i, v) in self.tables(root, "expect").into_iter().enumerate() {
+            let Some(t) = self.table(
+                v,
+                format!("expect.{i}"),
+                &["metric", "min", "max", "equals"],
+            ) else {
+                continue;
+            };
+            let metric = self.string(&t, "metric");
+            if t.get("metric").is_none() {
+                self.missing(
+                    &t,
+                    "metric",
+                    "a path into summary.json, such as \"streams.otp.expiry_rate\"",
+                );
+            }
+            let (min, max, equals) = (
+                self.float(&t, "min"),
+                self.float(&t, "max"),
+                self.float(&t, "equals"),
+            );
+            if ["min", "max", "equals"].iter().all(|k| t.get(k).is_none()) {
+                self.missing(&t, "min", "a bound: `min`, `max` or `equals`");
+            }
+            let (line, _) = self.position(t.span.start);
+            if let Some(metric) = metric {
+                out.push(Expect {
+                    metric: metric.to_string(),
+                    min,
+                    max,
+                    equals,
+                    line,
+                });
+            }
+        }
+        out
+    }
+}
+
+/// Outcomes whose provider code `[error_codes]` may set.
+const ERROR_CODE_OUTCOMES: [Outcome; 5] = [
+    Outcome::Expired,
+    Outcome::FailedDailyCap,
+    Outcome::Blocked,
+    Outcome::Rejected,
+    Outcome::Undelivered,
+];
+
+fn type_name(v: &DeValue) -> &'static str {
+    match v {
+        DeValue::String(_) => "a string",
+        DeValue::Integer(_) => "an integer",
+        DeValue::Float(_) => "a float",
+        DeValue::Boolean(_) => "a boolean",
+        DeValue::Datetime(_) => "a date-time",
+        DeValue::Array(_) => "an array",
+        DeValue::Table(_) => "a table",
+    }
+}
+
+/// The closest of `options` to `word`, if close enough to be a likely typo.
+pub fn did_you_mean<'o>(word: &str, options: &[&'o str]) -> Option<&'o str> {
+    options
+        .iter()
+        .map(|o| (edit_distance(word, o), *o))
+        .filter(|(d, o)| *d <= 2.max(o.len() / 4))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, o)| o)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
+            prev = cur;
+        }
+    }
+    row[b.len()]
+}

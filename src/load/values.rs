@@ -1,0 +1,202 @@
+//! The scenario vocabulary: durations, rates, decimals, instants.
+//! Each parser returns what was expected on failure, for the error message.
+
+use crate::rate::{Rate, Scale};
+use crate::time::{NANOS_PER_SEC, SimDuration};
+
+/// An exact decimal: `mantissa / 10^places`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Decimal {
+    pub mantissa: u128,
+    pub places: u32,
+}
+
+impl Decimal {
+    /// Parses `12`, `0.25`, `1.5e3` is refused (write it out).
+    pub fn parse(s: &str) -> Option<Decimal> {
+        let s = s.trim().replace('_', "");
+        let s = s.strip_prefix('+').unwrap_or(&s);
+        let (int, frac) = s.split_once('.').unwrap_or((s, ""));
+        if int.is_empty() && frac.is_empty()
+            || !int.bytes().all(|b| b.is_ascii_digit())
+            || !frac.bytes().all(|b| b.is_ascii_digit())
+            || int.len() + frac.len() > 30
+        {
+            return None;
+        }
+        let digits = format!("{int}{frac}");
+        Some(Decimal {
+            mantissa: digits.parse().ok()?,
+            places: frac.len() as u32,
+        })
+    }
+
+    /// `self · multiplier` if it is a whole number.
+    pub fn times_exact(self, multiplier: u128) -> Option<u128> {
+        let den = 10u128.checked_pow(self.places)?;
+        let n = self.mantissa.checked_mul(multiplier)?;
+        (n % den == 0).then_some(n / den)
+    }
+
+    pub fn is_zero(self) -> bool {
+        self.mantissa == 0
+    }
+
+    pub fn to_f64(self) -> f64 {
+        self.mantissa as f64 / 10f64.powi(self.places as i32)
+    }
+}
+
+const DURATION_UNITS: [(&str, u64); 7] = [
+    ("ms", 1_000_000),
+    ("us", 1_000),
+    ("ns", 1),
+    ("d", 86_400 * NANOS_PER_SEC),
+    ("h", 3_600 * NANOS_PER_SEC),
+    ("m", 60 * NANOS_PER_SEC),
+    ("s", NANOS_PER_SEC),
+];
+
+pub const DURATION_HELP: &str =
+    "a duration such as \"250ms\", \"90s\", \"5m\", \"1h30m\", \"2d\" or whole seconds";
+
+/// Parses `"250ms"`, `"90s"`, `"5m"`, `"1h30m"`, `"2d"`, `"1.5s"`. Minutes are `m`
+/// (there is no month).
+pub fn duration(s: &str) -> Result<SimDuration, String> {
+    let bad = || format!("expected {DURATION_HELP}, found \"{s}\"");
+    let mut rest = s.trim();
+    if rest.is_empty() {
+        return Err(bad());
+    }
+    let mut total: u128 = 0;
+    while !rest.is_empty() {
+        let n = rest
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .ok_or_else(bad)?;
+        let number = Decimal::parse(&rest[..n]).ok_or_else(bad)?;
+        rest = &rest[n..];
+        let (unit, size) = DURATION_UNITS
+            .iter()
+            .find(|(u, _)| rest.starts_with(u))
+            .ok_or_else(bad)?;
+        rest = &rest[unit.len()..];
+        let ns = number
+            .times_exact(*size as u128)
+            .ok_or_else(|| format!("\"{s}\" is finer than a nanosecond"))?;
+        total += ns;
+    }
+    u64::try_from(total)
+        .map(SimDuration::from_nanos)
+        .map_err(|_| format!("\"{s}\" is too long"))
+}
+
+/// Whole or decimal seconds given as a TOML number.
+pub fn seconds(number: &str) -> Result<SimDuration, String> {
+    let d = Decimal::parse(number)
+        .ok_or_else(|| format!("expected {DURATION_HELP}, found {number}"))?;
+    let ns = d
+        .times_exact(NANOS_PER_SEC as u128)
+        .ok_or_else(|| format!("{number} s is finer than a nanosecond"))?;
+    u64::try_from(ns)
+        .map(SimDuration::from_nanos)
+        .map_err(|_| format!("{number} s is too long"))
+}
+
+pub const RATE_HELP: &str = "a rate such as \"5/s\", \"4500/min\", \"200000/day\"";
+
+/// Parses `"5/s"`, `"4500/min"`, `"90/h"`, `"200000/day"`, or a bare number
+/// counted per `default_period`.
+pub fn rate(s: &str, default_period: SimDuration) -> Result<Rate, String> {
+    let bad = || format!("expected {RATE_HELP} or a positive number, found \"{s}\"");
+    let (count, period) = match s.split_once('/') {
+        Some((count, unit)) => {
+            let period = match unit.trim() {
+                "s" | "sec" | "second" => SimDuration::from_secs(1),
+                "min" | "minute" => SimDuration::from_secs(60),
+                "h" | "hour" => SimDuration::from_secs(3_600),
+                "d" | "day" => SimDuration::from_secs(86_400),
+                other => duration(other).map_err(|_| bad())?,
+            };
+            (count, period)
+        }
+        None => (s, default_period),
+    };
+    let d = Decimal::parse(count).ok_or_else(bad)?;
+    if d.is_zero() {
+        return Err(format!("a rate must be more than zero, found \"{s}\""));
+    }
+    let den = 10u64.checked_pow(d.places).ok_or_else(bad)?;
+    let num = u64::try_from(d.mantissa).map_err(|_| bad())?;
+    Rate::new(num, den, period).ok_or_else(bad)
+}
+
+/// A fraction from 0 to 1 with at most 6 decimal places.
+pub fn fraction(s: &str) -> Result<Scale, String> {
+    let bad = || format!("expected a number from 0 to 1 with at most 6 decimals, found {s}");
+    let d = Decimal::parse(s).ok_or_else(bad)?;
+    if d.places > 6 {
+        return Err(bad());
+    }
+    let ppt = d.times_exact(Scale::ONE.ppt() as u128).ok_or_else(bad)?;
+    u64::try_from(ppt)
+        .ok()
+        .and_then(Scale::from_ppt)
+        .ok_or_else(bad)
+}
+
+/// US dollars with at most 9 decimals, as billionths.
+pub fn usd(s: &str) -> Result<u64, String> {
+    let bad = || format!("expected an amount in US dollars such as 0.0055, found {s}");
+    let d = Decimal::parse(s).ok_or_else(bad)?;
+    d.times_exact(1_000_000_000)
+        .and_then(|n| u64::try_from(n).ok())
+        .ok_or_else(bad)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations() {
+        assert_eq!(duration("250ms"), Ok(SimDuration::from_millis(250)));
+        assert_eq!(duration("90s"), Ok(SimDuration::from_secs(90)));
+        assert_eq!(duration("5m"), Ok(SimDuration::from_secs(300)));
+        assert_eq!(duration("1h30m"), Ok(SimDuration::from_secs(5400)));
+        assert_eq!(duration("2d"), Ok(SimDuration::from_secs(172_800)));
+        assert_eq!(duration("1.5s"), Ok(SimDuration::from_millis(1500)));
+        assert!(duration("5M").is_err());
+        assert!(duration("").is_err());
+        assert!(duration("5").is_err());
+        assert!(duration("m5").is_err());
+        assert!(duration("0.5ns").is_err());
+        assert_eq!(seconds("60"), Ok(SimDuration::from_secs(60)));
+    }
+
+    #[test]
+    fn rates() {
+        let s = SimDuration::from_secs(1);
+        assert_eq!(rate("5/s", s), Ok(Rate::per_second(5)));
+        assert_eq!(rate("4500/min", s), Ok(Rate::per_minute(4500)));
+        assert_eq!(rate("0.25", s), Rate::new(1, 4, s).ok_or(String::new()));
+        assert_eq!(
+            rate("2400", SimDuration::from_secs(60)),
+            Ok(Rate::per_minute(2400))
+        );
+        assert_eq!(rate("200000/day", s).unwrap().to_string(), "200000/day");
+        assert!(rate("0/s", s).is_err());
+        assert!(rate("-1/s", s).is_err());
+        assert!(rate("5/fortnight", s).is_err());
+        assert!(rate("fast", s).is_err());
+    }
+
+    #[test]
+    fn fractions_and_money() {
+        assert_eq!(fraction("0.3").unwrap().ppt(), 300_000_000_000);
+        assert_eq!(fraction("1").unwrap(), Scale::ONE);
+        assert!(fraction("1.5").is_err());
+        assert!(fraction("0.1234567").is_err());
+        assert_eq!(usd("0.0055"), Ok(5_500_000));
+        assert!(usd("-1").is_err());
+    }
+}

@@ -1,0 +1,397 @@
+//! Streaming statistics: the [`Recorder`] that builds `summary.json` and
+//! `timeseries.csv` figures without keeping messages.
+
+use crate::engine::{Fate, Recorder};
+use crate::model::{Carrier, Outcome};
+use crate::scenario::Money;
+use crate::time::{SimDuration, SimTime};
+use hdrhistogram::Histogram;
+use std::collections::BTreeMap;
+
+/// Distinct values kept exactly before switching to a histogram: small,
+/// deterministic runs (the source document's examples) get exact percentiles.
+const EXACT_LIMIT: usize = 2_048;
+
+/// A latency distribution: exact count, mean and max; nearest-rank
+/// percentiles, exact while few distinct values were seen, otherwise from a
+/// 3-significant-digit histogram (within 0.1 %).
+#[derive(Clone, Debug, Default)]
+pub struct Latency {
+    count: u64,
+    sum: u128,
+    max: u64,
+    exact: BTreeMap<u64, u64>,
+    hist: Option<Histogram<u64>>,
+}
+
+/// Figures of one latency distribution, in seconds.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct LatencySummary {
+    pub count: u64,
+    pub mean: f64,
+    pub p50: f64,
+    pub p90: f64,
+    pub p99: f64,
+    pub max: f64,
+}
+
+impl Latency {
+    pub fn record(&mut self, d: SimDuration) {
+        let ns = d.as_nanos();
+        self.count += 1;
+        self.sum += ns as u128;
+        self.max = self.max.max(ns);
+        self.add_value(ns, 1);
+    }
+
+    pub fn count(&self) -> u64 {
+        self.count
+    }
+
+    /// Adds `other`'s values, as if recorded here.
+    pub fn merge(&mut self, other: &Latency) {
+        self.count += other.count;
+        self.sum += other.sum;
+        self.max = self.max.max(other.max);
+        for (&v, &n) in &other.exact {
+            self.add_value(v, n);
+        }
+        if let Some(theirs) = &other.hist {
+            self.histogram()
+                .add(theirs)
+                .expect("auto-resizing histograms add");
+        }
+    }
+
+    fn add_value(&mut self, ns: u64, n: u64) {
+        match &mut self.hist {
+            Some(h) => h
+                .record_n(ns, n)
+                .expect("auto-resizing histograms take any u64"),
+            None => {
+                *self.exact.entry(ns).or_insert(0) += n;
+                if self.exact.len() > EXACT_LIMIT {
+                    self.histogram();
+                }
+            }
+        }
+    }
+
+    /// The histogram, moving the exact values into it first.
+    fn histogram(&mut self) -> &mut Histogram<u64> {
+        let exact = std::mem::take(&mut self.exact);
+        let h = self
+            .hist
+            .get_or_insert_with(|| Histogram::new(3).expect("3 significant digits is valid"));
+        for (v, n) in exact {
+            h.record_n(v, n)
+                .expect("auto-resizing histograms take any u64");
+        }
+        h
+    }
+
+    /// Nearest rank: the smallest recorded v with at least q of values <= v.
+    fn quantile(&self, q: f64) -> u64 {
+        let rank = ((q * self.count as f64).ceil() as u64).max(1);
+        let mut seen = 0;
+        match &self.hist {
+            None => {
+                for (&v, &n) in &self.exact {
+                    seen += n;
+                    if seen >= rank {
+                        return v;
+                    }
+                }
+                self.max
+            }
+            Some(h) => {
+                for it in h.iter_recorded() {
+                    seen += it.count_at_value();
+                    if seen >= rank {
+                        return h.highest_equivalent(it.value_iterated_to()).min(self.max);
+                    }
+                }
+                self.max
+            }
+        }
+    }
+
+    pub fn summary(&self) -> LatencySummary {
+        if self.count == 0 {
+            return LatencySummary::default();
+        }
+        let s = |ns: u64| ns as f64 / 1e9;
+        LatencySummary {
+            count: self.count,
+            mean: self.sum as f64 / self.count as f64 / 1e9,
+            p50: s(self.quantile(0.50)),
+            p90: s(self.quantile(0.90)),
+            p99: s(self.quantile(0.99)),
+            max: s(self.max),
+        }
+    }
+}
+
+/// Outcome counts and money of a group of messages.
+#[derive(Clone, Debug, Default)]
+pub struct Group {
+    pub accepted: u64,
+    /// Indexed by [`Outcome::index`].
+    pub outcomes: [u64; 8],
+    pub late: u64,
+    pub cost: Money,
+    pub queue_wait: Latency,
+    pub end_to_end: Latency,
+}
+
+impl Group {
+    pub fn count(&self, o: Outcome) -> u64 {
+        self.outcomes[o.index()]
+    }
+
+    pub fn expiry_rate(&self) -> f64 {
+        if self.accepted == 0 {
+            0.0
+        } else {
+            self.count(Outcome::Expired) as f64 / self.accepted as f64
+        }
+    }
+
+    pub fn merge(&mut self, other: &Group) {
+        self.accepted += other.accepted;
+        for (a, b) in self.outcomes.iter_mut().zip(other.outcomes) {
+            *a += b;
+        }
+        self.late += other.late;
+        self.cost.0 += other.cost.0;
+        self.queue_wait.merge(&other.queue_wait);
+        self.end_to_end.merge(&other.end_to_end);
+    }
+
+    fn resolve(&mut self, f: &Fate) {
+        self.outcomes[f.outcome.index()] += 1;
+        self.late += u64::from(f.late);
+        self.cost.0 += f.cost.0;
+        if let (true, Some(d)) = (f.outcome.was_dispatched(), f.dispatched) {
+            self.queue_wait.record(d - f.accepted);
+        }
+        if f.outcome == Outcome::Delivered {
+            self.end_to_end.record(f.done - f.accepted);
+        }
+    }
+}
+
+/// Columns of one `timeseries.csv` row, before the per-carrier ones.
+pub const SERIES_COLUMNS: [&str; 9] = [
+    "arrivals",
+    "dispatched",
+    "delivered",
+    "undelivered",
+    "expired",
+    "failed_daily_cap",
+    "blocked",
+    "rejected",
+    "queue_depth",
+];
+
+/// Per-carrier columns, each prefixed with the carrier's name.
+pub const CARRIER_COLUMNS: [&str; 5] = [
+    "arrivals",
+    "dispatched",
+    "expired",
+    "failed_daily_cap",
+    "queue_depth",
+];
+
+const ROW: usize = SERIES_COLUMNS.len() + 4 * CARRIER_COLUMNS.len();
+
+/// Counts per time bucket. Queue depth is kept as changes and summed on read.
+#[derive(Clone, Debug)]
+pub struct Series {
+    step: SimDuration,
+    rows: Vec<[i64; ROW]>,
+}
+
+impl Series {
+    fn new(step: SimDuration) -> Series {
+        Series {
+            step,
+            rows: Vec::new(),
+        }
+    }
+
+    fn add(&mut self, t: SimTime, column: usize, carrier: Option<(Carrier, usize)>, n: i64) {
+        let b = (t.as_nanos() / self.step.as_nanos()) as usize;
+        if self.rows.len() <= b {
+            self.rows.resize(b + 1, [0; ROW]);
+        }
+        self.rows[b][column] += n;
+        if let Some((c, col)) = carrier {
+            self.rows[b][SERIES_COLUMNS.len() + c.index() * CARRIER_COLUMNS.len() + col] += n;
+        }
+    }
+
+    pub fn step(&self) -> SimDuration {
+        self.step
+    }
+
+    fn merge(&mut self, other: &Series) {
+        if self.rows.len() < other.rows.len() {
+            self.rows.resize(other.rows.len(), [0; ROW]);
+        }
+        for (a, b) in self.rows.iter_mut().zip(&other.rows) {
+            for (x, y) in a.iter_mut().zip(b) {
+                *x += y;
+            }
+        }
+    }
+
+    /// Rows of counts, queue depths as levels at each bucket's end.
+    pub fn rows(&self) -> Vec<[i64; ROW]> {
+        let mut level = [0i64; 5];
+        let depth_cols: Vec<usize> = std::iter::once(8)
+            .chain((0..4).map(|c| SERIES_COLUMNS.len() + c * CARRIER_COLUMNS.len() + 4))
+            .collect();
+        self.rows
+            .iter()
+            .map(|r| {
+                let mut row = *r;
+                for (i, &col) in depth_cols.iter().enumerate() {
+                    level[i] += r[col];
+                    row[col] = level[i];
+                }
+                row
+            })
+            .collect()
+    }
+}
+
+/// Everything `summary.json` and `timeseries.csv` report about one run.
+#[derive(Clone, Debug)]
+pub struct Stats {
+    pub total: Group,
+    pub streams: Vec<Group>,
+    pub carriers: [Group; 4],
+    /// When the last message reached its outcome.
+    pub drain: SimTime,
+    pub series: Series,
+}
+
+impl Stats {
+    pub fn new(streams: usize, step: SimDuration) -> Stats {
+        Stats {
+            total: Group::default(),
+            streams: vec![Group::default(); streams],
+            carriers: Default::default(),
+            drain: SimTime::ZERO,
+            series: Series::new(step),
+        }
+    }
+}
+
+impl Stats {
+    /// Pools another replication's figures into these.
+    pub fn merge(&mut self, other: &Stats) {
+        self.total.merge(&other.total);
+        for (a, b) in self.streams.iter_mut().zip(&other.streams) {
+            a.merge(b);
+        }
+        for (a, b) in self.carriers.iter_mut().zip(&other.carriers) {
+            a.merge(b);
+        }
+        self.drain = self.drain.max(other.drain);
+        self.series.merge(&other.series);
+    }
+}
+
+impl Recorder for Stats {
+    fn accepted(&mut self, stream: usize, carrier: Carrier, at: SimTime, queued: bool) {
+        self.total.accepted += 1;
+        self.streams[stream].accepted += 1;
+        self.carriers[carrier.index()].accepted += 1;
+        self.series.add(at, 0, Some((carrier, 0)), 1);
+        if queued {
+            self.series.add(at, 8, Some((carrier, 4)), 1);
+        }
+    }
+
+    fn resolved(&mut self, f: &Fate) {
+        self.total.resolve(f);
+        self.streams[f.stream].resolve(f);
+        self.carriers[f.carrier.index()].resolve(f);
+        self.drain = self.drain.max(f.done);
+        let c = f.carrier;
+        if let Some(d) = f.dispatched {
+            self.series.add(d, 1, Some((c, 1)), 1);
+            self.series.add(d, 8, Some((c, 4)), -1);
+        }
+        match f.outcome {
+            Outcome::Delivered => self.series.add(f.done, 2, None, 1),
+            Outcome::Undelivered => self.series.add(f.done, 3, None, 1),
+            Outcome::Expired => {
+                self.series.add(f.done, 4, Some((c, 2)), 1);
+                self.series.add(f.done, 8, Some((c, 4)), -1);
+            }
+            Outcome::FailedDailyCap => self.series.add(f.done, 5, Some((c, 3)), 1),
+            Outcome::Blocked => self.series.add(f.done, 6, None, 1),
+            Outcome::Rejected => self.series.add(f.done, 7, None, 1),
+            Outcome::QueuedAtEnd | Outcome::InFlightAtEnd => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn secs(v: &[u64]) -> Latency {
+        let mut l = Latency::default();
+        for &s in v {
+            l.record(SimDuration::from_secs(s));
+        }
+        l
+    }
+
+    #[test]
+    fn nearest_rank_percentiles_are_exact_for_few_values() {
+        let l = secs(&[0, 0, 0, 0, 0, 1, 1, 1, 1, 1]);
+        let s = l.summary();
+        assert_eq!(
+            (s.count, s.p50, s.p90, s.p99, s.max),
+            (10, 0.0, 1.0, 1.0, 1.0)
+        );
+        assert_eq!(s.mean, 0.5);
+        let one = secs(&[7]).summary();
+        assert_eq!((one.p50, one.p99), (7.0, 7.0));
+        assert_eq!(Latency::default().summary(), LatencySummary::default());
+    }
+
+    #[test]
+    fn merging_equals_recording_together() {
+        let mut a = secs(&[1, 2, 3]);
+        a.merge(&secs(&[4, 5]));
+        assert_eq!(a.summary(), secs(&[1, 2, 3, 4, 5]).summary());
+        let many: Vec<u64> = (0..3_000).collect();
+        let mut big = secs(&many[..1_500]);
+        big.merge(&secs(&many[1_500..]));
+        assert_eq!(big.summary(), secs(&many).summary());
+    }
+
+    #[test]
+    fn histogram_percentiles_within_a_tenth_of_a_percent() {
+        let mut l = Latency::default();
+        for i in 1..=100_000u64 {
+            l.record(SimDuration::from_nanos(i * 1_000_003));
+        }
+        let s = l.summary();
+        let exact = |q: f64| (q * 100_000.0).ceil() * 1_000_003.0 / 1e9;
+        for (got, q) in [(s.p50, 0.5), (s.p90, 0.9), (s.p99, 0.99)] {
+            assert!(
+                (got - exact(q)).abs() / exact(q) < 0.001,
+                "{got} vs {}",
+                exact(q)
+            );
+        }
+        assert_eq!(s.max, 100_000.0 * 1_000_003.0 / 1e9);
+    }
+}

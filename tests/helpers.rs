@@ -1,0 +1,91 @@
+//! Small helpers shared by the integration tests.
+
+use a2psim::engine::{self, Fate, Recorder, RunEnd};
+use a2psim::load::{self, Loaded};
+use a2psim::model::{Carrier, Outcome};
+use a2psim::scenario::Scenario;
+use a2psim::time::SimTime;
+use std::path::{Path, PathBuf};
+
+/// Parses a scenario given inline, panicking with the diagnostics if invalid.
+pub fn scenario(text: &str) -> Scenario {
+    loaded(text).scenario
+}
+
+pub fn loaded(text: &str) -> Loaded {
+    match load::parse(text, "test.toml", "test", Path::new(".")) {
+        Ok(l) => l,
+        Err(d) => panic!(
+            "invalid test scenario:\n{}",
+            d.iter()
+                .map(|d| d.to_string())
+                .collect::<Vec<_>>()
+                .join("\n")
+        ),
+    }
+}
+
+/// Records every fate, in the order the engine reports them.
+#[derive(Default)]
+pub struct Log {
+    pub accepted: u64,
+    pub fates: Vec<Fate>,
+}
+
+impl Recorder for Log {
+    fn accepted(&mut self, _: usize, _: Carrier, _: SimTime, _: bool) {
+        self.accepted += 1;
+    }
+    fn resolved(&mut self, fate: &Fate) {
+        self.fates.push(*fate);
+    }
+}
+
+pub fn run_log(sc: &Scenario) -> (Log, RunEnd) {
+    let mut log = Log::default();
+    let end = engine::run(sc, 0, &mut log);
+    (log, end)
+}
+
+/// Dispatch instants (seconds) of dispatched messages, by acceptance order then stream.
+pub fn dispatch_secs(log: &Log) -> Vec<f64> {
+    let mut v: Vec<(SimTime, Option<SimTime>)> = log
+        .fates
+        .iter()
+        .filter(|f| f.dispatched.is_some())
+        .map(|f| (f.accepted, f.dispatched))
+        .collect();
+    v.sort_by_key(|x| (x.1, x.0));
+    v.into_iter()
+        .map(|(_, d)| d.unwrap().as_secs_f64())
+        .collect()
+}
+
+pub fn count(log: &Log, o: Outcome) -> usize {
+    log.fates.iter().filter(|f| f.outcome == o).count()
+}
+
+/// The scenario header used by most tests: a fixed start, no delays.
+pub const HEAD: &str = r#"
+start = "2026-03-10T08:00:00-07:00"
+seed = 1
+"#;
+
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn shipped_scenarios() -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(repo().join("scenarios"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .collect();
+    v.sort();
+    v
+}
+
+/// A fresh temporary folder.
+pub fn tempdir() -> tempfile::TempDir {
+    tempfile::tempdir().unwrap()
+}

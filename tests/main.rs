@@ -1,0 +1,11 @@
+//! Integration tests: one binary, a module per area.
+
+mod helpers;
+
+mod cli;
+mod determinism;
+mod documented;
+mod outages;
+mod properties;
+mod queueing;
+mod shipped;

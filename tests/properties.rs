@@ -1,0 +1,125 @@
+//! Invariants on generated scenarios: nothing is lost, outcomes are coherent.
+
+use crate::helpers::*;
+use a2psim::model::Outcome;
+use proptest::prelude::*;
+
+#[derive(Debug, Clone)]
+struct Gen {
+    sender_type: usize,
+    country: usize,
+    numbers: u32,
+    shape: usize,
+    streams: Vec<(usize, u32, u32, u64, u32)>,
+    outage: Option<(usize, u32, u32, u8)>,
+    horizon: Option<u32>,
+    delays: bool,
+    vetting: u8,
+}
+
+fn scenarios() -> impl Strategy<Value = Gen> {
+    (
+        0..3usize,
+        0..2usize,
+        1..4u32,
+        0..2usize,
+        prop::collection::vec((0..3usize, 1..200u32, 0..60u32, 5..400u64, 1..4u32), 1..4),
+        prop::option::of((0..4usize, 0..60u32, 1..120u32, 0..4u8)),
+        prop::option::of(1..300u32),
+        any::<bool>(),
+        0..101u8,
+    )
+        .prop_map(
+            |(sender_type, country, numbers, shape, streams, outage, horizon, delays, vetting)| {
+                Gen {
+                    sender_type,
+                    country,
+                    numbers,
+                    shape,
+                    streams,
+                    outage,
+                    horizon,
+                    delays,
+                    vetting,
+                }
+            },
+        )
+}
+
+fn render(g: &Gen) -> String {
+    let types = ["long_code", "toll_free", "short_code"];
+    let countries = ["US", "CA"];
+    let shapes = ["window", "smooth"];
+    let mut t = format!(
+        "start = \"2026-03-08T00:00:00-08:00\"\nseed = 3\n{}\n[account]\nshape = \"{}\"\nsms_mps = 50\nmms_mps = 2\n[[brands]]\nid = \"b\"\nvetting_score = {}\ntpd = 150\n[[senders]]\nid = \"s\"\ntype = \"{}\"\ncountry = \"{}\"\nbrand = \"b\"\nnumbers = {}\nverified = false\n",
+        g.horizon
+            .map_or(String::new(), |h| format!("horizon = \"{h}s\"")),
+        shapes[g.shape],
+        g.vetting,
+        types[g.sender_type],
+        countries[g.country],
+        g.numbers,
+    );
+    for (i, (process, count, at, expiry, segments)) in g.streams.iter().enumerate() {
+        let class = if i % 2 == 1 { "mms" } else { "sms" };
+        let arrival = match process {
+            0 => format!("{{ process = \"burst\", count = {count}, at = \"{at}s\" }}"),
+            1 => format!(
+                "{{ process = \"poisson\", rate = \"5/s\", count = {count}, from = \"{at}s\" }}"
+            ),
+            _ => format!(
+                "{{ process = \"constant\", rate = \"3/s\", count = {count}, from = \"{at}s\" }}"
+            ),
+        };
+        t.push_str(&format!(
+            "[[traffic]]\nname = \"t{i}\"\nsender = \"s\"\nclass = \"{class}\"\nmessage_expiry = {expiry}\nsegments = {segments}\nuseful_life = \"30s\"\narrival = {arrival}\n"
+        ));
+    }
+    if let Some((scope, start, duration, cap)) = g.outage {
+        let scopes = ["platform", "carrier:tmobile", "sender:s", "carrier:att"];
+        let caps = ["0", "0.3", "0.5", "0.05"];
+        t.push_str(&format!(
+            "[[outages]]\nscope = \"{}\"\nstart = \"{start}s\"\nduration = \"{duration}s\"\ncapacity = {}\n",
+            scopes[scope], caps[cap as usize]
+        ));
+    }
+    if g.delays {
+        t.push_str("[delays]\nprocessing = { dist = \"exponential\", mean = \"200ms\" }\ndelivery = { dist = \"lognormal\", median = \"2s\", p99 = \"20s\" }\n[carriers.att]\nundelivered = 0.1\n");
+    }
+    t
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+
+    #[test]
+    fn every_accepted_message_has_exactly_one_coherent_outcome(g in scenarios()) {
+        let sc = scenario(&render(&g));
+        let (log, end) = run_log(&sc);
+        prop_assert_eq!(log.fates.len() as u64, log.accepted);
+        let expected: u64 = g.streams.iter().map(|s| s.1 as u64).sum();
+        if g.horizon.is_none() {
+            prop_assert_eq!(log.accepted, expected);
+        }
+        for f in &log.fates {
+            let expiry = sc.traffic[f.stream].message_expiry;
+            prop_assert!(f.done >= f.accepted);
+            match f.outcome {
+                Outcome::Expired => prop_assert!(f.done - f.accepted > expiry && f.cost.0 == 0),
+                Outcome::Delivered | Outcome::Undelivered | Outcome::FailedDailyCap | Outcome::InFlightAtEnd => {
+                    let d = f.dispatched.expect("dispatched");
+                    prop_assert!(d >= f.accepted && d - f.accepted <= expiry);
+                }
+                Outcome::QueuedAtEnd => prop_assert!(g.horizon.is_some() || f.dispatched.is_none()),
+                Outcome::Blocked | Outcome::Rejected => prop_assert!(f.dispatched.is_none() && f.done == f.accepted),
+            }
+        }
+        if g.horizon.is_none() {
+            prop_assert!(log.fates.iter().all(|f| !matches!(f.outcome, Outcome::QueuedAtEnd | Outcome::InFlightAtEnd)));
+        }
+        for day in &end.daily_caps {
+            prop_assert!(day.used <= day.cap);
+            prop_assert_eq!(day.exhausted_at.is_some(), day.used == day.cap);
+        }
+    }
+}
