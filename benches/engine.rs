@@ -52,9 +52,7 @@ arrival = { process = "poisson", rate = "8/s", count = 10000000 }
 "#;
 
 fn scenario(text: &str) -> Scenario {
-    load::parse(text, "bench.toml", "bench", Path::new("."))
-        .expect("valid bench scenario")
-        .scenario
+    load::parse(text, "bench.toml", "bench", Path::new(".")).expect("valid bench scenario").scenario
 }
 
 fn bench(name: &str, text: &str) {
@@ -66,7 +64,7 @@ fn bench(name: &str, text: &str) {
         let started = Instant::now();
         engine::run(&sc, 0, &mut stats);
         best = best.min(started.elapsed().as_secs_f64());
-        messages = stats.total.accepted;
+        messages = stats.accepted();
     }
     println!(
         "{name:<40} {messages:>10} messages in {best:>7.3} s: {:>12.0} messages per CPU-second",

@@ -66,13 +66,8 @@ impl Calendar {
             .tomorrow()
             .and_then(|d| d.to_zoned_datetime(pacific().clone()))
             .expect("dates stay within jiff's range");
-        let end = self
-            .sim_time(next.timestamp())
-            .expect("the day ends after the start");
-        PacificDay {
-            date: zoned.date(),
-            end,
-        }
+        let end = self.sim_time(next.timestamp()).expect("the day ends after the start");
+        PacificDay { date: zoned.date(), end }
     }
 
     /// The Pacific wall-clock hour (0..=23) at `t`, and when it ends.
@@ -90,10 +85,7 @@ impl Calendar {
     /// `t` in RFC 3339 with the Pacific offset, as reports show it.
     pub fn pacific_rfc3339(&self, t: SimTime) -> String {
         let zoned = self.timestamp(t).to_zoned_datetime(pacific().clone());
-        zoned
-            .timestamp()
-            .display_with_offset(zoned.offset())
-            .to_string()
+        zoned.timestamp().display_with_offset(zoned.offset()).to_string()
     }
 
     /// The first instant of the run at or after `ts` (zero when `ts` is earlier).
@@ -140,9 +132,6 @@ mod tests {
         let cutoff: Timestamp = TOLL_FREE_BLOCK_FROM.parse().unwrap();
         assert_eq!(cutoff.to_string(), "2024-01-31T08:00:00Z");
         let c = cal("2024-01-30T12:00:00-08:00");
-        assert_eq!(
-            c.clamp(cutoff),
-            SimTime::ZERO + SimDuration::from_secs(12 * 3600)
-        );
+        assert_eq!(c.clamp(cutoff), SimTime::ZERO + SimDuration::from_secs(12 * 3600));
     }
 }

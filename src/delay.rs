@@ -67,13 +67,8 @@ mod tests {
 
     #[test]
     fn lognormal_has_its_median_and_p99() {
-        let d = Delay::LogNormal {
-            median: SimDuration::from_secs(3),
-            p99: SimDuration::from_secs(30),
-        };
-        let mut v: Vec<u64> = (0..200_000)
-            .map(|i| d.sample(&draws(), i).as_nanos())
-            .collect();
+        let d = Delay::LogNormal { median: SimDuration::from_secs(3), p99: SimDuration::from_secs(30) };
+        let mut v: Vec<u64> = (0..200_000).map(|i| d.sample(&draws(), i).as_nanos()).collect();
         v.sort();
         let median = v[v.len() / 2] as f64 / 1e9;
         let p99 = v[v.len() * 99 / 100] as f64 / 1e9;
@@ -83,10 +78,7 @@ mod tests {
 
     #[test]
     fn uniform_stays_in_range_and_fixed_is_exact() {
-        let d = Delay::Uniform {
-            low: SimDuration::from_secs(1),
-            high: SimDuration::from_secs(2),
-        };
+        let d = Delay::Uniform { low: SimDuration::from_secs(1), high: SimDuration::from_secs(2) };
         for i in 0..10_000 {
             let x = d.sample(&draws(), i);
             assert!(x >= SimDuration::from_secs(1) && x < SimDuration::from_secs(2));
@@ -98,14 +90,9 @@ mod tests {
 
     #[test]
     fn exponential_mean() {
-        let d = Delay::Exponential {
-            mean: SimDuration::from_secs(2),
-        };
+        let d = Delay::Exponential { mean: SimDuration::from_secs(2) };
         let n = 100_000;
-        let mean = (0..n)
-            .map(|i| d.sample(&draws(), i).as_secs_f64())
-            .sum::<f64>()
-            / n as f64;
+        let mean = (0..n).map(|i| d.sample(&draws(), i).as_secs_f64()).sum::<f64>() / n as f64;
         assert!((mean - 2.0).abs() < 0.03, "mean {mean}");
     }
 }

@@ -167,6 +167,8 @@ struct Engine<'s> {
     seq: u64,
     events: u64,
     heads: BinaryHeap<Reverse<(u64, u32)>>,
+    /// Charge of one message, per stream and carrier.
+    prices: Vec<[Money; 4]>,
 }
 
 impl<'s> Engine<'s> {
@@ -192,8 +194,7 @@ impl<'s> Engine<'s> {
             }
             while self.processing.peek().is_some_and(|r| r.0.0 == t) {
                 let Reverse(Pending(_, msg)) = self.processing.pop().expect("peeked");
-                self.enter(msg);
-                entered = true;
+                entered |= self.enter(msg);
             }
             if entered || self.wakeup <= t {
                 self.dispatch(t, rec);
@@ -209,7 +210,7 @@ impl<'s> Engine<'s> {
         }
     }
 
-    /// Accepts the stream's latest arrival; true when it entered a lane now.
+    /// Accepts the stream's latest arrival; true when it became a lane's head now.
     fn accept<R: Recorder>(&mut self, s: usize, t: SimTime, rec: &mut R) -> bool {
         self.events += 1;
         let stream = &self.sc.traffic[s];
@@ -218,26 +219,16 @@ impl<'s> Engine<'s> {
         let sender_ix = stream.sender;
         let sender = &self.sc.senders[sender_ix];
         let class = stream.class;
-        let refused = matches!(
-            sender.limits[class.index()],
-            crate::scenario::SenderLimit::Refused
-        );
+        let refused = matches!(sender.limits[class.index()], crate::scenario::SenderLimit::Refused);
         let blocked = !refused
             && sender.number_type == crate::model::NumberType::TollFree
             && !sender.verified
             && t >= self.block_from;
         if refused || blocked {
             rec.accepted(s, carrier, t, false);
-            let (outcome, charged) = if refused {
-                (Outcome::Rejected, false)
-            } else {
-                (Outcome::Blocked, self.sc.prices.charge_blocked)
-            };
-            let cost = if charged {
-                self.cost(s, carrier)
-            } else {
-                Money(0)
-            };
+            let (outcome, charged) =
+                if refused { (Outcome::Rejected, false) } else { (Outcome::Blocked, self.sc.prices.charge_blocked) };
+            let cost = if charged { self.cost(s, carrier) } else { Money(0) };
             rec.resolved(&Fate {
                 stream: s,
                 carrier,
@@ -253,7 +244,10 @@ impl<'s> Engine<'s> {
         rec.accepted(s, carrier, t, true);
         let rr = &mut self.round_robin[sender_ix][class.index()];
         let number = *rr;
-        *rr = (*rr + 1) % sender.numbers;
+        *rr += 1;
+        if *rr == sender.numbers {
+            *rr = 0;
+        }
         let lane = self.lane_index(sender_ix, number, carrier, class);
         let msg = Msg {
             seq: self.seq,
@@ -268,8 +262,7 @@ impl<'s> Engine<'s> {
         self.seq += 1;
         let delay = self.sc.processing.sample(&self.draws[s].processing, index);
         if delay == SimDuration::ZERO {
-            self.enter(msg);
-            true
+            self.enter(msg)
         } else {
             self.processing.push(Reverse(Pending(t + delay, msg)));
             false
@@ -280,21 +273,21 @@ impl<'s> Engine<'s> {
         ((self.lane_base[sender] + number) * 4 + carrier.index() as u32) * 2 + class.index() as u32
     }
 
-    /// Puts a message that finished processing into its lane, in acceptance order.
-    fn enter(&mut self, msg: Msg) {
+    /// Puts a message that finished processing into its lane, in acceptance
+    /// order. True when it is the lane's new head: only then can a dispatch
+    /// pass before the next wake-up change anything, since a head that was
+    /// blocked stays blocked until a limit it waits for opens.
+    fn enter(&mut self, msg: Msg) -> bool {
         self.events += 1;
         let li = msg.lane;
         let lane = &mut self.lanes[li as usize];
-        let at = lane
-            .queue
-            .iter()
-            .rposition(|m| m.seq < msg.seq)
-            .map_or(0, |p| p + 1);
+        let at = lane.queue.iter().rposition(|m| m.seq < msg.seq).map_or(0, |p| p + 1);
         lane.queue.insert(at, msg);
         if lane.active_at.is_none() {
             lane.active_at = Some(self.active.len() as u32);
             self.active.push(li);
         }
+        at == 0
     }
 
     /// The dispatch pass at `t`: serves waiting messages in acceptance order.
@@ -303,10 +296,7 @@ impl<'s> Engine<'s> {
         let pass = self.pass;
         self.heads.clear();
         for &li in &self.active {
-            let head = self.lanes[li as usize]
-                .queue
-                .front()
-                .expect("active lanes are not empty");
+            let head = self.lanes[li as usize].queue.front().expect("active lanes are not empty");
             self.heads.push(Reverse((head.seq, li)));
         }
         let mut wake = SimTime::NEVER;
@@ -363,18 +353,11 @@ impl<'s> Engine<'s> {
                 None => self.deactivate(li),
             }
         }
-        self.wakeup = if self.active.is_empty() {
-            SimTime::NEVER
-        } else {
-            wake
-        };
+        self.wakeup = if self.active.is_empty() { SimTime::NEVER } else { wake };
     }
 
     fn deactivate(&mut self, li: u32) {
-        let at = self.lanes[li as usize]
-            .active_at
-            .take()
-            .expect("lane was active") as usize;
+        let at = self.lanes[li as usize].active_at.take().expect("lane was active") as usize;
         self.active.swap_remove(at);
         if let Some(&moved) = self.active.get(at) {
             self.lanes[moved as usize].active_at = Some(at as u32);
@@ -418,16 +401,9 @@ impl<'s> Engine<'s> {
             };
             (outcome, done.min(self.end))
         };
-        let late = outcome == Outcome::Delivered
-            && stream
-                .useful_life
-                .is_some_and(|life| done - msg.accepted > life);
+        let late = outcome == Outcome::Delivered && stream.useful_life.is_some_and(|life| done - msg.accepted > life);
         let charged = outcome != Outcome::FailedDailyCap || self.sc.prices.charge_failed_daily_cap;
-        let cost = if charged {
-            self.cost(s, msg.carrier)
-        } else {
-            Money(0)
-        };
+        let cost = if charged { self.cost(s, msg.carrier) } else { Money(0) };
         rec.resolved(&Fate {
             stream: s,
             carrier: msg.carrier,
@@ -442,12 +418,7 @@ impl<'s> Engine<'s> {
 
     /// What one message of stream `s` to `carrier` costs when charged.
     fn cost(&self, s: usize, carrier: Carrier) -> Money {
-        let stream = &self.sc.traffic[s];
-        let sender = &self.sc.senders[stream.sender];
-        let k = stream.class.index();
-        let per = self.sc.prices.per_segment[sender.number_type.index()][k].0
-            + self.sc.carriers[carrier.index()].surcharge[k].0;
-        Money(per * stream.segments as u64)
+        self.prices[s][carrier.index()]
     }
 
     /// Everything still queued when the run ends is `queued_at_end`.
@@ -461,11 +432,7 @@ impl<'s> Engine<'s> {
         let mut left: Vec<Msg> = waiting.collect();
         left.sort_by_key(|m| m.seq);
         for m in left {
-            let done = if end == SimTime::NEVER {
-                m.accepted
-            } else {
-                end
-            };
+            let done = if end == SimTime::NEVER { m.accepted } else { end };
             rec.resolved(&Fate {
                 stream: m.stream as usize,
                 carrier: m.carrier,
@@ -477,15 +444,8 @@ impl<'s> Engine<'s> {
                 cost: Money(0),
             });
         }
-        let daily_caps = self
-            .caps
-            .into_iter()
-            .flat_map(|c| c.done.into_iter().chain(c.day.map(|(_, d)| d)))
-            .collect();
-        RunEnd {
-            daily_caps,
-            events: self.events,
-        }
+        let daily_caps = self.caps.into_iter().flat_map(|c| c.done.into_iter().chain(c.day.map(|(_, d)| d))).collect();
+        RunEnd { daily_caps, events: self.events }
     }
 }
 
@@ -499,29 +459,32 @@ fn units(unit: Unit, msg: &Msg) -> u64 {
 
 impl DailyCap {
     /// The record of the Pacific day holding `t`, starting a new day if needed.
-    fn today(
-        &mut self,
-        brand: usize,
-        cap: u64,
-        t: SimTime,
-        calendar: &crate::calendar::Calendar,
-    ) -> &mut DailyCapDay {
+    fn today(&mut self, brand: usize, cap: u64, t: SimTime, calendar: &crate::calendar::Calendar) -> &mut DailyCapDay {
         if self.day.as_ref().is_none_or(|(day, _)| t >= day.end) {
             let day = calendar.pacific_day(t);
-            let fresh = DailyCapDay {
-                brand,
-                date: day.date,
-                cap,
-                used: 0,
-                failed: 0,
-                exhausted_at: None,
-            };
+            let fresh = DailyCapDay { brand, date: day.date, cap, used: 0, failed: 0, exhausted_at: None };
             if let Some((_, old)) = self.day.replace((day, fresh)) {
                 self.done.push(old);
             }
         }
         &mut self.day.as_mut().expect("set above").1
     }
+}
+
+/// What one message of each stream costs per carrier: segments × (price of
+/// the number type and class + the carrier's surcharge).
+fn price_table(sc: &Scenario) -> Vec<[Money; 4]> {
+    sc.traffic
+        .iter()
+        .map(|stream| {
+            let number_type = sc.senders[stream.sender].number_type;
+            let k = stream.class.index();
+            Carrier::ALL.map(|c| {
+                let per = sc.prices.per_segment[number_type.index()][k].0 + sc.carriers[c.index()].surcharge[k].0;
+                Money(per * stream.segments as u64)
+            })
+        })
+        .collect()
 }
 
 /// Keys of the per-stream random draws.

@@ -31,12 +31,7 @@ impl Limiter {
             Shape::Window => State::Window(Window::new(rate, &scale)),
             Shape::Smooth => State::Smooth(Smooth::new(rate, burst)),
         };
-        Limiter {
-            unit,
-            scale,
-            only_when_degraded: false,
-            state,
-        }
+        Limiter { unit, scale, only_when_degraded: false, state }
     }
 
     /// A limiter that binds only while an outage degrades it.
@@ -50,6 +45,7 @@ impl Limiter {
     }
 
     /// The scale that governs a message at `t`: a window's is set at its start.
+    #[inline]
     fn scale_at(&mut self, t: SimTime) -> Scale {
         match &mut self.state {
             State::Window(w) => {
@@ -66,6 +62,7 @@ impl Limiter {
     }
 
     /// Whether `units` can pass at `t` (advances the window to `t`).
+    #[inline]
     pub fn has_room(&mut self, t: SimTime, units: u64) -> bool {
         let scale = self.scale_at(t);
         self.bypassed(scale)
@@ -76,6 +73,7 @@ impl Limiter {
     }
 
     /// Charges `units` at `t`; call only after [`Limiter::has_room`] said yes.
+    #[inline]
     pub fn take(&mut self, t: SimTime, units: u64) {
         let scale = self.scale_at(t);
         if self.bypassed(scale) {
@@ -93,11 +91,7 @@ impl Limiter {
             State::Window(w) => w.next_open_window(&self.scale),
             State::Smooth(s) => {
                 let running = self.scale.running_from(t);
-                if running > t {
-                    running
-                } else {
-                    s.earliest().max(t)
-                }
+                if running > t { running } else { s.earliest().max(t) }
             }
         }
     }
@@ -119,6 +113,8 @@ struct Window {
     carry: u128,
     /// Scale in force at this window's start.
     scale: Scale,
+    /// Start of the next window: nothing to do before it.
+    next_start: SimTime,
 }
 
 impl Window {
@@ -133,13 +129,15 @@ impl Window {
             fresh: true,
             carry: 0,
             scale: Scale::ONE,
+            next_start: SimTime::ZERO,
         };
         w.open(timeline.at(SimTime::ZERO));
+        w.next_start = w.start(1);
         w
     }
 
     fn start(&self, n: u64) -> SimTime {
-        SimTime::from_nanos((n as u128 * self.len.0 / self.len.1) as u64)
+        SimTime::from_nanos(mul_div(n as u128, self.len.0, self.len.1) as u64)
     }
 
     /// The window holding `t`: the largest n with start(n) <= t.
@@ -161,6 +159,9 @@ impl Window {
     }
 
     fn advance(&mut self, t: SimTime, timeline: &ScaleTimeline) {
+        if t < self.next_start {
+            return;
+        }
         let target = self.index_of(t);
         while self.index < target {
             let next = self.index + 1;
@@ -170,9 +171,7 @@ impl Window {
                 // move the carry: jump over them in one step.
                 let last_same = timeline
                     .next_change_after(self.start(next))
-                    .map_or(u64::MAX, |c| {
-                        self.index_of(SimTime::from_nanos(c.as_nanos() - 1))
-                    });
+                    .map_or(u64::MAX, |c| self.index_of(SimTime::from_nanos(c.as_nanos() - 1)));
                 let last = last_same.min(target - 1);
                 if last >= next {
                     let den = self.cap.1 * ONE;
@@ -187,6 +186,7 @@ impl Window {
             self.index = next;
             self.open(scale);
         }
+        self.next_start = self.start(self.index + 1);
     }
 
     fn has_room(&self, units: u64) -> bool {
@@ -207,11 +207,7 @@ impl Window {
             return running;
         }
         let n = self.index_of(running);
-        if self.start(n) < running {
-            self.start(n + 1)
-        } else {
-            running
-        }
+        if self.start(n) < running { self.start(n + 1) } else { running }
     }
 }
 
@@ -225,42 +221,54 @@ struct Smooth {
     k: u128,
     /// Scale in force when the current spacing was set.
     scale: Scale,
+    /// Theoretical arrival time: when the limiter is idle again.
+    tat: SimTime,
+    /// The earliest instant the next message may go (GCRA with burst).
+    earliest: SimTime,
 }
 
 impl Smooth {
     fn new(rate: Rate, burst: u64) -> Smooth {
-        Smooth {
-            interval: rate.interval(),
-            burst: burst.max(1),
-            anchor: SimTime::ZERO,
-            k: 0,
-            scale: Scale::ONE,
-        }
+        let zero = SimTime::ZERO;
+        let interval = rate.interval();
+        Smooth { interval, burst: burst.max(1), anchor: zero, k: 0, scale: Scale::ONE, tat: zero, earliest: zero }
     }
 
     fn offset(&self, units: u128) -> SimTime {
-        let ns = units * self.interval.0 * ONE / (self.interval.1 * self.scale.ppt() as u128);
+        let ns = if self.scale == Scale::ONE {
+            mul_div(units, self.interval.0, self.interval.1)
+        } else {
+            units * self.interval.0 * ONE / (self.interval.1 * self.scale.ppt() as u128)
+        };
         SimTime::from_nanos(self.anchor.as_nanos() + ns as u64)
     }
 
-    /// Theoretical arrival time: when the limiter is idle again.
-    fn tat(&self) -> SimTime {
-        self.offset(self.k)
-    }
-
-    /// The earliest instant the next message may go (GCRA with burst).
     fn earliest(&self) -> SimTime {
-        self.offset(self.k.saturating_sub(self.burst as u128 - 1))
+        self.earliest
     }
 
     fn take(&mut self, t: SimTime, units: u64, scale: Scale) {
-        let tat = self.tat();
         // Back to back (t == tat) continues the sequence, so slots stay exact.
-        if t > tat || scale != self.scale {
-            self.anchor = t.max(tat);
+        if t > self.tat || scale != self.scale {
+            self.anchor = t.max(self.tat);
             self.k = 0;
             self.scale = scale;
         }
         self.k += units as u128;
+        self.tat = self.offset(self.k);
+        let spare = self.burst as u128 - 1;
+        self.earliest = if spare == 0 { self.tat } else { self.offset(self.k.saturating_sub(spare)) };
     }
+}
+
+/// a · b / c rounded down, in 64-bit arithmetic when it fits (the common
+/// case, and several times faster than 128-bit division).
+#[inline]
+fn mul_div(a: u128, b: u128, c: u128) -> u128 {
+    if let (Ok(a), Ok(b), Ok(c)) = (u64::try_from(a), u64::try_from(b), u64::try_from(c)) {
+        if let Some(p) = a.checked_mul(b) {
+            return (p / c) as u128;
+        }
+    }
+    a * b / c
 }

@@ -83,25 +83,10 @@ mod tests {
     #[test]
     fn number_table() {
         use NumberLimit::*;
-        assert_eq!(
-            number_limit(Country::Ca, NumberType::LongCode, Class::Mms),
-            PerNumber(Rate::per_minute(15))
-        );
-        assert_eq!(
-            number_limit(Country::Ca, NumberType::TollFree, Class::Mms),
-            PerNumber(Rate::per_second(2))
-        );
-        assert_eq!(
-            number_limit(Country::Ca, NumberType::ShortCode, Class::Mms),
-            Unsupported
-        );
-        assert_eq!(
-            number_limit(Country::Us, NumberType::ShortCode, Class::Mms),
-            PerNumber(Rate::per_second(100))
-        );
-        assert_eq!(
-            number_limit(Country::Us, NumberType::LongCode, Class::Mms),
-            PerCarrier(Rate::per_minute(50))
-        );
+        assert_eq!(number_limit(Country::Ca, NumberType::LongCode, Class::Mms), PerNumber(Rate::per_minute(15)));
+        assert_eq!(number_limit(Country::Ca, NumberType::TollFree, Class::Mms), PerNumber(Rate::per_second(2)));
+        assert_eq!(number_limit(Country::Ca, NumberType::ShortCode, Class::Mms), Unsupported);
+        assert_eq!(number_limit(Country::Us, NumberType::ShortCode, Class::Mms), PerNumber(Rate::per_second(100)));
+        assert_eq!(number_limit(Country::Us, NumberType::LongCode, Class::Mms), PerCarrier(Rate::per_minute(50)));
     }
 }

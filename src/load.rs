@@ -15,8 +15,8 @@ use crate::model::{Carrier, Class, Country, Kind, NumberType, Outcome, Shape, Un
 use crate::outage::{Outage, Scope};
 use crate::rate::{Rate, Scale};
 use crate::scenario::{
-    Brand, CarrierSettings, DEFAULT_MIX, DEFAULT_PRICES, DEFAULT_SURCHARGES, Limit, Money, Prices,
-    Scenario, Sender, SenderLimit, Stream, default_error_codes,
+    Brand, CarrierSettings, DEFAULT_MIX, DEFAULT_PRICES, DEFAULT_SURCHARGES, Limit, Money, Prices, Scenario, Sender,
+    SenderLimit, Stream, default_error_codes,
 };
 use crate::segments;
 use crate::time::{SimDuration, SimTime};
@@ -40,11 +40,7 @@ pub struct Diagnostic {
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let kind = if self.warning { "warning: " } else { "" };
-        write!(
-            f,
-            "{}:{}:{}: {}{}",
-            self.file, self.line, self.column, kind, self.message
-        )
+        write!(f, "{}:{}:{}: {}{}", self.file, self.line, self.column, kind, self.message)
     }
 }
 
@@ -71,44 +67,21 @@ pub struct Loaded {
 /// Reads and validates the scenario file at `path`.
 pub fn load_file(path: &Path) -> Result<Loaded, Vec<Diagnostic>> {
     let file = path.display().to_string();
-    let whole = |message: String| {
-        vec![Diagnostic {
-            file: file.clone(),
-            line: 1,
-            column: 1,
-            message,
-            warning: false,
-        }]
-    };
-    let bytes =
-        std::fs::read(path).map_err(|e| whole(format!("cannot read the scenario file: {e}")))?;
+    let whole = |message: String| vec![Diagnostic { file: file.clone(), line: 1, column: 1, message, warning: false }];
+    let bytes = std::fs::read(path).map_err(|e| whole(format!("cannot read the scenario file: {e}")))?;
     let text = String::from_utf8(bytes).map_err(|e| {
-        whole(format!(
-            "the file is not UTF-8 text (invalid byte at offset {})",
-            e.utf8_error().valid_up_to()
-        ))
+        whole(format!("the file is not UTF-8 text (invalid byte at offset {})", e.utf8_error().valid_up_to()))
     })?;
-    let stem = path
-        .file_stem()
-        .map_or("scenario".into(), |s| s.to_string_lossy().into_owned());
+    let stem = path.file_stem().map_or("scenario".into(), |s| s.to_string_lossy().into_owned());
     parse(&text, &file, &stem, path.parent().unwrap_or(Path::new(".")))
 }
 
 /// Validates scenario `text`; `file` names it in messages, `stem` is the
 /// default name, and `dir` is where relative trace paths start.
 pub fn parse(text: &str, file: &str, stem: &str, dir: &Path) -> Result<Loaded, Vec<Diagnostic>> {
-    let mut r = Reader {
-        src: text,
-        file,
-        dir,
-        diags: Vec::new(),
-    };
+    let mut r = Reader { src: text, file, dir, diags: Vec::new() };
     if text.trim().is_empty() {
-        r.error(
-            0..0,
-            "the file is empty: a scenario needs at least `start` and one [[traffic]] stream"
-                .into(),
-        );
+        r.error(0..0, "the file is empty: a scenario needs at least `start` and one [[traffic]] stream".into());
         return Err(r.diags);
     }
     let doc = match DeTable::parse(text) {
@@ -120,19 +93,11 @@ pub fn parse(text: &str, file: &str, stem: &str, dir: &Path) -> Result<Loaded, V
             return Err(r.diags);
         }
     };
-    let root = Tbl {
-        table: doc.get_ref(),
-        span: doc.span(),
-        name: String::new(),
-    };
+    let root = Tbl { table: doc.get_ref(), span: doc.span(), name: String::new() };
     let loaded = r.scenario(&root, stem);
     let (errors, warnings): (Vec<_>, Vec<_>) = r.diags.into_iter().partition(|d| !d.warning);
     match loaded {
-        Some((scenario, expects)) if errors.is_empty() => Ok(Loaded {
-            scenario,
-            expects,
-            warnings,
-        }),
+        Some((scenario, expects)) if errors.is_empty() => Ok(Loaded { scenario, expects, warnings }),
         _ => Err(errors.into_iter().chain(warnings).collect()),
     }
 }
@@ -151,11 +116,7 @@ impl<'a, 'i> Tbl<'a, 'i> {
         self.table.get(key)
     }
     fn path(&self, key: &str) -> String {
-        if self.name.is_empty() {
-            key.to_string()
-        } else {
-            format!("{}.{key}", self.name)
-        }
+        if self.name.is_empty() { key.to_string() } else { format!("{}.{key}", self.name) }
     }
 }
 
@@ -195,13 +156,7 @@ impl<'s> Reader<'s> {
 
     fn report(&mut self, span: Range<usize>, message: String, warning: bool) {
         let (line, column) = self.position(span.start);
-        self.diags.push(Diagnostic {
-            file: self.file.to_string(),
-            line,
-            column,
-            message,
-            warning,
-        });
+        self.diags.push(Diagnostic { file: self.file.to_string(), line, column, message, warning });
     }
     fn error(&mut self, span: Range<usize>, message: String) {
         self.report(span, message, false);
@@ -215,30 +170,17 @@ impl<'s> Reader<'s> {
         for (key, _) in t.table.iter() {
             let k: &str = key.get_ref();
             if !allowed.contains(&k) {
-                let hint = did_you_mean(k, allowed)
-                    .map_or(String::new(), |s| format!("; did you mean `{s}`?"));
-                let place = if t.name.is_empty() {
-                    "at the top level".into()
-                } else {
-                    format!("in `{}`", t.name)
-                };
+                let hint = did_you_mean(k, allowed).map_or(String::new(), |s| format!("; did you mean `{s}`?"));
+                let place = if t.name.is_empty() { "at the top level".into() } else { format!("in `{}`", t.name) };
                 self.error(
                     key.span(),
-                    format!(
-                        "unknown key `{k}` {place}{hint} (expected one of: {})",
-                        allowed.join(", ")
-                    ),
+                    format!("unknown key `{k}` {place}{hint} (expected one of: {})", allowed.join(", ")),
                 );
             }
         }
     }
 
-    fn table<'a, 'i>(
-        &mut self,
-        v: &'a Value<'i>,
-        name: String,
-        allowed: &[&str],
-    ) -> Option<Tbl<'a, 'i>> {
+    fn table<'a, 'i>(&mut self, v: &'a Value<'i>, name: String, allowed: &[&str]) -> Option<Tbl<'a, 'i>> {
         let t = self.unchecked_table(v, name)?;
         self.check_keys(&t, allowed);
         Some(t)
@@ -247,16 +189,9 @@ impl<'s> Reader<'s> {
     /// A table whose keys the caller checks once it knows the table's name.
     fn unchecked_table<'a, 'i>(&mut self, v: &'a Value<'i>, name: String) -> Option<Tbl<'a, 'i>> {
         match v.get_ref() {
-            DeValue::Table(table) => Some(Tbl {
-                table,
-                span: v.span(),
-                name,
-            }),
+            DeValue::Table(table) => Some(Tbl { table, span: v.span(), name }),
             other => {
-                self.error(
-                    v.span(),
-                    format!("`{name}`: expected a table, found {}", type_name(other)),
-                );
+                self.error(v.span(), format!("`{name}`: expected a table, found {}", type_name(other)));
                 None
             }
         }
@@ -271,10 +206,7 @@ impl<'s> Reader<'s> {
                 other => {
                     self.error(
                         v.span(),
-                        format!(
-                            "`{key}`: expected an array of tables ([[{key}]]), found {}",
-                            type_name(other)
-                        ),
+                        format!("`{key}`: expected an array of tables ([[{key}]]), found {}", type_name(other)),
                     );
                     Vec::new()
                 }
@@ -283,20 +215,13 @@ impl<'s> Reader<'s> {
     }
 
     fn missing(&mut self, t: &Tbl, key: &str, expected: &str) {
-        let place = if t.name.is_empty() {
-            "the scenario".into()
-        } else {
-            format!("`{}`", t.name)
-        };
+        let place = if t.name.is_empty() { "the scenario".into() } else { format!("`{}`", t.name) };
         self.error(t.span.clone(), format!("{place} needs `{key}`: {expected}"));
     }
 
     fn wrong(&mut self, t: &Tbl, key: &str, v: &Value, expected: &str) {
         let found = type_name(v.get_ref());
-        self.error(
-            v.span(),
-            format!("`{}`: expected {expected}, found {found}", t.path(key)),
-        );
+        self.error(v.span(), format!("`{}`: expected {expected}, found {found}", t.path(key)));
     }
 
     fn invalid(&mut self, t: &Tbl, key: &str, v: &Value, why: String) {
@@ -398,13 +323,15 @@ impl<'s> Reader<'s> {
     }
 
     fn duration(&mut self, t: &Tbl, key: &str) -> Option<SimDuration> {
-        self.parsed(t, key, true, values::DURATION_HELP, |s, number| {
-            if number {
-                values::seconds(s)
-            } else {
-                values::duration(s)
-            }
-        })
+        self.parsed(
+            t,
+            key,
+            true,
+            values::DURATION_HELP,
+            |s, number| {
+                if number { values::seconds(s) } else { values::duration(s) }
+            },
+        )
     }
 
     /// A rate; a bare number counts per `bare`.
@@ -414,35 +341,17 @@ impl<'s> Reader<'s> {
     }
 
     fn fraction(&mut self, t: &Tbl, key: &str) -> Option<Scale> {
-        self.parsed(t, key, true, "a number from 0 to 1", |s, _| {
-            values::fraction(s)
-        })
+        self.parsed(t, key, true, "a number from 0 to 1", |s, _| values::fraction(s))
     }
 
     fn usd(&mut self, t: &Tbl, key: &str) -> Option<Money> {
-        self.parsed(t, key, true, "an amount in US dollars", |s, _| {
-            values::usd(s)
-        })
-        .map(Money)
+        self.parsed(t, key, true, "an amount in US dollars", |s, _| values::usd(s)).map(Money)
     }
 
-    fn choice<T: Copy>(
-        &mut self,
-        t: &Tbl,
-        key: &str,
-        all: &[T],
-        name: impl Fn(T) -> &'static str,
-    ) -> Option<T> {
+    fn choice<T: Copy>(&mut self, t: &Tbl, key: &str, all: &[T], name: impl Fn(T) -> &'static str) -> Option<T> {
         let v = t.get(key)?;
         let names: Vec<&str> = all.iter().map(|x| name(*x)).collect();
-        let expected = format!(
-            "one of {}",
-            names
-                .iter()
-                .map(|n| format!("\"{n}\""))
-                .collect::<Vec<_>>()
-                .join(", ")
-        );
+        let expected = format!("one of {}", names.iter().map(|n| format!("\"{n}\"")).collect::<Vec<_>>().join(", "));
         let DeValue::String(s) = v.get_ref() else {
             self.wrong(t, key, v, &expected);
             return None;
@@ -450,14 +359,8 @@ impl<'s> Reader<'s> {
         match all.iter().find(|x| name(**x) == s.as_ref()) {
             Some(x) => Some(*x),
             None => {
-                let hint = did_you_mean(s, &names)
-                    .map_or(String::new(), |h| format!("; did you mean \"{h}\"?"));
-                self.invalid(
-                    t,
-                    key,
-                    v,
-                    format!("expected {expected}, found \"{s}\"{hint}"),
-                );
+                let hint = did_you_mean(s, &names).map_or(String::new(), |h| format!("; did you mean \"{h}\"?"));
+                self.invalid(t, key, v, format!("expected {expected}, found \"{s}\"{hint}"));
                 None
             }
         }
@@ -466,7 +369,8 @@ impl<'s> Reader<'s> {
     /// An instant: an offset from `start` (duration) or an RFC 3339 time.
     fn instant(&mut self, t: &Tbl, key: &str, cal: &Calendar) -> Option<SimTime> {
         let v = t.get(key)?;
-        let expected = "an offset from `start` such as \"30m\", or an RFC 3339 time such as \"2026-03-10T09:00:00-07:00\"";
+        let expected =
+            "an offset from `start` such as \"30m\", or an RFC 3339 time such as \"2026-03-10T09:00:00-07:00\"";
         let text = match v.get_ref() {
             DeValue::Datetime(d) => d.to_string(),
             DeValue::String(s) => s.to_string(),
@@ -486,12 +390,7 @@ impl<'s> Reader<'s> {
             Ok(ts) => match cal.sim_time(ts) {
                 Some(at) => Some(at),
                 None => {
-                    self.invalid(
-                        t,
-                        key,
-                        v,
-                        format!("{text} is before the scenario's `start` ({})", cal.start()),
-                    );
+                    self.invalid(t, key, v, format!("{text} is before the scenario's `start` ({})", cal.start()));
                     None
                 }
             },
@@ -515,17 +414,10 @@ impl<'s> Reader<'s> {
         }
         let seed = self.int(root, "seed", 0..=u64::MAX).unwrap_or(0);
         let replications = self.int(root, "replications", 1..=100_000).unwrap_or(1) as u32;
-        let timeseries_step = self
-            .duration(root, "timeseries_step")
-            .unwrap_or(SimDuration::from_secs(60));
+        let timeseries_step = self.duration(root, "timeseries_step").unwrap_or(SimDuration::from_secs(60));
         if timeseries_step == SimDuration::ZERO {
             if let Some(v) = root.get("timeseries_step") {
-                self.invalid(
-                    root,
-                    "timeseries_step",
-                    v,
-                    "must be longer than zero".into(),
-                );
+                self.invalid(root, "timeseries_step", v, "must be longer than zero".into());
             }
         }
         let account = self.account(root);
@@ -580,12 +472,7 @@ impl<'s> Reader<'s> {
         match text.parse::<jiff::Timestamp>() {
             Ok(ts) => Some(ts),
             Err(_) => {
-                self.invalid(
-                    root,
-                    "start",
-                    v,
-                    format!("expected {expected}, found \"{text}\""),
-                );
+                self.invalid(root, "start", v, format!("expected {expected}, found \"{text}\""));
                 None
             }
         }
@@ -593,43 +480,26 @@ impl<'s> Reader<'s> {
 
     /// Shape, burst and unit of a limit, read from `t`.
     fn limit_style(&mut self, t: &Tbl, unit_key: &str, unit: Unit) -> (Shape, u64, Unit) {
-        let shape = self
-            .choice(t, "shape", Shape::ALL, Shape::name)
-            .unwrap_or(Shape::Window);
+        let shape = self.choice(t, "shape", &Shape::ALL, Shape::name).unwrap_or(Shape::Window);
         let burst = self.int(t, "burst", 1..=1_000_000).unwrap_or(1);
-        let unit = self
-            .choice(t, unit_key, Unit::ALL, Unit::name)
-            .unwrap_or(unit);
+        let unit = self.choice(t, unit_key, &Unit::ALL, Unit::name).unwrap_or(unit);
         (shape, burst, unit)
     }
 
     fn account(&mut self, root: &Tbl) -> [Limit; 2] {
         let sec = SimDuration::from_secs(1);
         let defaults = [Rate::per_second(5), Rate::new(1, 4, sec).expect("0.25/s")];
-        let t = root.get("account").and_then(|v| {
-            self.table(
-                v,
-                "account".into(),
-                &["sms_mps", "mms_mps", "shape", "burst", "unit"],
-            )
-        });
+        let t = root
+            .get("account")
+            .and_then(|v| self.table(v, "account".into(), &["sms_mps", "mms_mps", "shape", "burst", "unit"]));
         let (shape, burst, unit) = match &t {
             Some(t) => self.limit_style(t, "unit", Unit::Messages),
             None => (Shape::Window, 1, Unit::Messages),
         };
-        let mut rate = |key, default| {
-            t.as_ref()
-                .and_then(|t| self.rate(t, key, sec))
-                .unwrap_or(default)
-        };
+        let mut rate = |key, default| t.as_ref().and_then(|t| self.rate(t, key, sec)).unwrap_or(default);
         let sms = rate("sms_mps", defaults[0]);
         let mms = rate("mms_mps", defaults[1]);
-        [sms, mms].map(|rate| Limit {
-            rate,
-            shape,
-            burst,
-            unit,
-        })
+        [sms, mms].map(|rate| Limit { rate, shape, burst, unit })
     }
 
     /// One table of a named array (`[[senders]]`): checked, named by its id
@@ -645,15 +515,8 @@ impl<'s> Reader<'s> {
     ) -> Option<(Tbl<'a, 'i>, String)> {
         let t = self.unchecked_table(v, format!("{section}[{i}]"))?;
         let id = self.id(&t, id_key, taken).unwrap_or_default().to_string();
-        let label = if id.is_empty() {
-            i.to_string()
-        } else {
-            id.clone()
-        };
-        let t = Tbl {
-            name: format!("{section}.{label}"),
-            ..t
-        };
+        let label = if id.is_empty() { i.to_string() } else { id.clone() };
+        let t = Tbl { name: format!("{section}.{label}"), ..t };
         self.check_keys(&t, keys);
         Some((t, id))
     }
@@ -665,19 +528,10 @@ impl<'s> Reader<'s> {
         self.find(t, key, v, id, section, ids)
     }
 
-    fn find(
-        &mut self,
-        t: &Tbl,
-        key: &str,
-        v: &Value,
-        id: &str,
-        section: &str,
-        ids: &[&str],
-    ) -> Option<usize> {
+    fn find(&mut self, t: &Tbl, key: &str, v: &Value, id: &str, section: &str, ids: &[&str]) -> Option<usize> {
         let found = ids.iter().position(|x| *x == id);
         if found.is_none() {
-            let hint =
-                did_you_mean(id, ids).map_or(String::new(), |h| format!("; did you mean \"{h}\"?"));
+            let hint = did_you_mean(id, ids).map_or(String::new(), |h| format!("; did you mean \"{h}\"?"));
             self.invalid(t, key, v, format!("no [[{section}]] has id \"{id}\"{hint}"));
         }
         found
@@ -701,17 +555,8 @@ impl<'s> Reader<'s> {
     }
 
     fn brands(&mut self, root: &Tbl) -> Vec<Brand> {
-        const KEYS: &[&str] = &[
-            "id",
-            "vetting_score",
-            "use_case",
-            "tpm",
-            "tpd",
-            "shape",
-            "burst",
-            "tpm_unit",
-            "tpd_unit",
-        ];
+        const KEYS: &[&str] =
+            &["id", "vetting_score", "use_case", "tpm", "tpd", "shape", "burst", "tpm_unit", "tpd_unit"];
         let mut out: Vec<Brand> = Vec::new();
         for (i, v) in self.tables(root, "brands").into_iter().enumerate() {
             let taken: Vec<&str> = out.iter().map(|x| x.id.as_str()).collect();
@@ -720,36 +565,21 @@ impl<'s> Reader<'s> {
             };
             let score = self.int(&t, "vetting_score", 0..=100);
             if t.get("vetting_score").is_none() {
-                self.missing(
-                    &t,
-                    "vetting_score",
-                    "a whole number from 0 to 100 (0: skipped secondary vetting)",
-                );
+                self.missing(&t, "vetting_score", "a whole number from 0 to 100 (0: skipped secondary vetting)");
             }
             let score = score.unwrap_or(0) as u8;
-            let use_case = self
-                .choice(&t, "use_case", UseCase::ALL, UseCase::name)
-                .unwrap_or(UseCase::Standard);
+            let use_case = self.choice(&t, "use_case", &UseCase::ALL, UseCase::name).unwrap_or(UseCase::Standard);
             let tpm = self
                 .rate(&t, "tpm", SimDuration::from_secs(60))
                 .unwrap_or_else(|| Rate::per_minute(brand_tpm(use_case, score)));
-            let tpd = self
-                .int(&t, "tpd", 1..=u64::MAX)
-                .unwrap_or_else(|| tmobile_tpd(score));
+            let tpd = self.int(&t, "tpd", 1..=u64::MAX).unwrap_or_else(|| tmobile_tpd(score));
             let (shape, burst, tpm_unit) = self.limit_style(&t, "tpm_unit", Unit::Segments);
-            let tpd_unit = self
-                .choice(&t, "tpd_unit", Unit::ALL, Unit::name)
-                .unwrap_or(Unit::Segments);
+            let tpd_unit = self.choice(&t, "tpd_unit", &Unit::ALL, Unit::name).unwrap_or(Unit::Segments);
             out.push(Brand {
                 id,
                 vetting_score: score,
                 use_case,
-                tpm: Limit {
-                    rate: tpm,
-                    shape,
-                    burst,
-                    unit: tpm_unit,
-                },
+                tpm: Limit { rate: tpm, shape, burst, unit: tpm_unit },
                 tpd,
                 tpd_unit,
             });
@@ -759,8 +589,8 @@ impl<'s> Reader<'s> {
 
     fn senders(&mut self, root: &Tbl, brands: &[Brand]) -> Vec<Sender> {
         const KEYS: &[&str] = &[
-            "id", "type", "country", "brand", "numbers", "verified", "classes", "sms_rate",
-            "mms_rate", "shape", "burst", "unit",
+            "id", "type", "country", "brand", "numbers", "verified", "classes", "sms_rate", "mms_rate", "shape",
+            "burst", "unit",
         ];
         let mut out: Vec<Sender> = Vec::new();
         for (i, v) in self.tables(root, "senders").into_iter().enumerate() {
@@ -771,21 +601,28 @@ impl<'s> Reader<'s> {
             if t.get("type").is_none() {
                 self.missing(&t, "type", "\"long_code\", \"toll_free\" or \"short_code\"");
             }
-            let number_type = self
-                .choice(&t, "type", NumberType::ALL, NumberType::name)
-                .unwrap_or(NumberType::LongCode);
-            let country = self
-                .choice(&t, "country", Country::ALL, Country::name)
-                .unwrap_or(Country::Us);
+            let number_type =
+                self.choice(&t, "type", &NumberType::ALL, NumberType::name).unwrap_or(NumberType::LongCode);
+            let country = self.choice(&t, "country", &Country::ALL, Country::name).unwrap_or(Country::Us);
             let brand_ids: Vec<&str> = brands.iter().map(|x| x.id.as_str()).collect();
             let brand = self.reference(&t, "brand", "brands", &brand_ids);
             let is_10dlc = country == Country::Us && number_type == NumberType::LongCode;
             if is_10dlc && t.get("brand").is_none() {
-                self.missing(&t, "brand", "a US long code (10DLC) sends under a registered brand: the id of a [[brands]] table");
+                self.missing(
+                    &t,
+                    "brand",
+                    "a US long code (10DLC) sends under a registered brand: the id of a [[brands]] table",
+                );
             }
             if !is_10dlc {
                 if let Some(v) = t.get("brand") {
-                    self.warn(v.span(), format!("`{}`: brand limits (TPM, T-Mobile's daily cap) apply to US long codes only; ignored here", t.path("brand")));
+                    self.warn(
+                        v.span(),
+                        format!(
+                            "`{}`: brand limits (TPM, T-Mobile's daily cap) apply to US long codes only; ignored here",
+                            t.path("brand")
+                        ),
+                    );
                 }
             }
             let numbers = self.int(&t, "numbers", 1..=100_000).unwrap_or(1) as u32;
@@ -797,35 +634,25 @@ impl<'s> Reader<'s> {
             if let (Some(v), false) = (t.get("verified"), number_type == NumberType::TollFree) {
                 self.warn(
                     v.span(),
-                    format!(
-                        "`{}`: verification applies to toll-free numbers only; ignored",
-                        t.path("verified")
-                    ),
+                    format!("`{}`: verification applies to toll-free numbers only; ignored", t.path("verified")),
                 );
             }
             let allowed = self.classes(&t);
             let (shape, burst, unit) = self.limit_style(&t, "unit", Unit::Messages);
             let mut limits = [SenderLimit::Refused; 2];
-            for &class in Class::ALL {
-                let key = if class == Class::Sms {
-                    "sms_rate"
-                } else {
-                    "mms_rate"
-                };
+            for class in Class::ALL {
+                let key = if class == Class::Sms { "sms_rate" } else { "mms_rate" };
                 let table = number_limit(country, number_type, class);
                 let mut limit = SenderLimit::from_table(table, shape, burst, unit);
                 if let Some(v) = t.get(key) {
                     let bare = SimDuration::from_secs(1);
                     match (&mut limit, self.rate(&t, key, bare)) {
-                        (SenderLimit::PerNumber(l) | SenderLimit::PerCarrier(l), Some(r)) => {
-                            l.rate = r
-                        }
+                        (SenderLimit::PerNumber(l) | SenderLimit::PerCarrier(l), Some(r)) => l.rate = r,
                         (SenderLimit::BrandTpm, _) => self.invalid(
                             &t,
                             key,
                             v,
-                            "a 10DLC number has no SMS limit of its own: set `tpm` on its brand"
-                                .into(),
+                            "a 10DLC number has no SMS limit of its own: set `tpm` on its brand".into(),
                         ),
                         (SenderLimit::Refused, _) => self.invalid(
                             &t,
@@ -846,15 +673,7 @@ impl<'s> Reader<'s> {
                 }
                 limits[class.index()] = limit;
             }
-            out.push(Sender {
-                id,
-                number_type,
-                country,
-                brand,
-                numbers,
-                verified,
-                limits,
-            });
+            out.push(Sender { id, number_type, country, brand, numbers, verified, limits });
         }
         out
     }
@@ -870,10 +689,9 @@ impl<'s> Reader<'s> {
                 for item in items.iter() {
                     match item.get_ref().as_str().and_then(Class::from_name) {
                         Some(c) => allowed[c.index()] = true,
-                        None => self.error(
-                            item.span(),
-                            format!("`{}`: expected \"sms\" or \"mms\"", t.path("classes")),
-                        ),
+                        None => {
+                            self.error(item.span(), format!("`{}`: expected \"sms\" or \"mms\"", t.path("classes")))
+                        }
                     }
                 }
             }
@@ -882,13 +700,7 @@ impl<'s> Reader<'s> {
         allowed
     }
 
-    fn traffic(
-        &mut self,
-        root: &Tbl,
-        senders: &[Sender],
-        cal: &Calendar,
-        has_horizon: bool,
-    ) -> Vec<Stream> {
+    fn traffic(&mut self, root: &Tbl, senders: &[Sender], cal: &Calendar, has_horizon: bool) -> Vec<Stream> {
         const KEYS: &[&str] = &[
             "name",
             "sender",
@@ -916,15 +728,9 @@ impl<'s> Reader<'s> {
             if t.get("sender").is_none() {
                 self.missing(&t, "sender", "the id of a [[senders]] table");
             }
-            let class = self
-                .choice(&t, "class", Class::ALL, Class::name)
-                .unwrap_or(Class::Sms);
-            let kind = self
-                .choice(&t, "kind", Kind::ALL, Kind::name)
-                .unwrap_or(Kind::Transactional);
-            let message_expiry = self
-                .duration(&t, "message_expiry")
-                .unwrap_or(SimDuration::from_secs(10_800));
+            let class = self.choice(&t, "class", &Class::ALL, Class::name).unwrap_or(Class::Sms);
+            let kind = self.choice(&t, "kind", &Kind::ALL, Kind::name).unwrap_or(Kind::Transactional);
+            let message_expiry = self.duration(&t, "message_expiry").unwrap_or(SimDuration::from_secs(10_800));
             if let Some(v) = t.get("message_expiry") {
                 let ok = SimDuration::from_secs(5)..=SimDuration::from_secs(10_800);
                 if !ok.contains(&message_expiry) {
@@ -940,12 +746,7 @@ impl<'s> Reader<'s> {
             let text = self.string(&t, "text");
             let counted = self.int(&t, "segments", 1..=255).map(|n| n as u32);
             if let (Some(_), Some(v)) = (text, t.get("segments")) {
-                self.invalid(
-                    &t,
-                    "segments",
-                    v,
-                    "give either `text` or `segments`, not both".into(),
-                );
+                self.invalid(&t, "segments", v, "give either `text` or `segments`, not both".into());
             }
             let segments = match class {
                 Class::Mms => 1,
@@ -955,7 +756,11 @@ impl<'s> Reader<'s> {
             let arrival = match t.get("arrival") {
                 Some(v) => self.arrival(v, &t, cal, has_horizon),
                 None => {
-                    self.missing(&t, "arrival", "an arrival process, e.g. { process = \"poisson\", rate = \"2/s\", until = \"1h\" }");
+                    self.missing(
+                        &t,
+                        "arrival",
+                        "an arrival process, e.g. { process = \"poisson\", rate = \"2/s\", until = \"1h\" }",
+                    );
                     None
                 }
             };
@@ -1000,24 +805,13 @@ impl<'s> Reader<'s> {
         }
         let sum: f64 = mix.iter().sum();
         if (sum - 1.0).abs() > 1e-6 {
-            self.error(
-                v.span(),
-                format!("`{}`: the shares must sum to 1, they sum to {sum}", m.name),
-            );
+            self.error(v.span(), format!("`{}`: the shares must sum to 1, they sum to {sum}", m.name));
         }
         mix
     }
 
-    fn arrival(
-        &mut self,
-        v: &Value,
-        stream: &Tbl,
-        cal: &Calendar,
-        has_horizon: bool,
-    ) -> Option<Arrival> {
-        const KEYS: &[&str] = &[
-            "process", "rate", "from", "until", "count", "at", "spread", "rates", "file",
-        ];
+    fn arrival(&mut self, v: &Value, stream: &Tbl, cal: &Calendar, has_horizon: bool) -> Option<Arrival> {
+        const KEYS: &[&str] = &["process", "rate", "from", "until", "count", "at", "spread", "rates", "file"];
         let t = self.table(v, stream.path("arrival"), KEYS)?;
         let expected = "\"constant\", \"poisson\", \"burst\", \"profile\" or \"trace\"";
         let Some(process) = self.string(&t, "process") else {
@@ -1031,11 +825,7 @@ impl<'s> Reader<'s> {
             let from = r.instant(&t, "from", cal).unwrap_or(SimTime::ZERO);
             let until = r.instant(&t, "until", cal);
             if until.is_none() && count.is_none() && !has_horizon && t.get("until").is_none() {
-                r.missing(
-                    &t,
-                    "until",
-                    "an end (`until` or `count`), or a scenario `horizon`",
-                );
+                r.missing(&t, "until", "an end (`until` or `count`), or a scenario `horizon`");
             }
             if let (Some(u), Some(v)) = (until, t.get("until")) {
                 if u <= from {
@@ -1085,11 +875,7 @@ impl<'s> Reader<'s> {
                 }
                 let at = self.instant(&t, "at", cal).unwrap_or(SimTime::ZERO);
                 let spread = self.duration(&t, "spread").unwrap_or(SimDuration::ZERO);
-                Some(Arrival::Burst {
-                    count: count?,
-                    at,
-                    spread,
-                })
+                Some(Arrival::Burst { count: count?, at, spread })
             }
             "profile" => {
                 let hourly = self.profile_rates(&t)?;
@@ -1099,29 +885,18 @@ impl<'s> Reader<'s> {
             "trace" => {
                 let Some(file) = self.string(&t, "file") else {
                     if t.get("file").is_none() {
-                        self.missing(
-                            &t,
-                            "file",
-                            "the path of a CSV file of timestamps, relative to the scenario",
-                        );
+                        self.missing(&t, "file", "the path of a CSV file of timestamps, relative to the scenario");
                     }
                     return None;
                 };
                 let span = t.get("file").expect("read").span();
-                self.trace(file, span, cal)
-                    .map(|times| Arrival::Trace { times })
+                self.trace(file, span, cal).map(|times| Arrival::Trace { times })
             }
             other => {
                 let v = t.get("process").expect("read");
                 let names = ["constant", "poisson", "burst", "profile", "trace"];
-                let hint = did_you_mean(other, &names)
-                    .map_or(String::new(), |h| format!("; did you mean \"{h}\"?"));
-                self.invalid(
-                    &t,
-                    "process",
-                    v,
-                    format!("expected {expected}, found \"{other}\"{hint}"),
-                );
+                let hint = did_you_mean(other, &names).map_or(String::new(), |h| format!("; did you mean \"{h}\"?"));
+                self.invalid(&t, "process", v, format!("expected {expected}, found \"{other}\"{hint}"));
                 None
             }
         }
@@ -1129,11 +904,7 @@ impl<'s> Reader<'s> {
 
     fn profile_rates(&mut self, t: &Tbl) -> Option<[f64; 24]> {
         let Some(v) = t.get("rates") else {
-            self.missing(
-                t,
-                "rates",
-                "24 hourly rates over the Pacific day, e.g. [\"0/s\", ..., \"3/s\"]",
-            );
+            self.missing(t, "rates", "24 hourly rates over the Pacific day, e.g. [\"0/s\", ..., \"3/s\"]");
             return None;
         };
         let DeValue::Array(items) = v.get_ref() else {
@@ -1145,10 +916,7 @@ impl<'s> Reader<'s> {
                 t,
                 "rates",
                 v,
-                format!(
-                    "expected 24 hourly rates (hour 0 to 23, Pacific), found {}",
-                    items.len()
-                ),
+                format!("expected 24 hourly rates (hour 0 to 23, Pacific), found {}", items.len()),
             );
             return None;
         }
@@ -1161,11 +929,7 @@ impl<'s> Reader<'s> {
                 other => {
                     self.error(
                         item.span(),
-                        format!(
-                            "`{}[{h}]`: expected a rate, found {}",
-                            t.path("rates"),
-                            type_name(other)
-                        ),
+                        format!("`{}[{h}]`: expected a rate, found {}", t.path("rates"), type_name(other)),
                     );
                     continue;
                 }
@@ -1180,12 +944,7 @@ impl<'s> Reader<'s> {
             }
         }
         if hourly.iter().all(|r| *r == 0.0) {
-            self.invalid(
-                t,
-                "rates",
-                v,
-                "at least one hour needs a rate above zero".into(),
-            );
+            self.invalid(t, "rates", v, "at least one hour needs a rate above zero".into());
             return None;
         }
         Some(hourly)
@@ -1196,10 +955,7 @@ impl<'s> Reader<'s> {
         let text = match std::fs::read_to_string(&path) {
             Ok(text) => text,
             Err(e) => {
-                self.error(
-                    span,
-                    format!("cannot read trace file {}: {e}", path.display()),
-                );
+                self.error(span, format!("cannot read trace file {}: {e}", path.display()));
                 return None;
             }
         };
@@ -1213,12 +969,7 @@ impl<'s> Reader<'s> {
                 .or_else(|_| values::seconds(field))
                 .ok()
                 .map(|d| SimTime::ZERO + d)
-                .or_else(|| {
-                    field
-                        .parse::<jiff::Timestamp>()
-                        .ok()
-                        .and_then(|ts| cal.sim_time(ts))
-                });
+                .or_else(|| field.parse::<jiff::Timestamp>().ok().and_then(|ts| cal.sim_time(ts)));
             match at {
                 Some(at) => times.push(at),
                 None if n == 0 => {} // a header line
@@ -1234,10 +985,7 @@ impl<'s> Reader<'s> {
             }
         }
         if times.is_empty() {
-            self.error(
-                span,
-                format!("trace file {} has no timestamps", path.display()),
-            );
+            self.error(span, format!("trace file {} has no timestamps", path.display()));
             return None;
         }
         times.sort();
@@ -1254,11 +1002,7 @@ impl<'s> Reader<'s> {
             let scope = match (self.string(&t, "scope"), t.get("scope")) {
                 (Some(s), Some(v)) => self.scope(s, &t, v, senders),
                 (None, None) => {
-                    self.missing(
-                        &t,
-                        "scope",
-                        "\"platform\", \"carrier:<name>\" or \"sender:<id>\"",
-                    );
+                    self.missing(&t, "scope", "\"platform\", \"carrier:<name>\" or \"sender:<id>\"");
                     None
                 }
                 _ => None,
@@ -1271,19 +1015,12 @@ impl<'s> Reader<'s> {
                 (Some(d), None) => start.map(|s| s + d),
                 (None, Some(e)) => Some(e),
                 (Some(_), Some(_)) => {
-                    self.error(
-                        t.span.clone(),
-                        format!("`{}`: give `duration` or `end`, not both", t.name),
-                    );
+                    self.error(t.span.clone(), format!("`{}`: give `duration` or `end`, not both", t.name));
                     None
                 }
                 (None, None) => {
                     if t.get("duration").is_none() && t.get("end").is_none() {
-                        self.missing(
-                            &t,
-                            "duration",
-                            "how long it lasts, e.g. \"20m\" (or an `end` time)",
-                        );
+                        self.missing(&t, "duration", "how long it lasts, e.g. \"20m\" (or an `end` time)");
                     }
                     None
                 }
@@ -1291,18 +1028,10 @@ impl<'s> Reader<'s> {
             let capacity = self.fraction(&t, "capacity").unwrap_or(Scale::STOP);
             if let (Some(scope), Some(start), Some(end)) = (scope, start, end) {
                 if end <= start {
-                    self.error(
-                        t.span.clone(),
-                        format!("`{}`: the outage must end after it starts", t.name),
-                    );
+                    self.error(t.span.clone(), format!("`{}`: the outage must end after it starts", t.name));
                     continue;
                 }
-                out.push(Outage {
-                    scope,
-                    start,
-                    end,
-                    capacity,
-                });
+                out.push(Outage { scope, start, end, capacity });
             }
         }
         out
@@ -1326,8 +1055,7 @@ impl<'s> Reader<'s> {
             },
             Some(("sender", id)) => {
                 let ids: Vec<&str> = senders.iter().map(|x| x.id.as_str()).collect();
-                self.find(t, "scope", v, id, "senders", &ids)
-                    .map(Scope::Sender)
+                self.find(t, "scope", v, id, "senders", &ids).map(Scope::Sender)
             }
             _ => {
                 self.invalid(t, "scope", v, format!("expected {expected}, found \"{s}\""));
@@ -1336,19 +1064,11 @@ impl<'s> Reader<'s> {
         }
     }
 
-    fn outage_warnings(
-        &mut self,
-        senders: &[Sender],
-        traffic: &[Stream],
-        outages: &[Outage],
-        root: &Tbl,
-    ) {
+    fn outage_warnings(&mut self, senders: &[Sender], traffic: &[Stream], outages: &[Outage], root: &Tbl) {
         let items = self.tables(root, "outages");
         for (o, v) in outages.iter().zip(items) {
             if let (Scope::Sender(s), true) = (o.scope, o.capacity.is_degraded()) {
-                let sends_sms = traffic
-                    .iter()
-                    .any(|t| t.sender == s && t.class == Class::Sms);
+                let sends_sms = traffic.iter().any(|t| t.sender == s && t.class == Class::Sms);
                 if senders[s].is_10dlc() && sends_sms {
                     self.warn(v.span(), format!("a degraded outage of 10DLC sender \"{}\" has no effect on its SMS: 10DLC SMS has no per-number limit to scale (use a carrier or platform scope)", senders[s].id));
                 }
@@ -1363,23 +1083,13 @@ impl<'s> Reader<'s> {
         let Some(t) = self.table(v, "delays".into(), &["processing", "delivery"]) else {
             return Default::default();
         };
-        let processing = t
-            .get("processing")
-            .and_then(|v| self.delay(v, t.path("processing")))
-            .unwrap_or_default();
-        let delivery = t
-            .get("delivery")
-            .and_then(|v| self.delay(v, t.path("delivery")))
-            .unwrap_or_default();
+        let processing = t.get("processing").and_then(|v| self.delay(v, t.path("processing"))).unwrap_or_default();
+        let delivery = t.get("delivery").and_then(|v| self.delay(v, t.path("delivery"))).unwrap_or_default();
         (processing, delivery)
     }
 
     fn delay(&mut self, v: &Value, name: String) -> Option<Delay> {
-        let t = self.table(
-            v,
-            name,
-            &["dist", "value", "low", "high", "mean", "median", "p99"],
-        )?;
+        let t = self.table(v, name, &["dist", "value", "low", "high", "mean", "median", "p99"])?;
         let expected = "\"fixed\", \"uniform\", \"exponential\" or \"lognormal\"";
         let dist = self.string(&t, "dist");
         if t.get("dist").is_none() {
@@ -1397,35 +1107,22 @@ impl<'s> Reader<'s> {
             "uniform" => {
                 let (low, high) = (need(self, "low")?, need(self, "high")?);
                 if high < low {
-                    self.error(
-                        t.span.clone(),
-                        format!("`{}`: `high` must not be below `low`", t.name),
-                    );
+                    self.error(t.span.clone(), format!("`{}`: `high` must not be below `low`", t.name));
                 }
                 Some(Delay::Uniform { low, high })
             }
-            "exponential" => Some(Delay::Exponential {
-                mean: need(self, "mean")?,
-            }),
+            "exponential" => Some(Delay::Exponential { mean: need(self, "mean")? }),
             "lognormal" => {
                 let (median, p99) = (need(self, "median")?, need(self, "p99")?);
                 if median == SimDuration::ZERO || p99 <= median {
-                    self.error(
-                        t.span.clone(),
-                        format!("`{}`: a lognormal needs 0 < median < p99", t.name),
-                    );
+                    self.error(t.span.clone(), format!("`{}`: a lognormal needs 0 < median < p99", t.name));
                     return None;
                 }
                 Some(Delay::LogNormal { median, p99 })
             }
             other => {
                 let v = t.get("dist").expect("read");
-                self.invalid(
-                    &t,
-                    "dist",
-                    v,
-                    format!("expected {expected}, found \"{other}\""),
-                );
+                self.invalid(&t, "dist", v, format!("expected {expected}, found \"{other}\""));
                 None
             }
         }
@@ -1445,11 +1142,7 @@ impl<'s> Reader<'s> {
         };
         for c in Carrier::ALL {
             let Some(v) = t.get(c.name()) else { continue };
-            let Some(ct) = self.table(
-                v,
-                t.path(c.name()),
-                &["undelivered", "surcharge_sms", "surcharge_mms"],
-            ) else {
+            let Some(ct) = self.table(v, t.path(c.name()), &["undelivered", "surcharge_sms", "surcharge_mms"]) else {
                 continue;
             };
             let settings = &mut out[c.index()];
@@ -1485,11 +1178,7 @@ impl<'s> Reader<'s> {
         };
         let keys: Vec<String> = NumberType::ALL
             .iter()
-            .flat_map(|n| {
-                Class::ALL
-                    .iter()
-                    .map(move |c| format!("{}_{}", n.name(), c.name()))
-            })
+            .flat_map(|n| Class::ALL.iter().map(move |c| format!("{}_{}", n.name(), c.name())))
             .collect();
         let mut allowed: Vec<&str> = keys.iter().map(String::as_str).collect();
         allowed.extend(["charge_failed_daily_cap", "charge_blocked"]);
@@ -1528,38 +1217,20 @@ impl<'s> Reader<'s> {
     fn expects(&mut self, root: &Tbl) -> Vec<Expect> {
         let mut out = Vec::new();
         for (i, v) in self.tables(root, "expect").into_iter().enumerate() {
-            let Some(t) = self.table(
-                v,
-                format!("expect.{i}"),
-                &["metric", "min", "max", "equals"],
-            ) else {
+            let Some(t) = self.table(v, format!("expect.{i}"), &["metric", "min", "max", "equals"]) else {
                 continue;
             };
             let metric = self.string(&t, "metric");
             if t.get("metric").is_none() {
-                self.missing(
-                    &t,
-                    "metric",
-                    "a path into summary.json, such as \"streams.otp.expiry_rate\"",
-                );
+                self.missing(&t, "metric", "a path into summary.json, such as \"streams.otp.expiry_rate\"");
             }
-            let (min, max, equals) = (
-                self.float(&t, "min"),
-                self.float(&t, "max"),
-                self.float(&t, "equals"),
-            );
+            let (min, max, equals) = (self.float(&t, "min"), self.float(&t, "max"), self.float(&t, "equals"));
             if ["min", "max", "equals"].iter().all(|k| t.get(k).is_none()) {
                 self.missing(&t, "min", "a bound: `min`, `max` or `equals`");
             }
             let (line, _) = self.position(t.span.start);
             if let Some(metric) = metric {
-                out.push(Expect {
-                    metric: metric.to_string(),
-                    min,
-                    max,
-                    equals,
-                    line,
-                });
+                out.push(Expect { metric: metric.to_string(), min, max, equals, line });
             }
         }
         out
@@ -1567,13 +1238,8 @@ impl<'s> Reader<'s> {
 }
 
 /// Outcomes whose provider code `[error_codes]` may set.
-const ERROR_CODE_OUTCOMES: [Outcome; 5] = [
-    Outcome::Expired,
-    Outcome::FailedDailyCap,
-    Outcome::Blocked,
-    Outcome::Rejected,
-    Outcome::Undelivered,
-];
+const ERROR_CODE_OUTCOMES: [Outcome; 5] =
+    [Outcome::Expired, Outcome::FailedDailyCap, Outcome::Blocked, Outcome::Rejected, Outcome::Undelivered];
 
 fn type_name(v: &DeValue) -> &'static str {
     match v {

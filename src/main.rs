@@ -59,18 +59,9 @@ const BAD_INPUT: u8 = 2;
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let code = match cli.command {
-        Command::Run {
-            paths,
-            out,
-            seed,
-            threads,
-        } => with_threads(threads, || run(&paths, &out, seed)),
+        Command::Run { paths, out, seed, threads } => with_threads(threads, || run(&paths, &out, seed)),
         Command::Validate { paths } => validate(&paths),
-        Command::Check {
-            paths,
-            seed,
-            threads,
-        } => with_threads(threads, || check(&paths, seed)),
+        Command::Check { paths, seed, threads } => with_threads(threads, || check(&paths, seed)),
     };
     ExitCode::from(code)
 }
@@ -98,18 +89,14 @@ fn scenario_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
     let mut files = Vec::new();
     for p in paths {
         if p.is_dir() {
-            let entries = std::fs::read_dir(p)
-                .map_err(|e| format!("{}: cannot list folder: {e}", p.display()))?;
+            let entries = std::fs::read_dir(p).map_err(|e| format!("{}: cannot list folder: {e}", p.display()))?;
             let mut found: Vec<PathBuf> = entries
                 .filter_map(|e| e.ok().map(|e| e.path()))
                 .filter(|f| f.is_file() && f.extension().is_some_and(|x| x == "toml"))
                 .collect();
             found.sort();
             if found.is_empty() {
-                return Err(format!(
-                    "{}: no *.toml scenario files in this folder",
-                    p.display()
-                ));
+                return Err(format!("{}: no *.toml scenario files in this folder", p.display()));
             }
             files.extend(found);
         } else if p.is_file() {
@@ -122,8 +109,7 @@ fn scenario_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
 }
 
 fn stem(path: &Path) -> String {
-    path.file_stem()
-        .map_or("scenario".into(), |s| s.to_string_lossy().into_owned())
+    path.file_stem().map_or("scenario".into(), |s| s.to_string_lossy().into_owned())
 }
 
 /// Loads every file, printing diagnostics; `None` if any has an error.
@@ -155,10 +141,7 @@ fn load_all(paths: &[PathBuf], seed: Option<u64>) -> Option<Vec<(PathBuf, Loaded
     let mut stems: Vec<String> = loaded.iter().map(|(f, _)| stem(f)).collect();
     stems.sort();
     if let Some(w) = stems.windows(2).find(|w| w[0] == w[1]) {
-        eprintln!(
-            "error: two scenarios share the file stem \"{}\": their reports would overwrite each other",
-            w[0]
-        );
+        eprintln!("error: two scenarios share the file stem \"{}\": their reports would overwrite each other", w[0]);
         return None;
     }
     ok.then_some(loaded)
@@ -172,13 +155,10 @@ fn print_diagnostics(diags: &[Diagnostic]) {
 
 fn run_all(loaded: &[(PathBuf, Loaded)]) -> Vec<RunResult> {
     let started = Instant::now();
-    let results: Vec<RunResult> = loaded
-        .par_iter()
-        .map(|(_, l)| simulate(&l.scenario))
-        .collect();
+    let results: Vec<RunResult> = loaded.par_iter().map(|(_, l)| simulate(&l.scenario)).collect();
     let secs = started.elapsed().as_secs_f64();
     let events: u64 = results.iter().map(|r| r.events).sum();
-    let messages: u64 = results.iter().map(|r| r.stats.total.accepted).sum();
+    let messages: u64 = results.iter().map(|r| r.stats.accepted()).sum();
     eprintln!(
         "simulated {messages} messages ({events} events) in {secs:.2} s: {:.0} messages/s",
         messages as f64 / secs.max(1e-9)
@@ -204,11 +184,7 @@ fn run(paths: &[PathBuf], out: &Path, seed: Option<u64>) -> u8 {
             return BAD_INPUT;
         }
     }
-    let rows: Vec<_> = loaded
-        .iter()
-        .zip(&results)
-        .map(|((f, l), r)| (stem(f), &l.scenario, r))
-        .collect();
+    let rows: Vec<_> = loaded.iter().zip(&results).map(|((f, l), r)| (stem(f), &l.scenario, r)).collect();
     print(&report::table(&rows));
     print(&format!("reports written to {}/\n", out.display()));
     OK
@@ -218,11 +194,7 @@ fn validate(paths: &[PathBuf]) -> u8 {
     match load_all(paths, None) {
         Some(loaded) => {
             for (f, l) in &loaded {
-                print(&format!(
-                    "{}: ok ({} traffic streams)\n",
-                    f.display(),
-                    l.scenario.traffic.len()
-                ));
+                print(&format!("{}: ok ({} traffic streams)\n", f.display(), l.scenario.traffic.len()));
             }
             OK
         }
@@ -241,9 +213,7 @@ fn metric(summary: &serde_json::Value, path: &str) -> Option<f64> {
 }
 
 fn verdict(e: &Expect, value: f64) -> bool {
-    e.min.is_none_or(|m| value >= m)
-        && e.max.is_none_or(|m| value <= m)
-        && e.equals.is_none_or(|x| value == x)
+    e.min.is_none_or(|m| value >= m) && e.max.is_none_or(|m| value <= m) && e.equals.is_none_or(|x| value == x)
 }
 
 fn bound(e: &Expect) -> String {
@@ -267,10 +237,7 @@ fn check(paths: &[PathBuf], seed: Option<u64>) -> u8 {
     let results = run_all(&loaded);
     let mut failed = 0;
     let mut bad_metric = false;
-    let mut out = format!(
-        "{:<24} {:<40} {:>14} {:>18}  result\n",
-        "scenario", "expectation", "measured", "bound"
-    );
+    let mut out = format!("{:<24} {:<40} {:>14} {:>18}  result\n", "scenario", "expectation", "measured", "bound");
     for ((file, l), r) in loaded.iter().zip(&results) {
         let s = stem(file);
         let summary = report::summary(&s, &l.scenario, r);
@@ -290,13 +257,7 @@ fn check(paths: &[PathBuf], seed: Option<u64>) -> u8 {
             };
             failed += usize::from(!pass);
             let result = if pass { "pass" } else { "FAIL" };
-            out.push_str(&format!(
-                "{:<24} {:<40} {:>14} {:>18}  {result}\n",
-                s,
-                e.metric,
-                shown,
-                bound(e)
-            ));
+            out.push_str(&format!("{:<24} {:<40} {:>14} {:>18}  {result}\n", s, e.metric, shown, bound(e)));
         }
     }
     print(&out);

@@ -10,7 +10,7 @@ macro_rules! named_enum {
 
         impl $name {
             /// Every value, in report order.
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+            pub const ALL: [$name; [$($text),+].len()] = [$($name::$variant),+];
             /// The name used in scenario files and reports.
             pub fn name(self) -> &'static str {
                 match self { $($name::$variant => $text),+ }
@@ -87,10 +87,7 @@ named_enum!(
 impl Outcome {
     /// Handed to the carrier, so it counts in `queue_wait_s`.
     pub fn was_dispatched(self) -> bool {
-        matches!(
-            self,
-            Outcome::Delivered | Outcome::Undelivered | Outcome::FailedDailyCap
-        )
+        matches!(self, Outcome::Delivered | Outcome::Undelivered | Outcome::FailedDailyCap)
     }
 }
 
@@ -101,12 +98,9 @@ mod tests {
     #[test]
     fn names_round_trip() {
         for c in Carrier::ALL {
-            assert_eq!(Carrier::from_name(c.name()), Some(*c));
+            assert_eq!(Carrier::from_name(c.name()), Some(c));
         }
-        assert_eq!(
-            Outcome::from_name("failed_daily_cap"),
-            Some(Outcome::FailedDailyCap)
-        );
+        assert_eq!(Outcome::from_name("failed_daily_cap"), Some(Outcome::FailedDailyCap));
         assert_eq!(Country::from_name("us"), None);
         assert_eq!(Carrier::Verizon.index(), 2);
     }

@@ -44,10 +44,8 @@ impl ScaleTimeline {
         let mut steps: Vec<(SimTime, Scale)> = Vec::new();
         let mut last = Scale::ONE;
         for p in points {
-            let scale = chosen
-                .iter()
-                .filter(|o| o.start <= p && p < o.end)
-                .fold(Scale::ONE, |acc, o| acc.times(o.capacity));
+            let scale =
+                chosen.iter().filter(|o| o.start <= p && p < o.end).fold(Scale::ONE, |acc, o| acc.times(o.capacity));
             if scale != last {
                 steps.push((p, scale));
                 last = scale;
@@ -67,7 +65,11 @@ impl ScaleTimeline {
     }
 
     /// The scale in force at `t`.
+    #[inline]
     pub fn at(&self, t: SimTime) -> Scale {
+        if self.steps.is_empty() {
+            return Scale::ONE;
+        }
         match self.steps.partition_point(|&(p, _)| p <= t) {
             0 => Scale::ONE,
             i => self.steps[i - 1].1,
@@ -81,15 +83,13 @@ impl ScaleTimeline {
     }
 
     /// The first instant at or after `t` with a nonzero scale.
+    #[inline]
     pub fn running_from(&self, t: SimTime) -> SimTime {
         if !self.at(t).is_stop() {
             return t;
         }
         let i = self.steps.partition_point(|&(p, _)| p <= t);
-        self.steps[i..]
-            .iter()
-            .find(|(_, s)| !s.is_stop())
-            .map_or(SimTime::NEVER, |&(p, _)| p)
+        self.steps[i..].iter().find(|(_, s)| !s.is_stop()).map_or(SimTime::NEVER, |&(p, _)| p)
     }
 }
 
@@ -106,24 +106,9 @@ mod tests {
     fn overlapping_outages_multiply_and_end_exclusive() {
         let half = Scale::from_ppt(Scale::ONE.ppt() / 2).unwrap();
         let outages = [
-            Outage {
-                scope: Scope::Platform,
-                start: at(10),
-                end: at(30),
-                capacity: half,
-            },
-            Outage {
-                scope: Scope::Platform,
-                start: at(20),
-                end: at(40),
-                capacity: half,
-            },
-            Outage {
-                scope: Scope::Sender(0),
-                start: at(0),
-                end: at(99),
-                capacity: Scale::STOP,
-            },
+            Outage { scope: Scope::Platform, start: at(10), end: at(30), capacity: half },
+            Outage { scope: Scope::Platform, start: at(20), end: at(40), capacity: half },
+            Outage { scope: Scope::Sender(0), start: at(0), end: at(99), capacity: Scale::STOP },
         ];
         let tl = ScaleTimeline::of(&outages, |o| o.scope == Scope::Platform);
         assert_eq!(tl.at(at(9)), Scale::ONE);

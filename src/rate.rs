@@ -17,11 +17,7 @@ impl Rate {
     pub fn new(num: u64, den: u64, period: SimDuration) -> Option<Rate> {
         (num > 0 && den > 0 && period.as_nanos() > 0).then(|| {
             let g = gcd(num, den);
-            Rate {
-                num: num / g,
-                den: den / g,
-                period,
-            }
+            Rate { num: num / g, den: den / g, period }
         })
     }
 
@@ -60,10 +56,7 @@ impl Rate {
     /// Spacing of consecutive units (a smooth limiter's slot, a constant
     /// arrival process's gap), as (ns num, den).
     pub fn interval(self) -> (u128, u128) {
-        (
-            self.period.as_nanos() as u128 * self.den as u128,
-            self.num as u128,
-        )
+        (self.period.as_nanos() as u128 * self.den as u128, self.num as u128)
     }
 }
 
@@ -133,10 +126,7 @@ mod tests {
         let quarter = Rate::new(1, 4, SimDuration::from_secs(1)).unwrap();
         assert_eq!(quarter.window(), ((1, 1), (4_000_000_000, 1)));
         // 4500/min: 4500 per 60 s window.
-        assert_eq!(
-            Rate::per_minute(4500).window(),
-            ((4500, 1), (60_000_000_000, 1))
-        );
+        assert_eq!(Rate::per_minute(4500).window(), ((4500, 1), (60_000_000_000, 1)));
         // 2.5/s: 5/2 per 1 s window, fraction carried by the limiter.
         let two_half = Rate::new(5, 2, SimDuration::from_secs(1)).unwrap();
         assert_eq!(two_half.window(), ((5, 2), (1_000_000_000, 1)));

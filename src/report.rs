@@ -19,7 +19,7 @@ fn messages(g: &Group) -> Value {
     let mut m = Map::new();
     m.insert("accepted".into(), g.accepted.into());
     for o in Outcome::ALL {
-        m.insert(o.name().into(), g.count(*o).into());
+        m.insert(o.name().into(), g.count(o).into());
     }
     m.insert("late".into(), g.late.into());
     Value::Object(m)
@@ -38,16 +38,11 @@ fn group(g: &Group) -> Value {
 /// `summary.json` of one scenario. `stem` is the scenario file's stem.
 pub fn summary(stem: &str, sc: &Scenario, r: &RunResult) -> Value {
     let s = &r.stats;
-    let streams: Map<String, Value> = sc
-        .traffic
-        .iter()
-        .zip(&s.streams)
-        .map(|(t, g)| (t.name.clone(), group(g)))
-        .collect();
-    let carriers: Map<String, Value> = Carrier::ALL
-        .iter()
-        .map(|c| (c.name().to_string(), group(&s.carriers[c.index()])))
-        .collect();
+    let total = s.total();
+    let streams: Map<String, Value> =
+        sc.traffic.iter().zip(&s.streams).map(|(t, g)| (t.name.clone(), group(g))).collect();
+    let carriers: Map<String, Value> =
+        Carrier::ALL.iter().map(|c| (c.name().to_string(), group(&s.carriers[c.index()]))).collect();
     let caps: Vec<Value> = r
         .daily_caps
         .iter()
@@ -64,18 +59,8 @@ pub fn summary(stem: &str, sc: &Scenario, r: &RunResult) -> Value {
         .collect();
     let codes: Map<String, Value> = Outcome::ALL
         .iter()
-        .filter(|o| {
-            !matches!(
-                o,
-                Outcome::Delivered | Outcome::QueuedAtEnd | Outcome::InFlightAtEnd
-            )
-        })
-        .map(|o| {
-            (
-                o.name().to_string(),
-                sc.error_codes[o.index()].map_or(Value::Null, Value::from),
-            )
-        })
+        .filter(|o| !matches!(o, Outcome::Delivered | Outcome::QueuedAtEnd | Outcome::InFlightAtEnd))
+        .map(|o| (o.name().to_string(), sc.error_codes[o.index()].map_or(Value::Null, Value::from)))
         .collect();
     json!({
         "scenario": stem,
@@ -84,12 +69,12 @@ pub fn summary(stem: &str, sc: &Scenario, r: &RunResult) -> Value {
         "replications": sc.replications,
         "start": sc.calendar.pacific_rfc3339(crate::time::SimTime::ZERO),
         "horizon_s": sc.horizon.map(|h| h.as_secs_f64()),
-        "messages": messages(&s.total),
-        "expiry_rate": s.total.expiry_rate(),
-        "queue_wait_s": latency(&s.total.queue_wait),
-        "end_to_end_s": latency(&s.total.end_to_end),
+        "messages": messages(&total),
+        "expiry_rate": total.expiry_rate(),
+        "queue_wait_s": latency(&total.queue_wait),
+        "end_to_end_s": latency(&total.end_to_end),
         "drain_time_s": s.drain.as_secs_f64(),
-        "cost_usd": s.total.cost.usd(),
+        "cost_usd": total.cost.usd(),
         "streams": streams,
         "carriers": carriers,
         "daily_caps": caps,
@@ -114,11 +99,7 @@ pub fn timeseries(sc: &Scenario, r: &RunResult) -> String {
     let step = series.step();
     for (i, row) in series.rows().iter().enumerate() {
         let t = crate::time::SimTime::from_nanos(step.as_nanos() * i as u64);
-        out.push_str(&format!(
-            "{},{}",
-            t.as_secs_f64(),
-            sc.calendar.pacific_rfc3339(t)
-        ));
+        out.push_str(&format!("{},{}", t.as_secs_f64(), sc.calendar.pacific_rfc3339(t)));
         for v in row {
             out.push_str(&format!(",{v}"));
         }
@@ -163,11 +144,7 @@ pub fn table(rows: &[(String, &Scenario, &RunResult)]) -> String {
                 g.cost.usd(),
             )
         };
-        out.push_str(&line(
-            stem,
-            &r.stats.total,
-            Some(r.stats.drain.as_secs_f64()),
-        ));
+        out.push_str(&line(stem, &r.stats.total(), Some(r.stats.drain.as_secs_f64())));
         if sc.traffic.len() > 1 {
             for (t, g) in sc.traffic.iter().zip(&r.stats.streams) {
                 out.push_str(&line(&format!("  {}", t.name), g, None));
@@ -178,11 +155,7 @@ pub fn table(rows: &[(String, &Scenario, &RunResult)]) -> String {
 }
 
 fn truncate(s: &str, n: usize) -> String {
-    if s.chars().count() <= n {
-        s.to_string()
-    } else {
-        s.chars().take(n - 1).chain(['…']).collect()
-    }
+    if s.chars().count() <= n { s.to_string() } else { s.chars().take(n - 1).chain(['…']).collect() }
 }
 
 /// Seconds in a short human form: `0.25s`, `42s`, `3m20s`, `2h05m`.
@@ -190,11 +163,7 @@ fn seconds(s: f64) -> String {
     match s {
         s if s < 60.0 => format!("{}s", (s * 100.0).round() / 100.0),
         s if s < 3600.0 => format!("{}m{:02}s", (s / 60.0) as u64, (s % 60.0) as u64),
-        s => format!(
-            "{}h{:02}m",
-            (s / 3600.0) as u64,
-            ((s % 3600.0) / 60.0) as u64
-        ),
+        s => format!("{}h{:02}m", (s / 3600.0) as u64, ((s % 3600.0) / 60.0) as u64),
     }
 }
 
@@ -212,8 +181,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 
 /// Writes `summary.json` and `timeseries.csv` of one scenario into `dir`.
 pub fn write_run(dir: &Path, stem: &str, sc: &Scenario, r: &RunResult) -> std::io::Result<()> {
-    let mut json =
-        serde_json::to_string_pretty(&summary(stem, sc, r)).expect("JSON values serialise");
+    let mut json = serde_json::to_string_pretty(&summary(stem, sc, r)).expect("JSON values serialise");
     json.push('\n');
     write_atomic(&dir.join("summary.json"), json.as_bytes())?;
     write_atomic(&dir.join("timeseries.csv"), timeseries(sc, r).as_bytes())

@@ -93,12 +93,7 @@ pub enum SenderLimit {
 
 impl SenderLimit {
     pub fn from_table(limit: NumberLimit, shape: Shape, burst: u64, unit: Unit) -> SenderLimit {
-        let make = |rate| Limit {
-            rate,
-            shape,
-            burst,
-            unit,
-        };
+        let make = |rate| Limit { rate, shape, burst, unit };
         match limit {
             NumberLimit::PerNumber(r) => SenderLimit::PerNumber(make(r)),
             NumberLimit::PerCarrier(r) => SenderLimit::PerCarrier(make(r)),
@@ -138,15 +133,11 @@ impl Stream {
         for c in Carrier::ALL {
             acc += self.carriers[c.index()];
             if u < acc {
-                return *c;
+                return c;
             }
         }
         // Rounding can leave the sum a hair under 1: the last carrier with weight.
-        *Carrier::ALL
-            .iter()
-            .rev()
-            .find(|c| self.carriers[c.index()] > 0.0)
-            .unwrap_or(&Carrier::Other)
+        *Carrier::ALL.iter().rev().find(|c| self.carriers[c.index()] > 0.0).unwrap_or(&Carrier::Other)
     }
 }
 

@@ -36,11 +36,7 @@ pub fn count(text: &str) -> (Encoding, u32) {
         Some(n) => (Encoding::Gsm7, n, 160, 153),
         None => (Encoding::Ucs2, text.encode_utf16().count(), 70, 67),
     };
-    let segments = if units <= single {
-        1
-    } else {
-        units.div_ceil(part)
-    };
+    let segments = if units <= single { 1 } else { units.div_ceil(part) };
     (encoding, segments as u32)
 }
 
@@ -60,10 +56,7 @@ mod tests {
     #[test]
     fn extension_characters_take_two() {
         assert_eq!(count(&"€".repeat(80)), (Encoding::Gsm7, 1));
-        assert_eq!(
-            count(&format!("{}{}", "€".repeat(80), "a")),
-            (Encoding::Gsm7, 2)
-        );
+        assert_eq!(count(&format!("{}{}", "€".repeat(80), "a")), (Encoding::Gsm7, 2));
         assert_eq!(count(&"[".repeat(81)), (Encoding::Gsm7, 2));
     }
 

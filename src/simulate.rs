@@ -35,9 +35,5 @@ pub fn simulate(scenario: &Scenario) -> RunResult {
         daily_caps.extend(end.daily_caps);
         events += end.events;
     }
-    RunResult {
-        stats,
-        daily_caps,
-        events,
-    }
+    RunResult { stats, daily_caps, events }
 }

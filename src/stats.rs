@@ -36,6 +36,7 @@ pub struct LatencySummary {
 }
 
 impl Latency {
+    #[inline]
     pub fn record(&mut self, d: SimDuration) {
         let ns = d.as_nanos();
         self.count += 1;
@@ -57,17 +58,14 @@ impl Latency {
             self.add_value(v, n);
         }
         if let Some(theirs) = &other.hist {
-            self.histogram()
-                .add(theirs)
-                .expect("auto-resizing histograms add");
+            self.histogram().add(theirs).expect("auto-resizing histograms add");
         }
     }
 
+    #[inline]
     fn add_value(&mut self, ns: u64, n: u64) {
         match &mut self.hist {
-            Some(h) => h
-                .record_n(ns, n)
-                .expect("auto-resizing histograms take any u64"),
+            Some(h) => h.record_n(ns, n).expect("auto-resizing histograms take any u64"),
             None => {
                 *self.exact.entry(ns).or_insert(0) += n;
                 if self.exact.len() > EXACT_LIMIT {
@@ -80,12 +78,9 @@ impl Latency {
     /// The histogram, moving the exact values into it first.
     fn histogram(&mut self) -> &mut Histogram<u64> {
         let exact = std::mem::take(&mut self.exact);
-        let h = self
-            .hist
-            .get_or_insert_with(|| Histogram::new(3).expect("3 significant digits is valid"));
+        let h = self.hist.get_or_insert_with(|| Histogram::new(3).expect("3 significant digits is valid"));
         for (v, n) in exact {
-            h.record_n(v, n)
-                .expect("auto-resizing histograms take any u64");
+            h.record_n(v, n).expect("auto-resizing histograms take any u64");
         }
         h
     }
@@ -150,11 +145,7 @@ impl Group {
     }
 
     pub fn expiry_rate(&self) -> f64 {
-        if self.accepted == 0 {
-            0.0
-        } else {
-            self.count(Outcome::Expired) as f64 / self.accepted as f64
-        }
+        if self.accepted == 0 { 0.0 } else { self.count(Outcome::Expired) as f64 / self.accepted as f64 }
     }
 
     pub fn merge(&mut self, other: &Group) {
@@ -168,6 +159,7 @@ impl Group {
         self.end_to_end.merge(&other.end_to_end);
     }
 
+    #[inline]
     fn resolve(&mut self, f: &Fate) {
         self.outcomes[f.outcome.index()] += 1;
         self.late += u64::from(f.late);
@@ -195,13 +187,7 @@ pub const SERIES_COLUMNS: [&str; 9] = [
 ];
 
 /// Per-carrier columns, each prefixed with the carrier's name.
-pub const CARRIER_COLUMNS: [&str; 5] = [
-    "arrivals",
-    "dispatched",
-    "expired",
-    "failed_daily_cap",
-    "queue_depth",
-];
+pub const CARRIER_COLUMNS: [&str; 5] = ["arrivals", "dispatched", "expired", "failed_daily_cap", "queue_depth"];
 
 const ROW: usize = SERIES_COLUMNS.len() + 4 * CARRIER_COLUMNS.len();
 
@@ -210,18 +196,24 @@ const ROW: usize = SERIES_COLUMNS.len() + 4 * CARRIER_COLUMNS.len();
 pub struct Series {
     step: SimDuration,
     rows: Vec<[i64; ROW]>,
+    /// The last bucket looked up and its time range: most events fall in it.
+    last: (usize, u64, u64),
 }
 
 impl Series {
     fn new(step: SimDuration) -> Series {
-        Series {
-            step,
-            rows: Vec::new(),
-        }
+        Series { step, rows: Vec::new(), last: (0, 0, step.as_nanos()) }
     }
 
+    #[inline]
     fn add(&mut self, t: SimTime, column: usize, carrier: Option<(Carrier, usize)>, n: i64) {
-        let b = (t.as_nanos() / self.step.as_nanos()) as usize;
+        let ns = t.as_nanos();
+        let (mut b, from, to) = self.last;
+        if !(from..to).contains(&ns) {
+            let step = self.step.as_nanos();
+            b = (ns / step) as usize;
+            self.last = (b, b as u64 * step, (b as u64 + 1).saturating_mul(step));
+        }
         if self.rows.len() <= b {
             self.rows.resize(b + 1, [0; ROW]);
         }
@@ -249,9 +241,8 @@ impl Series {
     /// Rows of counts, queue depths as levels at each bucket's end.
     pub fn rows(&self) -> Vec<[i64; ROW]> {
         let mut level = [0i64; 5];
-        let depth_cols: Vec<usize> = std::iter::once(8)
-            .chain((0..4).map(|c| SERIES_COLUMNS.len() + c * CARRIER_COLUMNS.len() + 4))
-            .collect();
+        let depth_cols: Vec<usize> =
+            std::iter::once(8).chain((0..4).map(|c| SERIES_COLUMNS.len() + c * CARRIER_COLUMNS.len() + 4)).collect();
         self.rows
             .iter()
             .map(|r| {
@@ -269,7 +260,6 @@ impl Series {
 /// Everything `summary.json` and `timeseries.csv` report about one run.
 #[derive(Clone, Debug)]
 pub struct Stats {
-    pub total: Group,
     pub streams: Vec<Group>,
     pub carriers: [Group; 4],
     /// When the last message reached its outcome.
@@ -280,7 +270,6 @@ pub struct Stats {
 impl Stats {
     pub fn new(streams: usize, step: SimDuration) -> Stats {
         Stats {
-            total: Group::default(),
             streams: vec![Group::default(); streams],
             carriers: Default::default(),
             drain: SimTime::ZERO,
@@ -292,7 +281,6 @@ impl Stats {
 impl Stats {
     /// Pools another replication's figures into these.
     pub fn merge(&mut self, other: &Stats) {
-        self.total.merge(&other.total);
         for (a, b) in self.streams.iter_mut().zip(&other.streams) {
             a.merge(b);
         }
@@ -304,9 +292,24 @@ impl Stats {
     }
 }
 
+impl Stats {
+    /// Every stream together. Merged on demand rather than recorded twice.
+    pub fn total(&self) -> Group {
+        let mut total = Group::default();
+        for g in &self.streams {
+            total.merge(g);
+        }
+        total
+    }
+
+    /// Messages accepted, all streams together.
+    pub fn accepted(&self) -> u64 {
+        self.streams.iter().map(|g| g.accepted).sum()
+    }
+}
+
 impl Recorder for Stats {
     fn accepted(&mut self, stream: usize, carrier: Carrier, at: SimTime, queued: bool) {
-        self.total.accepted += 1;
         self.streams[stream].accepted += 1;
         self.carriers[carrier.index()].accepted += 1;
         self.series.add(at, 0, Some((carrier, 0)), 1);
@@ -316,7 +319,6 @@ impl Recorder for Stats {
     }
 
     fn resolved(&mut self, f: &Fate) {
-        self.total.resolve(f);
         self.streams[f.stream].resolve(f);
         self.carriers[f.carrier.index()].resolve(f);
         self.drain = self.drain.max(f.done);
@@ -356,10 +358,7 @@ mod tests {
     fn nearest_rank_percentiles_are_exact_for_few_values() {
         let l = secs(&[0, 0, 0, 0, 0, 1, 1, 1, 1, 1]);
         let s = l.summary();
-        assert_eq!(
-            (s.count, s.p50, s.p90, s.p99, s.max),
-            (10, 0.0, 1.0, 1.0, 1.0)
-        );
+        assert_eq!((s.count, s.p50, s.p90, s.p99, s.max), (10, 0.0, 1.0, 1.0, 1.0));
         assert_eq!(s.mean, 0.5);
         let one = secs(&[7]).summary();
         assert_eq!((one.p50, one.p99), (7.0, 7.0));
@@ -386,11 +385,7 @@ mod tests {
         let s = l.summary();
         let exact = |q: f64| (q * 100_000.0).ceil() * 1_000_003.0 / 1e9;
         for (got, q) in [(s.p50, 0.5), (s.p90, 0.9), (s.p99, 0.99)] {
-            assert!(
-                (got - exact(q)).abs() / exact(q) < 0.001,
-                "{got} vs {}",
-                exact(q)
-            );
+            assert!((got - exact(q)).abs() / exact(q) < 0.001, "{got} vs {}", exact(q));
         }
         assert_eq!(s.max, 100_000.0 * 1_000_003.0 / 1e9);
     }

@@ -120,10 +120,7 @@ mod tests {
 
     #[test]
     fn time_arithmetic_saturates_instead_of_wrapping() {
-        assert_eq!(
-            SimTime::from_nanos(5) - SimTime::from_nanos(9),
-            SimDuration::ZERO
-        );
+        assert_eq!(SimTime::from_nanos(5) - SimTime::from_nanos(9), SimDuration::ZERO);
         assert_eq!(SimTime::NEVER + SimDuration::from_secs(1), SimTime::NEVER);
     }
 }

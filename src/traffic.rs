@@ -5,7 +5,7 @@
 
 use crate::calendar::Calendar;
 use crate::rate::Rate;
-use crate::rng::{Sequence, exp1};
+use crate::rng::Sequence;
 use crate::time::{SimDuration, SimTime};
 
 /// How a stream's messages arrive.
@@ -16,11 +16,7 @@ pub enum Arrival {
     /// Exponential gaps of mean 1 / rate; the first one gap after `from`.
     Poisson { rate: Rate, window: Window },
     /// `count` messages at `at`; with `spread`, message i of n at at + spread · i / n.
-    Burst {
-        count: u64,
-        at: SimTime,
-        spread: SimDuration,
-    },
+    Burst { count: u64, at: SimTime, spread: SimDuration },
     /// Poisson arrivals whose rate (per second) follows the Pacific hour of day.
     Profile { hourly: [f64; 24], window: Window },
     /// Given instants, sorted.
@@ -42,15 +38,17 @@ pub struct Arrivals {
     emitted: u64,
     last: SimTime,
     random: Sequence,
+    /// Mean gap of a Poisson process, in nanoseconds (computed once).
+    mean_gap_ns: f64,
 }
 
 impl Arrivals {
-    pub fn new(random: Sequence) -> Arrivals {
-        Arrivals {
-            emitted: 0,
-            last: SimTime::ZERO,
-            random,
-        }
+    pub fn new(arrival: &Arrival, random: Sequence) -> Arrivals {
+        let mean_gap_ns = match arrival {
+            Arrival::Poisson { rate, .. } => 1e9 / rate.per_sec_f64(),
+            _ => 0.0,
+        };
+        Arrivals { emitted: 0, last: SimTime::ZERO, random, mean_gap_ns }
     }
 
     /// Messages emitted so far; also the index of the next one.
@@ -67,28 +65,20 @@ impl Arrivals {
                 let t = window.from + SimDuration::from_nanos((i as u128 * num / den) as u64);
                 window.admits(i, t)?
             }
-            Arrival::Poisson { rate, window } => {
+            Arrival::Poisson { window, .. } => {
                 let from = if i == 0 { window.from } else { self.last };
-                let gap = exp1(self.random.uniform()) / rate.per_sec_f64() * 1e9;
+                let gap = self.random.exp1() * self.mean_gap_ns;
                 window.admits(i, from + SimDuration::from_nanos(gap as u64))?
             }
             Arrival::Burst { count, at, spread } => {
                 if i >= *count {
                     return None;
                 }
-                *at + SimDuration::from_nanos(
-                    (spread.as_nanos() as u128 * i as u128 / *count as u128) as u64,
-                )
+                *at + SimDuration::from_nanos((spread.as_nanos() as u128 * i as u128 / *count as u128) as u64)
             }
             Arrival::Profile { hourly, window } => {
                 let from = if i == 0 { window.from } else { self.last };
-                let t = profile_next(
-                    hourly,
-                    from,
-                    exp1(self.random.uniform()),
-                    window.until,
-                    calendar,
-                )?;
+                let t = profile_next(hourly, from, self.random.exp1(), window.until, calendar)?;
                 window.admits(i, t)?
             }
             Arrival::Trace { times } => *times.get(i as usize)?,
@@ -142,11 +132,8 @@ mod tests {
     }
 
     fn run(arrival: &Arrival, n: usize) -> Vec<u64> {
-        let mut a = Arrivals::new(Sequence::new(stream_key(1, 0, "s", Purpose::Arrival)));
-        std::iter::from_fn(|| a.next(arrival, &cal()))
-            .take(n)
-            .map(|t| t.as_nanos())
-            .collect()
+        let mut a = Arrivals::new(arrival, Sequence::new(stream_key(1, 0, "s", Purpose::Arrival)));
+        std::iter::from_fn(|| a.next(arrival, &cal())).take(n).map(|t| t.as_nanos()).collect()
     }
 
     fn secs(s: u64) -> SimTime {
@@ -155,32 +142,15 @@ mod tests {
 
     #[test]
     fn constant_starts_at_from_and_stops_before_until() {
-        let w = Window {
-            from: secs(10),
-            until: Some(secs(11)),
-            count: None,
-        };
-        let a = Arrival::Constant {
-            rate: Rate::new(3, 1, SimDuration::from_secs(1)).unwrap(),
-            window: w,
-        };
-        assert_eq!(
-            run(&a, 10),
-            vec![10_000_000_000, 10_333_333_333, 10_666_666_666]
-        );
+        let w = Window { from: secs(10), until: Some(secs(11)), count: None };
+        let a = Arrival::Constant { rate: Rate::new(3, 1, SimDuration::from_secs(1)).unwrap(), window: w };
+        assert_eq!(run(&a, 10), vec![10_000_000_000, 10_333_333_333, 10_666_666_666]);
     }
 
     #[test]
     fn count_limits_a_rate_process() {
-        let w = Window {
-            from: SimTime::ZERO,
-            until: None,
-            count: Some(4),
-        };
-        let a = Arrival::Poisson {
-            rate: Rate::per_second(2),
-            window: w,
-        };
+        let w = Window { from: SimTime::ZERO, until: None, count: Some(4) };
+        let a = Arrival::Poisson { rate: Rate::per_second(2), window: w };
         let v = run(&a, 100);
         assert_eq!(v.len(), 4);
         assert!(v[0] > 0 && v.windows(2).all(|p| p[0] <= p[1]));
@@ -188,20 +158,9 @@ mod tests {
 
     #[test]
     fn burst_spreads_evenly() {
-        let a = Arrival::Burst {
-            count: 4,
-            at: secs(5),
-            spread: SimDuration::from_secs(2),
-        };
-        assert_eq!(
-            run(&a, 10),
-            vec![5_000_000_000, 5_500_000_000, 6_000_000_000, 6_500_000_000]
-        );
-        let b = Arrival::Burst {
-            count: 3,
-            at: secs(1),
-            spread: SimDuration::ZERO,
-        };
+        let a = Arrival::Burst { count: 4, at: secs(5), spread: SimDuration::from_secs(2) };
+        assert_eq!(run(&a, 10), vec![5_000_000_000, 5_500_000_000, 6_000_000_000, 6_500_000_000]);
+        let b = Arrival::Burst { count: 3, at: secs(1), spread: SimDuration::ZERO };
         assert_eq!(run(&b, 10), vec![1_000_000_000; 3]);
     }
 
@@ -209,34 +168,17 @@ mod tests {
     fn profile_follows_the_hour() {
         let mut hourly = [0.0; 24];
         hourly[2] = 10.0;
-        let w = Window {
-            from: SimTime::ZERO,
-            until: Some(secs(86_400)),
-            count: None,
-        };
+        let w = Window { from: SimTime::ZERO, until: Some(secs(86_400)), count: None };
         let v = run(&Arrival::Profile { hourly, window: w }, 100_000);
-        assert!(
-            v.iter()
-                .all(|&t| (7_200_000_000_000..10_800_000_000_000).contains(&t))
-        );
+        assert!(v.iter().all(|&t| (7_200_000_000_000..10_800_000_000_000).contains(&t)));
         let n = v.len() as f64;
         assert!((n - 36_000.0).abs() < 600.0, "{n}");
     }
 
     #[test]
     fn poisson_rate_is_right() {
-        let w = Window {
-            from: SimTime::ZERO,
-            until: Some(secs(10_000)),
-            count: None,
-        };
-        let v = run(
-            &Arrival::Poisson {
-                rate: Rate::per_second(5),
-                window: w,
-            },
-            1_000_000,
-        );
+        let w = Window { from: SimTime::ZERO, until: Some(secs(10_000)), count: None };
+        let v = run(&Arrival::Poisson { rate: Rate::per_second(5), window: w }, 1_000_000);
         assert!((v.len() as f64 - 50_000.0).abs() < 1_000.0);
     }
 }

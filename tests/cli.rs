@@ -5,11 +5,7 @@ use std::path::Path;
 use std::process::{Command, Output};
 
 fn a2psim(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_a2psim"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap()
+    Command::new(env!("CARGO_BIN_EXE_a2psim")).args(args).current_dir(dir).output().unwrap()
 }
 
 fn stderr(o: &Output) -> String {
@@ -46,8 +42,7 @@ fn refused(text: &str, line_col: &str, needle: &str) {
     assert_eq!(code, 2, "expected exit 2 for:\n{text}\nstderr:\n{err}");
     let wanted = format!("bad.toml:{line_col}: ");
     assert!(
-        err.lines()
-            .any(|l| l.starts_with(&wanted) && l.contains(needle)),
+        err.lines().any(|l| l.starts_with(&wanted) && l.contains(needle)),
         "expected a line starting {wanted:?} containing {needle:?}, got:\n{err}"
     );
     assert!(!err.contains("panicked"), "{err}");
@@ -60,14 +55,10 @@ fn run_writes_reports_and_prints_a_table() {
     let o = a2psim(&["run", "good.toml", "--out", "out"], dir.path());
     assert!(o.status.success(), "{}", stderr(&o));
     let table = String::from_utf8_lossy(&o.stdout);
-    assert!(
-        table.contains("good") && table.contains("accepted"),
-        "{table}"
-    );
+    assert!(table.contains("good") && table.contains("accepted"), "{table}");
     assert!(stderr(&o).contains("messages/s"));
     let summary: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(dir.path().join("out/good/summary.json")).unwrap())
-            .unwrap();
+        serde_json::from_slice(&std::fs::read(dir.path().join("out/good/summary.json")).unwrap()).unwrap();
     assert_eq!(summary["scenario"], "good");
     assert_eq!(summary["seed"], 5);
     assert_eq!(summary["messages"]["accepted"], 12);
@@ -75,14 +66,8 @@ fn run_writes_reports_and_prints_a_table() {
     let csv = std::fs::read_to_string(dir.path().join("out/good/timeseries.csv")).unwrap();
     assert!(csv.starts_with("t_s,time,arrivals,dispatched,"));
     assert_eq!(csv.lines().nth(1).unwrap().split(',').nth(2), Some("12"));
-    let leftovers: Vec<_> = std::fs::read_dir(dir.path().join("out/good"))
-        .unwrap()
-        .collect();
-    assert_eq!(
-        leftovers.len(),
-        2,
-        "only the two reports, no temporary files"
-    );
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path().join("out/good")).unwrap().collect();
+    assert_eq!(leftovers.len(), 2, "only the two reports, no temporary files");
 }
 
 #[test]
@@ -91,10 +76,8 @@ fn run_defaults_to_reports_and_seed_flag_overrides() {
     std::fs::write(dir.path().join("good.toml"), GOOD).unwrap();
     let o = a2psim(&["run", ".", "--seed", "99"], dir.path());
     assert!(o.status.success(), "{}", stderr(&o));
-    let summary: serde_json::Value = serde_json::from_slice(
-        &std::fs::read(dir.path().join("reports/good/summary.json")).unwrap(),
-    )
-    .unwrap();
+    let summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("reports/good/summary.json")).unwrap()).unwrap();
     assert_eq!(summary["seed"], 99);
 }
 
@@ -105,11 +88,7 @@ fn check_passes_and_fails_with_exit_codes() {
     let o = a2psim(&["check", "good.toml"], dir.path());
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(String::from_utf8_lossy(&o.stdout).contains("pass"));
-    std::fs::write(
-        dir.path().join("fail.toml"),
-        GOOD.replace("equals = 12", "equals = 13"),
-    )
-    .unwrap();
+    std::fs::write(dir.path().join("fail.toml"), GOOD.replace("equals = 12", "equals = 13")).unwrap();
     let o = a2psim(&["check", "fail.toml"], dir.path());
     assert_eq!(o.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&o.stdout).contains("FAIL"));
@@ -139,76 +118,37 @@ fn empty_not_utf8_and_not_toml_files_are_refused() {
     refused("\n  \n", "1:1", "the file is empty");
     let (code, err) = validate(b"name = \"\xff\xfe\"\n");
     assert_eq!(code, 2);
-    assert!(
-        err.starts_with("bad.toml:1:1: the file is not UTF-8"),
-        "{err}"
-    );
-    refused(
-        "start = \"2026-03-10T08:00:00Z\"\nseed = = 3\n",
-        "2:8",
-        "not valid TOML",
-    );
+    assert!(err.starts_with("bad.toml:1:1: the file is not UTF-8"), "{err}");
+    refused("start = \"2026-03-10T08:00:00Z\"\nseed = = 3\n", "2:8", "not valid TOML");
 }
 
 #[test]
 fn unknown_keys_get_a_suggestion() {
     let text = GOOD.replace("message_expiry = \"1m\"", "mesage_expiry = \"1m\"");
-    refused(
-        &text,
-        "10:1",
-        "unknown key `mesage_expiry` in `traffic.otp`; did you mean `message_expiry`?",
-    );
-    refused(
-        &format!("{GOOD}\n[acount]\nsms_mps = 3\n"),
-        "16:2",
-        "did you mean `account`?",
-    );
+    refused(&text, "10:1", "unknown key `mesage_expiry` in `traffic.otp`; did you mean `message_expiry`?");
+    refused(&format!("{GOOD}\n[acount]\nsms_mps = 3\n"), "16:2", "did you mean `account`?");
 }
 
 #[test]
 fn wrong_types_name_the_key_and_the_expectation() {
-    refused(
-        &GOOD.replace("seed = 5", "seed = \"five\""),
-        "2:8",
-        "`seed`: expected a whole number",
-    );
-    refused(
-        &GOOD.replace("kind = \"otp\"", "kind = 3"),
-        "9:8",
-        "`traffic.otp.kind`: expected one of \"otp\"",
-    );
-    refused(
-        &GOOD.replace("kind = \"otp\"", "kind = \"otc\""),
-        "9:8",
-        "did you mean \"otp\"?",
-    );
+    refused(&GOOD.replace("seed = 5", "seed = \"five\""), "2:8", "`seed`: expected a whole number");
+    refused(&GOOD.replace("kind = \"otp\"", "kind = 3"), "9:8", "`traffic.otp.kind`: expected one of \"otp\"");
+    refused(&GOOD.replace("kind = \"otp\"", "kind = \"otc\""), "9:8", "did you mean \"otp\"?");
 }
 
 #[test]
 fn message_expiry_must_be_5s_to_3h() {
-    for (bad, shown) in [
-        ("\"4s\"", "4s"),
-        ("\"3h1s\"", "3h1s"),
-        ("10801", "3h1s"),
-        ("0", "0s"),
-    ] {
-        let text = GOOD.replace(
-            "message_expiry = \"1m\"",
-            &format!("message_expiry = {bad}"),
-        );
+    for (bad, shown) in [("\"4s\"", "4s"), ("\"3h1s\"", "3h1s"), ("10801", "3h1s"), ("0", "0s")] {
+        let text = GOOD.replace("message_expiry = \"1m\"", &format!("message_expiry = {bad}"));
         refused(
             &text,
             "10:18",
-            &format!(
-                "`traffic.otp.message_expiry`: expected from 5s to 3h (10800 s), found {shown}"
-            ),
+            &format!("`traffic.otp.message_expiry`: expected from 5s to 3h (10800 s), found {shown}"),
         );
     }
     for ok in ["5", "\"5s\"", "10800", "\"3h\""] {
-        let (code, err) = validate(
-            GOOD.replace("message_expiry = \"1m\"", &format!("message_expiry = {ok}"))
-                .as_bytes(),
-        );
+        let (code, err) =
+            validate(GOOD.replace("message_expiry = \"1m\"", &format!("message_expiry = {ok}")).as_bytes());
         assert_eq!(code, 0, "{ok}: {err}");
     }
 }
@@ -241,21 +181,9 @@ fn range_and_reference_errors() {
         "8:9",
         "no [[brands]] has id \"acne\"; did you mean \"acme\"?",
     );
-    refused(
-        &TEN_DLC.replace("sender = \"d\"", "sender = \"e\""),
-        "12:10",
-        "no [[senders]] has id \"e\"",
-    );
-    refused(
-        &TEN_DLC.replace("brand = \"acme\"\n", ""),
-        "5:1",
-        "`senders.d` needs `brand`",
-    );
-    refused(
-        &TEN_DLC.replace("tmobile = 0.5", "tmobile = 0.4"),
-        "14:12",
-        "the shares must sum to 1, they sum to 0.9",
-    );
+    refused(&TEN_DLC.replace("sender = \"d\"", "sender = \"e\""), "12:10", "no [[senders]] has id \"e\"");
+    refused(&TEN_DLC.replace("brand = \"acme\"\n", ""), "5:1", "`senders.d` needs `brand`");
+    refused(&TEN_DLC.replace("tmobile = 0.5", "tmobile = 0.4"), "14:12", "the shares must sum to 1, they sum to 0.9");
     refused(
         &TEN_DLC.replace("numbers = 3", "numbers = 0"),
         "9:11",
@@ -265,76 +193,41 @@ fn range_and_reference_errors() {
 
 #[test]
 fn rates_counts_durations_and_times_must_be_well_formed() {
-    refused(
-        &TEN_DLC.replace("rate = \"2/s\"", "rate = \"0/s\""),
-        "13:41",
-        "a rate must be more than zero",
-    );
-    refused(
-        &TEN_DLC.replace("rate = \"2/s\"", "rate = \"-2/s\""),
-        "13:41",
-        "expected a rate such as",
-    );
-    refused(
-        &TEN_DLC.replace("rate = \"2/s\"", "rate = \"fast\""),
-        "13:41",
-        "expected a rate such as",
-    );
+    refused(&TEN_DLC.replace("rate = \"2/s\"", "rate = \"0/s\""), "13:41", "a rate must be more than zero");
+    refused(&TEN_DLC.replace("rate = \"2/s\"", "rate = \"-2/s\""), "13:41", "expected a rate such as");
+    refused(&TEN_DLC.replace("rate = \"2/s\"", "rate = \"fast\""), "13:41", "expected a rate such as");
     refused(
         &TEN_DLC.replace("until = \"1h\"", "until = \"1H\""),
         "13:56",
         "`traffic.p.arrival.until`: expected an offset",
     );
-    refused(
-        &TEN_DLC.replace("until = \"1h\"", "until = \"yesterday\""),
-        "13:56",
-        "expected an offset",
-    );
-    refused(
-        &TEN_DLC.replace("until = \"1h\"", "count = 0"),
-        "13:56",
-        "expected a whole number from 1",
-    );
+    refused(&TEN_DLC.replace("until = \"1h\"", "until = \"yesterday\""), "13:56", "expected an offset");
+    refused(&TEN_DLC.replace("until = \"1h\"", "count = 0"), "13:56", "expected a whole number from 1");
     refused(
         &TEN_DLC.replace("\"2026-03-10T08:00:00-07:00\"", "\"March 10\""),
         "1:9",
         "`start`: expected an RFC 3339 time",
     );
-    let outage = format!(
-        "{TEN_DLC}[[outages]]\nscope = \"carrier:verizon\"\nstart = \"30m\"\nduration = \"5M\"\n"
-    );
-    refused(
-        &outage,
-        "18:12",
-        "`outages.0.duration`: expected a duration",
-    );
-    let scope = format!(
-        "{TEN_DLC}[[outages]]\nscope = \"carrier:sprint\"\nstart = \"30m\"\nduration = \"5m\"\n"
-    );
+    let outage = format!("{TEN_DLC}[[outages]]\nscope = \"carrier:verizon\"\nstart = \"30m\"\nduration = \"5M\"\n");
+    refused(&outage, "18:12", "`outages.0.duration`: expected a duration");
+    let scope = format!("{TEN_DLC}[[outages]]\nscope = \"carrier:sprint\"\nstart = \"30m\"\nduration = \"5m\"\n");
     refused(&scope, "16:9", "unknown carrier \"sprint\"");
 }
 
 #[test]
 fn a_missing_traffic_section_is_an_error_and_every_problem_is_listed() {
-    let (code, err) =
-        validate(b"start = \"2026-03-10T08:00:00Z\"\nseed = -1\n[account]\nsms_mps = 0\n");
+    let (code, err) = validate(b"start = \"2026-03-10T08:00:00Z\"\nseed = -1\n[account]\nsms_mps = 0\n");
     assert_eq!(code, 2);
     assert!(err.contains("needs `traffic`"), "{err}");
     assert!(err.contains("`seed`"), "{err}");
-    assert!(
-        err.contains("`account.sms_mps`: a rate must be more than zero"),
-        "{err}"
-    );
+    assert!(err.contains("`account.sms_mps`: a rate must be more than zero"), "{err}");
 }
 
 #[test]
 fn more_than_49_numbers_on_10dlc_is_a_warning_not_an_error() {
     let (code, err) = validate(TEN_DLC.replace("numbers = 3", "numbers = 60").as_bytes());
     assert_eq!(code, 0, "{err}");
-    assert!(
-        err.contains("bad.toml:9:11: warning:") && err.contains("Number Pool Request"),
-        "{err}"
-    );
+    assert!(err.contains("bad.toml:9:11: warning:") && err.contains("Number Pool Request"), "{err}");
 }
 
 #[test]

@@ -11,11 +11,7 @@ fn run_with_threads(threads: usize, out: &std::path::Path) {
         .arg(out)
         .output()
         .unwrap();
-    assert!(
-        status.status.success(),
-        "{}",
-        String::from_utf8_lossy(&status.stderr)
-    );
+    assert!(status.status.success(), "{}", String::from_utf8_lossy(&status.stderr));
 }
 
 #[test]
@@ -24,11 +20,7 @@ fn one_and_two_threads_write_identical_reports_for_every_shipped_scenario() {
     run_with_threads(1, one.path());
     run_with_threads(2, two.path());
     let scenarios = shipped_scenarios();
-    assert!(
-        scenarios.len() >= 9,
-        "expected the shipped scenarios, found {}",
-        scenarios.len()
-    );
+    assert!(scenarios.len() >= 9, "expected the shipped scenarios, found {}", scenarios.len());
     for s in scenarios {
         let stem = s.file_stem().unwrap();
         for file in ["summary.json", "timeseries.csv"] {

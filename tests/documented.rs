@@ -32,10 +32,7 @@ fn five_messages_at_5_mps_go_at_once() {
 #[test]
 fn ten_messages_at_5_mps_go_five_now_and_five_a_second_later() {
     let (log, _) = run_log(&scenario(&account_burst(10, "sms", "short_code")));
-    assert_eq!(
-        dispatch_secs(&log),
-        vec![0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 1.0, 1.0, 1.0, 1.0]
-    );
+    assert_eq!(dispatch_secs(&log), vec![0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 1.0, 1.0, 1.0, 1.0]);
 }
 
 #[test]
@@ -47,19 +44,14 @@ fn mms_at_quarter_mps_are_four_seconds_apart() {
 #[test]
 fn fractional_rate_windows_carry_the_fraction() {
     // 2.5/s admits 2, 3, 2, 3 ...
-    let text = account_burst(10, "sms", "short_code")
-        .replace("seed = 1", "seed = 1\n[account]\nsms_mps = 2.5");
+    let text = account_burst(10, "sms", "short_code").replace("seed = 1", "seed = 1\n[account]\nsms_mps = 2.5");
     let (log, _) = run_log(&scenario(&text));
-    assert_eq!(
-        dispatch_secs(&log),
-        vec![0.0, 0.0, 1.0, 1.0, 1.0, 2.0, 2.0, 3.0, 3.0, 3.0]
-    );
+    assert_eq!(dispatch_secs(&log), vec![0.0, 0.0, 1.0, 1.0, 1.0, 2.0, 2.0, 3.0, 3.0, 3.0]);
 }
 
 #[test]
 fn smooth_account_limit_spaces_evenly() {
-    let text = account_burst(4, "sms", "short_code")
-        .replace("seed = 1", "seed = 1\n[account]\nshape = \"smooth\"");
+    let text = account_burst(4, "sms", "short_code").replace("seed = 1", "seed = 1\n[account]\nshape = \"smooth\"");
     let (log, _) = run_log(&scenario(&text));
     assert_eq!(dispatch_secs(&log), vec![0.0, 0.2, 0.4, 0.6]);
 }
@@ -105,50 +97,24 @@ fn per_window(text: &str) -> Vec<usize> {
 
 #[test]
 fn each_tpm_band_admits_its_figure_per_minute() {
-    assert_eq!(
-        per_window(&brand_burst("vetting_score = 80", 5_000)),
-        vec![4_500, 500]
-    );
-    assert_eq!(
-        per_window(&brand_burst("vetting_score = 75", 4_501)),
-        vec![4_500, 1]
-    );
-    assert_eq!(
-        per_window(&brand_burst("vetting_score = 62", 5_000)),
-        vec![2_400, 2_400, 200]
-    );
-    assert_eq!(
-        per_window(&brand_burst("vetting_score = 30", 500)),
-        vec![240, 240, 20]
-    );
-    assert_eq!(
-        per_window(&brand_burst("vetting_score = 0", 241)),
-        vec![240, 1]
-    );
+    assert_eq!(per_window(&brand_burst("vetting_score = 80", 5_000)), vec![4_500, 500]);
+    assert_eq!(per_window(&brand_burst("vetting_score = 75", 4_501)), vec![4_500, 1]);
+    assert_eq!(per_window(&brand_burst("vetting_score = 62", 5_000)), vec![2_400, 2_400, 200]);
+    assert_eq!(per_window(&brand_burst("vetting_score = 30", 500)), vec![240, 240, 20]);
+    assert_eq!(per_window(&brand_burst("vetting_score = 0", 241)), vec![240, 1]);
     let low = "vetting_score = 90\nuse_case = \"low_volume\"";
     assert_eq!(per_window(&brand_burst(low, 160)), vec![75, 75, 10]);
-    assert_eq!(
-        per_window(&brand_burst("vetting_score = 80\ntpm = 100", 250)),
-        vec![100, 100, 50]
-    );
+    assert_eq!(per_window(&brand_burst("vetting_score = 80\ntpm = 100", 250)), vec![100, 100, 50]);
 }
 
 #[test]
 fn smooth_tpm_has_no_cumulative_drift() {
     let text = brand_burst("vetting_score = 80\nshape = \"smooth\"", 4_501);
     let (log, _) = run_log(&scenario(&text));
-    let mut got: Vec<u64> = log
-        .fates
-        .iter()
-        .map(|f| f.dispatched.unwrap().as_nanos())
-        .collect();
+    let mut got: Vec<u64> = log.fates.iter().map(|f| f.dispatched.unwrap().as_nanos()).collect();
     got.sort();
     for (k, t) in got.iter().enumerate() {
-        assert_eq!(
-            *t,
-            (60_000_000_000u128 * k as u128 / 4_500) as u64,
-            "message {k}"
-        );
+        assert_eq!(*t, (60_000_000_000u128 * k as u128 / 4_500) as u64, "message {k}");
     }
     assert_eq!(got[4_500], 60_000_000_000);
 }
@@ -189,17 +155,8 @@ arrival = {{ process = "burst", count = 1, at = "0s" }}
 "#
     );
     let (log, _) = run_log(&scenario(&text));
-    let by_stream: Vec<f64> = (0..3)
-        .map(|s| {
-            log.fates
-                .iter()
-                .find(|f| f.stream == s)
-                .unwrap()
-                .dispatched
-                .unwrap()
-                .as_secs_f64()
-        })
-        .collect();
+    let by_stream: Vec<f64> =
+        (0..3).map(|s| log.fates.iter().find(|f| f.stream == s).unwrap().dispatched.unwrap().as_secs_f64()).collect();
     assert_eq!(by_stream, vec![0.0, 60.0, 60.0]);
 }
 
@@ -259,17 +216,9 @@ arrival = {{ process = "burst", count = 10, at = "0s" }}
     // Waits 0..5 s go (5 is not more than 5); the rest expire together at 6 s,
     // taking no slot.
     assert_eq!(dispatch_secs(&log), vec![0.0, 1.0, 2.0, 3.0, 4.0, 5.0]);
-    let expired: Vec<_> = log
-        .fates
-        .iter()
-        .filter(|f| f.outcome == Outcome::Expired)
-        .collect();
+    let expired: Vec<_> = log.fates.iter().filter(|f| f.outcome == Outcome::Expired).collect();
     assert_eq!(expired.len(), 4);
-    assert!(
-        expired
-            .iter()
-            .all(|f| f.done.as_secs_f64() == 6.0 && f.cost.0 == 0)
-    );
+    assert!(expired.iter().all(|f| f.done.as_secs_f64() == 6.0 && f.cost.0 == 0));
     let r = simulate(&sc);
     let summary = report::summary("otp", &sc, &r);
     assert_eq!(summary["messages"]["expired"], 4);
@@ -338,18 +287,10 @@ arrival = {{ process = "burst", count = 10, at = "0s" }}
 "#
     );
     let (log, _) = run_log(&scenario(&text));
-    let vz: Vec<f64> = log
-        .fates
-        .iter()
-        .filter(|f| f.stream == 1)
-        .map(|f| f.dispatched.unwrap().as_secs_f64())
-        .collect();
+    let vz: Vec<f64> =
+        log.fates.iter().filter(|f| f.stream == 1).map(|f| f.dispatched.unwrap().as_secs_f64()).collect();
     assert_eq!(vz, vec![0.0; 10]);
-    let att_late = log
-        .fates
-        .iter()
-        .filter(|f| f.stream == 0 && f.dispatched.unwrap().as_secs_f64() == 60.0)
-        .count();
+    let att_late = log.fates.iter().filter(|f| f.stream == 0 && f.dispatched.unwrap().as_secs_f64() == 60.0).count();
     assert_eq!(att_late, 25);
 }
 
@@ -378,26 +319,13 @@ arrival = {{ process = "burst", count = 3, at = "0s" }}
 "#
     );
     let (log, _) = run_log(&scenario(&text));
-    let ca = |w: f64| {
-        log.fates
-            .iter()
-            .filter(|f| f.stream == 0 && f.dispatched.unwrap().as_secs_f64() == w)
-            .count()
-    };
+    let ca = |w: f64| log.fates.iter().filter(|f| f.stream == 0 && f.dispatched.unwrap().as_secs_f64() == w).count();
     // The account admits 5 per second; the pool 2 × 15 per minute.
-    let first_minute = log
-        .fates
-        .iter()
-        .filter(|f| f.stream == 0 && f.dispatched.unwrap().as_secs_f64() < 60.0)
-        .count();
+    let first_minute = log.fates.iter().filter(|f| f.stream == 0 && f.dispatched.unwrap().as_secs_f64() < 60.0).count();
     assert_eq!(first_minute, 30);
     assert_eq!(ca(60.0), 5);
-    let tf: Vec<f64> = log
-        .fates
-        .iter()
-        .filter(|f| f.stream == 1)
-        .map(|f| f.dispatched.unwrap().as_secs_f64())
-        .collect();
+    let tf: Vec<f64> =
+        log.fates.iter().filter(|f| f.stream == 1).map(|f| f.dispatched.unwrap().as_secs_f64()).collect();
     assert!(tf.iter().all(|&t| t < 60.0), "{tf:?}");
 }
 
@@ -418,10 +346,7 @@ arrival = {{ process = "burst", count = 31, at = "0s" }}
     let (log, _) = run_log(&scenario(&text));
     let secs = dispatch_secs(&log);
     assert_eq!(secs.iter().filter(|&&s| s < 60.0).count(), 15);
-    assert_eq!(
-        secs.iter().filter(|&&s| (60.0..120.0).contains(&s)).count(),
-        15
-    );
+    assert_eq!(secs.iter().filter(|&&s| (60.0..120.0).contains(&s)).count(), 15);
     assert_eq!(secs[30], 120.0);
 }
 
@@ -442,11 +367,7 @@ arrival = {{ process = "burst", count = 3, at = "0s" }}
     );
     let (log, _) = run_log(&scenario(&text));
     assert_eq!(count(&log, Outcome::Rejected), 3);
-    assert!(
-        log.fates
-            .iter()
-            .all(|f| f.cost.0 == 0 && f.dispatched.is_none())
-    );
+    assert!(log.fates.iter().all(|f| f.cost.0 == 0 && f.dispatched.is_none()));
 }
 
 fn toll_free(start: &str, verified: bool) -> String {
@@ -469,15 +390,7 @@ fn unverified_toll_free_is_blocked_from_2024_01_31_pacific() {
     // Starts 2024-01-30 22:00 Pacific: 22:00 and 23:00 pass, 00:00 and 01:00 are blocked.
     let (log, _) = run_log(&scenario(&toll_free("2024-01-30T22:00:00-08:00", false)));
     let outcomes: Vec<Outcome> = log.fates.iter().map(|f| f.outcome).collect();
-    assert_eq!(
-        outcomes,
-        vec![
-            Outcome::Delivered,
-            Outcome::Delivered,
-            Outcome::Blocked,
-            Outcome::Blocked
-        ]
-    );
+    assert_eq!(outcomes, vec![Outcome::Delivered, Outcome::Delivered, Outcome::Blocked, Outcome::Blocked]);
     let (verified, _) = run_log(&scenario(&toll_free("2024-01-30T22:00:00-08:00", true)));
     assert_eq!(count(&verified, Outcome::Delivered), 4);
 }
@@ -515,10 +428,7 @@ fn caps_of(text: &str) -> serde_json::Value {
 #[test]
 fn daily_cap_cuts_off_and_resets_at_pacific_midnight_on_a_23_hour_day() {
     // 2026-03-08 starts at 00:00 PST and lasts 23 hours.
-    let text = daily_cap(
-        "2026-03-08T00:00:00-08:00",
-        &[(2_500, "0s"), (10, "22h59m59s"), (10, "23h")],
-    );
+    let text = daily_cap("2026-03-08T00:00:00-08:00", &[(2_500, "0s"), (10, "22h59m59s"), (10, "23h")]);
     let caps = caps_of(&text);
     assert_eq!(
         caps,
@@ -532,10 +442,7 @@ fn daily_cap_cuts_off_and_resets_at_pacific_midnight_on_a_23_hour_day() {
 
 #[test]
 fn daily_cap_resets_after_25_hours_on_the_fall_back_day() {
-    let text = daily_cap(
-        "2026-11-01T00:00:00-07:00",
-        &[(2_000, "1h"), (5, "24h59m"), (5, "25h")],
-    );
+    let text = daily_cap("2026-11-01T00:00:00-07:00", &[(2_000, "1h"), (5, "24h59m"), (5, "25h")]);
     let caps = caps_of(&text);
     assert_eq!(caps[0]["day"], "2026-11-01");
     assert_eq!(caps[0]["used"], 2000);
@@ -556,28 +463,18 @@ fn daily_cap_failures_take_throughput_and_other_carriers_are_unaffected() {
     let (log, _) = run_log(&scenario(&text));
     assert_eq!(count(&log, Outcome::FailedDailyCap), 1);
     // 2,001 T-Mobile messages at 1000/s: the failed one took the first slot of second 2.
-    let failed = log
-        .fates
-        .iter()
-        .find(|f| f.outcome == Outcome::FailedDailyCap)
-        .unwrap();
+    let failed = log.fates.iter().find(|f| f.outcome == Outcome::FailedDailyCap).unwrap();
     assert_eq!(failed.dispatched.unwrap().as_secs_f64(), 2.0);
     let att: Vec<_> = log.fates.iter().filter(|f| f.stream == 1).collect();
     assert!(att.iter().all(|f| f.outcome == Outcome::Delivered));
     // AT&T messages accepted at 1 s wait behind T-Mobile's older ones at the account limit.
-    assert!(
-        att.iter()
-            .all(|f| f.dispatched.unwrap().as_secs_f64() == 2.0)
-    );
+    assert!(att.iter().all(|f| f.dispatched.unwrap().as_secs_f64() == 2.0));
 }
 
 #[test]
 fn mms_and_sms_share_the_daily_cap_one_unit_per_mms() {
     let mut text = daily_cap("2026-03-10T00:00:00-07:00", &[(1_999, "0s")]);
-    text = text.replace(
-        "sms_mps = \"1000000/s\"",
-        "sms_mps = \"1000000/s\"\nmms_mps = \"1000000/s\"",
-    );
+    text = text.replace("sms_mps = \"1000000/s\"", "sms_mps = \"1000000/s\"\nmms_mps = \"1000000/s\"");
     text.push_str(
         "[[traffic]]\nname = \"mms\"\nsender = \"s\"\nclass = \"mms\"\ncarriers = { tmobile = 1.0 }\narrival = { process = \"burst\", count = 2, at = \"1s\" }\n",
     );
@@ -592,10 +489,7 @@ fn segments_count_against_tpm_and_tpd() {
     let text = daily_cap("2026-03-10T00:00:00-07:00", &[(1_001, "0s")]);
     let text = text.replace(
         "carriers = { tmobile = 1.0 }",
-        &format!(
-            "text = \"{}\"\ncarriers = {{ tmobile = 1.0 }}",
-            "a".repeat(161)
-        ),
+        &format!("text = \"{}\"\ncarriers = {{ tmobile = 1.0 }}", "a".repeat(161)),
     );
     let caps = caps_of(&text);
     assert_eq!(caps[0]["used"], 2000);

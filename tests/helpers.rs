@@ -15,13 +15,7 @@ pub fn scenario(text: &str) -> Scenario {
 pub fn loaded(text: &str) -> Loaded {
     match load::parse(text, "test.toml", "test", Path::new(".")) {
         Ok(l) => l,
-        Err(d) => panic!(
-            "invalid test scenario:\n{}",
-            d.iter()
-                .map(|d| d.to_string())
-                .collect::<Vec<_>>()
-                .join("\n")
-        ),
+        Err(d) => panic!("invalid test scenario:\n{}", d.iter().map(|d| d.to_string()).collect::<Vec<_>>().join("\n")),
     }
 }
 
@@ -49,16 +43,10 @@ pub fn run_log(sc: &Scenario) -> (Log, RunEnd) {
 
 /// Dispatch instants (seconds) of dispatched messages, by acceptance order then stream.
 pub fn dispatch_secs(log: &Log) -> Vec<f64> {
-    let mut v: Vec<(SimTime, Option<SimTime>)> = log
-        .fates
-        .iter()
-        .filter(|f| f.dispatched.is_some())
-        .map(|f| (f.accepted, f.dispatched))
-        .collect();
+    let mut v: Vec<(SimTime, Option<SimTime>)> =
+        log.fates.iter().filter(|f| f.dispatched.is_some()).map(|f| (f.accepted, f.dispatched)).collect();
     v.sort_by_key(|x| (x.1, x.0));
-    v.into_iter()
-        .map(|(_, d)| d.unwrap().as_secs_f64())
-        .collect()
+    v.into_iter().map(|(_, d)| d.unwrap().as_secs_f64()).collect()
 }
 
 pub fn count(log: &Log, o: Outcome) -> usize {

@@ -29,23 +29,12 @@ const SHORT_CODE: &str = "id = \"s\"\ntype = \"short_code\"";
 
 #[test]
 fn a_platform_stop_holds_every_dispatch_then_releases_at_its_end() {
-    let text = with_outage(
-        "scope = \"platform\"\nstart = \"2s\"\nduration = \"10s\"",
-        SHORT_CODE,
-        "{ att = 1.0 }",
-        20,
-        "5/s",
-    );
+    let text =
+        with_outage("scope = \"platform\"\nstart = \"2s\"\nduration = \"10s\"", SHORT_CODE, "{ att = 1.0 }", 20, "5/s");
     let (log, _) = run_log(&scenario(&text));
     let secs = dispatch_secs(&log);
-    assert_eq!(
-        &secs[..10],
-        &[0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 1.0, 1.0, 1.0, 1.0]
-    );
-    assert_eq!(
-        &secs[10..],
-        &[12.0, 12.0, 12.0, 12.0, 12.0, 13.0, 13.0, 13.0, 13.0, 13.0]
-    );
+    assert_eq!(&secs[..10], &[0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 1.0, 1.0, 1.0, 1.0]);
+    assert_eq!(&secs[10..], &[12.0, 12.0, 12.0, 12.0, 12.0, 13.0, 13.0, 13.0, 13.0, 13.0]);
 }
 
 #[test]
@@ -64,13 +53,8 @@ fn a_stop_starting_mid_window_holds_from_its_first_instant() {
 
 #[test]
 fn messages_expire_after_a_stop_without_taking_slots() {
-    let text = with_outage(
-        "scope = \"platform\"\nstart = \"0s\"\nduration = \"2h\"",
-        SHORT_CODE,
-        "{ att = 1.0 }",
-        7,
-        "5/s",
-    );
+    let text =
+        with_outage("scope = \"platform\"\nstart = \"0s\"\nduration = \"2h\"", SHORT_CODE, "{ att = 1.0 }", 7, "5/s");
     let (log, _) = run_log(&scenario(&text));
     assert_eq!(count(&log, Outcome::Expired), 7);
     assert!(log.fates.iter().all(|f| f.done.as_secs_f64() == 7200.0));
@@ -141,16 +125,9 @@ fn degraded_carrier_on_a_toll_free_path_adds_a_per_number_carrier_limit() {
     let vz_first: usize = log
         .fates
         .iter()
-        .filter(|f| {
-            f.carrier == a2psim::model::Carrier::Verizon
-                && f.dispatched.unwrap().as_secs_f64() == 0.0
-        })
+        .filter(|f| f.carrier == a2psim::model::Carrier::Verizon && f.dispatched.unwrap().as_secs_f64() == 0.0)
         .count();
-    let all_first = log
-        .fates
-        .iter()
-        .filter(|f| f.dispatched.unwrap().as_secs_f64() == 0.0)
-        .count();
+    let all_first = log.fates.iter().filter(|f| f.dispatched.unwrap().as_secs_f64() == 0.0).count();
     assert_eq!(vz_first, 5);
     assert_eq!(all_first, 25);
 }
@@ -197,8 +174,5 @@ fn overlapping_outages_multiply() {
         "10/s",
     );
     let (log, _) = run_log(&scenario(&text));
-    assert_eq!(
-        dispatch_secs(&log),
-        vec![0.0, 0.0, 1.0, 1.0, 1.0, 2.0, 2.0, 3.0, 3.0, 3.0]
-    );
+    assert_eq!(dispatch_secs(&log), vec![0.0, 0.0, 1.0, 1.0, 1.0, 2.0, 2.0, 3.0, 3.0, 3.0]);
 }

@@ -29,21 +29,17 @@ fn scenarios() -> impl Strategy<Value = Gen> {
         any::<bool>(),
         0..101u8,
     )
-        .prop_map(
-            |(sender_type, country, numbers, shape, streams, outage, horizon, delays, vetting)| {
-                Gen {
-                    sender_type,
-                    country,
-                    numbers,
-                    shape,
-                    streams,
-                    outage,
-                    horizon,
-                    delays,
-                    vetting,
-                }
-            },
-        )
+        .prop_map(|(sender_type, country, numbers, shape, streams, outage, horizon, delays, vetting)| Gen {
+            sender_type,
+            country,
+            numbers,
+            shape,
+            streams,
+            outage,
+            horizon,
+            delays,
+            vetting,
+        })
 }
 
 fn render(g: &Gen) -> String {
@@ -52,8 +48,7 @@ fn render(g: &Gen) -> String {
     let shapes = ["window", "smooth"];
     let mut t = format!(
         "start = \"2026-03-08T00:00:00-08:00\"\nseed = 3\n{}\n[account]\nshape = \"{}\"\nsms_mps = 50\nmms_mps = 2\n[[brands]]\nid = \"b\"\nvetting_score = {}\ntpd = 150\n[[senders]]\nid = \"s\"\ntype = \"{}\"\ncountry = \"{}\"\nbrand = \"b\"\nnumbers = {}\nverified = false\n",
-        g.horizon
-            .map_or(String::new(), |h| format!("horizon = \"{h}s\"")),
+        g.horizon.map_or(String::new(), |h| format!("horizon = \"{h}s\"")),
         shapes[g.shape],
         g.vetting,
         types[g.sender_type],
@@ -64,12 +59,8 @@ fn render(g: &Gen) -> String {
         let class = if i % 2 == 1 { "mms" } else { "sms" };
         let arrival = match process {
             0 => format!("{{ process = \"burst\", count = {count}, at = \"{at}s\" }}"),
-            1 => format!(
-                "{{ process = \"poisson\", rate = \"5/s\", count = {count}, from = \"{at}s\" }}"
-            ),
-            _ => format!(
-                "{{ process = \"constant\", rate = \"3/s\", count = {count}, from = \"{at}s\" }}"
-            ),
+            1 => format!("{{ process = \"poisson\", rate = \"5/s\", count = {count}, from = \"{at}s\" }}"),
+            _ => format!("{{ process = \"constant\", rate = \"3/s\", count = {count}, from = \"{at}s\" }}"),
         };
         t.push_str(&format!(
             "[[traffic]]\nname = \"t{i}\"\nsender = \"s\"\nclass = \"{class}\"\nmessage_expiry = {expiry}\nsegments = {segments}\nuseful_life = \"30s\"\narrival = {arrival}\n"

@@ -29,13 +29,9 @@ arrival = {{ process = "poisson", rate = "8/s", count = 250000 }}
 "#
         );
         let r = simulate(&scenario(&text));
-        waits.push(r.stats.total.queue_wait.summary().mean);
+        waits.push(r.stats.total().queue_wait.summary().mean);
     }
     let mean = waits.iter().sum::<f64>() / waits.len() as f64;
     let error = (mean - expected).abs() / expected;
-    assert!(
-        error < 0.02,
-        "mean wait {mean} s against M/D/1 {expected} s ({:.2} %)",
-        error * 100.0
-    );
+    assert!(error < 0.02, "mean wait {mean} s against M/D/1 {expected} s ({:.2} %)", error * 100.0);
 }

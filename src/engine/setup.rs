@@ -1,6 +1,6 @@
 //! Building the engine's lanes, limiters and gates from a scenario.
 
-use super::{DailyCap, Engine, Lane, stream_draws};
+use super::{DailyCap, Engine, Lane, price_table, stream_draws};
 use crate::calendar::TOLL_FREE_BLOCK_FROM;
 use crate::limiter::Limiter;
 use crate::model::{Carrier, Class};
@@ -16,33 +16,20 @@ impl<'s> Engine<'s> {
         let mut limiters: Vec<Limiter> = Vec::new();
         let mut add = |limit: &Limit, scale: ScaleTimeline, only_when_degraded: bool| {
             let limiter = Limiter::new(limit.rate, limit.shape, limit.burst, limit.unit, scale);
-            limiters.push(if only_when_degraded {
-                limiter.when_degraded()
-            } else {
-                limiter
-            });
+            limiters.push(if only_when_degraded { limiter.when_degraded() } else { limiter });
             (limiters.len() - 1) as u32
         };
         let outages = &sc.outages;
         let timeline = |f: &dyn Fn(&Outage) -> bool| ScaleTimeline::of(outages, f);
         let platform = timeline(&|o| o.scope == Scope::Platform);
-        let account: Vec<u32> = Class::ALL
-            .iter()
-            .map(|c| add(&sc.account[c.index()], platform.clone(), false))
-            .collect();
-        let carrier_tl: Vec<ScaleTimeline> = Carrier::ALL
-            .iter()
-            .map(|&c| timeline(&|o| o.scope == Scope::Carrier(c)))
-            .collect();
+        let account: Vec<u32> =
+            Class::ALL.iter().map(|c| add(&sc.account[c.index()], platform.clone(), false)).collect();
+        let carrier_tl: Vec<ScaleTimeline> =
+            Carrier::ALL.iter().map(|&c| timeline(&|o| o.scope == Scope::Carrier(c))).collect();
         let tpm: Vec<Vec<u32>> = sc
             .brands
             .iter()
-            .map(|b| {
-                Carrier::ALL
-                    .iter()
-                    .map(|c| add(&b.tpm, carrier_tl[c.index()].clone(), false))
-                    .collect()
-            })
+            .map(|b| Carrier::ALL.iter().map(|c| add(&b.tpm, carrier_tl[c.index()].clone(), false)).collect())
             .collect();
 
         let mut lanes = Vec::new();
@@ -51,15 +38,11 @@ impl<'s> Engine<'s> {
         for (si, sender) in sc.senders.iter().enumerate() {
             lane_base.push((lanes.len() / 8) as u32);
             let sender_tl = timeline(&|o| o.scope == Scope::Sender(si));
-            let both = |c: Carrier| {
-                timeline(&|o| o.scope == Scope::Sender(si) || o.scope == Scope::Carrier(c))
-            };
-            for &c in Carrier::ALL {
+            let both = |c: Carrier| timeline(&|o| o.scope == Scope::Sender(si) || o.scope == Scope::Carrier(c));
+            for c in Carrier::ALL {
                 // Stopped wherever the product of these scopes' outages is zero.
                 gates.push(timeline(&|o| {
-                    matches!(o.scope, Scope::Platform)
-                        || o.scope == Scope::Carrier(c)
-                        || o.scope == Scope::Sender(si)
+                    matches!(o.scope, Scope::Platform) || o.scope == Scope::Carrier(c) || o.scope == Scope::Sender(si)
                 }));
             }
             for _number in 0..sender.numbers {
@@ -70,9 +53,9 @@ impl<'s> Engine<'s> {
                         _ => None,
                     })
                     .collect();
-                for &c in Carrier::ALL {
+                for c in Carrier::ALL {
                     let degraded = carrier_tl[c.index()].has_degraded();
-                    for &k in Class::ALL {
+                    for k in Class::ALL {
                         let mut on_path = vec![account[k.index()]];
                         match &sender.limits[k.index()] {
                             SenderLimit::PerNumber(l) => {
@@ -102,9 +85,7 @@ impl<'s> Engine<'s> {
             }
         }
         let held = vec![0; limiters.len()];
-        let block_from = sc
-            .calendar
-            .clamp(TOLL_FREE_BLOCK_FROM.parse().expect("valid constant"));
+        let block_from = sc.calendar.clamp(TOLL_FREE_BLOCK_FROM.parse().expect("valid constant"));
         Engine {
             sc,
             end: sc.end(),
@@ -113,20 +94,14 @@ impl<'s> Engine<'s> {
                 .traffic
                 .iter()
                 .map(|s| {
-                    Arrivals::new(Sequence::new(stream_key(
-                        sc.seed,
-                        replication,
-                        &s.name,
-                        Purpose::Arrival,
-                    )))
+                    Arrivals::new(
+                        &s.arrival,
+                        Sequence::new(stream_key(sc.seed, replication, &s.name, Purpose::Arrival)),
+                    )
                 })
                 .collect(),
             next_arrivals: BinaryHeap::new(),
-            draws: sc
-                .traffic
-                .iter()
-                .map(|s| stream_draws(sc, replication, &s.name))
-                .collect(),
+            draws: sc.traffic.iter().map(|s| stream_draws(sc, replication, &s.name)).collect(),
             processing: BinaryHeap::new(),
             lanes,
             active: Vec::new(),
@@ -136,18 +111,12 @@ impl<'s> Engine<'s> {
             gates,
             lane_base,
             round_robin: vec![[0; 2]; sc.senders.len()],
-            caps: sc
-                .brands
-                .iter()
-                .map(|_| DailyCap {
-                    day: None,
-                    done: Vec::new(),
-                })
-                .collect(),
+            caps: sc.brands.iter().map(|_| DailyCap { day: None, done: Vec::new() }).collect(),
             wakeup: SimTime::NEVER,
             seq: 0,
             events: 0,
             heads: BinaryHeap::new(),
+            prices: price_table(sc),
         }
     }
 }

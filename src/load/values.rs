@@ -25,10 +25,7 @@ impl Decimal {
             return None;
         }
         let digits = format!("{int}{frac}");
-        Some(Decimal {
-            mantissa: digits.parse().ok()?,
-            places: frac.len() as u32,
-        })
+        Some(Decimal { mantissa: digits.parse().ok()?, places: frac.len() as u32 })
     }
 
     /// `self · multiplier` if it is a whole number.
@@ -57,8 +54,7 @@ const DURATION_UNITS: [(&str, u64); 7] = [
     ("s", NANOS_PER_SEC),
 ];
 
-pub const DURATION_HELP: &str =
-    "a duration such as \"250ms\", \"90s\", \"5m\", \"1h30m\", \"2d\" or whole seconds";
+pub const DURATION_HELP: &str = "a duration such as \"250ms\", \"90s\", \"5m\", \"1h30m\", \"2d\" or whole seconds";
 
 /// Parses `"250ms"`, `"90s"`, `"5m"`, `"1h30m"`, `"2d"`, `"1.5s"`. Minutes are `m`
 /// (there is no month).
@@ -70,36 +66,22 @@ pub fn duration(s: &str) -> Result<SimDuration, String> {
     }
     let mut total: u128 = 0;
     while !rest.is_empty() {
-        let n = rest
-            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-            .ok_or_else(bad)?;
+        let n = rest.find(|c: char| !(c.is_ascii_digit() || c == '.')).ok_or_else(bad)?;
         let number = Decimal::parse(&rest[..n]).ok_or_else(bad)?;
         rest = &rest[n..];
-        let (unit, size) = DURATION_UNITS
-            .iter()
-            .find(|(u, _)| rest.starts_with(u))
-            .ok_or_else(bad)?;
+        let (unit, size) = DURATION_UNITS.iter().find(|(u, _)| rest.starts_with(u)).ok_or_else(bad)?;
         rest = &rest[unit.len()..];
-        let ns = number
-            .times_exact(*size as u128)
-            .ok_or_else(|| format!("\"{s}\" is finer than a nanosecond"))?;
+        let ns = number.times_exact(*size as u128).ok_or_else(|| format!("\"{s}\" is finer than a nanosecond"))?;
         total += ns;
     }
-    u64::try_from(total)
-        .map(SimDuration::from_nanos)
-        .map_err(|_| format!("\"{s}\" is too long"))
+    u64::try_from(total).map(SimDuration::from_nanos).map_err(|_| format!("\"{s}\" is too long"))
 }
 
 /// Whole or decimal seconds given as a TOML number.
 pub fn seconds(number: &str) -> Result<SimDuration, String> {
-    let d = Decimal::parse(number)
-        .ok_or_else(|| format!("expected {DURATION_HELP}, found {number}"))?;
-    let ns = d
-        .times_exact(NANOS_PER_SEC as u128)
-        .ok_or_else(|| format!("{number} s is finer than a nanosecond"))?;
-    u64::try_from(ns)
-        .map(SimDuration::from_nanos)
-        .map_err(|_| format!("{number} s is too long"))
+    let d = Decimal::parse(number).ok_or_else(|| format!("expected {DURATION_HELP}, found {number}"))?;
+    let ns = d.times_exact(NANOS_PER_SEC as u128).ok_or_else(|| format!("{number} s is finer than a nanosecond"))?;
+    u64::try_from(ns).map(SimDuration::from_nanos).map_err(|_| format!("{number} s is too long"))
 }
 
 pub const RATE_HELP: &str = "a rate such as \"5/s\", \"4500/min\", \"200000/day\"";
@@ -138,19 +120,14 @@ pub fn fraction(s: &str) -> Result<Scale, String> {
         return Err(bad());
     }
     let ppt = d.times_exact(Scale::ONE.ppt() as u128).ok_or_else(bad)?;
-    u64::try_from(ppt)
-        .ok()
-        .and_then(Scale::from_ppt)
-        .ok_or_else(bad)
+    u64::try_from(ppt).ok().and_then(Scale::from_ppt).ok_or_else(bad)
 }
 
 /// US dollars with at most 9 decimals, as billionths.
 pub fn usd(s: &str) -> Result<u64, String> {
     let bad = || format!("expected an amount in US dollars such as 0.0055, found {s}");
     let d = Decimal::parse(s).ok_or_else(bad)?;
-    d.times_exact(1_000_000_000)
-        .and_then(|n| u64::try_from(n).ok())
-        .ok_or_else(bad)
+    d.times_exact(1_000_000_000).and_then(|n| u64::try_from(n).ok()).ok_or_else(bad)
 }
 
 #[cfg(test)]
@@ -179,10 +156,7 @@ mod tests {
         assert_eq!(rate("5/s", s), Ok(Rate::per_second(5)));
         assert_eq!(rate("4500/min", s), Ok(Rate::per_minute(4500)));
         assert_eq!(rate("0.25", s), Rate::new(1, 4, s).ok_or(String::new()));
-        assert_eq!(
-            rate("2400", SimDuration::from_secs(60)),
-            Ok(Rate::per_minute(2400))
-        );
+        assert_eq!(rate("2400", SimDuration::from_secs(60)), Ok(Rate::per_minute(2400)));
         assert_eq!(rate("200000/day", s).unwrap().to_string(), "200000/day");
         assert!(rate("0/s", s).is_err());
         assert!(rate("-1/s", s).is_err());
