@@ -234,13 +234,18 @@ impl Smooth {
         Smooth { interval, burst: burst.max(1), anchor: zero, k: 0, scale: Scale::ONE, tat: zero, earliest: zero }
     }
 
+    /// anchor + floor(units · interval / scale); `NEVER` past any real run.
     fn offset(&self, units: u128) -> SimTime {
         let ns = if self.scale == Scale::ONE {
-            mul_div(units, self.interval.0, self.interval.1)
+            Some(mul_div(units, self.interval.0, self.interval.1))
         } else {
-            units * self.interval.0 * ONE / (self.interval.1 * self.scale.ppt() as u128)
+            units
+                .checked_mul(self.interval.0)
+                .and_then(|x| x.checked_mul(ONE))
+                .map(|x| x / (self.interval.1 * self.scale.ppt() as u128))
         };
-        SimTime::from_nanos(self.anchor.as_nanos() + ns as u64)
+        ns.and_then(|ns| u64::try_from(ns).ok())
+            .map_or(SimTime::NEVER, |ns| SimTime::from_nanos(self.anchor.as_nanos().saturating_add(ns)))
     }
 
     fn earliest(&self) -> SimTime {
@@ -270,5 +275,5 @@ fn mul_div(a: u128, b: u128, c: u128) -> u128 {
             return (p / c) as u128;
         }
     }
-    a * b / c
+    a.checked_mul(b).map_or(u128::MAX, |p| p / c)
 }

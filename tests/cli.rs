@@ -244,3 +244,60 @@ fn a_closed_pipe_is_not_an_error() {
     drop(child.stdout.take());
     assert!(child.wait().unwrap().success());
 }
+
+const TRACE: &str = r#"start = "2026-03-10T08:00:00-07:00"
+[[senders]]
+id = "tf"
+type = "toll_free"
+[[traffic]]
+name = "replay"
+sender = "tf"
+arrival = { process = "trace", file = "arrivals.csv" }
+"#;
+
+#[test]
+fn a_trace_replays_its_timestamps_relative_to_the_scenario() {
+    let dir = tempdir();
+    std::fs::create_dir(dir.path().join("sub")).unwrap();
+    std::fs::write(dir.path().join("sub/s.toml"), TRACE).unwrap();
+    let csv = "timestamp\n90s\n2026-03-10T08:00:30-07:00,extra\n12.5\n\n1m\n";
+    std::fs::write(dir.path().join("sub/arrivals.csv"), csv).unwrap();
+    let o = a2psim(&["run", "sub/s.toml", "--out", "out"], dir.path());
+    assert!(o.status.success(), "{}", stderr(&o));
+    let summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("out/s/summary.json")).unwrap()).unwrap();
+    assert_eq!(summary["messages"]["accepted"], 4);
+    // Sorted: 12.5 s, 30 s, 60 s, 90 s; nothing waits, so the last outcome is at 90 s.
+    assert_eq!(summary["drain_time_s"], 90.0);
+}
+
+#[test]
+fn trace_problems_name_the_file_and_line() {
+    let dir = tempdir();
+    std::fs::write(dir.path().join("bad.toml"), TRACE).unwrap();
+    let o = a2psim(&["validate", "bad.toml"], dir.path());
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("bad.toml:8:39: cannot read trace file"), "{}", stderr(&o));
+    std::fs::write(dir.path().join("arrivals.csv"), "1s\n2s\nsoon\n").unwrap();
+    let o = a2psim(&["validate", "bad.toml"], dir.path());
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("arrivals.csv:3:1: expected an offset"), "{}", stderr(&o));
+    std::fs::write(dir.path().join("arrivals.csv"), "2026-03-10T07:00:00-07:00\n").unwrap();
+    let o = a2psim(&["validate", "bad.toml"], dir.path());
+    assert_eq!(o.status.code(), Some(2), "a time before start is refused");
+}
+
+#[test]
+fn a_class_the_sender_forbids_is_rejected() {
+    let dir = tempdir();
+    let text = GOOD
+        .replace("type = \"toll_free\"", "type = \"toll_free\"\nclasses = [\"mms\"]")
+        .replace("equals = 12", "equals = 0");
+    std::fs::write(dir.path().join("c.toml"), text).unwrap();
+    let o = a2psim(&["run", "c.toml", "--out", "out"], dir.path());
+    assert!(o.status.success(), "{}", stderr(&o));
+    let summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("out/c/summary.json")).unwrap()).unwrap();
+    assert_eq!(summary["messages"]["rejected"], 12);
+    assert_eq!(summary["cost_usd"], 0.0);
+}

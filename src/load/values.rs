@@ -104,6 +104,9 @@ pub fn rate(s: &str, default_period: SimDuration) -> Result<Rate, String> {
         None => (s, default_period),
     };
     let d = Decimal::parse(count).ok_or_else(bad)?;
+    if d.places > 6 {
+        return Err(format!("a rate takes at most 6 decimals, found \"{s}\""));
+    }
     if d.is_zero() {
         return Err(format!("a rate must be more than zero, found \"{s}\""));
     }
@@ -162,6 +165,8 @@ mod tests {
         assert!(rate("-1/s", s).is_err());
         assert!(rate("5/fortnight", s).is_err());
         assert!(rate("fast", s).is_err());
+        assert!(rate("0.0000001/s", s).is_err());
+        assert_eq!(rate("3/10s", s), Rate::new(3, 1, SimDuration::from_secs(10)).ok_or(String::new()));
     }
 
     #[test]
