@@ -114,3 +114,54 @@ proptest! {
         }
     }
 }
+
+/// Edits a shipped scenario at random places: deletes, duplicates or
+/// replaces short runs of characters.
+fn mutated() -> impl Strategy<Value = String> {
+    let base = std::fs::read_to_string(repo().join("scenarios/model_example.toml")).unwrap();
+    let len = base.len();
+    let edit = (
+        0..len,
+        0..8usize,
+        0..3u8,
+        prop::sample::select(vec!["", "0", "-1", "\"", "=", "[", "]", "{", "x", "1e99", "\n", "é"]),
+    );
+    prop::collection::vec(edit, 1..6).prop_map(move |edits| {
+        let mut s = base.clone();
+        for (at, n, kind, with) in edits {
+            let mut at = at.min(s.len());
+            while !s.is_char_boundary(at) {
+                at -= 1;
+            }
+            let mut end = (at + n).min(s.len());
+            while !s.is_char_boundary(end) {
+                end -= 1;
+            }
+            match kind {
+                0 => s.replace_range(at..end, ""),
+                1 => s.insert_str(at, with),
+                _ => s.replace_range(at..end, with),
+            }
+        }
+        s
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+    /// Bad input gets diagnostics with a position inside the file, never a panic.
+    #[test]
+    fn the_loader_never_panics_on_damaged_files(text in mutated()) {
+        match a2psim::load::parse(&text, "m.toml", "m", std::path::Path::new(".")) {
+            Ok(_) => {}
+            Err(diags) => {
+                prop_assert!(!diags.is_empty());
+                let lines = text.lines().count().max(1);
+                for d in diags {
+                    prop_assert!(d.line >= 1 && d.line <= lines + 1 && d.column >= 1, "{d}");
+                }
+            }
+        }
+    }
+}
