@@ -60,7 +60,7 @@ fn bench(name: &str, text: &str) {
     let mut best = f64::MAX;
     let mut messages = 0;
     for _ in 0..3 {
-        let mut stats = Stats::new(sc.traffic.len(), sc.timeseries_step);
+        let mut stats = Stats::for_scenario(&sc);
         let started = Instant::now();
         engine::run(&sc, 0, &mut stats);
         best = best.min(started.elapsed().as_secs_f64());

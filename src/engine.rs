@@ -56,7 +56,7 @@ pub trait Recorder {
 }
 
 /// One brand's use of T-Mobile's daily cap on one Pacific day.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DailyCapDay {
     /// Index into [`Scenario::brands`].
     pub brand: usize,

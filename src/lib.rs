@@ -6,6 +6,7 @@
 //! `summary.json`. Reading scenario files ([`load`]) and writing reports
 //! ([`report`]) sit around the engine, which knows nothing of files.
 
+pub mod batch;
 pub mod calendar;
 pub mod delay;
 pub mod engine;

@@ -4,9 +4,13 @@
 //! validated section by section. Every problem is reported, not just the
 //! first, as `FILE:LINE:COLUMN: message` naming the key and what was expected.
 
+mod sweep;
 mod values;
 
+pub use sweep::{Point, Sweep, SweepArg, show};
 pub use values::{Decimal, duration, rate};
+
+use sweep::{Parameter, blame, combinations, set_path};
 
 use crate::calendar::Calendar;
 use crate::delay::Delay;
@@ -59,13 +63,17 @@ pub struct Expect {
 /// A scenario read from a file, with what it asks to check.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Loaded {
+    /// The scenario as written (a sweep's base).
     pub scenario: Scenario,
     pub expects: Vec<Expect>,
     pub warnings: Vec<Diagnostic>,
+    /// Its sweep points, when it has a `[sweep]` (or `--sweep` was given).
+    pub sweep: Option<Sweep>,
 }
 
-/// Reads and validates the scenario file at `path`.
-pub fn load_file(path: &Path) -> Result<Loaded, Vec<Diagnostic>> {
+/// Reads and validates the scenario file at `path`; `extra` adds or replaces
+/// sweep parameters (from the command line).
+pub fn load_file(path: &Path, extra: &[SweepArg]) -> Result<Loaded, Vec<Diagnostic>> {
     let file = path.display().to_string();
     let whole = |message: String| vec![Diagnostic { file: file.clone(), line: 1, column: 1, message, warning: false }];
     let bytes = std::fs::read(path).map_err(|e| whole(format!("cannot read the scenario file: {e}")))?;
@@ -73,12 +81,107 @@ pub fn load_file(path: &Path) -> Result<Loaded, Vec<Diagnostic>> {
         whole(format!("the file is not UTF-8 text (invalid byte at offset {})", e.utf8_error().valid_up_to()))
     })?;
     let stem = path.file_stem().map_or("scenario".into(), |s| s.to_string_lossy().into_owned());
-    parse(&text, &file, &stem, path.parent().unwrap_or(Path::new(".")))
+    parse_with(&text, &file, &stem, path.parent().unwrap_or(Path::new(".")), extra)
 }
 
 /// Validates scenario `text`; `file` names it in messages, `stem` is the
 /// default name, and `dir` is where relative trace paths start.
 pub fn parse(text: &str, file: &str, stem: &str, dir: &Path) -> Result<Loaded, Vec<Diagnostic>> {
+    parse_with(text, file, stem, dir, &[])
+}
+
+/// [`parse`], with sweep parameters added or replaced by `extra`.
+pub fn parse_with(
+    text: &str,
+    file: &str,
+    stem: &str,
+    dir: &Path,
+    extra: &[SweepArg],
+) -> Result<Loaded, Vec<Diagnostic>> {
+    let (mut loaded, mut parameters) = parse_single(text, file, stem, dir)?;
+    for arg in extra {
+        parameters.retain(|p| p.path != arg.path);
+        parameters.push(arg.clone().into());
+    }
+    if parameters.is_empty() {
+        return Ok(loaded);
+    }
+    let mut base: toml::Table = text.parse().map_err(|e: toml::de::Error| {
+        vec![Diagnostic { file: file.into(), line: 1, column: 1, message: e.message().into(), warning: false }]
+    })?;
+    base.remove("sweep");
+    let at = |span: &Option<Range<usize>>| span.as_ref().map_or((1, 1), |s| position(text, s.start));
+    let mut errors: Vec<Diagnostic> = Vec::new();
+    let mut points = Vec::new();
+    for combo in combinations(&parameters) {
+        let mut doc = base.clone();
+        let mut complete = true;
+        for (p, &v) in parameters.iter().zip(&combo) {
+            if let Err(why) = set_path(&mut doc, &p.path, p.values[v].clone()) {
+                let (line, column) = at(&p.key_span);
+                let message = format!("sweep `{}`: {why}", p.path);
+                errors.push(Diagnostic { file: file.into(), line, column, message, warning: false });
+                complete = false;
+            }
+        }
+        if !complete {
+            continue;
+        }
+        let point_text = toml::to_string(&doc).expect("a TOML table serialises");
+        match parse_single(&point_text, file, stem, dir) {
+            Ok((point, _)) => {
+                let values = parameters.iter().zip(&combo).map(|(p, &v)| p.values[v].clone()).collect();
+                points.push(Point { values, loaded: point });
+            }
+            Err(diags) => {
+                for d in diags.into_iter().filter(|d| !d.warning) {
+                    errors.push(attribute(d, &parameters, &combo, text));
+                }
+            }
+        }
+    }
+    if !errors.is_empty() {
+        errors.sort_by(|a, b| (a.line, a.column, &a.message).cmp(&(b.line, b.column, &b.message)));
+        errors.dedup();
+        return Err(errors);
+    }
+    let names = parameters.iter().map(|p| p.path.clone()).collect();
+    loaded.sweep = Some(Sweep { parameters: names, points });
+    Ok(loaded)
+}
+
+/// Places a sweep point's diagnostic in the file: at the value when the
+/// message names the swept key, at the path when it names a table on the way
+/// (an unknown key), else at the first parameter's value.
+fn attribute(d: Diagnostic, parameters: &[Parameter], combo: &[usize], text: &str) -> Diagnostic {
+    let at = |span: &Option<Range<usize>>| span.as_ref().map_or((1, 1), |s| position(text, s.start));
+    let named = |p: &Parameter| {
+        let segments: Vec<&str> = p.path.split('.').collect();
+        (1..=segments.len()).rev().find(|&n| {
+            let prefix = segments[..n].join(".");
+            d.message.contains(&format!("`{prefix}`")) || d.message.contains(&format!("`{}`", segments[n - 1]))
+        })
+    };
+    let best = parameters
+        .iter()
+        .enumerate()
+        .filter_map(|(i, p)| named(p).map(|n| (n, i)))
+        .max_by_key(|&(n, i)| (n, std::cmp::Reverse(i)));
+    match best {
+        Some((n, i)) if n < parameters[i].path.split('.').count() => {
+            let p = &parameters[i];
+            let (line, column) = at(&p.key_span);
+            Diagnostic { line, column, message: format!("sweep `{}`: {}", p.path, d.message), ..d }
+        }
+        found => {
+            let i = found.map_or(0, |(_, i)| i);
+            blame(d, &parameters[i], combo[i], at(&parameters[i].value_spans[combo[i]]))
+        }
+    }
+}
+
+/// One document, without expanding its sweep: the scenario and the sweep's parameters.
+fn parse_single(text: &str, file: &str, stem: &str, dir: &Path) -> Result<(Loaded, Vec<Parameter>), Vec<Diagnostic>> {
     let mut r = Reader { src: text, file, dir, diags: Vec::new() };
     if text.trim().is_empty() {
         r.error(0..0, "the file is empty: a scenario needs at least `start` and one [[traffic]] stream".into());
@@ -95,11 +198,22 @@ pub fn parse(text: &str, file: &str, stem: &str, dir: &Path) -> Result<Loaded, V
     };
     let root = Tbl { table: doc.get_ref(), span: doc.span(), name: String::new() };
     let loaded = r.scenario(&root, stem);
+    let parameters = r.sweep(&root);
     let (errors, warnings): (Vec<_>, Vec<_>) = r.diags.into_iter().partition(|d| !d.warning);
     match loaded {
-        Some((scenario, expects)) if errors.is_empty() => Ok(Loaded { scenario, expects, warnings }),
+        Some((scenario, expects)) if errors.is_empty() => {
+            Ok((Loaded { scenario, expects, warnings, sweep: None }, parameters))
+        }
         _ => Err(errors.into_iter().chain(warnings).collect()),
     }
+}
+
+/// Line and column (from 1, in characters) of a byte offset.
+fn position(src: &str, offset: usize) -> (usize, usize) {
+    let before = &src[..offset.min(src.len())];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
 }
 
 type Value<'i> = Spanned<DeValue<'i>>;
@@ -133,6 +247,8 @@ const TOP_KEYS: &[&str] = &[
     "horizon",
     "seed",
     "replications",
+    "warmup",
+    "sweep",
     "timeseries_step",
     "account",
     "brands",
@@ -148,10 +264,7 @@ const TOP_KEYS: &[&str] = &[
 
 impl<'s> Reader<'s> {
     fn position(&self, offset: usize) -> (usize, usize) {
-        let before = &self.src[..offset.min(self.src.len())];
-        let line = before.matches('\n').count() + 1;
-        let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-        (line, column)
+        position(self.src, offset)
     }
 
     fn report(&mut self, span: Range<usize>, message: String, warning: bool) {
@@ -420,6 +533,7 @@ impl<'s> Reader<'s> {
                 self.invalid(root, "timeseries_step", v, "must be longer than zero".into());
             }
         }
+        let warmup = self.duration(root, "warmup").unwrap_or(SimDuration::ZERO);
         let account = self.account(root);
         let brands = self.brands(root);
         let senders = self.senders(root, &brands);
@@ -449,10 +563,75 @@ impl<'s> Reader<'s> {
                 carriers,
                 prices,
                 timeseries_step,
+                warmup,
                 error_codes,
             },
             expects,
         ))
+    }
+
+    /// The `[sweep]` table: dotted paths (quoted keys, or nested tables) to
+    /// arrays of values.
+    fn sweep(&mut self, root: &Tbl) -> Vec<Parameter> {
+        let Some(v) = root.get("sweep") else { return Vec::new() };
+        let DeValue::Table(table) = v.get_ref() else {
+            self.wrong(root, "sweep", v, "a table of paths to arrays of values");
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        self.sweep_entries(table, "", &mut out);
+        if out.is_empty() {
+            self.error(
+                v.span(),
+                "`sweep`: name at least one parameter, e.g. \"traffic.otp.message_expiry\" = [\"30s\", \"1m\"]".into(),
+            );
+        }
+        out
+    }
+
+    fn sweep_entries(&mut self, table: &DeTable, prefix: &str, out: &mut Vec<Parameter>) {
+        for (key, v) in table.iter() {
+            let path = format!("{prefix}{}", key.get_ref());
+            match v.get_ref() {
+                DeValue::Table(inner) => self.sweep_entries(inner, &format!("{path}."), out),
+                DeValue::Array(items) if !items.is_empty() => {
+                    let values: Vec<Option<toml::Value>> =
+                        items.iter().map(|item| self.sweep_value(&path, item)).collect();
+                    if values.iter().all(Option::is_some) {
+                        out.push(Parameter {
+                            path,
+                            values: values.into_iter().flatten().collect(),
+                            key_span: Some(key.span()),
+                            value_spans: items.iter().map(|i| Some(i.span())).collect(),
+                        });
+                    }
+                }
+                other => self.error(
+                    v.span(),
+                    format!("`sweep.\"{path}\"`: expected a non-empty array of values, found {}", type_name(other)),
+                ),
+            }
+        }
+    }
+
+    fn sweep_value(&mut self, path: &str, item: &Value) -> Option<toml::Value> {
+        let value = match item.get_ref() {
+            DeValue::String(s) => Some(toml::Value::String(s.to_string())),
+            DeValue::Integer(i) => i.as_str().replace('_', "").parse().ok().map(toml::Value::Integer),
+            DeValue::Float(f) => f.as_str().replace('_', "").parse().ok().map(toml::Value::Float),
+            DeValue::Boolean(b) => Some(toml::Value::Boolean(*b)),
+            _ => None,
+        };
+        if value.is_none() {
+            self.error(
+                item.span(),
+                format!(
+                    "`sweep.\"{path}\"`: values are strings, numbers or booleans, found {}",
+                    type_name(item.get_ref())
+                ),
+            );
+        }
+        value
     }
 
     fn start(&mut self, root: &Tbl) -> Option<jiff::Timestamp> {

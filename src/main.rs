@@ -1,10 +1,10 @@
 //! The `a2psim` command line: parse, load, run, report, exit code.
 
-use a2psim::load::{self, Diagnostic, Expect, Loaded};
+use a2psim::batch::{self, Job, Overrides, PARTIAL_FORMAT, Partial, Shard};
+use a2psim::load::{self, Diagnostic, Expect, Loaded, SweepArg};
 use a2psim::report;
-use a2psim::simulate::{RunResult, simulate};
-use clap::{Parser, Subcommand};
-use rayon::prelude::*;
+use a2psim::simulate::{Replication, RunResult};
+use clap::{Args, Parser, Subcommand};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -28,27 +28,63 @@ enum Command {
         /// Where reports go: OUT/<scenario file stem>/.
         #[arg(long, default_value = "reports")]
         out: PathBuf,
-        /// Overrides every scenario's `seed`.
-        #[arg(long)]
-        seed: Option<u64>,
-        /// Worker threads (default: one per core). Results never depend on it.
-        #[arg(long)]
-        threads: Option<usize>,
+        #[command(flatten)]
+        batch: BatchArgs,
+        /// Run only share I of N of the (point, replication) jobs and write
+        /// partial results for `a2psim merge`. `auto` reads the index from
+        /// Slurm (SLURM_ARRAY_TASK_ID/COUNT), a Kubernetes Indexed Job
+        /// (JOB_COMPLETION_INDEX with A2PSIM_SHARD_COUNT) or A2PSIM_SHARD.
+        #[arg(long, value_name = "I/N|auto")]
+        shard: Option<String>,
     },
     /// Check scenario files; print every problem as FILE:LINE:COLUMN: message.
     Validate {
         #[arg(required = true)]
         paths: Vec<PathBuf>,
+        /// Add or replace a sweep parameter: PATH=v1,v2,...
+        #[arg(long, value_name = "PATH=V1,V2,...")]
+        sweep: Vec<String>,
     },
     /// Run scenarios and evaluate their [[expect]] tables; exit 1 if any fails.
     Check {
         #[arg(required = true)]
         paths: Vec<PathBuf>,
-        #[arg(long)]
-        seed: Option<u64>,
+        #[command(flatten)]
+        batch: BatchArgs,
+    },
+    /// Combine the partial results of sharded runs into the reports one
+    /// machine would have written.
+    Merge {
+        /// Folders holding <stem>/partial-I-of-N.json files (the --out of each shard).
+        #[arg(required = true)]
+        dirs: Vec<PathBuf>,
+        #[arg(long, default_value = "reports")]
+        out: PathBuf,
         #[arg(long)]
         threads: Option<usize>,
     },
+}
+
+#[derive(Args)]
+struct BatchArgs {
+    /// Overrides every scenario's `seed`.
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Overrides every scenario's `replications`.
+    #[arg(long)]
+    replications: Option<u32>,
+    /// Add or replace a sweep parameter (repeatable): PATH=v1,v2,...
+    #[arg(long, value_name = "PATH=V1,V2,...")]
+    sweep: Vec<String>,
+    /// Worker threads (default: one per core). Results never depend on it.
+    #[arg(long)]
+    threads: Option<usize>,
+}
+
+impl BatchArgs {
+    fn overrides(&self) -> Overrides {
+        Overrides { seed: self.seed, replications: self.replications, sweep: self.sweep.clone() }
+    }
 }
 
 /// Exit codes: the contract CI scripts rely on.
@@ -59,9 +95,15 @@ const BAD_INPUT: u8 = 2;
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let code = match cli.command {
-        Command::Run { paths, out, seed, threads } => with_threads(threads, || run(&paths, &out, seed)),
-        Command::Validate { paths } => validate(&paths),
-        Command::Check { paths, seed, threads } => with_threads(threads, || check(&paths, seed)),
+        Command::Run { paths, out, batch, shard } => {
+            with_threads(batch.threads, || run(&paths, &out, &batch.overrides(), shard.as_deref()))
+        }
+        Command::Validate { paths, sweep } => {
+            let overrides = Overrides { sweep, ..Overrides::default() };
+            validate(&paths, &overrides)
+        }
+        Command::Check { paths, batch } => with_threads(batch.threads, || check(&paths, &batch.overrides())),
+        Command::Merge { dirs, out, threads } => with_threads(threads, || merge(&dirs, &out)),
     };
     ExitCode::from(code)
 }
@@ -112,9 +154,23 @@ fn stem(path: &Path) -> String {
     path.file_stem().map_or("scenario".into(), |s| s.to_string_lossy().into_owned())
 }
 
+fn sweep_args(overrides: &Overrides) -> Result<Vec<SweepArg>, String> {
+    overrides.sweep.iter().map(|s| s.parse::<SweepArg>().map_err(|e| format!("--sweep {s:?}: {e}"))).collect()
+}
+
+/// Loads one scenario file with the command line's changes.
+fn load_one(file: &Path, overrides: &Overrides) -> Result<Loaded, Vec<Diagnostic>> {
+    let args = sweep_args(overrides).map_err(|message| {
+        vec![Diagnostic { file: file.display().to_string(), line: 1, column: 1, message, warning: false }]
+    })?;
+    let mut loaded = load::load_file(file, &args)?;
+    overrides.apply(&mut loaded);
+    Ok(loaded)
+}
+
 /// Loads every file, printing diagnostics; `None` if any has an error.
-fn load_all(paths: &[PathBuf], seed: Option<u64>) -> Option<Vec<(PathBuf, Loaded)>> {
-    let files = match scenario_files(paths) {
+fn load_all(paths: &[PathBuf], overrides: &Overrides) -> Option<Vec<(PathBuf, Loaded)>> {
+    let files = match scenario_files(paths).and_then(|f| sweep_args(overrides).map(|_| f)) {
         Ok(f) => f,
         Err(e) => {
             eprintln!("error: {e}");
@@ -124,12 +180,9 @@ fn load_all(paths: &[PathBuf], seed: Option<u64>) -> Option<Vec<(PathBuf, Loaded
     let mut ok = true;
     let mut loaded = Vec::new();
     for f in files {
-        match load::load_file(&f) {
-            Ok(mut l) => {
+        match load_one(&f, overrides) {
+            Ok(l) => {
                 print_diagnostics(&l.warnings);
-                if let Some(seed) = seed {
-                    l.scenario.seed = seed;
-                }
                 loaded.push((f, l));
             }
             Err(diags) => {
@@ -153,48 +206,222 @@ fn print_diagnostics(diags: &[Diagnostic]) {
     }
 }
 
-fn run_all(loaded: &[(PathBuf, Loaded)]) -> Vec<RunResult> {
-    let started = Instant::now();
-    let results: Vec<RunResult> = loaded.par_iter().map(|(_, l)| simulate(&l.scenario)).collect();
-    let secs = started.elapsed().as_secs_f64();
-    let events: u64 = results.iter().map(|r| r.events).sum();
-    let messages: u64 = results.iter().map(|r| r.stats.accepted()).sum();
-    eprintln!(
-        "simulated {messages} messages ({events} events) in {secs:.2} s: {:.0} messages/s",
-        messages as f64 / secs.max(1e-9)
-    );
-    results
-}
-
 /// Prints to stdout; a closed pipe (`| head`) is not an error.
 fn print(text: &str) {
     let _ = std::io::stdout().write_all(text.as_bytes());
 }
 
-fn run(paths: &[PathBuf], out: &Path, seed: Option<u64>) -> u8 {
-    let Some(loaded) = load_all(paths, seed) else {
-        return BAD_INPUT;
-    };
-    let results = run_all(&loaded);
-    for ((file, l), r) in loaded.iter().zip(&results) {
+/// Runs `jobs` with a progress bar (hidden unless standard error is a
+/// terminal) and prints the throughput figure on standard error.
+fn execute(all: &[&Loaded], jobs: &[Job]) -> Vec<Replication> {
+    let bar = indicatif::ProgressBar::new(jobs.len() as u64);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{elapsed_precise} [{bar:40}] {pos}/{len} runs, {eta} left")
+            .expect("a valid template")
+            .progress_chars("=> "),
+    );
+    let started = Instant::now();
+    let done = || bar.inc(1);
+    let results = batch::run(all, jobs, &done);
+    bar.finish_and_clear();
+    let secs = started.elapsed().as_secs_f64();
+    let messages: u64 = results.iter().map(|r| r.stats.accepted()).sum();
+    let events: u64 = results.iter().map(|r| r.events).sum();
+    eprintln!(
+        "simulated {messages} messages ({events} events, {} runs) in {secs:.2} s: {:.0} messages/s",
+        jobs.len(),
+        messages as f64 / secs.max(1e-9)
+    );
+    results
+}
+
+/// Writes every scenario's reports and prints the table.
+fn write_reports(out: &Path, loaded: &[(PathBuf, Loaded)], results: &[Vec<RunResult>]) -> u8 {
+    let mut rows = Vec::new();
+    for ((file, l), points) in loaded.iter().zip(results) {
         let s = stem(file);
         let dir = out.join(&s);
-        if let Err(e) = report::write_run(&dir, &s, &l.scenario, r) {
+        if let Err(e) = report::write_scenario(&dir, &s, l, points) {
             eprintln!("error: cannot write the report into {}: {e}", dir.display());
             return BAD_INPUT;
         }
+        for (i, (sc, r)) in batch::points(l).into_iter().zip(points).enumerate() {
+            let label = match &l.sweep {
+                Some(sweep) => format!("{s} [{}]", sweep.points[i]),
+                None => s.clone(),
+            };
+            rows.push((label, sc, r));
+        }
     }
-    let rows: Vec<_> = loaded.iter().zip(&results).map(|((f, l), r)| (stem(f), &l.scenario, r)).collect();
+    let rows: Vec<_> = rows.iter().map(|(label, sc, r)| (label.clone(), *sc, *r)).collect();
     print(&report::table(&rows));
     print(&format!("reports written to {}/\n", out.display()));
     OK
 }
 
-fn validate(paths: &[PathBuf]) -> u8 {
-    match load_all(paths, None) {
+fn run(paths: &[PathBuf], out: &Path, overrides: &Overrides, shard: Option<&str>) -> u8 {
+    let shard = match shard.map(parse_shard).transpose() {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: --shard: {e}");
+            return BAD_INPUT;
+        }
+    };
+    let Some(loaded) = load_all(paths, overrides) else { return BAD_INPUT };
+    let all: Vec<&Loaded> = loaded.iter().map(|(_, l)| l).collect();
+    let every = batch::jobs(&all);
+    let Some(shard) = shard else {
+        let results = execute(&all, &every);
+        let assembled = batch::assemble(&all, every.into_iter().zip(results).collect()).expect("every job ran");
+        return write_reports(out, &loaded, &assembled);
+    };
+    let mine = shard.select(every);
+    let results = execute(&all, &mine);
+    let finished: Vec<(Job, Replication)> = mine.into_iter().zip(results).collect();
+    for (n, (file, _)) in loaded.iter().enumerate() {
+        let jobs: Vec<(Job, Replication)> = finished
+            .iter()
+            .filter(|(j, _)| j.scenario == n)
+            .map(|(j, r)| (Job { scenario: 0, ..*j }, r.clone()))
+            .collect();
+        let partial = Partial {
+            format: PARTIAL_FORMAT,
+            scenario_file: file.display().to_string(),
+            source: std::fs::read_to_string(file).unwrap_or_default(),
+            overrides: overrides.clone(),
+            shard: shard.to_string(),
+            jobs,
+        };
+        let path = out.join(stem(file)).join(format!("partial-{}-of-{}.json", shard.index, shard.count));
+        let json = serde_json::to_vec(&partial).expect("partial results serialise");
+        if let Err(e) = report::write_atomic(&path, &json) {
+            eprintln!("error: cannot write {}: {e}", path.display());
+            return BAD_INPUT;
+        }
+        print(&format!("{}: shard {shard}, {} jobs\n", path.display(), partial.jobs.len()));
+    }
+    OK
+}
+
+/// `I/N`, or `auto` from the batch system's environment.
+fn parse_shard(arg: &str) -> Result<Shard, String> {
+    if arg != "auto" {
+        return arg.parse();
+    }
+    let var = |k: &str| std::env::var(k).ok();
+    if let (Some(id), Some(count)) = (var("SLURM_ARRAY_TASK_ID"), var("SLURM_ARRAY_TASK_COUNT")) {
+        let min = var("SLURM_ARRAY_TASK_MIN").unwrap_or_else(|| "0".into());
+        let (id, min): (u32, u32) =
+            (id.parse().map_err(|_| "bad SLURM_ARRAY_TASK_ID")?, min.parse().map_err(|_| "bad SLURM_ARRAY_TASK_MIN")?);
+        return format!("{}/{count}", id.saturating_sub(min)).parse();
+    }
+    if let (Some(index), Some(count)) = (var("JOB_COMPLETION_INDEX"), var("A2PSIM_SHARD_COUNT")) {
+        return format!("{index}/{count}").parse();
+    }
+    if let Some(s) = var("A2PSIM_SHARD") {
+        return s.parse();
+    }
+    Err("`auto` needs SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT, JOB_COMPLETION_INDEX and A2PSIM_SHARD_COUNT, or A2PSIM_SHARD".into())
+}
+
+fn merge(dirs: &[PathBuf], out: &Path) -> u8 {
+    let mut partials: Vec<(PathBuf, Partial)> = Vec::new();
+    for dir in dirs {
+        let mut files = Vec::new();
+        for d in std::iter::once(dir.clone()).chain(subdirs(dir)) {
+            files.extend(
+                std::fs::read_dir(&d)
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|e| e.ok().map(|e| e.path()))
+                    .filter(|p| p.file_name().is_some_and(|n| n.to_string_lossy().starts_with("partial-"))),
+            );
+        }
+        if files.is_empty() {
+            eprintln!("error: {}: no partial-I-of-N.json files here or one folder down", dir.display());
+            return BAD_INPUT;
+        }
+        files.sort();
+        for f in files {
+            let parsed = std::fs::read(&f)
+                .map_err(|e| e.to_string())
+                .and_then(|b| serde_json::from_slice::<Partial>(&b).map_err(|e| e.to_string()));
+            match parsed {
+                Ok(p) if p.format == PARTIAL_FORMAT => partials.push((f, p)),
+                Ok(p) => {
+                    eprintln!(
+                        "error: {}: partial results of format {}, this a2psim reads {PARTIAL_FORMAT}",
+                        f.display(),
+                        p.format
+                    );
+                    return BAD_INPUT;
+                }
+                Err(e) => {
+                    eprintln!("error: {}: not a2psim partial results: {e}", f.display());
+                    return BAD_INPUT;
+                }
+            }
+        }
+    }
+    let mut files: Vec<String> = partials.iter().map(|(_, p)| p.scenario_file.clone()).collect();
+    files.sort();
+    files.dedup();
+    let mut loaded = Vec::new();
+    let mut assembled = Vec::new();
+    for file in files {
+        let mine: Vec<&(PathBuf, Partial)> = partials.iter().filter(|(_, p)| p.scenario_file == file).collect();
+        let first = &mine[0].1;
+        if let Some((path, _)) = mine.iter().find(|(_, p)| p.source != first.source || p.overrides != first.overrides) {
+            eprintln!("error: {}: ran a different version of {file} than {}", path.display(), mine[0].0.display());
+            return BAD_INPUT;
+        }
+        let path = PathBuf::from(&file);
+        let args = match sweep_args(&first.overrides) {
+            Ok(a) => a,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return BAD_INPUT;
+            }
+        };
+        let dir = path.parent().unwrap_or(Path::new("."));
+        let mut l = match load::parse_with(&first.source, &file, &stem(&path), dir, &args) {
+            Ok(l) => l,
+            Err(diags) => {
+                print_diagnostics(&diags);
+                return BAD_INPUT;
+            }
+        };
+        first.overrides.apply(&mut l);
+        let jobs: Vec<(Job, Replication)> = mine.iter().flat_map(|(_, p)| p.jobs.iter().cloned()).collect();
+        match batch::assemble(&[&l], jobs) {
+            Ok(mut r) => assembled.push(r.remove(0)),
+            Err(e) => {
+                eprintln!("error: {file}: {e}");
+                return BAD_INPUT;
+            }
+        }
+        loaded.push((path, l));
+    }
+    write_reports(out, &loaded, &assembled)
+}
+
+fn subdirs(dir: &Path) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_dir())
+        .collect();
+    v.sort();
+    v
+}
+
+fn validate(paths: &[PathBuf], overrides: &Overrides) -> u8 {
+    match load_all(paths, overrides) {
         Some(loaded) => {
             for (f, l) in &loaded {
-                print(&format!("{}: ok ({} traffic streams)\n", f.display(), l.scenario.traffic.len()));
+                let points = l.sweep.as_ref().map_or(String::new(), |s| format!(", {} sweep points", s.points.len()));
+                print(&format!("{}: ok ({} traffic streams{points})\n", f.display(), l.scenario.traffic.len()));
             }
             OK
         }
@@ -230,34 +457,41 @@ fn bound(e: &Expect) -> String {
     parts.join(" and ")
 }
 
-fn check(paths: &[PathBuf], seed: Option<u64>) -> u8 {
-    let Some(loaded) = load_all(paths, seed) else {
-        return BAD_INPUT;
-    };
-    let results = run_all(&loaded);
+fn check(paths: &[PathBuf], overrides: &Overrides) -> u8 {
+    let Some(loaded) = load_all(paths, overrides) else { return BAD_INPUT };
+    let all: Vec<&Loaded> = loaded.iter().map(|(_, l)| l).collect();
+    let jobs = batch::jobs(&all);
+    let results = execute(&all, &jobs);
+    let assembled = batch::assemble(&all, jobs.into_iter().zip(results).collect()).expect("every job ran");
     let mut failed = 0;
     let mut bad_metric = false;
-    let mut out = format!("{:<24} {:<40} {:>14} {:>18}  result\n", "scenario", "expectation", "measured", "bound");
-    for ((file, l), r) in loaded.iter().zip(&results) {
+    let mut out = format!("{:<32} {:<40} {:>14} {:>18}  result\n", "scenario", "expectation", "measured", "bound");
+    for ((file, l), points) in loaded.iter().zip(&assembled) {
         let s = stem(file);
-        let summary = report::summary(&s, &l.scenario, r);
-        for e in &l.expects {
-            let (shown, pass) = match metric(&summary, &e.metric) {
-                Some(v) => (format!("{v}"), verdict(e, v)),
-                None => {
-                    eprintln!(
-                        "{}:{}:1: `expect.metric`: \"{}\" is not a number in summary.json",
-                        file.display(),
-                        e.line,
-                        e.metric
-                    );
-                    bad_metric = true;
-                    ("-".into(), false)
-                }
+        for (i, (sc, r)) in batch::points(l).into_iter().zip(points).enumerate() {
+            let label = match &l.sweep {
+                Some(sweep) => format!("{s} [{}]", sweep.points[i]),
+                None => s.clone(),
             };
-            failed += usize::from(!pass);
-            let result = if pass { "pass" } else { "FAIL" };
-            out.push_str(&format!("{:<24} {:<40} {:>14} {:>18}  {result}\n", s, e.metric, shown, bound(e)));
+            let summary = report::summary(&s, sc, r);
+            for e in &l.expects {
+                let (shown, pass) = match metric(&summary, &e.metric) {
+                    Some(v) => (format!("{v}"), verdict(e, v)),
+                    None => {
+                        eprintln!(
+                            "{}:{}:1: `expect.metric`: \"{}\" is not a number in summary.json",
+                            file.display(),
+                            e.line,
+                            e.metric
+                        );
+                        bad_metric = true;
+                        ("-".into(), false)
+                    }
+                };
+                failed += usize::from(!pass);
+                let result = if pass { "pass" } else { "FAIL" };
+                out.push_str(&format!("{:<32} {:<40} {:>14} {:>18}  {result}\n", label, e.metric, shown, bound(e)));
+            }
         }
     }
     print(&out);

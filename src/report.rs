@@ -2,10 +2,12 @@
 //! `timeseries.csv`, the terminal table. Pure functions, plus one place
 //! that writes files atomically.
 
+use crate::load::{Loaded, show};
 use crate::model::{Carrier, Outcome};
 use crate::scenario::Scenario;
 use crate::simulate::RunResult;
-use crate::stats::{CARRIER_COLUMNS, Group, Latency, SERIES_COLUMNS};
+use crate::stats::{CARRIER_COLUMNS, Group, Latency, SERIES_COLUMNS, Stats};
+use crate::time::SimTime;
 use serde_json::{Map, Value, json};
 use std::io::Write;
 use std::path::Path;
@@ -35,40 +37,15 @@ fn group(g: &Group) -> Value {
     })
 }
 
-/// `summary.json` of one scenario. `stem` is the scenario file's stem.
-pub fn summary(stem: &str, sc: &Scenario, r: &RunResult) -> Value {
-    let s = &r.stats;
+/// The figures of one set of statistics: what `summary.json` reports of a
+/// run, and what confidence intervals are taken over replications of.
+fn figures(sc: &Scenario, s: &Stats) -> Map<String, Value> {
     let total = s.total();
     let streams: Map<String, Value> =
         sc.traffic.iter().zip(&s.streams).map(|(t, g)| (t.name.clone(), group(g))).collect();
     let carriers: Map<String, Value> =
         Carrier::ALL.iter().map(|c| (c.name().to_string(), group(&s.carriers[c.index()]))).collect();
-    let caps: Vec<Value> = r
-        .daily_caps
-        .iter()
-        .map(|d| {
-            json!({
-                "brand": sc.brands[d.brand].id,
-                "day": d.date.to_string(),
-                "cap": d.cap,
-                "used": d.used,
-                "failed": d.failed,
-                "exhausted_at": d.exhausted_at.map(|t| sc.calendar.pacific_rfc3339(t)),
-            })
-        })
-        .collect();
-    let codes: Map<String, Value> = Outcome::ALL
-        .iter()
-        .filter(|o| !matches!(o, Outcome::Delivered | Outcome::QueuedAtEnd | Outcome::InFlightAtEnd))
-        .map(|o| (o.name().to_string(), sc.error_codes[o.index()].map_or(Value::Null, Value::from)))
-        .collect();
-    json!({
-        "scenario": stem,
-        "name": sc.name,
-        "seed": sc.seed,
-        "replications": sc.replications,
-        "start": sc.calendar.pacific_rfc3339(crate::time::SimTime::ZERO),
-        "horizon_s": sc.horizon.map(|h| h.as_secs_f64()),
+    let Value::Object(m) = json!({
         "messages": messages(&total),
         "expiry_rate": total.expiry_rate(),
         "queue_wait_s": latency(&total.queue_wait),
@@ -77,9 +54,142 @@ pub fn summary(stem: &str, sc: &Scenario, r: &RunResult) -> Value {
         "cost_usd": total.cost.usd(),
         "streams": streams,
         "carriers": carriers,
-        "daily_caps": caps,
-        "error_codes": codes,
-    })
+    }) else {
+        unreachable!("a JSON object literal")
+    };
+    m
+}
+
+/// `summary.json` of one scenario. `stem` is the scenario file's stem.
+pub fn summary(stem: &str, sc: &Scenario, r: &RunResult) -> Value {
+    let several = r.replications.len() > 1;
+    let caps: Vec<Value> = r
+        .daily_caps
+        .iter()
+        .map(|(rep, d)| {
+            let mut v = json!({
+                "brand": sc.brands[d.brand].id,
+                "day": d.date.to_string(),
+                "cap": d.cap,
+                "used": d.used,
+                "failed": d.failed,
+                "exhausted_at": d.exhausted_at.map(|t| sc.calendar.pacific_rfc3339(t)),
+            });
+            if several {
+                v["replication"] = (*rep).into();
+            }
+            v
+        })
+        .collect();
+    let codes: Map<String, Value> = Outcome::ALL
+        .iter()
+        .filter(|o| !matches!(o, Outcome::Delivered | Outcome::QueuedAtEnd | Outcome::InFlightAtEnd))
+        .map(|o| (o.name().to_string(), sc.error_codes[o.index()].map_or(Value::Null, Value::from)))
+        .collect();
+    let mut m = Map::new();
+    m.insert("scenario".into(), stem.into());
+    m.insert("name".into(), sc.name.clone().into());
+    m.insert("seed".into(), sc.seed.into());
+    m.insert("replications".into(), sc.replications.into());
+    m.insert("start".into(), sc.calendar.pacific_rfc3339(SimTime::ZERO).into());
+    m.insert("horizon_s".into(), sc.horizon.map(|h| h.as_secs_f64()).into());
+    m.insert("warmup_s".into(), sc.warmup.as_secs_f64().into());
+    m.extend(figures(sc, &r.stats));
+    m.insert("daily_caps".into(), caps.into());
+    m.insert("error_codes".into(), codes.into());
+    if several {
+        let each: Vec<Value> = r.replications.iter().map(|s| Value::Object(figures(sc, s))).collect();
+        m.insert("confidence".into(), confidence(&each));
+    }
+    Value::Object(m)
+}
+
+/// Figures that get a confidence interval, at the top and per stream.
+const CONFIDENCE_KEYS: [&str; 7] =
+    ["messages", "expiry_rate", "queue_wait_s", "end_to_end_s", "drain_time_s", "cost_usd", "streams"];
+
+/// Mean and 95 % confidence interval (Student t) across replications of
+/// every figure named in [`CONFIDENCE_KEYS`].
+fn confidence(each: &[Value]) -> Value {
+    let pick = |key: &str| -> Vec<&Value> { each.iter().map(|v| &v[key]).collect() };
+    let mut m = Map::new();
+    for key in CONFIDENCE_KEYS {
+        let values = pick(key);
+        let v = if key == "streams" {
+            let names: Vec<String> = values[0].as_object().map_or(Vec::new(), |o| o.keys().cloned().collect());
+            let per: Map<String, Value> = names
+                .into_iter()
+                .map(|name| {
+                    let of_stream: Vec<Value> = values.iter().map(|v| v[&name].clone()).collect();
+                    let mut inner = confidence(&of_stream);
+                    if let Some(o) = inner.as_object_mut() {
+                        o.remove("streams");
+                        o.remove("drain_time_s");
+                    }
+                    (name, inner)
+                })
+                .collect();
+            Value::Object(per)
+        } else {
+            interval(&values)
+        };
+        m.insert(key.into(), v);
+    }
+    Value::Object(m)
+}
+
+/// Numbers become {mean, ci_low, ci_high, half_width}; objects recurse.
+fn interval(values: &[&Value]) -> Value {
+    match values.first() {
+        Some(Value::Object(first)) => Value::Object(
+            first
+                .keys()
+                .map(|k| {
+                    let inner: Vec<&Value> = values.iter().map(|v| &v[k]).collect();
+                    (k.clone(), interval(&inner))
+                })
+                .collect(),
+        ),
+        Some(Value::Number(_)) => {
+            let xs: Vec<f64> = values.iter().filter_map(|v| v.as_f64()).collect();
+            let (mean, half) = mean_ci(&xs);
+            json!({ "mean": mean, "ci_low": mean - half, "ci_high": mean + half, "half_width": half })
+        }
+        _ => Value::Null,
+    }
+}
+
+/// Mean and half-width of the 95 % Student-t confidence interval.
+pub fn mean_ci(xs: &[f64]) -> (f64, f64) {
+    let n = xs.len();
+    let mean = xs.iter().sum::<f64>() / n as f64;
+    if n < 2 {
+        return (mean, 0.0);
+    }
+    let var = xs.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>() / (n - 1) as f64;
+    (mean, t95(n - 1) * (var / n as f64).sqrt())
+}
+
+/// The 0.975 quantile of Student's t with `df` degrees of freedom.
+fn t95(df: usize) -> f64 {
+    const TABLE: [f64; 30] = [
+        12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.160, 2.145, 2.131,
+        2.120, 2.110, 2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042,
+    ];
+    // Beyond 30, interpolate in 1/df between the classic table points.
+    const TAIL: [(f64, f64); 4] = [(30.0, 2.042), (40.0, 2.021), (60.0, 2.000), (120.0, 1.980)];
+    if df <= 30 {
+        return TABLE[df.max(1) - 1];
+    }
+    let x = 1.0 / df as f64;
+    for w in TAIL.windows(2) {
+        let ((d0, t0), (d1, t1)) = (w[0], w[1]);
+        if df as f64 <= d1 {
+            let (x0, x1) = (1.0 / d0, 1.0 / d1);
+            return t1 + (t0 - t1) * (x - x1) / (x0 - x1);
+        }
+    }
+    1.960 + (1.980 - 1.960) * x / (1.0 / 120.0)
 }
 
 /// `timeseries.csv`: one row per `timeseries_step` from the start.
@@ -98,7 +208,7 @@ pub fn timeseries(sc: &Scenario, r: &RunResult) -> String {
     out.push('\n');
     let step = series.step();
     for (i, row) in series.rows().iter().enumerate() {
-        let t = crate::time::SimTime::from_nanos(step.as_nanos() * i as u64);
+        let t = SimTime::from_nanos(step.as_nanos() * i as u64);
         out.push_str(&format!("{},{}", t.as_secs_f64(), sc.calendar.pacific_rfc3339(t)));
         for v in row {
             out.push_str(&format!(",{v}"));
@@ -179,10 +289,134 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     Ok(())
 }
 
-/// Writes `summary.json` and `timeseries.csv` of one scenario into `dir`.
-pub fn write_run(dir: &Path, stem: &str, sc: &Scenario, r: &RunResult) -> std::io::Result<()> {
-    let mut json = serde_json::to_string_pretty(&summary(stem, sc, r)).expect("JSON values serialise");
+fn write_json(path: &Path, value: &Value) -> std::io::Result<()> {
+    let mut json = serde_json::to_string_pretty(value).expect("JSON values serialise");
     json.push('\n');
-    write_atomic(&dir.join("summary.json"), json.as_bytes())?;
+    write_atomic(path, json.as_bytes())
+}
+
+/// Writes `summary.json` and `timeseries.csv` of one run into `dir`.
+pub fn write_run(dir: &Path, stem: &str, sc: &Scenario, r: &RunResult) -> std::io::Result<()> {
+    write_json(&dir.join("summary.json"), &summary(stem, sc, r))?;
     write_atomic(&dir.join("timeseries.csv"), timeseries(sc, r).as_bytes())
+}
+
+/// Writes everything for one scenario file into `dir`: its run, or for a
+/// sweep each point under `points/NN/`, `sweep.csv` and an index `summary.json`.
+pub fn write_scenario(dir: &Path, stem: &str, loaded: &Loaded, results: &[RunResult]) -> std::io::Result<()> {
+    let Some(sweep) = &loaded.sweep else {
+        return write_run(dir, stem, &loaded.scenario, &results[0]);
+    };
+    for (i, (point, r)) in sweep.points.iter().zip(results).enumerate() {
+        write_run(&dir.join(point_dir(i)), stem, &point.loaded.scenario, r)?;
+    }
+    write_atomic(&dir.join("sweep.csv"), sweep_csv(loaded, results).as_bytes())?;
+    write_json(&dir.join("summary.json"), &sweep_summary(stem, loaded, results))
+}
+
+/// Folder of sweep point `i`, relative to the scenario's folder.
+pub fn point_dir(i: usize) -> String {
+    format!("points/{i:03}")
+}
+
+/// The index `summary.json` of a sweep: each point's values and summary.
+pub fn sweep_summary(stem: &str, loaded: &Loaded, results: &[RunResult]) -> Value {
+    let sweep = loaded.sweep.as_ref().expect("a sweep");
+    let points: Vec<Value> = sweep
+        .points
+        .iter()
+        .zip(results)
+        .enumerate()
+        .map(|(i, (p, r))| {
+            let values: Map<String, Value> =
+                sweep.parameters.iter().zip(&p.values).map(|(k, v)| (k.clone(), toml_to_json(v))).collect();
+            json!({ "index": i, "values": values, "dir": point_dir(i), "summary": summary(stem, &p.loaded.scenario, r) })
+        })
+        .collect();
+    json!({
+        "scenario": stem,
+        "name": loaded.scenario.name,
+        "seed": loaded.scenario.seed,
+        "replications": loaded.scenario.replications,
+        "sweep": { "parameters": sweep.parameters, "points": points },
+    })
+}
+
+fn toml_to_json(v: &toml::Value) -> Value {
+    match v {
+        toml::Value::Integer(i) => (*i).into(),
+        toml::Value::Float(f) => (*f).into(),
+        toml::Value::Boolean(b) => (*b).into(),
+        other => show(other).into(),
+    }
+}
+
+/// The key figures of a sweep point, from one replication's statistics.
+fn key_figures(s: &Stats) -> [(&'static str, f64); 9] {
+    let t = s.total();
+    let per = |n: u64| if t.accepted == 0 { 0.0 } else { n as f64 / t.accepted as f64 };
+    [
+        ("accepted", t.accepted as f64),
+        ("expired", t.count(Outcome::Expired) as f64),
+        ("failed_daily_cap", t.count(Outcome::FailedDailyCap) as f64),
+        ("expiry_rate", t.expiry_rate()),
+        ("late_rate", per(t.late)),
+        ("queue_wait_p99_s", t.queue_wait.summary().p99),
+        ("end_to_end_p99_s", t.end_to_end.summary().p99),
+        ("drain_time_s", s.drain.as_secs_f64()),
+        ("cost_usd", t.cost.usd()),
+    ]
+}
+
+/// `sweep.csv`: one row per point, the parameter values, then each key
+/// figure's mean over replications with its 95 % interval.
+pub fn sweep_csv(loaded: &Loaded, results: &[RunResult]) -> String {
+    let sweep = loaded.sweep.as_ref().expect("a sweep");
+    let names = key_figures(&results[0].stats).map(|(n, _)| n);
+    let mut out = String::from("point");
+    for p in &sweep.parameters {
+        out.push(',');
+        out.push_str(&csv_field(p));
+    }
+    for n in names {
+        out.push_str(&format!(",{n},{n}_ci_low,{n}_ci_high"));
+    }
+    out.push('\n');
+    for (i, (p, r)) in sweep.points.iter().zip(results).enumerate() {
+        out.push_str(&i.to_string());
+        for v in &p.values {
+            out.push(',');
+            out.push_str(&csv_field(&show(v)));
+        }
+        let per_rep: Vec<[(&str, f64); 9]> = r.replications.iter().map(key_figures).collect();
+        for k in 0..names.len() {
+            let xs: Vec<f64> = per_rep.iter().map(|f| f[k].1).collect();
+            let (mean, half) = mean_ci(&xs);
+            out.push_str(&format!(",{mean},{},{}", mean - half, mean + half));
+        }
+        out.push('\n');
+    }
+    out
+}
+
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_string() }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn student_t_interval() {
+        assert_eq!(t95(1), 12.706);
+        assert_eq!(t95(9), 2.262);
+        assert!((t95(40) - 2.021).abs() < 1e-9);
+        assert!((t95(1000) - 1.962).abs() < 0.002);
+        let (mean, half) = mean_ci(&[1.0, 2.0, 3.0, 4.0]);
+        // s = 1.2910, t(3) = 3.182: half = 3.182 · 1.2910 / 2.
+        assert_eq!(mean, 2.5);
+        assert!((half - 2.054).abs() < 0.001, "{half}");
+        assert_eq!(mean_ci(&[7.0]), (7.0, 0.0));
+    }
 }

@@ -11,7 +11,7 @@ use crate::time::{SimDuration, SimTime};
 use crate::traffic::Arrival;
 
 /// Money in billionths of a US dollar, so sums are exact.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 pub struct Money(pub u64);
 
 impl Money {
@@ -51,6 +51,9 @@ pub struct Scenario {
     pub prices: Prices,
     /// Width of a `timeseries.csv` row.
     pub timeseries_step: SimDuration,
+    /// Messages accepted before `start + warmup` are simulated but left out
+    /// of the statistics (not of the time series).
+    pub warmup: SimDuration,
     /// Provider error code reported per outcome, by [`Outcome::index`]:
     /// `expired` is 420; the source gives none for the others.
     pub error_codes: [Option<u32>; 8],

@@ -3,9 +3,10 @@
 
 use crate::engine::{Fate, Recorder};
 use crate::model::{Carrier, Outcome};
-use crate::scenario::Money;
+use crate::scenario::{Money, Scenario};
 use crate::time::{SimDuration, SimTime};
 use hdrhistogram::Histogram;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// Distinct values kept exactly before switching to a histogram: small,
@@ -15,13 +16,49 @@ const EXACT_LIMIT: usize = 2_048;
 /// A latency distribution: exact count, mean and max; nearest-rank
 /// percentiles, exact while few distinct values were seen, otherwise from a
 /// 3-significant-digit histogram (within 0.1 %).
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(into = "LatencyParts", from = "LatencyParts")]
 pub struct Latency {
     count: u64,
     sum: u128,
     max: u64,
     exact: BTreeMap<u64, u64>,
     hist: Option<Histogram<u64>>,
+}
+
+/// How a [`Latency`] is written to a shard's partial results: the exact
+/// values, or the histogram's recorded buckets (which rebuild it exactly).
+#[derive(Serialize, Deserialize)]
+struct LatencyParts {
+    count: u64,
+    /// The exact sum in nanoseconds, as decimal text (JSON numbers stop at 2^64).
+    sum: String,
+    max: u64,
+    histogram: bool,
+    values: Vec<(u64, u64)>,
+}
+
+impl From<Latency> for LatencyParts {
+    fn from(l: Latency) -> LatencyParts {
+        let values = match &l.hist {
+            None => l.exact.iter().map(|(&v, &n)| (v, n)).collect(),
+            Some(h) => h.iter_recorded().map(|it| (it.value_iterated_to(), it.count_at_value())).collect(),
+        };
+        LatencyParts { count: l.count, sum: l.sum.to_string(), max: l.max, histogram: l.hist.is_some(), values }
+    }
+}
+
+impl From<LatencyParts> for Latency {
+    fn from(p: LatencyParts) -> Latency {
+        let mut l = Latency { count: p.count, sum: p.sum.parse().unwrap_or(0), max: p.max, ..Latency::default() };
+        if p.histogram {
+            l.histogram();
+        }
+        for (v, n) in p.values {
+            l.add_value(v, n);
+        }
+        l
+    }
 }
 
 /// Figures of one latency distribution, in seconds.
@@ -128,7 +165,7 @@ impl Latency {
 }
 
 /// Outcome counts and money of a group of messages.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct Group {
     pub accepted: u64,
     /// Indexed by [`Outcome::index`].
@@ -192,11 +229,12 @@ pub const CARRIER_COLUMNS: [&str; 5] = ["arrivals", "dispatched", "expired", "fa
 const ROW: usize = SERIES_COLUMNS.len() + 4 * CARRIER_COLUMNS.len();
 
 /// Counts per time bucket. Queue depth is kept as changes and summed on read.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Series {
     step: SimDuration,
     rows: Vec<[i64; ROW]>,
     /// The last bucket looked up and its time range: most events fall in it.
+    #[serde(skip, default)]
     last: (usize, u64, u64),
 }
 
@@ -258,22 +296,26 @@ impl Series {
 }
 
 /// Everything `summary.json` and `timeseries.csv` report about one run.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Stats {
     pub streams: Vec<Group>,
     pub carriers: [Group; 4],
     /// When the last message reached its outcome.
     pub drain: SimTime,
     pub series: Series,
+    /// Messages accepted before this instant count in the time series only.
+    warmup: SimTime,
 }
 
 impl Stats {
-    pub fn new(streams: usize, step: SimDuration) -> Stats {
+    /// Empty statistics for `scenario`'s streams, step and warm-up.
+    pub fn for_scenario(scenario: &Scenario) -> Stats {
         Stats {
-            streams: vec![Group::default(); streams],
+            streams: vec![Group::default(); scenario.traffic.len()],
             carriers: Default::default(),
             drain: SimTime::ZERO,
-            series: Series::new(step),
+            series: Series::new(scenario.timeseries_step),
+            warmup: SimTime::ZERO + scenario.warmup,
         }
     }
 }
@@ -310,8 +352,10 @@ impl Stats {
 
 impl Recorder for Stats {
     fn accepted(&mut self, stream: usize, carrier: Carrier, at: SimTime, queued: bool) {
-        self.streams[stream].accepted += 1;
-        self.carriers[carrier.index()].accepted += 1;
+        if at >= self.warmup {
+            self.streams[stream].accepted += 1;
+            self.carriers[carrier.index()].accepted += 1;
+        }
         self.series.add(at, 0, Some((carrier, 0)), 1);
         if queued {
             self.series.add(at, 8, Some((carrier, 4)), 1);
@@ -319,8 +363,10 @@ impl Recorder for Stats {
     }
 
     fn resolved(&mut self, f: &Fate) {
-        self.streams[f.stream].resolve(f);
-        self.carriers[f.carrier.index()].resolve(f);
+        if f.accepted >= self.warmup {
+            self.streams[f.stream].resolve(f);
+            self.carriers[f.carrier.index()].resolve(f);
+        }
         self.drain = self.drain.max(f.done);
         let c = f.carrier;
         if let Some(d) = f.dispatched {

@@ -10,11 +10,11 @@ use std::ops::{Add, Sub};
 pub const NANOS_PER_SEC: u64 = 1_000_000_000;
 
 /// An instant, in nanoseconds since the scenario start.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
 pub struct SimTime(u64);
 
 /// A length of simulated time, in nanoseconds.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
 pub struct SimDuration(u64);
 
 impl SimTime {

@@ -9,3 +9,4 @@ mod outages;
 mod properties;
 mod queueing;
 mod shipped;
+mod sweeps;

@@ -1,0 +1,165 @@
+//! Batches: every (scenario, sweep point, replication) job of one command,
+//! run in parallel, optionally one shard of them, then pooled per point.
+//!
+//! Jobs are numbered in a fixed order (scenario, point, replication), so a
+//! shard `I/N` (jobs whose number is I modulo N) is the same set on every
+//! machine, and pooling in replication order makes the result independent
+//! of threads and shards.
+
+use crate::load::Loaded;
+use crate::scenario::Scenario;
+use crate::simulate::{Replication, RunResult, pool, replicate};
+use rayon::prelude::*;
+use std::fmt;
+use std::str::FromStr;
+
+/// What the command line changes in every scenario of a batch. Kept with a
+/// shard's partial results so a merge rebuilds exactly the same batch.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Overrides {
+    pub seed: Option<u64>,
+    pub replications: Option<u32>,
+    /// `--sweep` arguments, as given.
+    pub sweep: Vec<String>,
+}
+
+impl Overrides {
+    /// Sets the seed and replications of the scenario and of every sweep point.
+    pub fn apply(&self, loaded: &mut Loaded) {
+        let mut scenarios = vec![&mut loaded.scenario];
+        if let Some(sweep) = &mut loaded.sweep {
+            scenarios.extend(sweep.points.iter_mut().map(|p| &mut p.loaded.scenario));
+        }
+        for sc in scenarios {
+            if let Some(seed) = self.seed {
+                sc.seed = seed;
+            }
+            if let Some(r) = self.replications {
+                sc.replications = r;
+            }
+        }
+    }
+}
+
+/// One machine's share of one scenario file's jobs (`--shard I/N`), written
+/// as `partial-I-of-N.json` and combined by `a2psim merge`.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+pub struct Partial {
+    /// Increases when the layout changes; a merge refuses other versions.
+    pub format: u32,
+    pub scenario_file: String,
+    /// The scenario file's text, so every shard provably ran the same scenario.
+    pub source: String,
+    pub overrides: Overrides,
+    pub shard: String,
+    /// Finished jobs (with `scenario` 0: a partial covers one file).
+    pub jobs: Vec<(Job, Replication)>,
+}
+
+/// The current [`Partial::format`].
+pub const PARTIAL_FORMAT: u32 = 1;
+
+/// The scenario of each point: a sweep's points, or the scenario itself.
+pub fn points(loaded: &Loaded) -> Vec<&Scenario> {
+    match &loaded.sweep {
+        Some(sweep) => sweep.points.iter().map(|p| &p.loaded.scenario).collect(),
+        None => vec![&loaded.scenario],
+    }
+}
+
+/// One replication of one point of one scenario.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+pub struct Job {
+    pub scenario: usize,
+    pub point: usize,
+    pub replication: u32,
+}
+
+/// Every job of `all`, in their fixed order.
+pub fn jobs(all: &[&Loaded]) -> Vec<Job> {
+    let mut out = Vec::new();
+    for (scenario, loaded) in all.iter().enumerate() {
+        for (point, sc) in points(loaded).into_iter().enumerate() {
+            out.extend((0..sc.replications).map(|replication| Job { scenario, point, replication }));
+        }
+    }
+    out
+}
+
+/// One share of a batch: jobs whose number is `index` modulo `count`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Shard {
+    pub index: u32,
+    pub count: u32,
+}
+
+impl Shard {
+    pub fn select(self, jobs: Vec<Job>) -> Vec<Job> {
+        jobs.into_iter().enumerate().filter(|(n, _)| *n as u32 % self.count == self.index).map(|(_, j)| j).collect()
+    }
+}
+
+impl FromStr for Shard {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Shard, String> {
+        let bad = || format!("expected I/N with 0 <= I < N, such as 0/4, found \"{s}\"");
+        let (i, n) = s.split_once('/').ok_or_else(bad)?;
+        let (index, count) = (i.trim().parse::<u32>().map_err(|_| bad())?, n.trim().parse::<u32>().map_err(|_| bad())?);
+        (index < count).then_some(Shard { index, count }).ok_or_else(bad)
+    }
+}
+
+impl fmt::Display for Shard {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}/{}", self.index, self.count)
+    }
+}
+
+/// Runs `jobs` in parallel; `done` is called after each one (progress).
+pub fn run(all: &[&Loaded], jobs: &[Job], done: &(dyn Fn() + Sync)) -> Vec<Replication> {
+    jobs.par_iter()
+        .map(|j| {
+            let r = replicate(points(all[j.scenario])[j.point], j.replication);
+            done();
+            r
+        })
+        .collect()
+}
+
+/// Pools finished jobs into one result per point of each scenario. Every job
+/// of `all` must be present.
+pub fn assemble(all: &[&Loaded], mut finished: Vec<(Job, Replication)>) -> Result<Vec<Vec<RunResult>>, String> {
+    finished.sort_by_key(|(j, _)| *j);
+    let expected = jobs(all);
+    let got: Vec<Job> = finished.iter().map(|(j, _)| *j).collect();
+    if got != expected {
+        let missing = expected.iter().filter(|j| !got.contains(j)).count();
+        return Err(format!("{missing} of {} jobs are missing (is a shard absent?)", expected.len()));
+    }
+    let mut finished = finished.into_iter().map(|(_, r)| r);
+    Ok(all
+        .iter()
+        .map(|loaded| {
+            points(loaded).iter().map(|sc| pool(finished.by_ref().take(sc.replications as usize).collect())).collect()
+        })
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shards_split_jobs_without_overlap() {
+        let all: Vec<Job> = (0..10).map(|r| Job { scenario: 0, point: 0, replication: r }).collect();
+        let a = Shard { index: 0, count: 3 }.select(all.clone());
+        let b = Shard { index: 1, count: 3 }.select(all.clone());
+        let c = Shard { index: 2, count: 3 }.select(all.clone());
+        assert_eq!((a.len(), b.len(), c.len()), (4, 3, 3));
+        let mut together = [a, b, c].concat();
+        together.sort();
+        assert_eq!(together, all);
+        assert_eq!("2/5".parse::<Shard>(), Ok(Shard { index: 2, count: 5 }));
+        assert!("5/5".parse::<Shard>().is_err() && "x".parse::<Shard>().is_err() && "1/0".parse::<Shard>().is_err());
+    }
+}

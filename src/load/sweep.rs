@@ -1,0 +1,228 @@
+//! Sweeps: one scenario run at every combination of parameter values.
+//!
+//! A parameter is a dotted path into the scenario document
+//! (`traffic.otp.message_expiry`, `brands.acme.vetting_score`,
+//! `outages.0.duration`); arrays of tables are entered by `id`, `name` or
+//! index. Each point is the base document with its values set, validated
+//! like any scenario file, so every key a file can hold can be swept.
+
+use super::{Diagnostic, Loaded, did_you_mean};
+use std::fmt;
+use std::ops::Range;
+use toml::{Table, Value};
+
+/// One swept parameter.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Parameter {
+    pub path: String,
+    pub values: Vec<Value>,
+    /// Where the path and each value stand in the file (`None`: command line).
+    pub(super) key_span: Option<Range<usize>>,
+    pub(super) value_spans: Vec<Option<Range<usize>>>,
+}
+
+/// A sweep parameter from the command line: `--sweep 'PATH=v1,v2,...'`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SweepArg {
+    pub path: String,
+    pub values: Vec<Value>,
+}
+
+impl std::str::FromStr for SweepArg {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        let (path, values) =
+            s.split_once('=').ok_or("expected PATH=v1,v2,... such as traffic.otp.message_expiry=30s,1m")?;
+        let path = path.trim().to_string();
+        if path.is_empty() || values.trim().is_empty() {
+            return Err("expected PATH=v1,v2,... with a path and at least one value".into());
+        }
+        Ok(SweepArg { path, values: values.split(',').map(|v| literal(v.trim())).collect() })
+    }
+}
+
+impl From<SweepArg> for Parameter {
+    fn from(a: SweepArg) -> Parameter {
+        let n = a.values.len();
+        Parameter { path: a.path, values: a.values, key_span: None, value_spans: vec![None; n] }
+    }
+}
+
+/// A command-line value as TOML would read it: `62` an integer, `0.5` a
+/// float, `true` a boolean, anything else (`30s`) a string.
+fn literal(raw: &str) -> Value {
+    format!("v = {raw}")
+        .parse::<Table>()
+        .ok()
+        .and_then(|mut t| t.remove("v"))
+        .filter(|v| !v.is_table() && !v.is_array() && !v.is_datetime())
+        .unwrap_or_else(|| Value::String(raw.to_string()))
+}
+
+/// A scalar shown in a table or a file name: strings without quotes.
+pub fn show(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// Every point of a sweep, in order: the first parameter varies slowest.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Sweep {
+    pub parameters: Vec<String>,
+    pub points: Vec<Point>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Point {
+    /// One value per parameter, in parameter order.
+    pub values: Vec<Value>,
+    pub loaded: Loaded,
+}
+
+impl fmt::Display for Point {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let shown: Vec<String> = self.values.iter().map(show).collect();
+        f.write_str(&shown.join(", "))
+    }
+}
+
+/// Sets `path` in `doc` to `value`; says what is wrong with the path if it
+/// leads nowhere.
+pub fn set_path(doc: &mut Table, path: &str, value: Value) -> Result<(), String> {
+    let segments: Vec<&str> = path.split('.').collect();
+    if segments.iter().any(|s| s.is_empty()) {
+        return Err(format!("`{path}` is not a dotted path such as traffic.otp.message_expiry"));
+    }
+    let mut table = doc;
+    let mut i = 0;
+    let mut walked = String::new();
+    while i + 1 < segments.len() {
+        let seg = segments[i];
+        walked = if walked.is_empty() { seg.to_string() } else { format!("{walked}.{seg}") };
+        let entry = table.entry(seg.to_string()).or_insert_with(|| Value::Table(Table::new()));
+        let kind = entry.type_str();
+        let of_tables = entry.as_array().is_some_and(|a| a.iter().all(Value::is_table));
+        table = match entry {
+            Value::Table(t) => {
+                i += 1;
+                t
+            }
+            Value::Array(items) if of_tables => {
+                let pick = segments[i + 1];
+                let names: Vec<String> = items.iter().filter_map(label).collect();
+                let at = pick
+                    .parse::<usize>()
+                    .ok()
+                    .filter(|n| *n < items.len())
+                    .or_else(|| items.iter().position(|t| label(t).as_deref() == Some(pick)));
+                let Some(at) = at else {
+                    let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+                    let hint = did_you_mean(pick, &refs).map_or(String::new(), |h| format!("; did you mean \"{h}\"?"));
+                    return Err(format!("no [[{walked}]] has id, name or index \"{pick}\"{hint}"));
+                };
+                walked = format!("{walked}.{pick}");
+                i += 2;
+                if i == segments.len() {
+                    return Err(format!("`{path}` names a whole table: add the key to set"));
+                }
+                items[at].as_table_mut().expect("checked above")
+            }
+            _ => return Err(format!("`{walked}` is a {kind}, not a table")),
+        };
+    }
+    table.insert(segments[segments.len() - 1].to_string(), value);
+    Ok(())
+}
+
+/// The `id` or `name` of an entry of an array of tables.
+fn label(v: &Value) -> Option<String> {
+    let t = v.as_table()?;
+    t.get("id").or_else(|| t.get("name")).and_then(Value::as_str).map(str::to_string)
+}
+
+/// The cartesian product of the parameters' values, first parameter slowest.
+pub fn combinations(parameters: &[Parameter]) -> Vec<Vec<usize>> {
+    parameters.iter().fold(vec![Vec::new()], |acc, p| {
+        acc.into_iter()
+            .flat_map(|prefix| (0..p.values.len()).map(move |i| [prefix.clone(), vec![i]].concat()))
+            .collect()
+    })
+}
+
+/// Re-places a point's diagnostics at the sweep value that produced them.
+pub(super) fn blame(d: Diagnostic, p: &Parameter, value: usize, at: (usize, usize)) -> Diagnostic {
+    let shown = show(&p.values[value]);
+    let message = format!("sweep `{}` = {shown}: {}", p.path, d.message);
+    let (line, column) = if p.value_spans[value].is_some() { at } else { (1, 1) };
+    Diagnostic { line, column, message, ..d }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc() -> Table {
+        "[account]\nsms_mps = 5\n[[traffic]]\nname = \"otp\"\narrival = { rate = \"1/s\" }\n[[outages]]\nscope = \"platform\"\n"
+            .parse()
+            .unwrap()
+    }
+
+    #[test]
+    fn paths_reach_tables_arrays_by_name_and_index() {
+        let mut d = doc();
+        set_path(&mut d, "account.sms_mps", Value::Integer(9)).unwrap();
+        set_path(&mut d, "traffic.otp.message_expiry", Value::String("1m".into())).unwrap();
+        set_path(&mut d, "traffic.otp.arrival.rate", Value::String("2/s".into())).unwrap();
+        set_path(&mut d, "outages.0.duration", Value::String("5m".into())).unwrap();
+        let text = toml::to_string(&d).unwrap();
+        assert!(text.contains("sms_mps = 9"), "{text}");
+        assert!(text.contains("message_expiry = \"1m\""), "{text}");
+        assert!(text.contains("2/s") && text.contains("duration = \"5m\""), "{text}");
+    }
+
+    #[test]
+    fn bad_paths_say_why() {
+        let mut d = doc();
+        let e = set_path(&mut d, "traffic.opt.message_expiry", Value::Integer(1)).unwrap_err();
+        assert_eq!(e, "no [[traffic]] has id, name or index \"opt\"; did you mean \"otp\"?");
+        let e = set_path(&mut d, "account.sms_mps.x", Value::Integer(1)).unwrap_err();
+        assert_eq!(e, "`account.sms_mps` is a integer, not a table");
+        assert!(set_path(&mut d, "traffic.otp", Value::Integer(1)).is_err());
+        assert!(set_path(&mut d, "a..b", Value::Integer(1)).is_err());
+    }
+
+    #[test]
+    fn command_line_values_read_as_toml() {
+        let a: SweepArg = "brands.acme.vetting_score=30,62,0.5,true,30s".parse().unwrap();
+        assert_eq!(a.path, "brands.acme.vetting_score");
+        assert_eq!(
+            a.values,
+            vec![
+                Value::Integer(30),
+                Value::Integer(62),
+                Value::Float(0.5),
+                Value::Boolean(true),
+                Value::String("30s".into())
+            ]
+        );
+        assert!("novalues=".parse::<SweepArg>().is_err());
+        assert!("noequals".parse::<SweepArg>().is_err());
+    }
+
+    #[test]
+    fn combinations_vary_the_first_parameter_slowest() {
+        let p = |n: usize| Parameter {
+            path: "x".into(),
+            values: vec![Value::Integer(0); n],
+            key_span: None,
+            value_spans: vec![None; n],
+        };
+        assert_eq!(
+            combinations(&[p(2), p(3)]),
+            vec![vec![0, 0], vec![0, 1], vec![0, 2], vec![1, 0], vec![1, 1], vec![1, 2]]
+        );
+        assert_eq!(combinations(&[]), vec![Vec::<usize>::new()]);
+    }
+}

@@ -1,0 +1,266 @@
+//! Replications, warm-up, sweeps, common random numbers, shards and merge.
+
+use crate::helpers::*;
+use a2psim::batch;
+use a2psim::load::load_file;
+use a2psim::report;
+use a2psim::simulate::simulate;
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn a2psim(args: &[&str], dir: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_a2psim")).args(args).current_dir(dir).output().unwrap()
+}
+
+fn json(path: &Path) -> serde_json::Value {
+    serde_json::from_slice(&std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))).unwrap()
+}
+
+const OTP: &str = r#"start = "2026-03-10T09:00:00-07:00"
+seed = 4
+replications = 4
+[account]
+sms_mps = 2
+[[senders]]
+id = "tf"
+type = "toll_free"
+[[traffic]]
+name = "otp"
+sender = "tf"
+message_expiry = "20s"
+useful_life = "10s"
+arrival = { process = "poisson", rate = "2.2/s", until = "10m" }
+[[outages]]
+scope = "platform"
+start = "2m"
+duration = "1m"
+[sweep]
+"traffic.otp.message_expiry" = ["10s", "30s", "2m"]
+"account.sms_mps" = [2, 3]
+"#;
+
+#[test]
+fn replications_pool_counts_and_report_confidence_intervals() {
+    let sc = scenario(OTP.split("[sweep]").next().unwrap());
+    let r = simulate(&sc);
+    assert_eq!(r.replications.len(), 4);
+    let per: Vec<u64> = r.replications.iter().map(|s| s.accepted()).collect();
+    assert_eq!(r.stats.accepted(), per.iter().sum::<u64>());
+    assert!(per.windows(2).any(|w| w[0] != w[1]), "replications must differ: {per:?}");
+    let s = report::summary("otp", &sc, &r);
+    let c = &s["confidence"];
+    let mean = per.iter().sum::<u64>() as f64 / 4.0;
+    assert!((c["messages"]["accepted"]["mean"].as_f64().unwrap() - mean).abs() < 1e-9);
+    for key in ["expiry_rate", "drain_time_s", "cost_usd"] {
+        let (lo, m, hi) =
+            (c[key]["ci_low"].as_f64().unwrap(), c[key]["mean"].as_f64().unwrap(), c[key]["ci_high"].as_f64().unwrap());
+        assert!(lo <= m && m <= hi, "{key}: {lo} {m} {hi}");
+    }
+    assert!(c["queue_wait_s"]["p99"]["half_width"].as_f64().unwrap() >= 0.0);
+    assert!(c["streams"]["otp"]["expiry_rate"]["mean"].is_number());
+    assert!(c["streams"]["otp"]["end_to_end_s"]["mean"]["mean"].is_number());
+    // One replication: no confidence section.
+    let one = scenario(OTP.replace("replications = 4", "replications = 1").split("[sweep]").next().unwrap());
+    assert!(report::summary("otp", &one, &simulate(&one)).get("confidence").is_none());
+}
+
+#[test]
+fn warmup_leaves_early_messages_out_of_the_statistics_only() {
+    let text = format!(
+        r#"{HEAD}
+warmup = "5m"
+[[senders]]
+id = "s"
+type = "short_code"
+[[traffic]]
+name = "t"
+sender = "s"
+arrival = {{ process = "burst", count = 7, at = "0s" }}
+[[traffic]]
+name = "u"
+sender = "s"
+arrival = {{ process = "burst", count = 3, at = "10m" }}
+"#
+    );
+    let sc = scenario(&text);
+    let r = simulate(&sc);
+    let s = report::summary("w", &sc, &r);
+    assert_eq!(s["messages"]["accepted"], 3);
+    assert_eq!(s["messages"]["delivered"], 3);
+    assert_eq!(s["warmup_s"], 300.0);
+    // The simulation still ran them: the 7 early ones appear in the time series.
+    let csv = report::timeseries(&sc, &r);
+    assert_eq!(csv.lines().nth(1).unwrap().split(',').nth(2), Some("7"));
+}
+
+#[test]
+fn changing_message_expiry_leaves_every_arrival_where_it_was() {
+    let base = OTP.split("[sweep]").next().unwrap().to_string();
+    let arrivals = |expiry: &str| {
+        let sc = scenario(&base.replace("message_expiry = \"20s\"", &format!("message_expiry = \"{expiry}\"")));
+        let (log, _) = run_log(&sc);
+        let mut v: Vec<(u64, usize, u8)> =
+            log.fates.iter().map(|f| (f.accepted.as_nanos(), f.stream, f.carrier.index() as u8)).collect();
+        v.sort();
+        v
+    };
+    let short = arrivals("5s");
+    assert!(short.len() > 1000);
+    assert_eq!(short, arrivals("3h"));
+}
+
+#[test]
+fn the_shipped_expiry_sweep_never_expires_more_with_a_longer_expiry() {
+    let loaded = load_file(&repo().join("scenarios/otp_expiry_sweep.toml"), &[]).unwrap();
+    let sweep = loaded.sweep.as_ref().unwrap();
+    assert_eq!(sweep.parameters, vec!["traffic.otp.message_expiry"]);
+    assert_eq!(sweep.points.len(), 8);
+    let rates: Vec<f64> = batch::points(&loaded).iter().map(|sc| simulate(sc).stats.total().expiry_rate()).collect();
+    assert!(rates[0] > 0.0, "{rates:?}");
+    assert!(rates.windows(2).all(|w| w[1] <= w[0]), "expiry rate rose: {rates:?}");
+}
+
+#[test]
+fn a_sweep_writes_points_a_table_and_an_index() {
+    let dir = tempdir();
+    std::fs::write(dir.path().join("otp.toml"), OTP).unwrap();
+    let o = a2psim(&["run", "otp.toml", "--out", "out"], dir.path());
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let csv = std::fs::read_to_string(dir.path().join("out/otp/sweep.csv")).unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines.len(), 7);
+    assert!(
+        lines[0]
+            .starts_with("point,traffic.otp.message_expiry,account.sms_mps,accepted,accepted_ci_low,accepted_ci_high,")
+    );
+    assert!(lines[1].starts_with("0,10s,2,") && lines[6].starts_with("5,2m,3,"), "{csv}");
+    let index = json(&dir.path().join("out/otp/summary.json"));
+    assert_eq!(index["sweep"]["parameters"], serde_json::json!(["traffic.otp.message_expiry", "account.sms_mps"]));
+    let p3 = &index["sweep"]["points"][3];
+    assert_eq!(p3["values"], serde_json::json!({ "traffic.otp.message_expiry": "30s", "account.sms_mps": 3 }));
+    let point = json(&dir.path().join("out/otp").join(p3["dir"].as_str().unwrap()).join("summary.json"));
+    assert_eq!(&point, &p3["summary"]);
+    assert!(point["confidence"].is_object());
+    assert!(dir.path().join("out/otp/points/005/timeseries.csv").is_file());
+    let table = String::from_utf8_lossy(&o.stdout);
+    assert!(table.contains("otp [30s, 3]"), "{table}");
+}
+
+#[test]
+fn sweep_and_replications_from_the_command_line() {
+    let dir = tempdir();
+    std::fs::write(dir.path().join("otp.toml"), OTP.split("[sweep]").next().unwrap()).unwrap();
+    let o = a2psim(
+        &[
+            "run",
+            "otp.toml",
+            "--out",
+            "out",
+            "--replications",
+            "2",
+            "--sweep",
+            "brands.x=1",
+            "--sweep",
+            "traffic.otp.useful_life=5s,1m",
+        ],
+        dir.path(),
+    );
+    assert_eq!(o.status.code(), Some(2), "an unknown sweep path is bad input");
+    assert!(String::from_utf8_lossy(&o.stderr).contains("sweep `brands.x`"), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = a2psim(
+        &["run", "otp.toml", "--out", "out", "--replications", "2", "--sweep", "traffic.otp.useful_life=5s,1m"],
+        dir.path(),
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let index = json(&dir.path().join("out/otp/summary.json"));
+    assert_eq!(index["replications"], 2);
+    assert_eq!(index["sweep"]["points"].as_array().unwrap().len(), 2);
+    assert!(
+        index["sweep"]["points"][0]["summary"]["messages"]["late"].as_u64().unwrap()
+            > index["sweep"]["points"][1]["summary"]["messages"]["late"].as_u64().unwrap()
+    );
+}
+
+#[test]
+fn sweep_errors_point_at_the_path_or_the_value() {
+    let refused = |text: &str| {
+        let dir = tempdir();
+        std::fs::write(dir.path().join("s.toml"), text).unwrap();
+        let o = a2psim(&["validate", "s.toml"], dir.path());
+        assert_eq!(o.status.code(), Some(2));
+        String::from_utf8_lossy(&o.stderr).into_owned()
+    };
+    let bad_value = OTP.replace("[\"10s\", \"30s\", \"2m\"]", "[\"10s\", \"4h\"]");
+    let err = refused(&bad_value);
+    assert!(err.contains("s.toml:20:40: sweep `traffic.otp.message_expiry` = 4h: `traffic.otp.message_expiry`: expected from 5s to 3h"), "{err}");
+    let bad_path = OTP.replace("\"account.sms_mps\"", "\"acount.sms_mps\"");
+    let err = refused(&bad_path);
+    assert!(
+        err.contains(
+            "s.toml:21:1: sweep `acount.sms_mps`: unknown key `acount` at the top level; did you mean `account`?"
+        ),
+        "{err}"
+    );
+    let bad_stream = OTP.replace("\"traffic.otp.message_expiry\"", "\"traffic.opt.message_expiry\"");
+    let err = refused(&bad_stream);
+    assert!(err.contains("s.toml:20:1: sweep `traffic.opt.message_expiry`: no [[traffic]] has id, name or index \"opt\"; did you mean \"otp\"?"), "{err}");
+    let empty = OTP.replace("[\"10s\", \"30s\", \"2m\"]", "[]");
+    assert!(refused(&empty).contains("expected a non-empty array of values"));
+}
+
+#[test]
+fn three_shards_merged_equal_one_machine_byte_for_byte() {
+    let dir = tempdir();
+    std::fs::write(dir.path().join("otp.toml"), OTP).unwrap();
+    std::fs::write(dir.path().join("plain.toml"), OTP.split("[sweep]").next().unwrap()).unwrap();
+    let o = a2psim(&["run", "otp.toml", "plain.toml", "--out", "whole"], dir.path());
+    assert!(o.status.success());
+    for i in 0..3 {
+        let shard = format!("{i}/3");
+        let out = format!("shard{i}");
+        let o = a2psim(&["run", "otp.toml", "plain.toml", "--out", &out, "--shard", &shard], dir.path());
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        assert!(dir.path().join(&out).join("otp").join(format!("partial-{i}-of-3.json")).is_file());
+    }
+    // A missing shard is an error, not a silently smaller result.
+    let o = a2psim(&["merge", "shard0", "shard1", "--out", "merged"], dir.path());
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("jobs are missing"));
+    let o = a2psim(&["merge", "shard0", "shard1", "shard2", "--out", "merged"], dir.path());
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let whole = crate::helpers::files(&dir.path().join("whole"));
+    assert!(whole.len() > 10);
+    assert_eq!(whole, crate::helpers::files(&dir.path().join("merged")));
+}
+
+#[test]
+fn shard_auto_reads_the_batch_system() {
+    let dir = tempdir();
+    std::fs::write(dir.path().join("otp.toml"), OTP).unwrap();
+    let run = |env: &[(&str, &str)]| {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_a2psim"));
+        c.args(["run", "otp.toml", "--out", "o", "--shard", "auto"]).current_dir(dir.path());
+        for k in [
+            "SLURM_ARRAY_TASK_ID",
+            "SLURM_ARRAY_TASK_COUNT",
+            "SLURM_ARRAY_TASK_MIN",
+            "JOB_COMPLETION_INDEX",
+            "A2PSIM_SHARD_COUNT",
+            "A2PSIM_SHARD",
+        ] {
+            c.env_remove(k);
+        }
+        c.envs(env.iter().copied());
+        c.output().unwrap()
+    };
+    let o = run(&[("SLURM_ARRAY_TASK_ID", "3"), ("SLURM_ARRAY_TASK_COUNT", "4"), ("SLURM_ARRAY_TASK_MIN", "1")]);
+    assert!(
+        String::from_utf8_lossy(&o.stdout).contains("partial-2-of-4.json"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let o = run(&[("JOB_COMPLETION_INDEX", "1"), ("A2PSIM_SHARD_COUNT", "2")]);
+    assert!(String::from_utf8_lossy(&o.stdout).contains("partial-1-of-2.json"));
+    let o = run(&[]);
+    assert_eq!(o.status.code(), Some(2));
+}
