@@ -2,11 +2,13 @@
 //!
 //! `cargo bench` runs two scenarios: a 1,000,000-message US 10DLC day (four
 //! carriers, account limit, T-Mobile's daily cap, expiry, delays) and a
-//! 10,000,000-message M/D/1 queue (Poisson arrivals into one smooth limiter).
+//! 10,000,000-message M/D/1 queue (Poisson arrivals into one smooth limiter),
+//! then the same replications on 1 and 2 threads.
 
 use a2psim::engine;
 use a2psim::load;
 use a2psim::scenario::Scenario;
+use a2psim::simulate::simulate;
 use a2psim::stats::Stats;
 use std::path::Path;
 use std::time::Instant;
@@ -72,6 +74,21 @@ fn bench(name: &str, text: &str) {
     );
 }
 
+/// Replications spread over threads: the wall time on 2 threads against 1.
+fn bench_replications() {
+    let sc = scenario(
+        &TEN_DLC.replace("count = 1000000", "count = 200000").replace("seed = 1", "seed = 1\nreplications = 8"),
+    );
+    let time = |threads: usize| {
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().expect("thread pool");
+        let started = Instant::now();
+        pool.install(|| simulate(&sc));
+        started.elapsed().as_secs_f64()
+    };
+    let (one, two) = (time(1), time(2));
+    println!("8 replications of 200,000 messages: 1 thread {one:.3} s, 2 threads {two:.3} s: ratio {:.2}", two / one);
+}
+
 fn main() {
     // `cargo test --benches` runs benches in test mode with `--bench` absent: keep it quick.
     if !std::env::args().any(|a| a == "--bench") {
@@ -80,4 +97,5 @@ fn main() {
     }
     bench("US 10DLC, 4 carriers, cap, expiry, delays", TEN_DLC);
     bench("M/D/1, one smooth limiter", MD1);
+    bench_replications();
 }
