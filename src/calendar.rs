@@ -35,11 +35,45 @@ pub struct PacificDay {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Calendar {
     start: Timestamp,
+    /// The UTC offset `start` was written with: the scenario's local time.
+    local_offset_s: i32,
 }
 
 impl Calendar {
     pub fn new(start: Timestamp) -> Calendar {
-        Calendar { start }
+        Calendar { start, local_offset_s: 0 }
+    }
+
+    /// Parses an RFC 3339 instant, keeping its UTC offset as the local time.
+    pub fn parse(text: &str) -> Option<Calendar> {
+        let start: Timestamp = text.parse().ok()?;
+        let t = text.trim();
+        let local_offset_s = if t.ends_with(['Z', 'z']) {
+            0
+        } else {
+            let (sign, hh, mm) =
+                (t.get(t.len() - 6..t.len() - 5)?, t.get(t.len() - 5..t.len() - 3)?, t.get(t.len() - 2..)?);
+            let s = hh.parse::<i32>().ok()? * 3600 + mm.parse::<i32>().ok()? * 60;
+            if sign == "-" { -s } else { s }
+        };
+        Some(Calendar { start, local_offset_s })
+    }
+
+    /// `t` on the scenario's local wall clock, formatted with `strftime`'s `format`.
+    pub fn local(&self, t: SimTime, format: &str) -> String {
+        let offset = jiff::tz::Offset::from_seconds(self.local_offset_s).unwrap_or(jiff::tz::Offset::UTC);
+        self.timestamp(t).to_zoned_datetime(TimeZone::fixed(offset)).strftime(format).to_string()
+    }
+
+    /// Every Pacific midnight strictly after the start and before `end`.
+    pub fn pacific_midnights(&self, end: SimTime) -> Vec<SimTime> {
+        let mut out = Vec::new();
+        let mut day = self.pacific_day(SimTime::ZERO);
+        while day.end < end {
+            out.push(day.end);
+            day = self.pacific_day(day.end);
+        }
+        out
     }
 
     pub fn start(&self) -> Timestamp {
@@ -125,6 +159,21 @@ mod tests {
         let (hour, end) = c.pacific_hour(SimTime::ZERO);
         assert_eq!(hour, 8);
         assert_eq!(end, SimTime::ZERO + SimDuration::from_secs(1800));
+    }
+
+    #[test]
+    fn local_time_follows_the_start_offset() {
+        let c = Calendar::parse("2026-03-10T08:00:00-07:00").unwrap();
+        assert_eq!(c.local(SimTime::ZERO + SimDuration::from_secs(5400), "%H:%M"), "09:30");
+        let z = Calendar::parse("2026-03-10T15:00:00Z").unwrap();
+        assert_eq!(z.local(SimTime::ZERO, "%H:%M"), "15:00");
+        assert_eq!(c.pacific_midnights(SimTime::ZERO + SimDuration::from_secs(86_400 * 2)).len(), 2);
+        assert_eq!(
+            c.pacific_rfc3339(
+                c.pacific_midnights(SimTime::NEVER.min(SimTime::ZERO + SimDuration::from_secs(86_400)))[0]
+            ),
+            "2026-03-11T00:00:00-07:00"
+        );
     }
 
     #[test]

@@ -518,7 +518,7 @@ impl<'s> Reader<'s> {
         self.check_keys(root, TOP_KEYS);
         let name = self.string(root, "name").unwrap_or(stem).to_string();
         let start = self.start(root);
-        let calendar = Calendar::new(start.unwrap_or(jiff::Timestamp::UNIX_EPOCH));
+        let calendar = start.clone().unwrap_or_else(|| Calendar::new(jiff::Timestamp::UNIX_EPOCH));
         let horizon = self.duration(root, "horizon");
         if let (Some(h), Some(v)) = (horizon, root.get("horizon")) {
             if h == SimDuration::ZERO {
@@ -634,7 +634,7 @@ impl<'s> Reader<'s> {
         value
     }
 
-    fn start(&mut self, root: &Tbl) -> Option<jiff::Timestamp> {
+    fn start(&mut self, root: &Tbl) -> Option<Calendar> {
         let expected = "an RFC 3339 time with a UTC offset, such as \"2026-03-10T08:00:00-07:00\"";
         let Some(v) = root.get("start") else {
             self.missing(root, "start", expected);
@@ -648,13 +648,11 @@ impl<'s> Reader<'s> {
                 return None;
             }
         };
-        match text.parse::<jiff::Timestamp>() {
-            Ok(ts) => Some(ts),
-            Err(_) => {
-                self.invalid(root, "start", v, format!("expected {expected}, found \"{text}\""));
-                None
-            }
+        let calendar = Calendar::parse(&text);
+        if calendar.is_none() {
+            self.invalid(root, "start", v, format!("expected {expected}, found \"{text}\""));
         }
+        calendar
     }
 
     /// Shape, burst and unit of a limit, read from `t`.

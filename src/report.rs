@@ -210,7 +210,7 @@ pub fn timeseries(sc: &Scenario, r: &RunResult) -> String {
     for (i, row) in series.rows().iter().enumerate() {
         let t = SimTime::from_nanos(step.as_nanos() * i as u64);
         out.push_str(&format!("{},{}", t.as_secs_f64(), sc.calendar.pacific_rfc3339(t)));
-        for v in row {
+        for v in &row.counts {
             out.push_str(&format!(",{v}"));
         }
         out.push('\n');

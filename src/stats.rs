@@ -228,23 +228,78 @@ pub const CARRIER_COLUMNS: [&str; 5] = ["arrivals", "dispatched", "expired", "fa
 
 const ROW: usize = SERIES_COLUMNS.len() + 4 * CARRIER_COLUMNS.len();
 
-/// Counts per time bucket. Queue depth is kept as changes and summed on read.
+/// Bins of the queue-wait distribution kept per time bucket for charts:
+/// bin 0 below 1 ms (2^20 ns), then four per doubling (about 19 % wide).
+pub const WAIT_BINS: usize = 128;
+
+/// The chart bin of a wait of `ns` nanoseconds.
+fn wait_bin(ns: u64) -> usize {
+    if ns < 1 << 20 {
+        return 0;
+    }
+    let e = 63 - ns.leading_zeros() as usize;
+    let sub = ((ns >> (e - 2)) & 3) as usize;
+    ((e - 20) * 4 + sub + 1).min(WAIT_BINS - 1)
+}
+
+/// A representative wait (seconds) of chart bin `b`: its midpoint.
+fn wait_of_bin(b: usize) -> f64 {
+    if b == 0 {
+        return 0.0;
+    }
+    let (e, sub) = ((b - 1) / 4 + 20, (b - 1) % 4);
+    let low = ((4 + sub) as u64) << (e - 2);
+    let high = ((5 + sub) as u64) << (e - 2);
+    (low + high) as f64 / 2.0 / 1e9
+}
+
+/// The nearest-rank quantile `q` of a row's wait bins, in seconds.
+pub fn wait_quantile(waits: &[u32], q: f64) -> Option<f64> {
+    let total: u64 = waits.iter().map(|&n| n as u64).sum();
+    if total == 0 {
+        return None;
+    }
+    let rank = ((q * total as f64).ceil() as u64).max(1);
+    let mut seen = 0;
+    waits
+        .iter()
+        .position(|&n| {
+            seen += n as u64;
+            seen >= rank
+        })
+        .map(wait_of_bin)
+}
+
+/// One time bucket.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Row {
+    /// [`SERIES_COLUMNS`] then [`CARRIER_COLUMNS`] per carrier.
+    pub counts: Vec<i64>,
+    /// Queue depth per sender.
+    pub senders: Vec<i64>,
+    /// Queue waits of the messages dispatched in this bucket, by chart bin
+    /// (empty when none was).
+    pub waits: Vec<u32>,
+}
+
+/// Counts per time bucket. Queue depths are kept as changes and summed on read.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Series {
     step: SimDuration,
-    rows: Vec<[i64; ROW]>,
+    senders: usize,
+    rows: Vec<Row>,
     /// The last bucket looked up and its time range: most events fall in it.
     #[serde(skip, default)]
     last: (usize, u64, u64),
 }
 
 impl Series {
-    fn new(step: SimDuration) -> Series {
-        Series { step, rows: Vec::new(), last: (0, 0, step.as_nanos()) }
+    fn new(step: SimDuration, senders: usize) -> Series {
+        Series { step, senders, rows: Vec::new(), last: (0, 0, step.as_nanos()) }
     }
 
     #[inline]
-    fn add(&mut self, t: SimTime, column: usize, carrier: Option<(Carrier, usize)>, n: i64) {
+    fn row(&mut self, t: SimTime) -> &mut Row {
         let ns = t.as_nanos();
         let (mut b, from, to) = self.last;
         if !(from..to).contains(&ns) {
@@ -253,12 +308,31 @@ impl Series {
             self.last = (b, b as u64 * step, (b as u64 + 1).saturating_mul(step));
         }
         if self.rows.len() <= b {
-            self.rows.resize(b + 1, [0; ROW]);
+            let empty = Row { counts: vec![0; ROW], senders: vec![0; self.senders], waits: Vec::new() };
+            self.rows.resize(b + 1, empty);
         }
-        self.rows[b][column] += n;
+        &mut self.rows[b]
+    }
+
+    #[inline]
+    fn add(&mut self, t: SimTime, column: usize, carrier: Option<(Carrier, usize)>, n: i64) {
+        let row = self.row(t);
+        row.counts[column] += n;
         if let Some((c, col)) = carrier {
-            self.rows[b][SERIES_COLUMNS.len() + c.index() * CARRIER_COLUMNS.len() + col] += n;
+            row.counts[SERIES_COLUMNS.len() + c.index() * CARRIER_COLUMNS.len() + col] += n;
         }
+    }
+
+    fn add_sender(&mut self, t: SimTime, sender: usize, n: i64) {
+        self.row(t).senders[sender] += n;
+    }
+
+    fn add_wait(&mut self, t: SimTime, wait: SimDuration) {
+        let row = self.row(t);
+        if row.waits.is_empty() {
+            row.waits = vec![0; WAIT_BINS];
+        }
+        row.waits[wait_bin(wait.as_nanos())] += 1;
     }
 
     pub fn step(&self) -> SimDuration {
@@ -267,27 +341,45 @@ impl Series {
 
     fn merge(&mut self, other: &Series) {
         if self.rows.len() < other.rows.len() {
-            self.rows.resize(other.rows.len(), [0; ROW]);
+            let empty = Row { counts: vec![0; ROW], senders: vec![0; self.senders], waits: Vec::new() };
+            self.rows.resize(other.rows.len(), empty);
         }
         for (a, b) in self.rows.iter_mut().zip(&other.rows) {
-            for (x, y) in a.iter_mut().zip(b) {
+            for (x, y) in a.counts.iter_mut().zip(&b.counts) {
                 *x += y;
+            }
+            for (x, y) in a.senders.iter_mut().zip(&b.senders) {
+                *x += y;
+            }
+            if !b.waits.is_empty() {
+                if a.waits.is_empty() {
+                    a.waits = vec![0; WAIT_BINS];
+                }
+                for (x, y) in a.waits.iter_mut().zip(&b.waits) {
+                    *x += y;
+                }
             }
         }
     }
 
-    /// Rows of counts, queue depths as levels at each bucket's end.
-    pub fn rows(&self) -> Vec<[i64; ROW]> {
-        let mut level = [0i64; 5];
+    /// The rows, queue depths (total, per carrier, per sender) as levels at
+    /// each bucket's end.
+    pub fn rows(&self) -> Vec<Row> {
         let depth_cols: Vec<usize> =
             std::iter::once(8).chain((0..4).map(|c| SERIES_COLUMNS.len() + c * CARRIER_COLUMNS.len() + 4)).collect();
+        let mut level = vec![0i64; depth_cols.len()];
+        let mut senders = vec![0i64; self.senders];
         self.rows
             .iter()
             .map(|r| {
-                let mut row = *r;
+                let mut row = r.clone();
                 for (i, &col) in depth_cols.iter().enumerate() {
-                    level[i] += r[col];
-                    row[col] = level[i];
+                    level[i] += r.counts[col];
+                    row.counts[col] = level[i];
+                }
+                for (i, d) in r.senders.iter().enumerate() {
+                    senders[i] += d;
+                    row.senders[i] = senders[i];
                 }
                 row
             })
@@ -305,6 +397,9 @@ pub struct Stats {
     pub series: Series,
     /// Messages accepted before this instant count in the time series only.
     warmup: SimTime,
+    /// The sender of each stream, for per-sender queue depths.
+    #[serde(skip, default)]
+    sender_of: Vec<usize>,
 }
 
 impl Stats {
@@ -314,8 +409,9 @@ impl Stats {
             streams: vec![Group::default(); scenario.traffic.len()],
             carriers: Default::default(),
             drain: SimTime::ZERO,
-            series: Series::new(scenario.timeseries_step),
+            series: Series::new(scenario.timeseries_step, scenario.senders.len()),
             warmup: SimTime::ZERO + scenario.warmup,
+            sender_of: scenario.traffic.iter().map(|t| t.sender).collect(),
         }
     }
 }
@@ -331,6 +427,31 @@ impl Stats {
         }
         self.drain = self.drain.max(other.drain);
         self.series.merge(&other.series);
+    }
+}
+
+impl Latency {
+    /// The cumulative distribution as (seconds, fraction at or below), at
+    /// most `points` points (evenly thinned).
+    pub fn cdf(&self, points: usize) -> Vec<(f64, f64)> {
+        let pairs: Vec<(u64, u64)> = match &self.hist {
+            None => self.exact.iter().map(|(&v, &n)| (v, n)).collect(),
+            Some(h) => h
+                .iter_recorded()
+                .map(|it| (h.highest_equivalent(it.value_iterated_to()).min(self.max), it.count_at_value()))
+                .collect(),
+        };
+        let mut seen = 0;
+        let all: Vec<(f64, f64)> = pairs
+            .into_iter()
+            .map(|(v, n)| {
+                seen += n;
+                (v as f64 / 1e9, seen as f64 / self.count.max(1) as f64)
+            })
+            .collect();
+        let keep = all.len().div_ceil(points.max(1)).max(1);
+        let last = all.len().saturating_sub(1);
+        all.into_iter().enumerate().filter(|(i, _)| i % keep == 0 || *i == last).map(|(_, p)| p).collect()
     }
 }
 
@@ -359,6 +480,7 @@ impl Recorder for Stats {
         self.series.add(at, 0, Some((carrier, 0)), 1);
         if queued {
             self.series.add(at, 8, Some((carrier, 4)), 1);
+            self.series.add_sender(at, self.sender_of[stream], 1);
         }
     }
 
@@ -369,9 +491,14 @@ impl Recorder for Stats {
         }
         self.drain = self.drain.max(f.done);
         let c = f.carrier;
+        let sender = self.sender_of[f.stream];
         if let Some(d) = f.dispatched {
             self.series.add(d, 1, Some((c, 1)), 1);
             self.series.add(d, 8, Some((c, 4)), -1);
+            self.series.add_sender(d, sender, -1);
+            if f.outcome.was_dispatched() {
+                self.series.add_wait(d, d - f.accepted);
+            }
         }
         match f.outcome {
             Outcome::Delivered => self.series.add(f.done, 2, None, 1),
@@ -379,6 +506,7 @@ impl Recorder for Stats {
             Outcome::Expired => {
                 self.series.add(f.done, 4, Some((c, 2)), 1);
                 self.series.add(f.done, 8, Some((c, 4)), -1);
+                self.series.add_sender(f.done, sender, -1);
             }
             Outcome::FailedDailyCap => self.series.add(f.done, 5, Some((c, 3)), 1),
             Outcome::Blocked => self.series.add(f.done, 6, None, 1),
@@ -420,6 +548,26 @@ mod tests {
         let mut big = secs(&many[..1_500]);
         big.merge(&secs(&many[1_500..]));
         assert_eq!(big.summary(), secs(&many).summary());
+    }
+
+    #[test]
+    fn wait_bins_are_monotone_and_close() {
+        assert_eq!(wait_bin(0), 0);
+        assert_eq!(wait_bin((1 << 20) - 1), 0);
+        let mut last = 0;
+        for ns in (20..50).flat_map(|e| (0..8).map(move |k| (1u64 << e) + k * (1u64 << (e - 3)))) {
+            let b = wait_bin(ns);
+            assert!(b >= last);
+            last = b;
+            let mid = wait_of_bin(b) * 1e9;
+            assert!((mid / ns as f64 - 1.0).abs() < 0.15, "{ns} -> {mid}");
+        }
+        let mut waits = vec![0u32; WAIT_BINS];
+        waits[wait_bin(2_000_000_000)] = 9;
+        waits[wait_bin(60_000_000_000)] = 1;
+        assert!((wait_quantile(&waits, 0.5).unwrap() - 2.0).abs() < 0.25);
+        assert!((wait_quantile(&waits, 0.99).unwrap() - 60.0).abs() < 6.0);
+        assert_eq!(wait_quantile(&[0; 4], 0.5), None);
     }
 
     #[test]
