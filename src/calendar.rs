@@ -59,6 +59,11 @@ impl Calendar {
         Some(Calendar { start, local_offset_s })
     }
 
+    /// The UTC offset of the scenario's local time, in seconds.
+    pub fn local_offset_s(&self) -> i32 {
+        self.local_offset_s
+    }
+
     /// `t` on the scenario's local wall clock, formatted with `strftime`'s `format`.
     pub fn local(&self, t: SimTime, format: &str) -> String {
         let offset = jiff::tz::Offset::from_seconds(self.local_offset_s).unwrap_or(jiff::tz::Offset::UTC);

@@ -6,10 +6,13 @@
 //! `summary.json`. Reading scenario files ([`load`]) and writing reports
 //! ([`report`]) sit around the engine, which knows nothing of files.
 
+pub mod advice;
 pub mod batch;
 pub mod calendar;
+pub mod charts;
 pub mod delay;
 pub mod engine;
+pub mod html;
 pub mod limiter;
 pub mod limits;
 pub mod load;

@@ -69,6 +69,8 @@ pub struct Loaded {
     pub warnings: Vec<Diagnostic>,
     /// Its sweep points, when it has a `[sweep]` (or `--sweep` was given).
     pub sweep: Option<Sweep>,
+    /// The text it was read from (for a sweep point, the point's document).
+    pub source: String,
 }
 
 /// Reads and validates the scenario file at `path`; `extra` adds or replaces
@@ -202,7 +204,7 @@ fn parse_single(text: &str, file: &str, stem: &str, dir: &Path) -> Result<(Loade
     let (errors, warnings): (Vec<_>, Vec<_>) = r.diags.into_iter().partition(|d| !d.warning);
     match loaded {
         Some((scenario, expects)) if errors.is_empty() => {
-            Ok((Loaded { scenario, expects, warnings, sweep: None }, parameters))
+            Ok((Loaded { scenario, expects, warnings, sweep: None, source: text.to_string() }, parameters))
         }
         _ => Err(errors.into_iter().chain(warnings).collect()),
     }
@@ -248,6 +250,7 @@ const TOP_KEYS: &[&str] = &[
     "seed",
     "replications",
     "warmup",
+    "expiry_target",
     "sweep",
     "timeseries_step",
     "account",
@@ -534,6 +537,7 @@ impl<'s> Reader<'s> {
             }
         }
         let warmup = self.duration(root, "warmup").unwrap_or(SimDuration::ZERO);
+        let expiry_target = self.fraction(root, "expiry_target").map_or(0.01, |f| f.as_f64());
         let account = self.account(root);
         let brands = self.brands(root);
         let senders = self.senders(root, &brands);
@@ -564,6 +568,7 @@ impl<'s> Reader<'s> {
                 prices,
                 timeseries_step,
                 warmup,
+                expiry_target,
                 error_codes,
             },
             expects,

@@ -253,9 +253,18 @@ fn write_reports(out: &Path, loaded: &[(PathBuf, Loaded)], results: &[Vec<RunRes
             rows.push((label, sc, r));
         }
     }
+    if let Err(e) = report::write_index(out) {
+        eprintln!("error: cannot write {}/index.html: {e}", out.display());
+        return BAD_INPUT;
+    }
     let rows: Vec<_> = rows.iter().map(|(label, sc, r)| (label.clone(), *sc, *r)).collect();
     print(&report::table(&rows));
-    print(&format!("reports written to {}/\n", out.display()));
+    for ((file, l), points) in loaded.iter().zip(results) {
+        if let Some(a) = a2psim::advice::expiry_advice(l, points) {
+            print(&format!("\n{} — message_expiry for stream {}:\n  {}\n", stem(file), a.stream, a.text));
+        }
+    }
+    print(&format!("reports written to {}/ (open {}/index.html)\n", out.display(), out.display()));
     OK
 }
 

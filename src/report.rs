@@ -2,12 +2,14 @@
 //! `timeseries.csv`, the terminal table. Pure functions, plus one place
 //! that writes files atomically.
 
+use crate::charts::{self, Chart};
 use crate::load::{Loaded, show};
 use crate::model::{Carrier, Outcome};
 use crate::scenario::Scenario;
 use crate::simulate::RunResult;
 use crate::stats::{CARRIER_COLUMNS, Group, Latency, SERIES_COLUMNS, Stats};
 use crate::time::SimTime;
+use crate::{advice, html};
 use serde_json::{Map, Value, json};
 use std::io::Write;
 use std::path::Path;
@@ -295,23 +297,69 @@ fn write_json(path: &Path, value: &Value) -> std::io::Result<()> {
     write_atomic(path, json.as_bytes())
 }
 
-/// Writes `summary.json` and `timeseries.csv` of one run into `dir`.
-pub fn write_run(dir: &Path, stem: &str, sc: &Scenario, r: &RunResult) -> std::io::Result<()> {
-    write_json(&dir.join("summary.json"), &summary(stem, sc, r))?;
-    write_atomic(&dir.join("timeseries.csv"), timeseries(sc, r).as_bytes())
+/// Writes one run into `dir`: `summary.json`, `timeseries.csv`, its charts
+/// (SVG and PNG) and `report.html`.
+pub fn write_run(dir: &Path, stem: &str, sc: &Scenario, r: &RunResult, source: &str) -> std::io::Result<()> {
+    let summary = summary(stem, sc, r);
+    write_json(&dir.join("summary.json"), &summary)?;
+    write_atomic(&dir.join("timeseries.csv"), timeseries(sc, r).as_bytes())?;
+    let charts = charts::run_charts(sc, r).map_err(std::io::Error::other)?;
+    write_charts(dir, &charts)?;
+    write_atomic(&dir.join("report.html"), html::run_page(stem, sc, r, &summary, source, &charts).as_bytes())
+}
+
+fn write_charts(dir: &Path, charts: &[Chart]) -> std::io::Result<()> {
+    for c in charts {
+        write_atomic(&dir.join(format!("{}.svg", c.name)), c.svg.as_bytes())?;
+        write_atomic(&dir.join(format!("{}.png", c.name)), &c.png)?;
+    }
+    Ok(())
 }
 
 /// Writes everything for one scenario file into `dir`: its run, or for a
-/// sweep each point under `points/NN/`, `sweep.csv` and an index `summary.json`.
+/// sweep each point under `points/NNN/`, `sweep.csv`, the sweep's charts,
+/// an index `summary.json` and `report.html`.
 pub fn write_scenario(dir: &Path, stem: &str, loaded: &Loaded, results: &[RunResult]) -> std::io::Result<()> {
     let Some(sweep) = &loaded.sweep else {
-        return write_run(dir, stem, &loaded.scenario, &results[0]);
+        return write_run(dir, stem, &loaded.scenario, &results[0], &loaded.source);
     };
     for (i, (point, r)) in sweep.points.iter().zip(results).enumerate() {
-        write_run(&dir.join(point_dir(i)), stem, &point.loaded.scenario, r)?;
+        write_run(&dir.join(point_dir(i)), stem, &point.loaded.scenario, r, &point.loaded.source)?;
     }
     write_atomic(&dir.join("sweep.csv"), sweep_csv(loaded, results).as_bytes())?;
-    write_json(&dir.join("summary.json"), &sweep_summary(stem, loaded, results))
+    write_json(&dir.join("summary.json"), &sweep_summary(stem, loaded, results))?;
+    let charts = charts::sweep_charts(loaded, results, loaded.scenario.expiry_target).map_err(std::io::Error::other)?;
+    write_charts(dir, &charts)?;
+    let points: Vec<(String, String, &RunResult)> = sweep
+        .points
+        .iter()
+        .zip(results)
+        .enumerate()
+        .map(|(i, (p, r))| (p.to_string(), format!("{}/report.html", point_dir(i)), r))
+        .collect();
+    let advice = advice::expiry_advice(loaded, results);
+    let page =
+        html::sweep_page(stem, &loaded.scenario, &sweep.parameters, &points, &loaded.source, &charts, advice.as_ref());
+    write_atomic(&dir.join("report.html"), page.as_bytes())
+}
+
+/// Writes `index.html` in `out`, linking every `*/report.html` found there.
+pub fn write_index(out: &Path) -> std::io::Result<()> {
+    let mut reports: Vec<(String, String)> = std::fs::read_dir(out)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.join("report.html").is_file())
+        .map(|p| {
+            let stem = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let title = std::fs::read(p.join("summary.json"))
+                .ok()
+                .and_then(|b| serde_json::from_slice::<Value>(&b).ok())
+                .and_then(|v| v["name"].as_str().map(str::to_string))
+                .unwrap_or_default();
+            (stem, title)
+        })
+        .collect();
+    reports.sort();
+    write_atomic(&out.join("index.html"), html::index_page(&reports).as_bytes())
 }
 
 /// Folder of sweep point `i`, relative to the scenario's folder.

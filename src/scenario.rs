@@ -54,6 +54,9 @@ pub struct Scenario {
     /// Messages accepted before `start + warmup` are simulated but left out
     /// of the statistics (not of the time series).
     pub warmup: SimDuration,
+    /// Highest acceptable expiry (and lateness) rate when advising on
+    /// `message_expiry` from a sweep.
+    pub expiry_target: f64,
     /// Provider error code reported per outcome, by [`Outcome::index`]:
     /// `expired` is 420; the source gives none for the others.
     pub error_codes: [Option<u32>; 8],

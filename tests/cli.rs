@@ -66,8 +66,17 @@ fn run_writes_reports_and_prints_a_table() {
     let csv = std::fs::read_to_string(dir.path().join("out/good/timeseries.csv")).unwrap();
     assert!(csv.starts_with("t_s,time,arrivals,dispatched,"));
     assert_eq!(csv.lines().nth(1).unwrap().split(',').nth(2), Some("12"));
-    let leftovers: Vec<_> = std::fs::read_dir(dir.path().join("out/good")).unwrap().collect();
-    assert_eq!(leftovers.len(), 2, "only the two reports, no temporary files");
+    let mut names: Vec<String> = std::fs::read_dir(dir.path().join("out/good"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    let charts = ["failures", "latency", "latency_over_time", "queue_depth", "throughput"];
+    let mut expected: Vec<String> = charts.iter().flat_map(|c| [format!("{c}.png"), format!("{c}.svg")]).collect();
+    expected.extend(["report.html".into(), "summary.json".into(), "timeseries.csv".into()]);
+    expected.sort();
+    assert_eq!(names, expected, "the reports and nothing else (no temporary files)");
+    assert!(dir.path().join("out/index.html").is_file());
 }
 
 #[test]

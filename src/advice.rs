@@ -1,0 +1,103 @@
+//! Which `message_expiry` to choose, from an expiry sweep.
+//!
+//! Two candidates: the shortest swept value whose expiry rate stays under
+//! the scenario's `expiry_target`, and the longest whose late deliveries
+//! (after `useful_life`) stay under the same target. The stream's kind says
+//! which matters: an OTP delivered late is useless, a promotion that expires
+//! is reach lost.
+
+use crate::charts::expiry_stream;
+use crate::load::Loaded;
+use crate::model::Kind;
+use crate::simulate::RunResult;
+use crate::time::SimDuration;
+
+/// The recommendation for one expiry sweep.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Advice {
+    pub stream: String,
+    pub kind: Kind,
+    pub target: f64,
+    /// Shortest expiry with an expiry rate at or under the target, and that rate.
+    pub shortest_reaching: Option<(SimDuration, f64)>,
+    /// Longest expiry with a late rate at or under the target, and that rate
+    /// (`None` also when the stream has no `useful_life`).
+    pub longest_timely: Option<(SimDuration, f64)>,
+    /// The value to set.
+    pub pick: Option<SimDuration>,
+    /// What to do, in a sentence or three.
+    pub text: String,
+}
+
+/// Advice for a sweep over `traffic.<name>.message_expiry`, if it is one.
+pub fn expiry_advice(loaded: &Loaded, results: &[RunResult]) -> Option<Advice> {
+    let sweep = loaded.sweep.as_ref()?;
+    let [path] = sweep.parameters.as_slice() else { return None };
+    let s = expiry_stream(path, &loaded.scenario)?;
+    let stream = &loaded.scenario.traffic[s];
+    let target = loaded.scenario.expiry_target;
+    let mut rows: Vec<(SimDuration, f64, f64)> = sweep
+        .points
+        .iter()
+        .zip(results)
+        .map(|(p, r)| {
+            let g = &r.stats.streams[s];
+            let late = if g.accepted == 0 { 0.0 } else { g.late as f64 / g.accepted as f64 };
+            (p.loaded.scenario.traffic[s].message_expiry, g.expiry_rate(), late)
+        })
+        .collect();
+    rows.sort_by_key(|r| r.0);
+    let shortest_reaching = rows.iter().find(|r| r.1 <= target).map(|r| (r.0, r.1));
+    let longest_timely = stream.useful_life.and_then(|_| rows.iter().rev().find(|r| r.2 <= target).map(|r| (r.0, r.2)));
+    let pct = |x: f64| format!("{:.2} %", x * 100.0);
+    let mut text = String::new();
+    match shortest_reaching {
+        Some((e, rate)) => text.push_str(&format!(
+            "{e} is the shortest message_expiry whose expiry rate stays under {} ({}). ",
+            pct(target),
+            pct(rate)
+        )),
+        None => text.push_str(&format!("No swept message_expiry keeps the expiry rate under {}. ", pct(target))),
+    }
+    match (stream.useful_life, longest_timely) {
+        (Some(life), Some((e, late))) => text.push_str(&format!(
+            "{e} is the longest whose deliveries still land within the {life} useful life (late: {}). ",
+            pct(late)
+        )),
+        (Some(life), None) => text.push_str(&format!(
+            "Every swept value delivers more than {} later than the {life} useful life. ",
+            pct(target)
+        )),
+        (None, _) => text.push_str("The stream sets no useful_life, so lateness is not judged. "),
+    }
+    let longest = rows.last().map(|r| r.0);
+    let pick = match stream.kind {
+        Kind::Otp => longest_timely.map(|l| l.0).or(rows.first().map(|r| r.0)),
+        Kind::Promotional => shortest_reaching.map(|s| s.0).or(longest),
+        Kind::Transactional => match (shortest_reaching, longest_timely) {
+            (Some(s), Some(l)) if s.0 <= l.0 => Some(s.0),
+            (_, Some(l)) => Some(l.0),
+            (s, None) => s.map(|s| s.0).or(longest),
+        },
+    };
+    let why = match stream.kind {
+        Kind::Otp => "a one-time code delivered after it is useless only confuses the user, so never deliver late",
+        Kind::Promotional => "a promotion keeps its value for hours, so keep the reach",
+        Kind::Transactional => "a notice should arrive both reliably and in time",
+    };
+    if let Some(p) = pick {
+        text.push_str(&format!(
+            "For {} traffic ({why}): set message_expiry = \"{p}\" on stream {}.",
+            stream.kind, stream.name
+        ));
+    }
+    Some(Advice {
+        stream: stream.name.clone(),
+        kind: stream.kind,
+        target,
+        shortest_reaching,
+        longest_timely,
+        pick,
+        text,
+    })
+}

@@ -1,0 +1,349 @@
+//! Drawing one panel or heat map with plotters, for SVG and PNG alike.
+//!
+//! Panels are plain descriptions (lines, bands, shaded spans, markers) so
+//! every chart of a2psim draws through the same few functions. Axes are
+//! linear; a logarithmic axis is drawn as log10 of the values with labels
+//! written back in the original unit.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+use std::error::Error;
+
+pub type Res = Result<(), Box<dyn Error>>;
+
+/// The Okabe–Ito palette: distinguishable with every common colour-vision deficiency.
+pub const PALETTE: [RGBColor; 7] = [
+    RGBColor(0, 114, 178),   // blue
+    RGBColor(230, 159, 0),   // orange
+    RGBColor(0, 158, 115),   // bluish green
+    RGBColor(213, 94, 0),    // vermillion
+    RGBColor(204, 121, 167), // reddish purple
+    RGBColor(86, 180, 233),  // sky blue
+    RGBColor(120, 120, 120), // grey (instead of yellow, unreadable on white)
+];
+
+pub const FONT: &str = "sans-serif";
+const SHADE: RGBColor = RGBColor(225, 225, 225);
+const MIDNIGHT: RGBColor = RGBColor(150, 150, 150);
+
+/// A series of points.
+pub struct Line {
+    pub label: String,
+    pub color: RGBColor,
+    pub dashed: bool,
+    /// Filled down to zero (stacked areas are drawn top first).
+    pub filled: bool,
+    pub points: Vec<(f64, f64)>,
+}
+
+/// A confidence band between two curves.
+pub struct Band {
+    pub color: RGBColor,
+    pub low: Vec<(f64, f64)>,
+    pub high: Vec<(f64, f64)>,
+}
+
+/// A vertical marker, optionally labelled at the top.
+pub struct Mark {
+    pub x: f64,
+    pub color: RGBColor,
+    pub label: Option<String>,
+}
+
+/// A horizontal reference line (a limit), labelled at the right.
+pub struct Level {
+    pub y: f64,
+    pub color: RGBColor,
+    pub label: String,
+}
+
+/// A bar from `x0` to `x1`, zero to `y`.
+pub struct Bar {
+    pub x0: f64,
+    pub x1: f64,
+    pub y: f64,
+    pub color: RGBColor,
+}
+
+pub type Format = Box<dyn Fn(f64) -> String>;
+
+/// One chart panel.
+pub struct Panel {
+    pub title: String,
+    pub x_desc: String,
+    pub y_desc: String,
+    pub x_range: (f64, f64),
+    pub y_range: (f64, f64),
+    pub x_format: Format,
+    pub y_format: Format,
+    pub lines: Vec<Line>,
+    pub bands: Vec<Band>,
+    pub bars: Vec<Bar>,
+    /// Shaded spans of x (outages).
+    pub shaded: Vec<(f64, f64)>,
+    /// Grey dotted day boundaries.
+    pub midnights: Vec<f64>,
+    pub marks: Vec<Mark>,
+    pub levels: Vec<Level>,
+    /// A note drawn in the middle when there is nothing to plot.
+    pub empty_note: Option<String>,
+    /// Chosen x ticks (position, label) instead of evenly spaced numbers.
+    pub x_ticks: Option<Vec<(f64, String)>>,
+    /// Where the legend goes: where the data leaves room.
+    pub legend: SeriesLabelPosition,
+}
+
+impl Panel {
+    pub fn new(title: impl Into<String>, x_desc: impl Into<String>, y_desc: impl Into<String>) -> Panel {
+        Panel {
+            title: title.into(),
+            x_desc: x_desc.into(),
+            y_desc: y_desc.into(),
+            x_range: (0.0, 1.0),
+            y_range: (0.0, 1.0),
+            x_format: Box::new(|x| format!("{x}")),
+            y_format: Box::new(short_number),
+            lines: Vec::new(),
+            bands: Vec::new(),
+            bars: Vec::new(),
+            shaded: Vec::new(),
+            midnights: Vec::new(),
+            marks: Vec::new(),
+            levels: Vec::new(),
+            empty_note: None,
+            x_ticks: None,
+            legend: SeriesLabelPosition::UpperRight,
+        }
+    }
+
+    /// Sets the y range from zero to a little above everything drawn.
+    pub fn fit_y(&mut self) {
+        let top = self
+            .lines
+            .iter()
+            .flat_map(|l| l.points.iter().map(|p| p.1))
+            .chain(self.bands.iter().flat_map(|b| b.high.iter().map(|p| p.1)))
+            .chain(self.bars.iter().map(|b| b.y))
+            .chain(self.levels.iter().map(|l| l.y))
+            .fold(0.0f64, f64::max);
+        self.y_range = (0.0, if top > 0.0 { top * 1.12 } else { 1.0 });
+    }
+}
+
+/// At most `max` points: consecutive points merged by `merge` (mean for
+/// rates, max for levels), so dense series stay legible.
+pub fn thin(points: Vec<(f64, f64)>, max: usize, merge: fn(&[f64]) -> f64) -> Vec<(f64, f64)> {
+    if points.len() <= max {
+        return points;
+    }
+    let k = points.len().div_ceil(max);
+    points
+        .chunks(k)
+        .map(|c| {
+            let ys: Vec<f64> = c.iter().map(|p| p.1).collect();
+            (c.iter().map(|p| p.0).sum::<f64>() / c.len() as f64, merge(&ys))
+        })
+        .collect()
+}
+
+pub fn mean(v: &[f64]) -> f64 {
+    v.iter().sum::<f64>() / v.len().max(1) as f64
+}
+
+pub fn max(v: &[f64]) -> f64 {
+    v.iter().copied().fold(f64::MIN, f64::max)
+}
+
+/// `1500` as `1.5k`, `0.0123` as `0.0123`.
+pub fn short_number(v: f64) -> String {
+    let a = v.abs();
+    if a >= 1e6 {
+        format!("{}M", trim(v / 1e6))
+    } else if a >= 1e4 {
+        format!("{}k", trim(v / 1e3))
+    } else {
+        trim(v)
+    }
+}
+
+fn trim(v: f64) -> String {
+    let s = format!("{v:.3}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if s == "-0" { "0".into() } else { s.into() }
+}
+
+/// Draws `panel` into `area`.
+pub fn panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, p: &Panel) -> Res
+where
+    DB::ErrorType: 'static,
+{
+    let (x0, x1) = p.x_range;
+    let (y0, y1) = p.y_range;
+    let mut chart = ChartBuilder::on(area)
+        .caption(&p.title, (FONT, 22))
+        .margin(14)
+        .x_label_area_size(48)
+        .y_label_area_size(78)
+        .build_cartesian_2d(x0..x1, y0..y1)?;
+    let ticks = p.x_ticks.as_ref();
+    chart
+        .configure_mesh()
+        .x_desc(p.x_desc.as_str())
+        .y_desc(p.y_desc.as_str())
+        .x_labels(if ticks.is_some() { 0 } else { 8 })
+        .y_labels(6)
+        .x_label_formatter(&|x| (p.x_format)(*x))
+        .y_label_formatter(&|y| (p.y_format)(*y))
+        .label_style((FONT, 15))
+        .axis_desc_style((FONT, 16))
+        .light_line_style(RGBColor(242, 242, 242))
+        .bold_line_style(RGBColor(225, 225, 225))
+        .draw()?;
+    for (x, label) in ticks.into_iter().flatten().filter(|(x, _)| (x0..=x1).contains(x)) {
+        chart.draw_series(LineSeries::new(vec![(*x, y0), (*x, y1)], RGBColor(225, 225, 225).stroke_width(1)))?;
+        let style = (FONT, 15).into_font().color(&BLACK).pos(Pos::new(HPos::Center, VPos::Top));
+        chart.draw_series(std::iter::once(EmptyElement::at((*x, y0)) + Text::new(label.clone(), (0, 8), style)))?;
+    }
+    for &(a, b) in &p.shaded {
+        chart.draw_series(std::iter::once(Rectangle::new([(a.max(x0), y0), (b.min(x1), y1)], SHADE.filled())))?;
+    }
+    for &m in &p.midnights {
+        chart.draw_series(DashedLineSeries::new(vec![(m, y0), (m, y1)], 4, 4, MIDNIGHT.stroke_width(1)))?;
+    }
+    for b in &p.bands {
+        let outline: Vec<(f64, f64)> = b.low.iter().copied().chain(b.high.iter().rev().copied()).collect();
+        chart.draw_series(std::iter::once(Polygon::new(outline, b.color.mix(0.18).filled())))?;
+    }
+    for b in &p.bars {
+        chart.draw_series(std::iter::once(Rectangle::new([(b.x0, 0.0), (b.x1, b.y)], b.color.mix(0.8).filled())))?;
+    }
+    for l in &p.lines {
+        let style = l.color.stroke_width(2);
+        let color = l.color;
+        let dashed = l.dashed;
+        let legend = move |(x, y): (i32, i32)| {
+            PathElement::new(
+                vec![(x, y), (x + 24, y)],
+                if dashed { color.stroke_width(2) } else { color.stroke_width(4) },
+            )
+        };
+        if l.filled {
+            chart
+                .draw_series(AreaSeries::new(l.points.iter().copied(), 0.0, l.color.mix(0.75).filled()))?
+                .label(l.label.as_str())
+                .legend(move |(x, y)| Rectangle::new([(x, y - 6), (x + 24, y + 6)], color.filled()));
+        } else if l.dashed {
+            chart
+                .draw_series(DashedLineSeries::new(l.points.iter().copied(), 8, 5, style))?
+                .label(l.label.as_str())
+                .legend(legend);
+        } else {
+            chart.draw_series(LineSeries::new(l.points.iter().copied(), style))?.label(l.label.as_str()).legend(legend);
+        }
+    }
+    for lv in &p.levels {
+        chart.draw_series(DashedLineSeries::new(vec![(x0, lv.y), (x1, lv.y)], 10, 6, lv.color.stroke_width(2)))?;
+        chart.draw_series(std::iter::once(Text::new(
+            lv.label.clone(),
+            (x0 + (x1 - x0) * 0.01, lv.y),
+            (FONT, 14).into_font().color(&lv.color).pos(Pos::new(HPos::Left, VPos::Bottom)),
+        )))?;
+    }
+    // Marker labels alternate between three heights so neighbours do not overlap.
+    for (i, m) in p.marks.iter().enumerate() {
+        chart.draw_series(LineSeries::new(vec![(m.x, y0), (m.x, y1)], m.color.stroke_width(2)))?;
+        if let Some(label) = &m.label {
+            let y = y1 - (y1 - y0) * (0.03 + 0.06 * (i % 3) as f64);
+            // Near the right edge the label goes to the left of its line.
+            let side = if m.x > x0 + (x1 - x0) * 0.8 { HPos::Right } else { HPos::Left };
+            chart.draw_series(std::iter::once(Text::new(
+                format!(" {label} "),
+                (m.x, y),
+                (FONT, 13).into_font().color(&m.color).pos(Pos::new(side, VPos::Center)),
+            )))?;
+        }
+    }
+    if let Some(note) = &p.empty_note {
+        chart.draw_series(std::iter::once(Text::new(
+            note.clone(),
+            ((x0 + x1) / 2.0, (y0 + y1) / 2.0),
+            (FONT, 18).into_font().color(&BLACK).pos(Pos::new(HPos::Center, VPos::Center)),
+        )))?;
+    }
+    if !p.lines.is_empty() {
+        chart
+            .configure_series_labels()
+            .position(p.legend.clone())
+            .label_font((FONT, 14))
+            .background_style(WHITE.mix(0.85))
+            .border_style(RGBColor(200, 200, 200))
+            .draw()?;
+    }
+    Ok(())
+}
+
+/// A heat map: `values[row][col]` with labelled rows and columns.
+pub struct Heat {
+    pub title: String,
+    pub x_desc: String,
+    pub y_desc: String,
+    pub x_labels: Vec<String>,
+    pub y_labels: Vec<String>,
+    pub values: Vec<Vec<f64>>,
+    pub format: Format,
+}
+
+pub fn heat<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, h: &Heat) -> Res
+where
+    DB::ErrorType: 'static,
+{
+    let (cols, rows) = (h.x_labels.len(), h.y_labels.len());
+    let mut chart = ChartBuilder::on(area)
+        .caption(&h.title, (FONT, 22))
+        .margin(14)
+        .x_label_area_size(48)
+        .y_label_area_size(110)
+        .build_cartesian_2d(0.0..cols as f64, 0.0..rows as f64)?;
+    chart
+        .configure_mesh()
+        .disable_mesh()
+        .x_desc(h.x_desc.as_str())
+        .y_desc(h.y_desc.as_str())
+        .x_labels(cols * 2 + 1)
+        .y_labels(rows * 2 + 1)
+        .x_label_formatter(&|x| label_at(&h.x_labels, *x))
+        .y_label_formatter(&|y| label_at(&h.y_labels, *y))
+        .label_style((FONT, 15))
+        .axis_desc_style((FONT, 16))
+        .draw()?;
+    let all: Vec<f64> = h.values.iter().flatten().copied().collect();
+    let (lo, hi) = all.iter().fold((f64::MAX, f64::MIN), |(a, b), &v| (a.min(v), b.max(v)));
+    for (r, row) in h.values.iter().enumerate() {
+        for (c, &v) in row.iter().enumerate() {
+            let t = if hi > lo { (v - lo) / (hi - lo) } else { 0.0 };
+            // From light to the palette's blue: one hue, readable in grey too.
+            let mix = |a: u8, b: u8| (a as f64 + (b as f64 - a as f64) * t) as u8;
+            let fill = RGBColor(mix(240, 0), mix(246, 90), mix(252, 160));
+            let (x, y) = (c as f64, r as f64);
+            chart.draw_series(std::iter::once(Rectangle::new([(x, y), (x + 1.0, y + 1.0)], fill.filled())))?;
+            let ink = if t > 0.55 { WHITE } else { BLACK };
+            chart.draw_series(std::iter::once(Text::new(
+                (h.format)(v),
+                (x + 0.5, y + 0.5),
+                (FONT, 16).into_font().color(&ink).pos(Pos::new(HPos::Center, VPos::Center)),
+            )))?;
+        }
+    }
+    Ok(())
+}
+
+/// The label of the cell whose centre is at `v` (labels only at centres).
+fn label_at(labels: &[String], v: f64) -> String {
+    let i = v - 0.5;
+    if (i - i.round()).abs() < 1e-6 && i >= 0.0 {
+        labels.get(i.round() as usize).cloned().unwrap_or_default()
+    } else {
+        String::new()
+    }
+}

@@ -1,0 +1,204 @@
+//! `report.html`: one self-contained page per run or sweep (inline SVG, no
+//! script, no network), and `index.html` linking them.
+
+use crate::advice::Advice;
+use crate::charts::{Chart, duration_label};
+use crate::model::Outcome;
+use crate::scenario::Scenario;
+use crate::simulate::RunResult;
+use crate::stats::Group;
+use serde_json::Value;
+
+const STYLE: &str = "body{font-family:'DejaVu Sans',Verdana,sans-serif;max-width:1240px;margin:24px auto;padding:0 16px;color:#222}\
+h1{font-size:26px;margin-bottom:4px}h2{font-size:20px;margin-top:36px;border-bottom:1px solid #ddd;padding-bottom:4px}\
+table{border-collapse:collapse;margin:8px 0;font-size:14px}th,td{border:1px solid #ccc;padding:4px 8px;text-align:right}\
+th{background:#f2f2f2}td.l,th.l{text-align:left}figure{margin:16px 0}figure svg{width:100%;height:auto;border:1px solid #eee}\
+figcaption{font-size:14px;color:#444;margin-top:4px}pre{background:#f7f7f7;padding:12px;overflow-x:auto;font-size:13px}\
+.advice{background:#eef6fb;border-left:4px solid #0072b2;padding:10px 14px}.muted{color:#666}";
+
+/// Escapes text for HTML.
+pub fn escape(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+fn page(title: &str, body: &str) -> String {
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n{body}</body>\n</html>\n",
+        escape(title)
+    )
+}
+
+fn pct(x: f64) -> String {
+    format!("{:.2} %", x * 100.0)
+}
+
+fn group_row(name: &str, g: &Group) -> String {
+    let late = if g.accepted == 0 { 0.0 } else { g.late as f64 / g.accepted as f64 };
+    let wait = g.queue_wait.summary();
+    let e2e = g.end_to_end.summary();
+    let failed = g.count(Outcome::FailedDailyCap)
+        + g.count(Outcome::Blocked)
+        + g.count(Outcome::Rejected)
+        + g.count(Outcome::Undelivered);
+    format!(
+        "<tr><td class=\"l\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{:.2}</td></tr>\n",
+        escape(name),
+        g.accepted,
+        g.count(Outcome::Delivered),
+        g.count(Outcome::Expired),
+        pct(g.expiry_rate()),
+        failed,
+        pct(late),
+        duration_label(wait.p50),
+        duration_label(wait.p99),
+        duration_label(e2e.p99),
+        g.cost.usd()
+    )
+}
+
+fn summary_table(sc: &Scenario, r: &RunResult) -> String {
+    let mut t = String::from(
+        "<table>\n<tr><th class=\"l\">stream</th><th>accepted</th><th>delivered</th><th>expired</th><th>expiry rate</th>\
+<th>other failures</th><th>late</th><th>p50 wait</th><th>p99 wait</th><th>p99 end to end</th><th>cost USD</th></tr>\n",
+    );
+    t.push_str(&group_row("all streams", &r.stats.total()));
+    for (s, g) in sc.traffic.iter().zip(&r.stats.streams) {
+        t.push_str(&group_row(&s.name, g));
+    }
+    t.push_str("</table>\n");
+    t
+}
+
+fn caps_table(summary: &Value) -> String {
+    let Some(caps) = summary["daily_caps"].as_array().filter(|c| !c.is_empty()) else {
+        return "<p class=\"muted\">No 10DLC traffic went to T-Mobile: no daily cap applied.</p>\n".into();
+    };
+    let mut t = String::from(
+        "<table>\n<tr><th class=\"l\">brand</th><th class=\"l\">Pacific day</th><th>cap</th><th>used</th><th>failed</th><th class=\"l\">cap used up at</th></tr>\n",
+    );
+    for c in caps.iter().filter(|c| c["replication"].as_u64().unwrap_or(0) == 0) {
+        t.push_str(&format!(
+            "<tr><td class=\"l\">{}</td><td class=\"l\">{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"l\">{}</td></tr>\n",
+            escape(c["brand"].as_str().unwrap_or("")),
+            escape(c["day"].as_str().unwrap_or("")),
+            c["cap"],
+            c["used"],
+            c["failed"],
+            escape(c["exhausted_at"].as_str().unwrap_or("not reached"))
+        ));
+    }
+    t.push_str("</table>\n");
+    if summary["replications"].as_u64().unwrap_or(1) > 1 {
+        t.push_str("<p class=\"muted\">Days of the first replication.</p>\n");
+    }
+    t
+}
+
+/// Each chart inline, with its caption.
+fn figures(charts: &[Chart]) -> String {
+    charts
+        .iter()
+        .map(|c| {
+            format!(
+                "<figure id=\"{}\" class=\"chart\">\n{}\n<figcaption><b>{}.</b> {}</figcaption>\n</figure>\n",
+                c.name,
+                c.svg.trim(),
+                escape(&c.title),
+                escape(&c.caption)
+            )
+        })
+        .collect()
+}
+
+fn source_block(source: &str) -> String {
+    format!("<pre>{}</pre>\n", escape(source))
+}
+
+/// The page of one run.
+pub fn run_page(stem: &str, sc: &Scenario, r: &RunResult, summary: &Value, source: &str, charts: &[Chart]) -> String {
+    let mut b = format!(
+        "<h1>{}</h1>\n<p class=\"muted\">{} · starts {} · seed {} · {} replication(s)</p>\n",
+        escape(&sc.name),
+        escape(stem),
+        escape(summary["start"].as_str().unwrap_or("")),
+        sc.seed,
+        sc.replications
+    );
+    b.push_str("<h2>Summary</h2>\n");
+    b.push_str(&summary_table(sc, r));
+    b.push_str(&format!(
+        "<p>Drain time {} · {} messages still queued and {} in flight at the horizon.</p>\n",
+        duration_label(r.stats.drain.as_secs_f64()),
+        r.stats.total().count(Outcome::QueuedAtEnd),
+        r.stats.total().count(Outcome::InFlightAtEnd)
+    ));
+    b.push_str("<h2>Charts</h2>\n");
+    b.push_str(&figures(charts));
+    b.push_str("<h2>T-Mobile daily cap</h2>\n");
+    b.push_str(&caps_table(summary));
+    b.push_str("<h2>Scenario as run</h2>\n");
+    b.push_str(&source_block(source));
+    page(&sc.name, &b)
+}
+
+/// The page of a sweep: its charts, the recommendation, a row per point.
+pub fn sweep_page(
+    stem: &str,
+    sc: &Scenario,
+    parameters: &[String],
+    points: &[(String, String, &RunResult)],
+    source: &str,
+    charts: &[Chart],
+    advice: Option<&Advice>,
+) -> String {
+    let mut b = format!(
+        "<h1>{}</h1>\n<p class=\"muted\">{} · sweep of {} · {} points · seed {} · {} replication(s) each</p>\n",
+        escape(&sc.name),
+        escape(stem),
+        escape(&parameters.join(" × ")),
+        points.len(),
+        sc.seed,
+        sc.replications
+    );
+    if let Some(a) = advice {
+        b.push_str("<h2>Recommendation</h2>\n");
+        b.push_str(&format!("<p class=\"advice\" id=\"recommendation\">{}</p>\n", escape(&a.text)));
+    }
+    b.push_str("<h2>Points</h2>\n<table>\n<tr><th class=\"l\">point</th><th class=\"l\">values</th><th>accepted</th><th>expiry rate</th><th>late</th><th>p99 wait</th><th>p99 end to end</th><th>drain</th><th>cost USD</th></tr>\n");
+    for (i, (values, href, r)) in points.iter().enumerate() {
+        let g = r.stats.total();
+        let late = if g.accepted == 0 { 0.0 } else { g.late as f64 / g.accepted as f64 };
+        b.push_str(&format!(
+            "<tr><td class=\"l\"><a href=\"{}\">{i}</a></td><td class=\"l\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{:.2}</td></tr>\n",
+            escape(href),
+            escape(values),
+            g.accepted,
+            pct(g.expiry_rate()),
+            pct(late),
+            duration_label(g.queue_wait.summary().p99),
+            duration_label(g.end_to_end.summary().p99),
+            duration_label(r.stats.drain.as_secs_f64()),
+            g.cost.usd()
+        ));
+    }
+    b.push_str("</table>\n<h2>Charts</h2>\n");
+    b.push_str(&figures(charts));
+    b.push_str("<h2>Scenario as written</h2>\n");
+    b.push_str(&source_block(source));
+    page(&sc.name, &b)
+}
+
+/// `index.html`: a link to every report in the output folder.
+pub fn index_page(reports: &[(String, String)]) -> String {
+    let mut b = String::from("<h1>a2psim reports</h1>\n<ul>\n");
+    for (stem, title) in reports {
+        b.push_str(&format!(
+            "<li><a href=\"{}/report.html\">{}</a> — {}</li>\n",
+            escape(stem),
+            escape(stem),
+            escape(title)
+        ));
+    }
+    b.push_str("</ul>\n");
+    page("a2psim reports", &b)
+}
