@@ -478,10 +478,13 @@ pub fn sweep_charts(loaded: &Loaded, results: &[RunResult], target: f64) -> Resu
     };
     let mut charts = Vec::new();
     if sweep.parameters.len() == 1 {
-        if let Some(s) = expiry_stream(&sweep.parameters[0], &loaded.scenario) {
+        let expiry = expiry_stream(&sweep.parameters[0], &loaded.scenario);
+        if let Some(s) = expiry {
             charts.push(expiry_chart(loaded, results, s, target)?);
         }
-        for (key, name) in SWEEP_FIGURES {
+        // An expiry sweep's chart already shows these figures for its stream.
+        let shown_already = ["expiry_rate", "late_rate", "end_to_end_p99_s", "cost_usd"];
+        for (key, name) in SWEEP_FIGURES.into_iter().filter(|(k, _)| expiry.is_none() || !shown_already.contains(k)) {
             let xs: Vec<f64> = (0..points.len()).map(|i| x_of(points, 0, i, numeric(0))).collect();
             let mut p =
                 Panel::new(format!("{name} against {}", sweep.parameters[0]), sweep.parameters[0].clone(), name);

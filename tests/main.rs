@@ -2,6 +2,7 @@
 
 mod helpers;
 
+mod charts;
 mod cli;
 mod determinism;
 mod documented;
