@@ -7,11 +7,14 @@
 //! ([`report`]) sit around the engine, which knows nothing of files.
 
 pub mod advice;
+pub mod baseline;
 pub mod batch;
 pub mod calendar;
 pub mod charts;
+pub mod ci;
 pub mod delay;
 pub mod engine;
+pub mod expect;
 pub mod html;
 pub mod limiter;
 pub mod limits;

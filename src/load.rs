@@ -48,17 +48,7 @@ impl fmt::Display for Diagnostic {
     }
 }
 
-/// An assertion on a run's `summary.json`, from an `[[expect]]` table.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Expect {
-    /// A dotted path into `summary.json`, e.g. `streams.otp.expiry_rate`.
-    pub metric: String,
-    pub min: Option<f64>,
-    pub max: Option<f64>,
-    pub equals: Option<f64>,
-    /// Where the `[[expect]]` table starts.
-    pub line: usize,
-}
+pub use crate::expect::{Expect, On};
 
 /// A scenario read from a file, with what it asks to check.
 #[derive(Clone, Debug, PartialEq)]
@@ -106,7 +96,7 @@ pub fn parse_with(
         parameters.push(arg.clone().into());
     }
     if parameters.is_empty() {
-        return Ok(loaded);
+        return crate::expect::validated(loaded, file);
     }
     let mut base: toml::Table = text.parse().map_err(|e: toml::de::Error| {
         vec![Diagnostic { file: file.into(), line: 1, column: 1, message: e.message().into(), warning: false }]
@@ -149,7 +139,7 @@ pub fn parse_with(
     }
     let names = parameters.iter().map(|p| p.path.clone()).collect();
     loaded.sweep = Some(Sweep { parameters: names, points });
-    Ok(loaded)
+    crate::expect::validated(loaded, file)
 }
 
 /// Places a sweep point's diagnostic in the file: at the value when the
@@ -1396,10 +1386,32 @@ impl<'s> Reader<'s> {
         codes
     }
 
+    /// `point = { "<sweep path>" = value, ... }`: which sweep points an expectation is about.
+    fn point(&mut self, t: &Tbl) -> Option<Vec<(String, toml::Value)>> {
+        let v = t.get("point")?;
+        let DeValue::Table(table) = v.get_ref() else {
+            self.wrong(
+                t,
+                "point",
+                v,
+                "a table of sweep paths to values, e.g. { \"traffic.otp.message_expiry\" = \"5m\" }",
+            );
+            return None;
+        };
+        let path = t.path("point");
+        Some(
+            table
+                .iter()
+                .filter_map(|(k, item)| self.sweep_value(&path, item).map(|val| (k.get_ref().to_string(), val)))
+                .collect(),
+        )
+    }
+
     fn expects(&mut self, root: &Tbl) -> Vec<Expect> {
         let mut out = Vec::new();
         for (i, v) in self.tables(root, "expect").into_iter().enumerate() {
-            let Some(t) = self.table(v, format!("expect.{i}"), &["metric", "min", "max", "equals"]) else {
+            let Some(t) = self.table(v, format!("expect.{i}"), &["metric", "min", "max", "equals", "on", "point"])
+            else {
                 continue;
             };
             let metric = self.string(&t, "metric");
@@ -1410,9 +1422,13 @@ impl<'s> Reader<'s> {
             if ["min", "max", "equals"].iter().all(|k| t.get(k).is_none()) {
                 self.missing(&t, "min", "a bound: `min`, `max` or `equals`");
             }
+            let on = self.choice(&t, "on", &On::ALL, On::name).unwrap_or(On::Mean);
+            let point = self.point(&t);
             let (line, _) = self.position(t.span.start);
+            let metric_at = t.get("metric").map_or((line, 1), |v| self.position(v.span().start));
+            let point_at = t.get("point").map(|v| self.position(v.span().start));
             if let Some(metric) = metric {
-                out.push(Expect { metric: metric.to_string(), min, max, equals, line });
+                out.push(Expect { metric: metric.to_string(), min, max, equals, on, point, line, metric_at, point_at });
             }
         }
         out

@@ -1,7 +1,8 @@
 //! The `a2psim` command line: parse, load, run, report, exit code.
 
 use a2psim::batch::{self, Job, Overrides, PARTIAL_FORMAT, Partial, Shard};
-use a2psim::load::{self, Diagnostic, Expect, Loaded, SweepArg};
+use a2psim::expect::Verdict;
+use a2psim::load::{self, Diagnostic, Loaded, SweepArg};
 use a2psim::report;
 use a2psim::simulate::{Replication, RunResult};
 use clap::{Args, Parser, Subcommand};
@@ -51,6 +52,28 @@ enum Command {
         paths: Vec<PathBuf>,
         #[command(flatten)]
         batch: BatchArgs,
+        /// How to print results: a table, JSON, or GitHub annotations.
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+        /// Also write the results as JUnit XML.
+        #[arg(long, value_name = "FILE")]
+        junit: Option<PathBuf>,
+        /// Also fail any key figure worse than in this baseline file.
+        #[arg(long, value_name = "FILE")]
+        baseline: Option<PathBuf>,
+        /// How much worse than the baseline a figure may get: 5% or 0.05.
+        #[arg(long, default_value = "5%", requires = "baseline")]
+        tolerance: String,
+    },
+    /// Run scenarios and record their key figures as a baseline for `check --baseline`.
+    Baseline {
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        #[command(flatten)]
+        batch: BatchArgs,
+        /// The baseline file to write.
+        #[arg(long, default_value = "baseline.json")]
+        out: PathBuf,
     },
     /// Combine the partial results of sharded runs into the reports one
     /// machine would have written.
@@ -63,6 +86,13 @@ enum Command {
         #[arg(long)]
         threads: Option<usize>,
     },
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Format {
+    Human,
+    Json,
+    Github,
 }
 
 #[derive(Args)]
@@ -102,7 +132,13 @@ fn main() -> ExitCode {
             let overrides = Overrides { sweep, ..Overrides::default() };
             validate(&paths, &overrides)
         }
-        Command::Check { paths, batch } => with_threads(batch.threads, || check(&paths, &batch.overrides())),
+        Command::Check { paths, batch, format, junit, baseline, tolerance } => with_threads(batch.threads, || {
+            let options = CheckOptions { format, junit, baseline, tolerance };
+            check(&paths, &batch.overrides(), &options)
+        }),
+        Command::Baseline { paths, batch, out } => {
+            with_threads(batch.threads, || record_baseline(&paths, &batch.overrides(), &out))
+        }
         Command::Merge { dirs, out, threads } => with_threads(threads, || merge(&dirs, &out)),
     };
     ExitCode::from(code)
@@ -438,78 +474,105 @@ fn validate(paths: &[PathBuf], overrides: &Overrides) -> u8 {
     }
 }
 
-/// The value at a dotted path of `summary.json` (`streams.otp.expiry_rate`).
-fn metric(summary: &serde_json::Value, path: &str) -> Option<f64> {
-    path.split('.')
-        .try_fold(summary, |v, key| match key.parse::<usize>() {
-            Ok(i) if v.is_array() => v.get(i),
-            _ => v.get(key),
-        })
-        .and_then(serde_json::Value::as_f64)
-}
-
-fn verdict(e: &Expect, value: f64) -> bool {
-    e.min.is_none_or(|m| value >= m) && e.max.is_none_or(|m| value <= m) && e.equals.is_none_or(|x| value == x)
-}
-
-fn bound(e: &Expect) -> String {
-    let mut parts = Vec::new();
-    if let Some(m) = e.min {
-        parts.push(format!(">= {m}"));
-    }
-    if let Some(m) = e.max {
-        parts.push(format!("<= {m}"));
-    }
-    if let Some(x) = e.equals {
-        parts.push(format!("== {x}"));
-    }
-    parts.join(" and ")
-}
-
-fn check(paths: &[PathBuf], overrides: &Overrides) -> u8 {
-    let Some(loaded) = load_all(paths, overrides) else { return BAD_INPUT };
+/// Loads and runs every scenario: (file, loaded, results per point).
+fn run_everything(paths: &[PathBuf], overrides: &Overrides) -> Option<Vec<(PathBuf, Loaded, Vec<RunResult>)>> {
+    let loaded = load_all(paths, overrides)?;
     let all: Vec<&Loaded> = loaded.iter().map(|(_, l)| l).collect();
     let jobs = batch::jobs(&all);
     let results = execute(&all, &jobs);
     let assembled = batch::assemble(&all, jobs.into_iter().zip(results).collect()).expect("every job ran");
-    let mut failed = 0;
-    let mut bad_metric = false;
-    let mut out = format!("{:<32} {:<40} {:>14} {:>18}  result\n", "scenario", "expectation", "measured", "bound");
-    for ((file, l), points) in loaded.iter().zip(&assembled) {
+    Some(loaded.into_iter().zip(assembled).map(|((f, l), r)| (f, l, r)).collect())
+}
+
+/// The key of each run for baselines, with its summary.
+fn summaries(runs: &[(PathBuf, Loaded, Vec<RunResult>)]) -> Vec<(String, serde_json::Value)> {
+    let mut out = Vec::new();
+    for (file, l, results) in runs {
         let s = stem(file);
-        for (i, (sc, r)) in batch::points(l).into_iter().zip(points).enumerate() {
-            let label = match &l.sweep {
-                Some(sweep) => format!("{s} [{}]", sweep.points[i]),
-                None => s.clone(),
-            };
-            let summary = report::summary(&s, sc, r);
-            for e in &l.expects {
-                let (shown, pass) = match metric(&summary, &e.metric) {
-                    Some(v) => (format!("{v}"), verdict(e, v)),
-                    None => {
-                        eprintln!(
-                            "{}:{}:1: `expect.metric`: \"{}\" is not a number in summary.json",
-                            file.display(),
-                            e.line,
-                            e.metric
-                        );
-                        bad_metric = true;
-                        ("-".into(), false)
-                    }
-                };
-                failed += usize::from(!pass);
-                let result = if pass { "pass" } else { "FAIL" };
-                out.push_str(&format!("{:<32} {:<40} {:>14} {:>18}  {result}\n", label, e.metric, shown, bound(e)));
-            }
+        for (i, (sc, r)) in batch::points(l).into_iter().zip(results).enumerate() {
+            let point = l.sweep.as_ref().map(|sw| sw.points[i].to_string());
+            out.push((a2psim::baseline::key(&s, point.as_deref()), report::summary(&s, sc, r)));
         }
     }
-    print(&out);
-    if bad_metric {
-        BAD_INPUT
-    } else if failed > 0 {
-        print(&format!("{failed} expectation(s) failed\n"));
-        EXPECTATION_FAILED
-    } else {
-        OK
+    out
+}
+
+fn record_baseline(paths: &[PathBuf], overrides: &Overrides, out: &Path) -> u8 {
+    let Some(runs) = run_everything(paths, overrides) else { return BAD_INPUT };
+    let all = summaries(&runs);
+    let b = a2psim::baseline::Baseline::record(all.iter().map(|(k, s)| (k.clone(), s)));
+    let mut json = serde_json::to_string_pretty(&b).expect("a baseline serialises");
+    json.push('\n');
+    if let Err(e) = report::write_atomic(out, json.as_bytes()) {
+        eprintln!("error: cannot write {}: {e}", out.display());
+        return BAD_INPUT;
     }
+    print(&format!("baseline of {} runs written to {}\n", b.scenarios.len(), out.display()));
+    OK
+}
+
+struct CheckOptions {
+    format: Format,
+    junit: Option<PathBuf>,
+    baseline: Option<PathBuf>,
+    tolerance: String,
+}
+
+fn check(paths: &[PathBuf], overrides: &Overrides, options: &CheckOptions) -> u8 {
+    let tolerance = match a2psim::baseline::parse_tolerance(&options.tolerance) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("error: --tolerance: {e}");
+            return BAD_INPUT;
+        }
+    };
+    let base = match &options.baseline {
+        None => None,
+        Some(path) => match std::fs::read(path)
+            .map_err(|e| e.to_string())
+            .and_then(|b| serde_json::from_slice::<a2psim::baseline::Baseline>(&b).map_err(|e| e.to_string()))
+        {
+            Ok(b) if b.format == a2psim::baseline::FORMAT => Some(b),
+            Ok(b) => {
+                eprintln!(
+                    "error: {}: baseline format {}, this a2psim reads {}",
+                    path.display(),
+                    b.format,
+                    a2psim::baseline::FORMAT
+                );
+                return BAD_INPUT;
+            }
+            Err(e) => {
+                eprintln!("error: {}: not an a2psim baseline: {e}", path.display());
+                return BAD_INPUT;
+            }
+        },
+    };
+    let Some(runs) = run_everything(paths, overrides) else { return BAD_INPUT };
+    let verdicts: Vec<Verdict> = runs
+        .iter()
+        .flat_map(|(file, l, results)| a2psim::expect::evaluate(&stem(file), &file.display().to_string(), l, results))
+        .collect();
+    let regressions = match &base {
+        Some(b) => {
+            let all = summaries(&runs);
+            let now = a2psim::baseline::Baseline::record(all.iter().map(|(k, s)| (k.clone(), s)));
+            a2psim::baseline::compare(b, &now, tolerance)
+        }
+        None => Vec::new(),
+    };
+    let file_of =
+        |s: &str| runs.iter().find(|(f, _, _)| stem(f) == s).map_or(s.to_string(), |(f, _, _)| f.display().to_string());
+    print(&match options.format {
+        Format::Human => a2psim::ci::table(&verdicts, &regressions),
+        Format::Json => a2psim::ci::json(&verdicts, &regressions),
+        Format::Github => a2psim::ci::github(&verdicts, &regressions, file_of),
+    });
+    if let Some(path) = &options.junit {
+        if let Err(e) = report::write_atomic(path, a2psim::ci::junit(&verdicts, &regressions).as_bytes()) {
+            eprintln!("error: cannot write {}: {e}", path.display());
+            return BAD_INPUT;
+        }
+    }
+    if verdicts.iter().all(|v| v.passed) && regressions.is_empty() { OK } else { EXPECTATION_FAILED }
 }

@@ -84,6 +84,11 @@ named_enum!(
     }
 );
 
+named_enum!(
+    /// Which statistic of a figure an expectation reads, with replications.
+    On { Mean = "mean", CiLow = "ci_low", CiHigh = "ci_high" }
+);
+
 impl Outcome {
     /// Handed to the carrier, so it counts in `queue_wait_s`.
     pub fn was_dispatched(self) -> bool {

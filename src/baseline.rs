@@ -1,0 +1,128 @@
+//! Capacity baselines: key figures recorded once (`a2psim baseline`) and
+//! compared on every `a2psim check --baseline`, so a change that makes
+//! things worse fails the build even where no `[[expect]]` says so.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// The current baseline file layout.
+pub const FORMAT: u32 = 1;
+
+/// Key figures per scenario (and per sweep point), by path in `summary.json`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Baseline {
+    pub format: u32,
+    pub scenarios: BTreeMap<String, BTreeMap<String, f64>>,
+}
+
+/// Where a run stands in a baseline: `stem`, or `stem [values]` for a sweep point.
+pub fn key(stem: &str, point: Option<&str>) -> String {
+    match point {
+        Some(p) => format!("{stem} [{p}]"),
+        None => stem.to_string(),
+    }
+}
+
+/// Figures of a summary where higher is worse.
+fn key_figures(summary: &Value) -> BTreeMap<String, f64> {
+    let mut paths: Vec<String> = [
+        "expiry_rate",
+        "queue_wait_s.p99",
+        "end_to_end_s.p99",
+        "drain_time_s",
+        "cost_usd",
+        "messages.failed_daily_cap",
+        "messages.undelivered",
+        "messages.late",
+    ]
+    .map(String::from)
+    .to_vec();
+    if let Some(streams) = summary["streams"].as_object() {
+        for name in streams.keys() {
+            paths.push(format!("streams.{name}.expiry_rate"));
+            paths.push(format!("streams.{name}.end_to_end_s.p99"));
+        }
+    }
+    paths
+        .into_iter()
+        .filter_map(|p| crate::expect::lookup(summary, &p).and_then(Value::as_f64).map(|v| (p, v)))
+        .collect()
+}
+
+impl Baseline {
+    /// Records the key figures of runs given as (key, summary).
+    pub fn record<'a>(runs: impl IntoIterator<Item = (String, &'a Value)>) -> Baseline {
+        Baseline { format: FORMAT, scenarios: runs.into_iter().map(|(k, s)| (k, key_figures(s))).collect() }
+    }
+}
+
+/// A figure that got worse than its baseline by more than the tolerance.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Regression {
+    pub key: String,
+    pub metric: String,
+    pub baseline: f64,
+    pub now: f64,
+}
+
+impl Regression {
+    /// `+12.5 %`, or the absolute change when the baseline was zero.
+    pub fn change(&self) -> String {
+        if self.baseline == 0.0 {
+            format!("from 0 to {}", self.now)
+        } else {
+            format!("{:+.1} %", (self.now / self.baseline - 1.0) * 100.0)
+        }
+    }
+}
+
+/// Figures of `now` worse than in `base` by more than `tolerance` (0.05 for
+/// 5 %). A figure that was zero regresses as soon as it is above zero.
+/// Runs absent from the baseline are not compared.
+pub fn compare(base: &Baseline, now: &Baseline, tolerance: f64) -> Vec<Regression> {
+    let mut out = Vec::new();
+    for (key, figures) in &now.scenarios {
+        let Some(old) = base.scenarios.get(key) else { continue };
+        for (metric, &v) in figures {
+            let Some(&b) = old.get(metric) else { continue };
+            if v > b + tolerance * b.abs() + 1e-12 {
+                out.push(Regression { key: key.clone(), metric: metric.clone(), baseline: b, now: v });
+            }
+        }
+    }
+    out
+}
+
+/// `5%` or `0.05`.
+pub fn parse_tolerance(s: &str) -> Result<f64, String> {
+    let bad = || format!("expected a tolerance such as 5% or 0.05, found \"{s}\"");
+    let v = match s.trim().strip_suffix('%') {
+        Some(p) => p.trim().parse::<f64>().map_err(|_| bad())? / 100.0,
+        None => s.trim().parse::<f64>().map_err(|_| bad())?,
+    };
+    (v.is_finite() && v >= 0.0).then_some(v).ok_or_else(bad)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn regressions_respect_the_tolerance() {
+        let old = json!({ "expiry_rate": 0.10, "drain_time_s": 100.0, "cost_usd": 5.0, "streams": { "otp": { "expiry_rate": 0.0 } } });
+        let new = json!({ "expiry_rate": 0.104, "drain_time_s": 110.0, "cost_usd": 4.0, "streams": { "otp": { "expiry_rate": 0.01 } } });
+        let base = Baseline::record([("s".to_string(), &old)]);
+        let now = Baseline::record([("s".to_string(), &new)]);
+        let r = compare(&base, &now, 0.05);
+        let names: Vec<&str> = r.iter().map(|x| x.metric.as_str()).collect();
+        assert_eq!(names, vec!["drain_time_s", "streams.otp.expiry_rate"]);
+        assert_eq!(r[0].change(), "+10.0 %");
+        assert_eq!(r[1].change(), "from 0 to 0.01");
+        assert!(compare(&base, &now, 0.2).iter().all(|x| x.metric != "drain_time_s"));
+        assert_eq!(parse_tolerance("5%"), Ok(0.05));
+        assert_eq!(parse_tolerance("0.1"), Ok(0.1));
+        assert!(parse_tolerance("-1").is_err() && parse_tolerance("five").is_err());
+    }
+}

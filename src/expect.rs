@@ -1,0 +1,230 @@
+//! Expectations: `[[expect]]` assertions on `summary.json` that turn a
+//! scenario file into a check a CI build can fail on.
+
+use crate::load::{Diagnostic, Loaded, Point, show};
+use crate::report;
+use crate::scenario::Scenario;
+use crate::simulate::RunResult;
+use crate::stats::Stats;
+use serde_json::Value;
+
+pub use crate::model::On;
+
+/// One `[[expect]]` table.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Expect {
+    /// A dotted path into `summary.json`, e.g. `streams.otp.expiry_rate`.
+    pub metric: String,
+    pub min: Option<f64>,
+    pub max: Option<f64>,
+    pub equals: Option<f64>,
+    /// With replications: the mean across them or an end of its 95 % interval.
+    pub on: On,
+    /// Sweep points it is about (`None`: every point).
+    pub point: Option<Vec<(String, toml::Value)>>,
+    /// Where the `[[expect]]` table starts.
+    pub line: usize,
+    pub metric_at: (usize, usize),
+    pub point_at: Option<(usize, usize)>,
+}
+
+impl Expect {
+    /// `>= 0.5 and <= 2`.
+    pub fn bound(&self) -> String {
+        let mut parts = Vec::new();
+        if let Some(m) = self.min {
+            parts.push(format!(">= {m}"));
+        }
+        if let Some(m) = self.max {
+            parts.push(format!("<= {m}"));
+        }
+        if let Some(x) = self.equals {
+            parts.push(format!("== {x}"));
+        }
+        parts.join(" and ")
+    }
+
+    pub fn passes(&self, v: f64) -> bool {
+        self.min.is_none_or(|m| v >= m) && self.max.is_none_or(|m| v <= m) && self.equals.is_none_or(|x| v == x)
+    }
+
+    /// The metric and, if not the mean, which end of the interval.
+    pub fn label(&self) -> String {
+        match self.on {
+            On::Mean => self.metric.clone(),
+            other => format!("{} ({})", self.metric, other.name()),
+        }
+    }
+
+    /// Whether the expectation is about the sweep point with these values.
+    pub fn applies_to(&self, parameters: &[String], values: &[toml::Value]) -> bool {
+        self.point.as_ref().is_none_or(|wanted| {
+            wanted
+                .iter()
+                .all(|(path, v)| parameters.iter().position(|p| p == path).is_some_and(|i| same(&values[i], v)))
+        })
+    }
+
+    /// The measured value in a `summary.json`.
+    pub fn measure(&self, summary: &Value) -> Option<f64> {
+        let confidence = lookup(&summary["confidence"], &self.metric);
+        match (self.on, confidence) {
+            (On::Mean, Some(c)) => c["mean"].as_f64(),
+            (On::Mean, None) => lookup(summary, &self.metric)?.as_f64(),
+            (on, Some(c)) => c[on.name()].as_f64(),
+            // One replication: the interval is the value itself.
+            (_, None) => lookup(summary, &self.metric)?.as_f64(),
+        }
+    }
+}
+
+/// TOML values equal as the user means them: 62 equals 62.0.
+fn same(a: &toml::Value, b: &toml::Value) -> bool {
+    let num = |v: &toml::Value| v.as_float().or(v.as_integer().map(|i| i as f64));
+    match (num(a), num(b)) {
+        (Some(x), Some(y)) => x == y,
+        _ => show(a) == show(b),
+    }
+}
+
+/// The value at a dotted path (array items by index).
+pub fn lookup<'v>(v: &'v Value, path: &str) -> Option<&'v Value> {
+    path.split('.').try_fold(v, |v, key| match key.parse::<usize>() {
+        Ok(i) if v.is_array() => v.get(i),
+        _ => v.get(key),
+    })
+}
+
+/// `summary.json` of an empty run with two replications: every figure a
+/// run can report, at its path, with a `confidence` section.
+fn template(sc: &Scenario) -> Value {
+    let empty = Stats::for_scenario(sc);
+    let r =
+        RunResult { stats: empty.clone(), replications: vec![empty.clone(), empty], daily_caps: Vec::new(), events: 0 };
+    report::summary("template", sc, &r)
+}
+
+/// Dotted paths of the numeric figures of `v`.
+fn figures(v: &Value, prefix: &str, out: &mut Vec<String>) {
+    match v {
+        Value::Object(m) => {
+            for (k, inner) in m {
+                let path = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
+                figures(inner, &path, out);
+            }
+        }
+        Value::Number(_) | Value::Null => out.push(prefix.to_string()),
+        _ => {}
+    }
+}
+
+/// A daily-cap figure: `daily_caps.<n>.<cap|used|failed>`.
+fn is_daily_cap_figure(path: &str) -> bool {
+    let parts: Vec<&str> = path.split('.').collect();
+    matches!(parts.as_slice(), ["daily_caps", n, "cap" | "used" | "failed" | "replication"] if n.parse::<usize>().is_ok())
+}
+
+/// The closest known paths to a mistyped one.
+fn suggestions(path: &str, known: &[String]) -> Vec<String> {
+    let mut scored: Vec<(usize, &String)> = known.iter().map(|k| (distance(path, k), k)).collect();
+    scored.sort();
+    scored.into_iter().take(3).filter(|(d, _)| *d <= path.len().max(4) / 2).map(|(_, k)| k.clone()).collect()
+}
+
+fn distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
+            prev = cur;
+        }
+    }
+    row[b.len()]
+}
+
+/// Checks every expectation's metric path and point against the scenario.
+pub fn validated(loaded: Loaded, file: &str) -> Result<Loaded, Vec<Diagnostic>> {
+    if loaded.expects.is_empty() {
+        return Ok(loaded);
+    }
+    let t = template(&loaded.scenario);
+    let mut known = Vec::new();
+    figures(&t, "", &mut known);
+    known.retain(|k| !k.starts_with("confidence."));
+    let mut errors = Vec::new();
+    let mut error = |(line, column): (usize, usize), message: String| {
+        errors.push(Diagnostic { file: file.to_string(), line, column, message, warning: false });
+    };
+    for e in &loaded.expects {
+        let found = lookup(&t, &e.metric).is_some_and(|v| v.is_number() || v.is_null());
+        if !found && !is_daily_cap_figure(&e.metric) {
+            let close = suggestions(&e.metric, &known);
+            let hint = if close.is_empty() { String::new() } else { format!("; did you mean {}?", close.join(", ")) };
+            error(e.metric_at, format!("`expect.metric`: summary.json has no figure \"{}\"{hint}", e.metric));
+        } else if e.on != On::Mean && lookup(&t["confidence"], &e.metric).is_none() {
+            error(e.metric_at, format!("`expect.on`: \"{}\" has no confidence interval (use on = \"mean\")", e.metric));
+        }
+        let (Some(point), Some(at)) = (&e.point, e.point_at) else { continue };
+        let Some(sweep) = &loaded.sweep else {
+            error(at, "`expect.point`: this scenario has no [sweep] to choose a point from".into());
+            continue;
+        };
+        if let Some((path, _)) = point.iter().find(|(p, _)| !sweep.parameters.contains(p)) {
+            error(at, format!("`expect.point`: \"{path}\" is not swept (swept: {})", sweep.parameters.join(", ")));
+        } else if !sweep.points.iter().any(|p| e.applies_to(&sweep.parameters, &p.values)) {
+            error(at, "`expect.point`: no sweep point has these values".into());
+        }
+    }
+    if errors.is_empty() { Ok(loaded) } else { Err(errors) }
+}
+
+/// The result of one expectation at one run (or sweep point).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Verdict {
+    pub scenario: String,
+    pub file: String,
+    pub line: usize,
+    /// The sweep point's values, for a sweep.
+    pub point: Option<String>,
+    pub metric: String,
+    pub bound: String,
+    /// `None` when the figure is absent from this run (a daily-cap day that did not happen).
+    pub value: Option<f64>,
+    pub passed: bool,
+}
+
+/// Evaluates every expectation of a scenario at each of its points.
+pub fn evaluate(stem: &str, file: &str, loaded: &Loaded, results: &[RunResult]) -> Vec<Verdict> {
+    let points: Vec<(&Scenario, Option<&Point>)> = match &loaded.sweep {
+        None => vec![(&loaded.scenario, None)],
+        Some(s) => s.points.iter().map(|p| (&p.loaded.scenario, Some(p))).collect(),
+    };
+    let mut out = Vec::new();
+    for ((sc, point), r) in points.into_iter().zip(results) {
+        let summary = report::summary(stem, sc, r);
+        let label = point.map(|p| p.to_string());
+        for e in &loaded.expects {
+            if let (Some(p), Some(sweep)) = (point, &loaded.sweep) {
+                if !e.applies_to(&sweep.parameters, &p.values) {
+                    continue;
+                }
+            }
+            let value = e.measure(&summary);
+            out.push(Verdict {
+                scenario: stem.to_string(),
+                file: file.to_string(),
+                line: e.line,
+                point: label.clone(),
+                metric: e.label(),
+                bound: e.bound(),
+                value,
+                passed: value.is_some_and(|v| e.passes(v)),
+            });
+        }
+    }
+    out
+}
