@@ -3,6 +3,7 @@
 mod helpers;
 
 mod charts;
+mod checks;
 mod cli;
 mod determinism;
 mod documented;

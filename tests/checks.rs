@@ -1,0 +1,184 @@
+//! Scenario files as CI checks: expectations, `a2psim check`, JUnit, baselines.
+
+use crate::helpers::*;
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn a2psim(args: &[&str], dir: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_a2psim")).args(args).current_dir(dir).output().unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+const FAILING: &str = "tests/fixtures/failing.toml";
+
+#[test]
+fn the_shipped_ci_scenarios_pass() {
+    let o = a2psim(&["check", "scenarios/ci"], &repo());
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), String::from_utf8_lossy(&o.stderr));
+    let out = stdout(&o);
+    assert!(out.contains("otp_carrier_outage") && out.contains("streams.otp.expiry_rate (ci_high)"), "{out}");
+    assert!(out.contains("promo_numbers [10]") && !out.contains("FAIL"), "{out}");
+    assert!(out.contains("7 passed, 0 failed"), "{out}");
+}
+
+#[test]
+fn a_failing_expectation_exits_1_with_a_table() {
+    let o = a2psim(&["check", FAILING], &repo());
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    let line = out.lines().find(|l| l.contains("streams.otp.expiry_rate")).unwrap();
+    assert!(line.contains("0.26666666666666666") && line.contains("<= 0.001") && line.ends_with("FAIL"), "{line}");
+    assert!(out.lines().any(|l| l.contains("messages.delivered") && l.ends_with("pass")), "{out}");
+    assert!(out.contains("1 passed, 1 failed"), "{out}");
+}
+
+#[test]
+fn github_format_annotates_the_failing_expect_line() {
+    let o = a2psim(&["check", FAILING, "--format", "github"], &repo());
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    let errors: Vec<&str> = out.lines().filter(|l| l.starts_with("::error")).collect();
+    assert_eq!(errors.len(), 1, "{out}");
+    // The failing [[expect]] table starts on line 27 of the fixture.
+    let text = std::fs::read_to_string(repo().join(FAILING)).unwrap();
+    let expect_line = text.lines().enumerate().filter(|(_, l)| l.trim() == "[[expect]]").nth(1).unwrap().0 + 1;
+    assert_eq!(expect_line, 27);
+    assert!(
+        errors[0].starts_with(&format!("::error file={FAILING},line={expect_line},title=a2psim expectation failed::")),
+        "{}",
+        errors[0]
+    );
+    assert!(errors[0].contains("streams.otp.expiry_rate is 0.26666666666666666, expected <= 0.001"));
+}
+
+#[test]
+fn json_format_is_machine_readable() {
+    let o = a2psim(&["check", FAILING, "--format", "json"], &repo());
+    assert_eq!(o.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["passed"], false);
+    assert_eq!(v["expectations"].as_array().unwrap().len(), 2);
+    assert_eq!(v["expectations"][1]["metric"], "streams.otp.expiry_rate");
+    assert_eq!(v["expectations"][1]["line"], 27);
+    assert_eq!(v["expectations"][1]["passed"], false);
+}
+
+#[test]
+fn junit_has_a_case_per_expectation_and_reads_back() {
+    let dir = tempdir();
+    let report = dir.path().join("junit.xml");
+    let o = a2psim(&["check", FAILING, "scenarios/ci", "--junit", report.to_str().unwrap()], &repo());
+    assert_eq!(o.status.code(), Some(1));
+    let xml = std::fs::read_to_string(&report).unwrap();
+    let doc = roxmltree::Document::parse(&xml).unwrap();
+    let root = doc.root_element();
+    assert_eq!(root.tag_name().name(), "testsuites");
+    assert_eq!(root.attribute("tests"), Some("9"));
+    assert_eq!(root.attribute("failures"), Some("1"));
+    let suites: Vec<_> = root.children().filter(|n| n.has_tag_name("testsuite")).collect();
+    let names: Vec<&str> = suites.iter().filter_map(|s| s.attribute("name")).collect();
+    assert_eq!(names, vec!["failing", "daily_cap_headroom", "otp_carrier_outage", "promo_numbers"]);
+    let cases: Vec<_> = doc.descendants().filter(|n| n.has_tag_name("testcase")).collect();
+    assert_eq!(cases.len(), 9);
+    let failures: Vec<_> = doc.descendants().filter(|n| n.has_tag_name("failure")).collect();
+    assert_eq!(failures.len(), 1);
+    let message = failures[0].attribute("message").unwrap();
+    assert_eq!(message, "streams.otp.expiry_rate is 0.26666666666666666, expected <= 0.001");
+    let case = failures[0].parent().unwrap();
+    assert_eq!(case.attribute("file"), Some(FAILING));
+    assert_eq!(case.attribute("line"), Some("27"));
+}
+
+const PROMO: &str = r#"start = "2026-03-10T10:00:00-07:00"
+seed = 3
+[[senders]]
+id = "tf"
+type = "toll_free"
+[[traffic]]
+name = "promo"
+sender = "tf"
+kind = "promotional"
+arrival = { process = "burst", count = 3000, at = "0s" }
+"#;
+
+#[test]
+fn a_baseline_catches_a_regression_and_respects_the_tolerance() {
+    let dir = tempdir();
+    std::fs::write(dir.path().join("promo.toml"), PROMO).unwrap();
+    let o = a2psim(&["baseline", "promo.toml", "--out", "base.json"], dir.path());
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let base: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("base.json")).unwrap()).unwrap();
+    assert_eq!(base["scenarios"]["promo"]["drain_time_s"], 599.0);
+    // Unchanged: passes.
+    let o = a2psim(&["check", "promo.toml", "--baseline", "base.json"], dir.path());
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    // 10 % more traffic drains 10 % later: worse than 5 %, within 15 %.
+    std::fs::write(dir.path().join("promo.toml"), PROMO.replace("count = 3000", "count = 3300")).unwrap();
+    let o = a2psim(&["check", "promo.toml", "--baseline", "base.json"], dir.path());
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    let line = out.lines().find(|l| l.contains("baseline: drain_time_s")).unwrap_or_else(|| panic!("{out}"));
+    assert!(line.contains("659") && line.contains("was 599") && line.contains("WORSE (+10.0 %)"), "{line}");
+    let o = a2psim(&["check", "promo.toml", "--baseline", "base.json", "--tolerance", "15%"], dir.path());
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    let o = a2psim(&["check", "promo.toml", "--baseline", "base.json", "--tolerance", "lots"], dir.path());
+    assert_eq!(o.status.code(), Some(2));
+    std::fs::write(dir.path().join("bad.json"), "{}").unwrap();
+    assert_eq!(a2psim(&["check", "promo.toml", "--baseline", "bad.json"], dir.path()).status.code(), Some(2));
+}
+
+/// Validates `text` (as bad.toml) and returns stderr, asserting exit 2.
+fn refused(text: &str) -> String {
+    let dir = tempdir();
+    std::fs::write(dir.path().join("bad.toml"), text).unwrap();
+    let o = a2psim(&["validate", "bad.toml"], dir.path());
+    assert_eq!(o.status.code(), Some(2), "{}", String::from_utf8_lossy(&o.stderr));
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn unknown_metrics_and_points_are_validation_errors() {
+    let err = refused(&format!("{PROMO}[[expect]]\nmetric = \"streams.promo.expiry_rat\"\nmax = 0\n"));
+    assert!(err.contains("bad.toml:12:10: `expect.metric`: summary.json has no figure \"streams.promo.expiry_rat\"; did you mean streams.promo.expiry_rate"), "{err}");
+    let err = refused(&format!("{PROMO}[[expect]]\nmetric = \"carriers.att.expiry_rate\"\non = \"ci_low\"\nmax = 0\n"));
+    assert!(
+        err.contains("bad.toml:12:10: `expect.on`: \"carriers.att.expiry_rate\" has no confidence interval"),
+        "{err}"
+    );
+    let err = refused(&format!(
+        "{PROMO}[[expect]]\nmetric = \"drain_time_s\"\npoint = {{ \"senders.tf.numbers\" = 2 }}\nmax = 0\n"
+    ));
+    assert!(err.contains("bad.toml:13:9: `expect.point`: this scenario has no [sweep]"), "{err}");
+    let sweep = format!("{PROMO}[sweep]\n\"senders.tf.numbers\" = [1, 2]\n");
+    let err = refused(&format!(
+        "{sweep}[[expect]]\nmetric = \"drain_time_s\"\npoint = {{ \"senders.tf.numbers\" = 3 }}\nmax = 0\n"
+    ));
+    assert!(err.contains("`expect.point`: no sweep point has these values"), "{err}");
+    let err = refused(&format!(
+        "{sweep}[[expect]]\nmetric = \"drain_time_s\"\npoint = {{ \"account.sms_mps\" = 3 }}\nmax = 0\n"
+    ));
+    assert!(err.contains("\"account.sms_mps\" is not swept (swept: senders.tf.numbers)"), "{err}");
+    let err = refused(&format!("{PROMO}[[expect]]\nmetric = \"drain_time_s\"\non = \"median\"\nmax = 0\n"));
+    assert!(err.contains("expected one of \"mean\", \"ci_low\", \"ci_high\""), "{err}");
+}
+
+#[test]
+fn expectations_read_the_interval_ends_with_replications() {
+    let text = PROMO.replace("seed = 3\n", "seed = 3\nreplications = 4\n").replace(
+        "arrival = { process = \"burst\", count = 3000, at = \"0s\" }",
+        "arrival = { process = \"poisson\", rate = \"20/s\", until = \"2m\" }",
+    );
+    let loaded = loaded(&format!(
+        "{text}[[expect]]\nmetric = \"queue_wait_s.p99\"\non = \"ci_high\"\nmax = 1e3\n[[expect]]\nmetric = \"queue_wait_s.p99\"\nmax = 1e3\n"
+    ));
+    let r = a2psim::simulate::simulate(&loaded.scenario);
+    let summary = a2psim::report::summary("p", &loaded.scenario, &r);
+    let verdicts = a2psim::expect::evaluate("p", "p.toml", &loaded, std::slice::from_ref(&r));
+    assert_eq!(verdicts[0].value, summary["confidence"]["queue_wait_s"]["p99"]["ci_high"].as_f64());
+    assert_eq!(verdicts[1].value, summary["confidence"]["queue_wait_s"]["p99"]["mean"].as_f64());
+    assert!(verdicts[0].value > verdicts[1].value);
+}
