@@ -200,7 +200,7 @@ pub fn run_charts(sc: &Scenario, r: &RunResult) -> Result<Vec<Chart>, String> {
     for (k, (q, name)) in [(0.5, "p50"), (0.9, "p90"), (0.99, "p99")].into_iter().enumerate() {
         let points = rows.iter().enumerate().filter_map(|(i, row)| wait_quantile(&row.waits, q).map(|w| (mid(i), w)));
         let points = draw::thin(points.collect(), THIN, draw::max);
-        p.lines.push(Line { label: name.into(), color: color(k), dashed: false, filled: false, points });
+        p.lines.push(Line::solid(name, color(k), points));
     }
     p.y_format = seconds_format();
     p.fit_y();
@@ -216,13 +216,13 @@ pub fn run_charts(sc: &Scenario, r: &RunResult) -> Result<Vec<Chart>, String> {
     for (k, c) in Carrier::ALL.into_iter().enumerate() {
         let points = rows.iter().enumerate().map(|(i, row)| ((i as f64 + 1.0) * step, row.counts[depth_col(c)] as f64));
         let points = draw::thin(points.collect(), THIN, draw::max);
-        p.lines.push(Line { label: format!("to {c}"), color: color(k), dashed: false, filled: false, points });
+        p.lines.push(Line::solid(format!("to {c}"), color(k), points));
     }
     for (s, sender) in sc.senders.iter().enumerate() {
         let points = rows.iter().enumerate().map(|(i, row)| ((i as f64 + 1.0) * step, row.senders[s] as f64));
         let points = draw::thin(points.collect(), THIN, draw::max);
         let label = format!("from {}", sender.id);
-        p.lines.push(Line { label, color: color(4 + s), dashed: true, filled: false, points });
+        p.lines.push(Line::dashed(label, color(4 + s), points));
     }
     p.marks = cap_marks(sc, r);
     p.fit_y();
@@ -269,20 +269,8 @@ fn latency(sc: &Scenario, s: &Stats) -> Result<Chart, String> {
         let wait: Vec<(f64, f64)> = g.queue_wait.cdf(400).into_iter().map(|(x, y)| (lg(x), y)).collect();
         top = top.max(g.end_to_end.summary().max).max(g.queue_wait.summary().max);
         top = top.max(t.message_expiry.as_secs_f64());
-        p.lines.push(Line {
-            label: format!("{} end to end", t.name),
-            color: c,
-            dashed: false,
-            filled: false,
-            points: e2e,
-        });
-        p.lines.push(Line {
-            label: format!("{} queue wait", t.name),
-            color: c,
-            dashed: true,
-            filled: false,
-            points: wait,
-        });
+        p.lines.push(Line::solid(format!("{} end to end", t.name), c, e2e));
+        p.lines.push(Line::dashed(format!("{} queue wait", t.name), c, wait));
         let expiry = t.message_expiry.as_secs_f64();
         p.marks.push(Mark { x: lg(expiry), color: c, label: Some(format!("{} expiry {}", t.name, t.message_expiry)) });
         if let Some(life) = t.useful_life {
@@ -330,13 +318,7 @@ fn failures(sc: &Scenario, clock: &Clock, rows: &[crate::stats::Row]) -> Result<
     for (k, (o, _)) in reasons.iter().enumerate().rev() {
         let points =
             stacked[k].iter().enumerate().flat_map(|(i, &v)| [(i as f64 * width, v), ((i + 1) as f64 * width, v)]);
-        p.lines.push(Line {
-            label: o.name().into(),
-            color: color(k + 1),
-            dashed: false,
-            filled: true,
-            points: points.collect(),
-        });
+        p.lines.push(Line::area(o.name(), color(k + 1), points.collect()));
     }
     p.fit_y();
     if stacked.last().is_none_or(|v| v.iter().all(|&x| x == 0.0)) {
@@ -359,7 +341,7 @@ fn throughput(sc: &Scenario, r: &RunResult, clock: &Clock, rows: &[crate::stats:
         let points =
             rows.iter().enumerate().map(|(i, row)| ((i as f64 + 0.5) * step, row.counts[col] as f64 * per_minute));
         let points = draw::thin(points.collect(), THIN, draw::mean);
-        top.lines.push(Line { label: format!("to {c}"), color: color(k), dashed: false, filled: false, points });
+        top.lines.push(Line::solid(format!("to {c}"), color(k), points));
     }
     let uses_10dlc_sms = sc.traffic.iter().any(|t| t.class == Class::Sms && sc.senders[t.sender].is_10dlc());
     for b in sc.brands.iter().filter(|_| uses_10dlc_sms) {
@@ -496,13 +478,7 @@ pub fn sweep_charts(loaded: &Loaded, results: &[RunResult], target: f64) -> Resu
                 high.push((xs[i], h));
             }
             p.bands.push(Band { color: color(0), low, high });
-            p.lines.push(Line {
-                label: format!("{name} (mean, 95 % band)"),
-                color: color(0),
-                dashed: false,
-                filled: false,
-                points: mean,
-            });
+            p.lines.push(Line::solid(format!("{name} (mean, 95 % band)"), color(0), mean));
             p.x_range =
                 (xs.iter().copied().fold(f64::MAX, f64::min) - 0.5, xs.iter().copied().fold(f64::MIN, f64::max) + 0.5);
             let labels: Vec<String> = points.iter().map(|pt| show(&pt.values[0])).collect();
@@ -617,13 +593,7 @@ fn expiry_chart(loaded: &Loaded, results: &[RunResult], stream: usize, target: f
             low: xs.iter().zip(&per_point).map(|(&x, v)| (x, v.1)).collect(),
             high: xs.iter().zip(&per_point).map(|(&x, v)| (x, v.2)).collect(),
         });
-        p.lines.push(Line {
-            label: "mean, 95 % band".into(),
-            color: c,
-            dashed: false,
-            filled: false,
-            points: xs.iter().zip(&per_point).map(|(&x, v)| (x, v.0)).collect(),
-        });
+        p.lines.push(Line::solid("mean, 95 % band", c, xs.iter().zip(&per_point).map(|(&x, v)| (x, v.0)).collect()));
         let (lo, hi) = (xs.iter().copied().fold(f64::MAX, f64::min), xs.iter().copied().fold(f64::MIN, f64::max));
         let pad = ((hi - lo) * 0.05).max(0.05);
         p.x_range = (lo - pad, hi + pad);

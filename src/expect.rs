@@ -1,7 +1,7 @@
 //! Expectations: `[[expect]]` assertions on `summary.json` that turn a
 //! scenario file into a check a CI build can fail on.
 
-use crate::load::{Diagnostic, Loaded, Point, show};
+use crate::load::{Diagnostic, Loaded, Point, edit_distance, show};
 use crate::report;
 use crate::scenario::Scenario;
 use crate::simulate::RunResult;
@@ -126,24 +126,9 @@ fn is_daily_cap_figure(path: &str) -> bool {
 
 /// The closest known paths to a mistyped one.
 fn suggestions(path: &str, known: &[String]) -> Vec<String> {
-    let mut scored: Vec<(usize, &String)> = known.iter().map(|k| (distance(path, k), k)).collect();
+    let mut scored: Vec<(usize, &String)> = known.iter().map(|k| (edit_distance(path, k), k)).collect();
     scored.sort();
     scored.into_iter().take(3).filter(|(d, _)| *d <= path.len().max(4) / 2).map(|(_, k)| k.clone()).collect()
-}
-
-fn distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let cur = row[j + 1];
-            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
-            prev = cur;
-        }
-    }
-    row[b.len()]
 }
 
 /// Checks every expectation's metric path and point against the scenario.

@@ -1,12 +1,7 @@
 //! Scenario files as CI checks: expectations, `a2psim check`, JUnit, baselines.
 
 use crate::helpers::*;
-use std::path::Path;
-use std::process::{Command, Output};
-
-fn a2psim(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_a2psim")).args(args).current_dir(dir).output().unwrap()
-}
+use std::process::Output;
 
 fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()

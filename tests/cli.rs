@@ -1,12 +1,7 @@
 //! The command line end to end: `run`, `validate`, `check`, exit codes.
 
 use crate::helpers::*;
-use std::path::Path;
 use std::process::{Command, Output};
-
-fn a2psim(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_a2psim")).args(args).current_dir(dir).output().unwrap()
-}
 
 fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()

@@ -73,6 +73,11 @@ pub fn shipped_scenarios() -> Vec<PathBuf> {
     v
 }
 
+/// Runs the `a2psim` binary in `dir`.
+pub fn a2psim(args: &[&str], dir: &Path) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_a2psim")).args(args).current_dir(dir).output().unwrap()
+}
+
 /// A fresh temporary folder.
 pub fn tempdir() -> tempfile::TempDir {
     tempfile::tempdir().unwrap()

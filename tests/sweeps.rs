@@ -6,11 +6,7 @@ use a2psim::load::load_file;
 use a2psim::report;
 use a2psim::simulate::simulate;
 use std::path::Path;
-use std::process::{Command, Output};
-
-fn a2psim(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_a2psim")).args(args).current_dir(dir).output().unwrap()
-}
+use std::process::Command;
 
 fn json(path: &Path) -> serde_json::Value {
     serde_json::from_slice(&std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))).unwrap()

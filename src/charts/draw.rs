@@ -37,6 +37,18 @@ pub struct Line {
     pub points: Vec<(f64, f64)>,
 }
 
+impl Line {
+    pub fn solid(label: impl Into<String>, color: RGBColor, points: Vec<(f64, f64)>) -> Line {
+        Line { label: label.into(), color, dashed: false, filled: false, points }
+    }
+    pub fn dashed(label: impl Into<String>, color: RGBColor, points: Vec<(f64, f64)>) -> Line {
+        Line { dashed: true, ..Line::solid(label, color, points) }
+    }
+    pub fn area(label: impl Into<String>, color: RGBColor, points: Vec<(f64, f64)>) -> Line {
+        Line { filled: true, ..Line::solid(label, color, points) }
+    }
+}
+
 /// A confidence band between two curves.
 pub struct Band {
     pub color: RGBColor,
