@@ -123,7 +123,7 @@ struct Clock {
 
 impl Clock {
     fn new(sc: &Scenario, r: &RunResult) -> Clock {
-        let rows = r.stats.series.rows().len() as f64;
+        let rows = r.stats.series.len() as f64;
         let step = sc.timeseries_step.as_secs_f64();
         let end = (rows * step).max(r.stats.drain.as_secs_f64()).max(step);
         let end_t = SimTime::from_nanos((end * 1e9) as u64);
@@ -191,7 +191,7 @@ fn log_ticks(range: (f64, f64)) -> Vec<(f64, String)> {
 /// Every chart of one run.
 pub fn run_charts(sc: &Scenario, r: &RunResult) -> Result<Vec<Chart>, String> {
     let clock = Clock::new(sc, r);
-    let rows = r.stats.series.rows();
+    let rows: Vec<crate::stats::Row> = r.stats.series.rows().collect();
     let step = sc.timeseries_step.as_secs_f64();
     let mid = |i: usize| (i as f64 + 0.5) * step;
     let mut charts = vec![latency(sc, &r.stats)?];
@@ -472,7 +472,7 @@ pub fn sweep_charts(loaded: &Loaded, results: &[RunResult], target: f64) -> Resu
                 Panel::new(format!("{name} against {}", sweep.parameters[0]), sweep.parameters[0].clone(), name);
             let (mut mean, mut low, mut high) = (Vec::new(), Vec::new(), Vec::new());
             for (i, r) in results.iter().enumerate() {
-                let (m, l, h) = ci(r.replications.iter().map(|s| figure_of(&s.total(), s, key)));
+                let (m, l, h) = ci(r.each().iter().map(|s| figure_of(&s.total(), s, key)));
                 mean.push((xs[i], m));
                 low.push((xs[i], l));
                 high.push((xs[i], h));
@@ -516,7 +516,7 @@ pub fn sweep_charts(loaded: &Loaded, results: &[RunResult], target: f64) -> Resu
                     y_vals.iter().position(|v| *v == show(&pt.values[0])).unwrap_or(0),
                     x_vals.iter().position(|v| *v == show(&pt.values[1])).unwrap_or(0),
                 );
-                values[r][c] = ci(results[i].replications.iter().map(|s| figure_of(&s.total(), s, key))).0;
+                values[r][c] = ci(results[i].each().iter().map(|s| figure_of(&s.total(), s, key))).0;
             }
             let format: Format = if is_seconds(key) {
                 Box::new(duration_label)
@@ -581,7 +581,7 @@ fn expiry_chart(loaded: &Loaded, results: &[RunResult], stream: usize, target: f
         let per_point: Vec<(f64, f64, f64)> = results
             .iter()
             .map(|r| {
-                ci(r.replications.iter().map(|s| {
+                ci(r.each().iter().map(|s| {
                     let g = if key == "cost_usd" { s.total() } else { s.streams[stream].clone() };
                     figure_of(&g, s, key)
                 }))

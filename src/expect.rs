@@ -99,8 +99,7 @@ pub fn lookup<'v>(v: &'v Value, path: &str) -> Option<&'v Value> {
 /// run can report, at its path, with a `confidence` section.
 fn template(sc: &Scenario) -> Value {
     let empty = Stats::for_scenario(sc);
-    let r =
-        RunResult { stats: empty.clone(), replications: vec![empty.clone(), empty], daily_caps: Vec::new(), events: 0 };
+    let r = RunResult::new(empty.clone(), vec![empty.clone(), empty], Vec::new(), 0);
     report::summary("template", sc, &r)
 }
 

@@ -64,7 +64,7 @@ fn figures(sc: &Scenario, s: &Stats) -> Map<String, Value> {
 
 /// `summary.json` of one scenario. `stem` is the scenario file's stem.
 pub fn summary(stem: &str, sc: &Scenario, r: &RunResult) -> Value {
-    let several = r.replications.len() > 1;
+    let several = r.each().len() > 1;
     let caps: Vec<Value> = r
         .daily_caps
         .iter()
@@ -100,7 +100,7 @@ pub fn summary(stem: &str, sc: &Scenario, r: &RunResult) -> Value {
     m.insert("daily_caps".into(), caps.into());
     m.insert("error_codes".into(), codes.into());
     if several {
-        let each: Vec<Value> = r.replications.iter().map(|s| Value::Object(figures(sc, s))).collect();
+        let each: Vec<Value> = r.each().iter().map(|s| Value::Object(figures(sc, s))).collect();
         m.insert("confidence".into(), confidence(&each));
     }
     Value::Object(m)
@@ -209,7 +209,7 @@ pub fn timeseries(sc: &Scenario, r: &RunResult) -> String {
     }
     out.push('\n');
     let step = series.step();
-    for (i, row) in series.rows().iter().enumerate() {
+    for (i, row) in series.rows().enumerate() {
         let t = SimTime::from_nanos(step.as_nanos() * i as u64);
         out.push_str(&format!("{},{}", t.as_secs_f64(), sc.calendar.pacific_rfc3339(t)));
         for v in &row.counts {
@@ -436,7 +436,7 @@ pub fn sweep_csv(loaded: &Loaded, results: &[RunResult]) -> String {
             out.push(',');
             out.push_str(&csv_field(&show(v)));
         }
-        let per_rep: Vec<[(&str, f64); 9]> = r.replications.iter().map(key_figures).collect();
+        let per_rep: Vec<[(&str, f64); 9]> = r.each().iter().map(key_figures).collect();
         for k in 0..names.len() {
             let xs: Vec<f64> = per_rep.iter().map(|f| f[k].1).collect();
             let (mean, half) = mean_ci(&xs);

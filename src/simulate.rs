@@ -26,22 +26,37 @@ pub fn replicate(scenario: &Scenario, rep: u32) -> Replication {
 pub struct RunResult {
     /// Counts summed and distributions merged over every replication.
     pub stats: Stats,
-    /// Each replication's own figures, in replication order (for confidence intervals).
-    pub replications: Vec<Stats>,
+    /// Each replication's own figures, in replication order, when there are
+    /// several (for confidence intervals); see [`RunResult::each`].
+    replications: Vec<Stats>,
     /// Daily-cap days, tagged with their replication.
     pub daily_caps: Vec<(u32, DailyCapDay)>,
     pub events: u64,
 }
 
+impl RunResult {
+    /// A result from pooled figures and, with several replications, each one's.
+    pub fn new(stats: Stats, replications: Vec<Stats>, daily_caps: Vec<(u32, DailyCapDay)>, events: u64) -> RunResult {
+        RunResult { stats, replications, daily_caps, events }
+    }
+
+    /// Each replication's figures, in order (the pooled ones when there is one).
+    pub fn each(&self) -> &[Stats] {
+        if self.replications.is_empty() { std::slice::from_ref(&self.stats) } else { &self.replications }
+    }
+}
+
 /// Pools replications given in replication order; the result does not depend
 /// on how, or on how many threads, they were computed.
 pub fn pool(replications: Vec<Replication>) -> RunResult {
+    let several = replications.len() > 1;
     let mut runs = replications.into_iter().enumerate();
     let (_, first) = runs.next().expect("at least one replication");
-    let mut stats = first.stats.clone();
+    // One replication is its own pool: no second copy of its figures.
+    let mut stats = if several { first.stats.clone() } else { first.stats };
     let mut daily_caps: Vec<(u32, DailyCapDay)> = first.daily_caps.into_iter().map(|d| (0, d)).collect();
     let mut events = first.events;
-    let mut each = vec![first.stats];
+    let mut each = if several { vec![stats.clone()] } else { Vec::new() };
     for (rep, r) in runs {
         stats.merge(&r.stats);
         daily_caps.extend(r.daily_caps.into_iter().map(|d| (rep as u32, d)));

@@ -339,6 +339,15 @@ impl Series {
         self.step
     }
 
+    /// Number of time buckets.
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
     fn merge(&mut self, other: &Series) {
         if self.rows.len() < other.rows.len() {
             let empty = Row { counts: vec![0; ROW], senders: vec![0; self.senders], waits: Vec::new() };
@@ -363,27 +372,24 @@ impl Series {
     }
 
     /// The rows, queue depths (total, per carrier, per sender) as levels at
-    /// each bucket's end.
-    pub fn rows(&self) -> Vec<Row> {
+    /// each bucket's end; one row at a time, so nothing is copied whole.
+    pub fn rows(&self) -> impl Iterator<Item = Row> + '_ {
         let depth_cols: Vec<usize> =
             std::iter::once(8).chain((0..4).map(|c| SERIES_COLUMNS.len() + c * CARRIER_COLUMNS.len() + 4)).collect();
         let mut level = vec![0i64; depth_cols.len()];
         let mut senders = vec![0i64; self.senders];
-        self.rows
-            .iter()
-            .map(|r| {
-                let mut row = r.clone();
-                for (i, &col) in depth_cols.iter().enumerate() {
-                    level[i] += r.counts[col];
-                    row.counts[col] = level[i];
-                }
-                for (i, d) in r.senders.iter().enumerate() {
-                    senders[i] += d;
-                    row.senders[i] = senders[i];
-                }
-                row
-            })
-            .collect()
+        self.rows.iter().map(move |r| {
+            let mut row = r.clone();
+            for (i, &col) in depth_cols.iter().enumerate() {
+                level[i] += r.counts[col];
+                row.counts[col] = level[i];
+            }
+            for (i, d) in r.senders.iter().enumerate() {
+                senders[i] += d;
+                row.senders[i] = senders[i];
+            }
+            row
+        })
     }
 }
 

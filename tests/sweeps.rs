@@ -39,8 +39,8 @@ duration = "1m"
 fn replications_pool_counts_and_report_confidence_intervals() {
     let sc = scenario(OTP.split("[sweep]").next().unwrap());
     let r = simulate(&sc);
-    assert_eq!(r.replications.len(), 4);
-    let per: Vec<u64> = r.replications.iter().map(|s| s.accepted()).collect();
+    assert_eq!(r.each().len(), 4);
+    let per: Vec<u64> = r.each().iter().map(|s| s.accepted()).collect();
     assert_eq!(r.stats.accepted(), per.iter().sum::<u64>());
     assert!(per.windows(2).any(|w| w[0] != w[1]), "replications must differ: {per:?}");
     let s = report::summary("otp", &sc, &r);
