@@ -10,5 +10,6 @@ mod documented;
 mod outages;
 mod properties;
 mod queueing;
+mod reference;
 mod shipped;
 mod sweeps;
