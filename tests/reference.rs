@@ -3,7 +3,8 @@
 //! acceptance order at every arrival and window boundary, with counters per
 //! window. It shares no code with the engine; agreement on generated
 //! scenarios checks the engine's lanes, held limits, skipped windows and
-//! dispatch-pass shortcuts.
+//! dispatch-pass shortcuts, and the outage rules (stops, degraded windows
+//! with carried fractions, the added per-(number, carrier) limit).
 
 use crate::helpers::*;
 use a2psim::model::Outcome;
@@ -19,8 +20,25 @@ struct Stream {
     arrivals: (u64, u64, u64),
 }
 
+/// An outage: scope (None: platform; Some(c): carrier c), start and end in
+/// seconds, capacity in thousandths.
+#[derive(Debug, Clone, Copy)]
+struct Outage {
+    carrier: Option<usize>,
+    start: u64,
+    end: u64,
+    milli: u64,
+}
+
+impl Outage {
+    fn covers(&self, t: u64) -> bool {
+        (self.start * SEC..self.end * SEC).contains(&t)
+    }
+}
+
 #[derive(Debug, Clone)]
 struct Case {
+    outage: Option<Outage>,
     account_mps: u64,
     /// 0: toll-free with a per-number rate; 1: 10DLC with a brand TPM.
     kind: usize,
@@ -41,8 +59,12 @@ fn cases() -> impl Strategy<Value = Case> {
         (1..40u64, (0..40u64).prop_map(|h| h * 500), prop::sample::select(vec![0u64, 10, 4, 1])),
     )
         .prop_map(|(carrier, segments, expiry_s, arrivals)| Stream { carrier, segments, expiry_s, arrivals });
-    (1..8u64, 0..2usize, 1..4u64, 3..12u64, 1..4u64, prop::collection::vec(stream, 1..4)).prop_map(
-        |(account_mps, kind, per_number, tpm, numbers, streams)| Case {
+    let outage =
+        prop::option::of((prop::option::of(0..3usize), 0..30u64, 1..60u64, prop::sample::select(vec![0u64, 300, 500])))
+            .prop_map(|o| o.map(|(carrier, start, len, milli)| Outage { carrier, start, end: start + len, milli }));
+    (outage, 1..8u64, 0..2usize, 1..4u64, 3..12u64, 1..4u64, prop::collection::vec(stream, 1..4)).prop_map(
+        |(outage, account_mps, kind, per_number, tpm, numbers, streams)| Case {
+            outage,
             account_mps,
             kind,
             per_number,
@@ -63,6 +85,15 @@ fn render(c: &Case) -> String {
         "start = \"2026-03-10T00:00:00-07:00\"\n[account]\nsms_mps = {}\n[[brands]]\nid = \"b\"\nvetting_score = 80\ntpm = {}\ntpd = 100000000\n[[senders]]\nid = \"s\"\n{sender}\nnumbers = {}\n",
         c.account_mps, c.tpm, c.numbers
     );
+    if let Some(o) = c.outage {
+        let scope = o.carrier.map_or("platform".to_string(), |k| format!("carrier:{}", CARRIERS[k]));
+        t.push_str(&format!(
+            "[[outages]]\nscope = \"{scope}\"\nstart = \"{}s\"\nend = \"{}s\"\ncapacity = {}\n",
+            o.start,
+            o.end,
+            o.milli as f64 / 1000.0
+        ));
+    }
     for (i, s) in c.streams.iter().enumerate() {
         let (count, first, rate) = s.arrivals;
         let arrival = match SEC.checked_div(rate) {
@@ -79,24 +110,92 @@ fn render(c: &Case) -> String {
     t
 }
 
-/// A fixed-window limit with a counter per window.
+/// A fixed-window limit with a counter per window. Under a degraded
+/// outage a window admits the carried share of the capacity set by the
+/// scale at its start; `degraded_only` limits only then.
 struct Window {
     cap: u64,
     len: u64,
+    /// Scale (thousandths) from the outage covering an instant, if it applies here.
+    outage: Option<Outage>,
+    degraded_only: bool,
     used: BTreeMap<u64, u64>,
+    /// Allowance of each window so far, computed in order with the carry.
+    allowance: Vec<u64>,
+    carry: u64,
+    /// Debt each window starts with, from oversized messages before it.
+    debt: Vec<u64>,
 }
 
 impl Window {
-    fn room(&self, t: u64, u: u64) -> bool {
-        self.used.get(&(t / self.len)).copied().unwrap_or(0) + u <= self.cap
+    fn new(cap: u64, len: u64, outage: Option<Outage>, degraded_only: bool) -> Window {
+        Window {
+            cap,
+            len,
+            outage,
+            degraded_only,
+            used: BTreeMap::new(),
+            allowance: Vec::new(),
+            carry: 0,
+            debt: Vec::new(),
+        }
     }
+
+    fn scale_at(&self, t: u64) -> u64 {
+        self.outage.filter(|o| o.covers(t)).map_or(1000, |o| o.milli)
+    }
+
+    fn allowance(&mut self, w: u64) -> u64 {
+        while self.allowance.len() as u64 <= w {
+            let start = self.allowance.len() as u64 * self.len;
+            let acc = self.carry + self.cap * self.scale_at(start);
+            self.allowance.push(acc / 1000);
+            self.carry = acc % 1000;
+        }
+        self.allowance[w as usize]
+    }
+
+    fn limits(&self, t: u64) -> bool {
+        !self.degraded_only || !matches!(self.scale_at(t / self.len * self.len), 0 | 1000)
+    }
+
+    /// Debt carried into window `w`: what windows before it were charged
+    /// beyond their allowance (unused capacity is not carried).
+    fn debt(&mut self, w: u64) -> u64 {
+        while self.debt.len() as u64 <= w {
+            let k = self.debt.len() as u64;
+            let d = match k {
+                0 => 0,
+                _ => {
+                    let (prev, used) = (self.debt[k as usize - 1], self.used.get(&(k - 1)).copied().unwrap_or(0));
+                    (prev + used).saturating_sub(self.allowance(k - 1))
+                }
+            };
+            self.debt.push(d);
+        }
+        self.debt[w as usize]
+    }
+
+    fn room(&mut self, t: u64, u: u64) -> bool {
+        let w = t / self.len;
+        if !self.limits(t) {
+            return true;
+        }
+        let (allow, debt, used) = (self.allowance(w), self.debt(w), self.used.get(&w).copied().unwrap_or(0));
+        // Fits what is left; or, oversized, goes in a fresh window.
+        debt + used + u <= allow || (debt == 0 && used == 0 && allow >= 1 && u > allow)
+    }
+
     fn take(&mut self, t: u64, u: u64) {
-        *self.used.entry(t / self.len).or_insert(0) += u;
+        if self.limits(t) {
+            *self.used.entry(t / self.len).or_insert(0) += u;
+        }
     }
 }
 
 struct Msg {
     stream: usize,
+    carrier: usize,
     accepted: u64,
     expiry: u64,
     /// (limit, units)
@@ -105,13 +204,23 @@ struct Msg {
 
 /// (stream, accepted, outcome, instant) of every message, sorted.
 fn reference(c: &Case) -> Vec<(usize, u64, Outcome, u64)> {
-    // Limits: 0 account; then per number (toll-free) or per carrier (TPM).
-    let mut limits = vec![Window { cap: c.account_mps, len: SEC, used: BTreeMap::new() }];
-    let per = if c.kind == 0 { c.numbers } else { 3 };
-    for _ in 0..per {
-        let (cap, len) = if c.kind == 0 { (c.per_number, SEC) } else { (c.tpm, 60 * SEC) };
-        limits.push(Window { cap, len, used: BTreeMap::new() });
+    // Limits: 0 account; then per number (toll-free) or per carrier (TPM);
+    // on toll-free, per (number, carrier) limits that bind only while a
+    // carrier outage degrades them.
+    let platform = c.outage.filter(|o| o.carrier.is_none());
+    let on_carrier = |k: usize| c.outage.filter(|o| o.carrier == Some(k));
+    let mut limits = vec![Window::new(c.account_mps, SEC, platform, false)];
+    if c.kind == 0 {
+        limits.extend((0..c.numbers).map(|_| Window::new(c.per_number, SEC, None, false)));
+        for _ in 0..c.numbers {
+            limits.extend((0..3).map(|k| Window::new(c.per_number, SEC, on_carrier(k), true)));
+        }
+    } else {
+        limits.extend((0..3).map(|k| Window::new(c.tpm, 60 * SEC, on_carrier(k), false)));
     }
+    let stopped = |carrier: usize, t: u64| {
+        c.outage.is_some_and(|o| o.milli == 0 && o.covers(t) && o.carrier.is_none_or(|k| k == carrier))
+    };
     // Arrivals in acceptance order: time, then stream position, then order in the stream.
     let mut arrivals: Vec<(u64, usize, u64)> = Vec::new();
     for (i, s) in c.streams.iter().enumerate() {
@@ -127,14 +236,14 @@ fn reference(c: &Case) -> Vec<(usize, u64, Outcome, u64)> {
         .iter()
         .map(|&(at, i, _)| {
             let s = &c.streams[i];
-            let own = if c.kind == 0 {
-                let n = next_number;
+            let needs = if c.kind == 0 {
+                let n = next_number as usize;
                 next_number = (next_number + 1) % c.numbers;
-                (1 + n as usize, 1)
+                vec![(0, 1), (1 + n, 1), (1 + c.numbers as usize + n * 3 + s.carrier, 1)]
             } else {
-                (1 + s.carrier, s.segments)
+                vec![(0, 1), (1 + s.carrier, s.segments)]
             };
-            Msg { stream: i, accepted: at, expiry: s.expiry_s * SEC, needs: vec![(0, 1), own] }
+            Msg { stream: i, carrier: s.carrier, accepted: at, expiry: s.expiry_s * SEC, needs }
         })
         .collect();
     pending.reverse();
@@ -149,7 +258,7 @@ fn reference(c: &Case) -> Vec<(usize, u64, Outcome, u64)> {
         let mut i = 0;
         while i < waiting.len() {
             let m = &waiting[i];
-            let mut blocked = false;
+            let mut blocked = stopped(m.carrier, t);
             for &(l, u) in &m.needs {
                 if held.contains(&l) {
                     blocked = true;
@@ -175,8 +284,12 @@ fn reference(c: &Case) -> Vec<(usize, u64, Outcome, u64)> {
         if waiting.is_empty() && pending.is_empty() {
             break;
         }
-        // Next instant: an arrival or a window boundary (every second).
-        let boundary = (t / SEC + 1) * SEC;
+        // Next instant: an arrival, a window boundary (every second) or the
+        // end of a stop.
+        let mut boundary = (t / SEC + 1) * SEC;
+        if let Some(o) = c.outage.filter(|o| o.covers(t) && o.milli == 0) {
+            boundary = boundary.min(o.end * SEC);
+        }
         t = pending.last().map_or(boundary, |m| m.accepted.min(boundary));
         if waiting.is_empty() {
             t = pending.last().unwrap().accepted;
