@@ -6,11 +6,12 @@
 //! machine, and pooling in replication order makes the result independent
 //! of threads and shards.
 
-use crate::load::Loaded;
+use crate::load::{Loaded, SweepArg};
 use crate::scenario::Scenario;
 use crate::simulate::{Replication, RunResult, pool, replicate};
 use rayon::prelude::*;
 use std::fmt;
+use std::path::Path;
 use std::str::FromStr;
 
 /// What the command line changes in every scenario of a batch. Kept with a
@@ -58,6 +59,68 @@ pub struct Partial {
 
 /// The current [`Partial::format`].
 pub const PARTIAL_FORMAT: u32 = 1;
+
+impl Overrides {
+    /// The `--sweep` arguments, parsed.
+    pub fn sweep_args(&self) -> Result<Vec<SweepArg>, String> {
+        self.sweep.iter().map(|s| s.parse::<SweepArg>().map_err(|e| format!("--sweep {s:?}: {e}"))).collect()
+    }
+}
+
+/// One shard's partial results for each scenario file: `files` are the
+/// (path, text) of the scenarios in batch order, `finished` this shard's jobs.
+pub fn partials(
+    files: &[(String, String)],
+    overrides: &Overrides,
+    shard: Shard,
+    finished: &[(Job, Replication)],
+) -> Vec<Partial> {
+    files
+        .iter()
+        .enumerate()
+        .map(|(n, (file, source))| Partial {
+            format: PARTIAL_FORMAT,
+            scenario_file: file.clone(),
+            source: source.clone(),
+            overrides: overrides.clone(),
+            shard: shard.to_string(),
+            jobs: finished
+                .iter()
+                .filter(|(j, _)| j.scenario == n)
+                .map(|(j, r)| (Job { scenario: 0, ..*j }, r.clone()))
+                .collect(),
+        })
+        .collect()
+}
+
+/// Combines shards' partial results (each with where it was read from) into
+/// what one machine would have computed: per scenario file, in file order,
+/// the scenario reloaded from the text the shards ran and its results per
+/// point. Refuses shards that ran different texts, and missing jobs.
+pub fn merge(partials: &[(String, Partial)]) -> Result<Vec<(String, Loaded, Vec<RunResult>)>, String> {
+    let mut files: Vec<&str> = partials.iter().map(|(_, p)| p.scenario_file.as_str()).collect();
+    files.sort();
+    files.dedup();
+    let mut out = Vec::new();
+    for file in files {
+        let mine: Vec<&(String, Partial)> = partials.iter().filter(|(_, p)| p.scenario_file == file).collect();
+        let (first_at, first) = (&mine[0].0, &mine[0].1);
+        if let Some((at, _)) = mine.iter().find(|(_, p)| p.source != first.source || p.overrides != first.overrides) {
+            return Err(format!("{at}: ran a different version of {file} than {first_at}"));
+        }
+        let path = Path::new(file);
+        let stem = path.file_stem().map_or("scenario".into(), |s| s.to_string_lossy().into_owned());
+        let args = first.overrides.sweep_args()?;
+        let dir = path.parent().unwrap_or(Path::new("."));
+        let mut loaded = crate::load::parse_with(&first.source, file, &stem, dir, &args)
+            .map_err(|d| d.iter().map(|d| d.to_string()).collect::<Vec<_>>().join("\n"))?;
+        first.overrides.apply(&mut loaded);
+        let jobs: Vec<(Job, Replication)> = mine.iter().flat_map(|(_, p)| p.jobs.iter().cloned()).collect();
+        let mut results = assemble(&[&loaded], jobs).map_err(|e| format!("{file}: {e}"))?;
+        out.push((file.to_string(), loaded, results.remove(0)));
+    }
+    Ok(out)
+}
 
 /// The scenario of each point: a sweep's points, or the scenario itself.
 pub fn points(loaded: &Loaded) -> Vec<&Scenario> {

@@ -2,7 +2,7 @@
 
 use a2psim::batch::{self, Job, Overrides, PARTIAL_FORMAT, Partial, Shard};
 use a2psim::expect::Verdict;
-use a2psim::load::{self, Diagnostic, Loaded, SweepArg};
+use a2psim::load::{self, Diagnostic, Loaded};
 use a2psim::report;
 use a2psim::simulate::{Replication, RunResult};
 use clap::{Args, Parser, Subcommand};
@@ -190,13 +190,9 @@ fn stem(path: &Path) -> String {
     path.file_stem().map_or("scenario".into(), |s| s.to_string_lossy().into_owned())
 }
 
-fn sweep_args(overrides: &Overrides) -> Result<Vec<SweepArg>, String> {
-    overrides.sweep.iter().map(|s| s.parse::<SweepArg>().map_err(|e| format!("--sweep {s:?}: {e}"))).collect()
-}
-
 /// Loads one scenario file with the command line's changes.
 fn load_one(file: &Path, overrides: &Overrides) -> Result<Loaded, Vec<Diagnostic>> {
-    let args = sweep_args(overrides).map_err(|message| {
+    let args = overrides.sweep_args().map_err(|message| {
         vec![Diagnostic { file: file.display().to_string(), line: 1, column: 1, message, warning: false }]
     })?;
     let mut loaded = load::load_file(file, &args)?;
@@ -206,7 +202,7 @@ fn load_one(file: &Path, overrides: &Overrides) -> Result<Loaded, Vec<Diagnostic
 
 /// Loads every file, printing diagnostics; `None` if any has an error.
 fn load_all(paths: &[PathBuf], overrides: &Overrides) -> Option<Vec<(PathBuf, Loaded)>> {
-    let files = match scenario_files(paths).and_then(|f| sweep_args(overrides).map(|_| f)) {
+    let files = match scenario_files(paths).and_then(|f| overrides.sweep_args().map(|_| f)) {
         Ok(f) => f,
         Err(e) => {
             eprintln!("error: {e}");
@@ -323,20 +319,9 @@ fn run(paths: &[PathBuf], out: &Path, overrides: &Overrides, shard: Option<&str>
     let mine = shard.select(every);
     let results = execute(&all, &mine);
     let finished: Vec<(Job, Replication)> = mine.into_iter().zip(results).collect();
-    for (n, (file, _)) in loaded.iter().enumerate() {
-        let jobs: Vec<(Job, Replication)> = finished
-            .iter()
-            .filter(|(j, _)| j.scenario == n)
-            .map(|(j, r)| (Job { scenario: 0, ..*j }, r.clone()))
-            .collect();
-        let partial = Partial {
-            format: PARTIAL_FORMAT,
-            scenario_file: file.display().to_string(),
-            source: std::fs::read_to_string(file).unwrap_or_default(),
-            overrides: overrides.clone(),
-            shard: shard.to_string(),
-            jobs,
-        };
+    let files: Vec<(String, String)> =
+        loaded.iter().map(|(f, l)| (f.display().to_string(), l.source.clone())).collect();
+    for ((file, _), partial) in loaded.iter().zip(batch::partials(&files, overrides, shard, &finished)) {
         let path = out.join(stem(file)).join(format!("partial-{}-of-{}.json", shard.index, shard.count));
         let json = serde_json::to_vec(&partial).expect("partial results serialise");
         if let Err(e) = report::write_atomic(&path, &json) {
@@ -370,7 +355,7 @@ fn parse_shard(arg: &str) -> Result<Shard, String> {
 }
 
 fn merge(dirs: &[PathBuf], out: &Path) -> u8 {
-    let mut partials: Vec<(PathBuf, Partial)> = Vec::new();
+    let mut partials: Vec<(String, Partial)> = Vec::new();
     for dir in dirs {
         let mut files = Vec::new();
         for d in std::iter::once(dir.clone()).chain(subdirs(dir)) {
@@ -392,7 +377,7 @@ fn merge(dirs: &[PathBuf], out: &Path) -> u8 {
                 .map_err(|e| e.to_string())
                 .and_then(|b| serde_json::from_slice::<Partial>(&b).map_err(|e| e.to_string()));
             match parsed {
-                Ok(p) if p.format == PARTIAL_FORMAT => partials.push((f, p)),
+                Ok(p) if p.format == PARTIAL_FORMAT => partials.push((f.display().to_string(), p)),
                 Ok(p) => {
                     eprintln!(
                         "error: {}: partial results of format {}, this a2psim reads {PARTIAL_FORMAT}",
@@ -408,45 +393,14 @@ fn merge(dirs: &[PathBuf], out: &Path) -> u8 {
             }
         }
     }
-    let mut files: Vec<String> = partials.iter().map(|(_, p)| p.scenario_file.clone()).collect();
-    files.sort();
-    files.dedup();
-    let mut loaded = Vec::new();
-    let mut assembled = Vec::new();
-    for file in files {
-        let mine: Vec<&(PathBuf, Partial)> = partials.iter().filter(|(_, p)| p.scenario_file == file).collect();
-        let first = &mine[0].1;
-        if let Some((path, _)) = mine.iter().find(|(_, p)| p.source != first.source || p.overrides != first.overrides) {
-            eprintln!("error: {}: ran a different version of {file} than {}", path.display(), mine[0].0.display());
+    let merged = match batch::merge(&partials) {
+        Ok(m) => m,
+        Err(e) => {
+            eprintln!("error: {e}");
             return BAD_INPUT;
         }
-        let path = PathBuf::from(&file);
-        let args = match sweep_args(&first.overrides) {
-            Ok(a) => a,
-            Err(e) => {
-                eprintln!("error: {e}");
-                return BAD_INPUT;
-            }
-        };
-        let dir = path.parent().unwrap_or(Path::new("."));
-        let mut l = match load::parse_with(&first.source, &file, &stem(&path), dir, &args) {
-            Ok(l) => l,
-            Err(diags) => {
-                print_diagnostics(&diags);
-                return BAD_INPUT;
-            }
-        };
-        first.overrides.apply(&mut l);
-        let jobs: Vec<(Job, Replication)> = mine.iter().flat_map(|(_, p)| p.jobs.iter().cloned()).collect();
-        match batch::assemble(&[&l], jobs) {
-            Ok(mut r) => assembled.push(r.remove(0)),
-            Err(e) => {
-                eprintln!("error: {file}: {e}");
-                return BAD_INPUT;
-            }
-        }
-        loaded.push((path, l));
-    }
+    };
+    let (loaded, assembled): (Vec<_>, Vec<_>) = merged.into_iter().map(|(f, l, r)| ((PathBuf::from(f), l), r)).unzip();
     write_reports(out, &loaded, &assembled)
 }
 
