@@ -175,10 +175,6 @@ fn color(i: usize) -> RGBColor {
     PALETTE[i % PALETTE.len()]
 }
 
-fn seconds_format() -> Format {
-    Box::new(duration_label)
-}
-
 /// Round durations on a log10-seconds axis within `range`.
 fn log_ticks(range: (f64, f64)) -> Vec<(f64, String)> {
     [0.001, 0.01, 0.1, 1.0, 10.0, 60.0, 600.0, 3600.0, 10_800.0, 86_400.0, 864_000.0]
@@ -202,7 +198,8 @@ pub fn run_charts(sc: &Scenario, r: &RunResult) -> Result<Vec<Chart>, String> {
         let points = draw::thin(points.collect(), THIN, draw::max);
         p.lines.push(Line::solid(name, color(k), points));
     }
-    p.y_format = seconds_format();
+    p.y_seconds = true;
+    p.y_format = Box::new(duration_label);
     p.fit_y();
     charts.push(render(
         "latency_over_time",
@@ -496,7 +493,8 @@ pub fn sweep_charts(loaded: &Loaded, results: &[RunResult], target: f64) -> Resu
                 }
             });
             if is_seconds(key) {
-                p.y_format = seconds_format();
+                p.y_seconds = true;
+                p.y_format = Box::new(duration_label);
             }
             p.fit_y();
             charts.push(render(
@@ -602,7 +600,8 @@ fn expiry_chart(loaded: &Loaded, results: &[RunResult], stream: usize, target: f
             p.y_format = Box::new(|y| format!("{:.1}%", y * 100.0));
         }
         if is_seconds(key) {
-            p.y_format = seconds_format();
+            p.y_seconds = true;
+            p.y_format = Box::new(duration_label);
         }
         if key == "expiry_rate" {
             p.levels.push(Level {

@@ -104,6 +104,8 @@ pub struct Panel {
     pub x_ticks: Option<Vec<(f64, String)>>,
     /// Where the legend goes: where the data leaves room.
     pub legend: SeriesLabelPosition,
+    /// The y axis is seconds: ticks on round durations (30s, 2m, 1h).
+    pub y_seconds: bool,
 }
 
 impl Panel {
@@ -126,6 +128,7 @@ impl Panel {
             empty_note: None,
             x_ticks: None,
             legend: SeriesLabelPosition::UpperRight,
+            y_seconds: false,
         }
     }
 
@@ -167,6 +170,15 @@ pub fn max(v: &[f64]) -> f64 {
     v.iter().copied().fold(f64::MIN, f64::max)
 }
 
+/// A round duration step (seconds) giving at most six ticks over `span`.
+pub fn duration_step(span: f64) -> f64 {
+    const STEPS: [f64; 25] = [
+        0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0, 15.0, 30.0, 60.0, 120.0, 300.0,
+        600.0, 900.0, 1800.0, 3600.0, 7200.0, 21_600.0, 86_400.0,
+    ];
+    STEPS.into_iter().find(|s| span / s <= 6.0).unwrap_or(span / 6.0)
+}
+
 /// `1500` as `1.5k`, `0.0123` as `0.0123`.
 pub fn short_number(v: f64) -> String {
     let a = v.abs();
@@ -204,7 +216,7 @@ where
         .x_desc(p.x_desc.as_str())
         .y_desc(p.y_desc.as_str())
         .x_labels(if ticks.is_some() { 0 } else { 8 })
-        .y_labels(6)
+        .y_labels(if p.y_seconds { 0 } else { 6 })
         .x_label_formatter(&|x| (p.x_format)(*x))
         .y_label_formatter(&|y| (p.y_format)(*y))
         .label_style((FONT, 15))
@@ -216,6 +228,16 @@ where
         chart.draw_series(LineSeries::new(vec![(*x, y0), (*x, y1)], RGBColor(225, 225, 225).stroke_width(1)))?;
         let style = (FONT, 15).into_font().color(&BLACK).pos(Pos::new(HPos::Center, VPos::Top));
         chart.draw_series(std::iter::once(EmptyElement::at((*x, y0)) + Text::new(label.clone(), (0, 8), style)))?;
+    }
+    if p.y_seconds {
+        let step = duration_step(y1 - y0);
+        let ticks = (0..).map(|k| y0 + k as f64 * step).take_while(|y| *y <= y1);
+        for y in ticks {
+            chart.draw_series(LineSeries::new(vec![(x0, y), (x1, y)], RGBColor(225, 225, 225).stroke_width(1)))?;
+            let style = (FONT, 15).into_font().color(&BLACK).pos(Pos::new(HPos::Right, VPos::Center));
+            chart
+                .draw_series(std::iter::once(EmptyElement::at((x0, y)) + Text::new((p.y_format)(y), (-8, 0), style)))?;
+        }
     }
     for &(a, b) in &p.shaded {
         chart.draw_series(std::iter::once(Rectangle::new([(a.max(x0), y0), (b.min(x1), y1)], SHADE.filled())))?;
