@@ -119,42 +119,24 @@ fn smooth_tpm_has_no_cumulative_drift() {
     assert_eq!(got[4_500], 60_000_000_000);
 }
 
+/// A 10DLC brand with `tpm` (segments per minute) and, per stream, a burst
+/// of (segments, count) to AT&T at 0 s, in file order.
+fn tpm_bursts(tpm: u64, streams: &[(u32, u32)]) -> String {
+    let mut text = format!(
+        "{HEAD}[account]\nsms_mps = \"1000/s\"\n[[brands]]\nid = \"b\"\nvetting_score = 80\ntpm = {tpm}\n[[senders]]\nid = \"s\"\ntype = \"long_code\"\nbrand = \"b\"\n"
+    );
+    for (i, (segments, count)) in streams.iter().enumerate() {
+        text.push_str(&format!(
+            "[[traffic]]\nname = \"t{i}\"\nsender = \"s\"\nsegments = {segments}\ncarriers = {{ att = 1.0 }}\narrival = {{ process = \"burst\", count = {count}, at = \"0s\" }}\n"
+        ));
+    }
+    text
+}
+
 #[test]
 fn a_message_needing_more_units_than_left_holds_younger_ones() {
     // 10 segments per minute; an 8-segment, then a 3-segment, then a 1-segment message.
-    let text = format!(
-        r#"{HEAD}
-[account]
-sms_mps = "1000/s"
-[[brands]]
-id = "b"
-vetting_score = 80
-tpm = 10
-[[senders]]
-id = "s"
-type = "long_code"
-brand = "b"
-[[traffic]]
-name = "a"
-sender = "s"
-segments = 8
-carriers = {{ att = 1.0 }}
-arrival = {{ process = "burst", count = 1, at = "0s" }}
-[[traffic]]
-name = "b"
-sender = "s"
-segments = 3
-carriers = {{ att = 1.0 }}
-arrival = {{ process = "burst", count = 1, at = "0s" }}
-[[traffic]]
-name = "c"
-sender = "s"
-segments = 1
-carriers = {{ att = 1.0 }}
-arrival = {{ process = "burst", count = 1, at = "0s" }}
-"#
-    );
-    let (log, _) = run_log(&scenario(&text));
+    let (log, _) = run_log(&scenario(&tpm_bursts(10, &[(8, 1), (3, 1), (1, 1)])));
     let by_stream: Vec<f64> =
         (0..3).map(|s| log.fates.iter().find(|f| f.stream == s).unwrap().dispatched.unwrap().as_secs_f64()).collect();
     assert_eq!(by_stream, vec![0.0, 60.0, 60.0]);
@@ -162,33 +144,7 @@ arrival = {{ process = "burst", count = 1, at = "0s" }}
 
 #[test]
 fn an_oversized_message_goes_in_a_fresh_window_and_owes_the_next() {
-    let text = format!(
-        r#"{HEAD}
-[account]
-sms_mps = "1000/s"
-[[brands]]
-id = "b"
-vetting_score = 80
-tpm = 5
-[[senders]]
-id = "s"
-type = "long_code"
-brand = "b"
-[[traffic]]
-name = "big"
-sender = "s"
-segments = 8
-carriers = {{ att = 1.0 }}
-arrival = {{ process = "burst", count = 1, at = "0s" }}
-[[traffic]]
-name = "small"
-sender = "s"
-segments = 2
-carriers = {{ att = 1.0 }}
-arrival = {{ process = "burst", count = 3, at = "0s" }}
-"#
-    );
-    let (log, _) = run_log(&scenario(&text));
+    let (log, _) = run_log(&scenario(&tpm_bursts(5, &[(8, 1), (2, 3)])));
     // Window 0: 8 (3 owed). Window 1: 5 - 3 = 2 left: one 2-segment message.
     // Window 2: 5: two more.
     assert_eq!(dispatch_secs(&log), vec![0.0, 60.0, 120.0, 120.0]);
