@@ -13,19 +13,21 @@
 //! acceptance order. A message held by a limit only it needs never holds
 //! back messages that do not need that limit.
 
+mod lanes;
 mod setup;
+mod waits;
 
 use crate::calendar::PacificDay;
-use crate::limiter::Limiter;
 use crate::model::{Carrier, Class, Outcome, Unit};
-use crate::outage::ScaleTimeline;
 use crate::rng::{Draws, Purpose, stream_key};
 use crate::scenario::{Money, Scenario};
 use crate::time::{SimDuration, SimTime};
 use crate::traffic::Arrivals;
 use jiff::civil::Date;
+use lanes::Paths;
 use std::cmp::Reverse;
-use std::collections::{BinaryHeap, VecDeque};
+use std::collections::BinaryHeap;
+use waits::Waits;
 
 /// What became of one accepted message.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -117,17 +119,6 @@ impl Ord for Pending {
     }
 }
 
-/// The FIFO of one (sender number, carrier, class): every message in it
-/// needs exactly the same limiters, so only its head is ever examined.
-struct Lane {
-    queue: VecDeque<Msg>,
-    limiters: Vec<u32>,
-    /// Index into `gates`: the full stops that hold this lane.
-    gate: u32,
-    /// Position in `active`, while the lane is not empty.
-    active_at: Option<u32>,
-}
-
 /// Per-stream random draws.
 struct StreamDraws {
     carrier: Draws,
@@ -150,23 +141,14 @@ struct Engine<'s> {
     next_arrivals: BinaryHeap<Reverse<(SimTime, u32)>>,
     draws: Vec<StreamDraws>,
     processing: BinaryHeap<Reverse<Pending>>,
-    lanes: Vec<Lane>,
-    active: Vec<u32>,
-    limiters: Vec<Limiter>,
-    /// Dispatch pass in which each limiter was last found short for an older message.
-    held: Vec<u64>,
-    pass: u64,
-    /// Stop timelines, one per (sender, carrier).
-    gates: Vec<ScaleTimeline>,
-    /// First lane of each sender.
-    lane_base: Vec<u32>,
+    /// Lanes, limiters and gates, created as numbers are first used.
+    paths: Paths,
+    waits: Waits,
     /// Next pool number per (sender, class).
     round_robin: Vec<[u32; 2]>,
     caps: Vec<DailyCap>,
-    wakeup: SimTime,
     seq: u64,
     events: u64,
-    heads: BinaryHeap<Reverse<(u64, u32)>>,
     /// Charge of one message, per stream and carrier.
     prices: Vec<[Money; 4]>,
 }
@@ -179,26 +161,25 @@ impl<'s> Engine<'s> {
         loop {
             let next_arrival = self.next_arrivals.peek().map_or(SimTime::NEVER, |r| r.0.0);
             let next_entry = self.processing.peek().map_or(SimTime::NEVER, |r| r.0.0);
-            let t = next_arrival.min(next_entry).min(self.wakeup);
+            let t = next_arrival.min(next_entry).min(self.waits.next_timer());
             if t == SimTime::NEVER || t >= self.end {
                 break;
             }
-            let mut entered = false;
+            self.waits.new_instant();
             while let Some(&Reverse((at, s))) = self.next_arrivals.peek() {
                 if at != t {
                     break;
                 }
                 self.next_arrivals.pop();
-                entered |= self.accept(s as usize, t, rec);
+                self.accept(s as usize, t, rec);
                 self.schedule_arrival(s as usize);
             }
             while self.processing.peek().is_some_and(|r| r.0.0 == t) {
                 let Reverse(Pending(_, msg)) = self.processing.pop().expect("peeked");
-                entered |= self.enter(msg);
+                self.enter(msg);
             }
-            if entered || self.wakeup <= t {
-                self.dispatch(t, rec);
-            }
+            self.waits.fire_timers(t, &mut self.paths);
+            self.dispatch(t, rec);
         }
         self.finish(rec)
     }
@@ -210,8 +191,9 @@ impl<'s> Engine<'s> {
         }
     }
 
-    /// Accepts the stream's latest arrival; true when it became a lane's head now.
-    fn accept<R: Recorder>(&mut self, s: usize, t: SimTime, rec: &mut R) -> bool {
+    /// Accepts the stream's latest arrival: refuses it at once, or sends it
+    /// to processing or straight into its lane.
+    fn accept<R: Recorder>(&mut self, s: usize, t: SimTime, rec: &mut R) {
         self.events += 1;
         let stream = &self.sc.traffic[s];
         let index = self.arrivals[s].emitted() - 1;
@@ -239,7 +221,7 @@ impl<'s> Engine<'s> {
                 late: false,
                 cost,
             });
-            return false;
+            return;
         }
         rec.accepted(s, carrier, t, true);
         let rr = &mut self.round_robin[sender_ix][class.index()];
@@ -248,7 +230,7 @@ impl<'s> Engine<'s> {
         if *rr == sender.numbers {
             *rr = 0;
         }
-        let lane = self.lane_index(sender_ix, number, carrier, class);
+        let lane = self.paths.lane(self.sc, sender_ix, class, number, carrier);
         let msg = Msg {
             seq: self.seq,
             accepted: t,
@@ -262,106 +244,62 @@ impl<'s> Engine<'s> {
         self.seq += 1;
         let delay = self.sc.processing.sample(&self.draws[s].processing, index);
         if delay == SimDuration::ZERO {
-            self.enter(msg)
+            self.enter(msg);
         } else {
             self.processing.push(Reverse(Pending(t + delay, msg)));
-            false
         }
-    }
-
-    fn lane_index(&self, sender: usize, number: u32, carrier: Carrier, class: Class) -> u32 {
-        ((self.lane_base[sender] + number) * 4 + carrier.index() as u32) * 2 + class.index() as u32
     }
 
     /// Puts a message that finished processing into its lane, in acceptance
-    /// order. True when it is the lane's new head: only then can a dispatch
-    /// pass before the next wake-up change anything, since a head that was
-    /// blocked stays blocked until a limit it waits for opens.
-    fn enter(&mut self, msg: Msg) -> bool {
+    /// order. Only a new head can change what the next dispatch pass does:
+    /// a head that was blocked stays blocked until a limit it waits for opens.
+    fn enter(&mut self, msg: Msg) {
         self.events += 1;
         let li = msg.lane;
-        let lane = &mut self.lanes[li as usize];
+        let lane = &mut self.paths.lanes[li as usize];
         let at = lane.queue.iter().rposition(|m| m.seq < msg.seq).map_or(0, |p| p + 1);
         lane.queue.insert(at, msg);
-        if lane.active_at.is_none() {
-            lane.active_at = Some(self.active.len() as u32);
-            self.active.push(li);
+        if at == 0 {
+            self.waits.new_head(li, &mut self.paths);
         }
-        at == 0
     }
 
-    /// The dispatch pass at `t`: serves waiting messages in acceptance order.
+    /// The dispatch pass at `t`: serves the lanes that may have changed, in
+    /// acceptance order of their heads.
     fn dispatch<R: Recorder>(&mut self, t: SimTime, rec: &mut R) {
-        self.pass += 1;
-        let pass = self.pass;
-        self.heads.clear();
-        for &li in &self.active {
-            let head = self.lanes[li as usize].queue.front().expect("active lanes are not empty");
-            self.heads.push(Reverse((head.seq, li)));
-        }
-        let mut wake = SimTime::NEVER;
-        while let Some(Reverse((_, li))) = self.heads.pop() {
-            let lane = &self.lanes[li as usize];
-            let msg = *lane.queue.front().expect("queued head");
-            let mut blocked = false;
-            let running = self.gates[lane.gate as usize].running_from(t);
-            if running > t {
-                blocked = true;
-                wake = wake.min(running);
+        while let Some((li, woken_by)) = self.waits.next_candidate(&self.paths) {
+            match self.waits.examine(li, t, &mut self.paths) {
+                Some(blocker) => self.waits.sleep(li, blocker, &mut self.paths),
+                None => self.dequeue(li, t, rec),
             }
-            for &l in &lane.limiters {
-                let l = l as usize;
-                if self.held[l] == pass {
-                    blocked = true;
-                    continue;
-                }
-                let limiter = &mut self.limiters[l];
-                if !limiter.has_room(t, units(limiter.unit(), &msg)) {
-                    self.held[l] = pass;
-                    blocked = true;
-                    wake = wake.min(limiter.next_room(t));
-                }
-            }
-            if blocked {
-                continue;
-            }
-            self.lanes[li as usize].queue.pop_front();
-            self.events += 1;
-            let stream = &self.sc.traffic[msg.stream as usize];
-            if t - msg.accepted > stream.message_expiry {
-                let fate = Fate {
-                    stream: msg.stream as usize,
-                    carrier: msg.carrier,
-                    outcome: Outcome::Expired,
-                    accepted: msg.accepted,
-                    dispatched: None,
-                    done: t,
-                    late: false,
-                    cost: Money(0),
-                };
-                rec.resolved(&fate);
-            } else {
-                for &l in &self.lanes[li as usize].limiters {
-                    let limiter = &mut self.limiters[l as usize];
-                    limiter.take(t, units(limiter.unit(), &msg));
-                }
-                self.hand_over(msg, t, rec);
-            }
-            let lane = &mut self.lanes[li as usize];
-            match lane.queue.front() {
-                Some(next) => self.heads.push(Reverse((next.seq, li))),
-                None => self.deactivate(li),
+            if let Some(l) = woken_by {
+                self.waits.drain_on(l, &mut self.paths);
             }
         }
-        self.wakeup = if self.active.is_empty() { SimTime::NEVER } else { wake };
     }
 
-    fn deactivate(&mut self, li: u32) {
-        let at = self.lanes[li as usize].active_at.take().expect("lane was active") as usize;
-        self.active.swap_remove(at);
-        if let Some(&moved) = self.active.get(at) {
-            self.lanes[moved as usize].active_at = Some(at as u32);
+    /// Takes the head of lane `li`, free to go at `t`: it expires if it
+    /// waited too long, else takes its slot everywhere and goes to the carrier.
+    fn dequeue<R: Recorder>(&mut self, li: u32, t: SimTime, rec: &mut R) {
+        let msg = self.paths.lanes[li as usize].queue.pop_front().expect("a candidate lane has a head");
+        self.events += 1;
+        let stream = &self.sc.traffic[msg.stream as usize];
+        if t - msg.accepted > stream.message_expiry {
+            rec.resolved(&Fate {
+                stream: msg.stream as usize,
+                carrier: msg.carrier,
+                outcome: Outcome::Expired,
+                accepted: msg.accepted,
+                dispatched: None,
+                done: t,
+                late: false,
+                cost: Money(0),
+            });
+        } else {
+            self.paths.take(li, t, &msg);
+            self.hand_over(msg, t, rec);
         }
+        self.waits.after_dequeue(li, &mut self.paths);
     }
 
     /// The message goes to its carrier at `t`: daily cap, then delivery.
@@ -428,7 +366,7 @@ impl<'s> Engine<'s> {
             .processing
             .drain()
             .map(|Reverse(Pending(_, m))| m)
-            .chain(self.lanes.iter_mut().flat_map(|l| l.queue.drain(..)));
+            .chain(self.paths.lanes.iter_mut().flat_map(|l| l.queue.drain(..)));
         let mut left: Vec<Msg> = waiting.collect();
         left.sort_by_key(|m| m.seq);
         for m in left {
@@ -446,14 +384,6 @@ impl<'s> Engine<'s> {
         }
         let daily_caps = self.caps.into_iter().flat_map(|c| c.done.into_iter().chain(c.day.map(|(_, d)| d))).collect();
         RunEnd { daily_caps, events: self.events }
-    }
-}
-
-/// Units a message uses at a limit counting `unit`.
-fn units(unit: Unit, msg: &Msg) -> u64 {
-    match (unit, msg.class) {
-        (Unit::Messages, _) | (Unit::Segments, Class::Mms) => 1,
-        (Unit::Segments, Class::Sms) => msg.segments as u64,
     }
 }
 

@@ -91,7 +91,15 @@ impl Limiter {
             State::Window(w) => w.next_open_window(&self.scale),
             State::Smooth(s) => {
                 let running = self.scale.running_from(t);
-                if running > t { running } else { s.earliest().max(t) }
+                if running > t {
+                    return running;
+                }
+                let slot = s.earliest().max(t);
+                // A limit that binds only while degraded opens when the degradation ends.
+                match self.scale.next_change_after(t) {
+                    Some(change) if self.only_when_degraded => slot.min(change),
+                    _ => slot,
+                }
             }
         }
     }

@@ -176,3 +176,14 @@ fn overlapping_outages_multiply() {
     let (log, _) = run_log(&scenario(&text));
     assert_eq!(dispatch_secs(&log), vec![0.0, 0.0, 1.0, 1.0, 1.0, 2.0, 2.0, 3.0, 3.0, 3.0]);
 }
+
+#[test]
+fn a_smooth_limit_added_by_a_degraded_carrier_lets_go_when_the_outage_ends() {
+    // Toll-free at 1/s smooth; AT&T at 10 % adds a per-(number, carrier)
+    // limit of one message per 10 s until 3 s. The second message waits for
+    // the number's next slot (1 s), then for the outage's end, not for 10 s.
+    let sender = "id = \"s\"\ntype = \"toll_free\"\nsms_rate = 1\nshape = \"smooth\"";
+    let outage = "scope = \"carrier:att\"\nstart = \"0s\"\nduration = \"3s\"\ncapacity = 0.1";
+    let (log, _) = run_log(&scenario(&with_outage(outage, sender, "{ att = 1.0 }", 3, "5/s")));
+    assert_eq!(dispatch_secs(&log), vec![0.0, 3.0, 4.0]);
+}

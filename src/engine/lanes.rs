@@ -1,0 +1,250 @@
+//! Lanes and the limiters and gates on their paths. A sender number's lanes
+//! and limiters are made when the number is first used, so idle numbers of a
+//! large pool cost nothing.
+
+use super::Msg;
+use crate::limiter::Limiter;
+use crate::model::{Carrier, Class, Unit};
+use crate::outage::{Outage, ScaleTimeline, Scope};
+use crate::scenario::{Limit, Scenario, SenderLimit};
+use crate::time::SimTime;
+use std::cmp::Reverse;
+use std::collections::{BTreeSet, BinaryHeap, VecDeque};
+
+/// The FIFO of one (sender number, carrier, class): every message in it
+/// needs exactly the same limiters, so only its head is ever examined.
+pub(super) struct Lane {
+    pub queue: VecDeque<Msg>,
+    pub path: Path,
+    /// Index into [`Paths::gates`]: the full stops that hold this lane.
+    pub gate: u32,
+    /// Bumped at every new registration, so that the entries an earlier one
+    /// left in a heap are recognised as stale.
+    pub generation: u32,
+    pub state: LaneState,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum LaneState {
+    /// No message waiting.
+    Idle,
+    /// To be examined in this instant's pass; `Some(l)` when woken in turn
+    /// from limiter `l`'s waiters.
+    Candidate(Option<u32>),
+    /// Its head (acceptance order given) is blocked until a blocker opens.
+    Asleep(u64),
+}
+
+/// The limiters on a lane's path (at most three: the account's, then the
+/// number's or the brand's, then one a degraded carrier outage adds).
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Path {
+    ids: [u32; 3],
+    len: u8,
+}
+
+impl Path {
+    /// Indices into [`Paths::limits`].
+    pub fn ids(&self) -> &[u32] {
+        &self.ids[..self.len as usize]
+    }
+
+    fn push(&mut self, id: u32) {
+        self.ids[self.len as usize] = id;
+        self.len += 1;
+    }
+}
+
+/// One limiter and the lanes that wait on it.
+pub(super) struct Bound {
+    pub limiter: Limiter,
+    /// Sleeping heads that need this limiter, by acceptance order: kept only
+    /// where messages of different sizes meet, since only there can an older
+    /// blocked head hold back a younger one that would fit.
+    pub needers: Option<BTreeSet<(u64, u32)>>,
+    /// The instant (pass) in which it was last found short.
+    pub held: u64,
+    /// The pass up to whose acceptance order `needers` were replayed: (pass, seq).
+    pub replayed: (u64, u64),
+    /// The pass in which its waiters were last woken in turn.
+    pub drained: u64,
+    /// When it may open again, if a head was found short.
+    pub armed: SimTime,
+    /// Lanes asleep on it: (head's acceptance order, lane, generation).
+    pub waiters: BinaryHeap<Reverse<(u64, u32, u32)>>,
+}
+
+/// The full stops of one (sender, carrier), and the lanes asleep on them.
+pub(super) struct Gate {
+    pub timeline: ScaleTimeline,
+    pub armed: SimTime,
+    /// (lane, generation).
+    pub waiters: Vec<(u32, u32)>,
+}
+
+/// Every lane, limiter and gate of a run.
+pub(super) struct Paths {
+    pub lanes: Vec<Lane>,
+    pub limits: Vec<Bound>,
+    pub gates: Vec<Gate>,
+    /// First lane of each pool number already used, per sender and class.
+    numbers: Vec<[Vec<u32>; 2]>,
+    /// Account limiter per class.
+    account: [u32; 2],
+    /// Brand TPM limiter per brand and carrier.
+    tpm: Vec<[u32; 4]>,
+    carrier_outages: [ScaleTimeline; 4],
+    /// Per sender: its own outages, and its own or a carrier's, per carrier.
+    sender_outages: Vec<(ScaleTimeline, [ScaleTimeline; 4])>,
+    /// Per sender and class: the (class, segments) of its streams.
+    sender_uses: Vec<[Vec<(Class, u32)>; 2]>,
+}
+
+impl Paths {
+    pub fn new(sc: &Scenario) -> Paths {
+        let outages = &sc.outages;
+        let timeline = |f: &dyn Fn(&Outage) -> bool| ScaleTimeline::of(outages, f);
+        let mut paths = Paths {
+            lanes: Vec::new(),
+            limits: Vec::new(),
+            gates: Vec::new(),
+            numbers: vec![Default::default(); sc.senders.len()],
+            account: [0; 2],
+            tpm: Vec::new(),
+            carrier_outages: Carrier::ALL.map(|c| timeline(&|o| o.scope == Scope::Carrier(c))),
+            sender_outages: Vec::new(),
+            sender_uses: Vec::new(),
+        };
+        let uses = |keep: &dyn Fn(usize, Class) -> bool| -> Vec<(Class, u32)> {
+            sc.traffic.iter().filter(|s| keep(s.sender, s.class)).map(|s| (s.class, s.segments)).collect()
+        };
+        let platform = timeline(&|o| o.scope == Scope::Platform);
+        for k in Class::ALL {
+            let limit = &sc.account[k.index()];
+            let mixed = is_mixed(limit.unit, &uses(&|_, class| class == k));
+            paths.account[k.index()] = paths.add(limit, platform.clone(), false, mixed);
+        }
+        for (b, brand) in sc.brands.iter().enumerate() {
+            let on_tpm = uses(&|s, k| {
+                sc.senders[s].brand == Some(b) && sc.senders[s].limits[k.index()] == SenderLimit::BrandTpm
+            });
+            let mixed = is_mixed(brand.tpm.unit, &on_tpm);
+            let ids =
+                Carrier::ALL.map(|c| paths.add(&brand.tpm, paths.carrier_outages[c.index()].clone(), false, mixed));
+            paths.tpm.push(ids);
+        }
+        for (si, _) in sc.senders.iter().enumerate() {
+            let own = timeline(&|o| o.scope == Scope::Sender(si));
+            let both =
+                Carrier::ALL.map(|c| timeline(&|o| o.scope == Scope::Sender(si) || o.scope == Scope::Carrier(c)));
+            for c in Carrier::ALL {
+                // Stopped wherever the product of these scopes' outages is zero.
+                let stops = timeline(&|o| {
+                    matches!(o.scope, Scope::Platform) || o.scope == Scope::Carrier(c) || o.scope == Scope::Sender(si)
+                });
+                paths.gates.push(Gate { timeline: stops, armed: SimTime::NEVER, waiters: Vec::new() });
+            }
+            paths.sender_outages.push((own, both));
+            paths.sender_uses.push(Class::ALL.map(|k| uses(&|s, class| s == si && class == k)));
+        }
+        paths
+    }
+
+    fn add(&mut self, limit: &Limit, scale: ScaleTimeline, only_when_degraded: bool, mixed: bool) -> u32 {
+        let limiter = Limiter::new(limit.rate, limit.shape, limit.burst, limit.unit, scale);
+        self.limits.push(Bound {
+            limiter: if only_when_degraded { limiter.when_degraded() } else { limiter },
+            needers: mixed.then(BTreeSet::new),
+            held: 0,
+            replayed: (0, 0),
+            drained: 0,
+            armed: SimTime::NEVER,
+            waiters: BinaryHeap::new(),
+        });
+        (self.limits.len() - 1) as u32
+    }
+
+    /// The lane of pool number `number` of `sender` for `class` to `carrier`,
+    /// made (with the number's limiters) on first use. Pools hand out
+    /// numbers in turn from 0, so the numbers used are always a prefix.
+    pub fn lane(&mut self, sc: &Scenario, sender: usize, class: Class, number: u32, carrier: Carrier) -> u32 {
+        let used = self.numbers[sender][class.index()].len() as u32;
+        if number >= used {
+            for _ in used..=number {
+                let first = self.open_number(sc, sender, class);
+                self.numbers[sender][class.index()].push(first);
+            }
+        }
+        self.numbers[sender][class.index()][number as usize] + carrier.index() as u32
+    }
+
+    /// Makes one more number's lanes for `class`, one per carrier; returns the first.
+    fn open_number(&mut self, sc: &Scenario, si: usize, class: Class) -> u32 {
+        let sender = &sc.senders[si];
+        let k = class.index();
+        let (own_outages, both) = self.sender_outages[si].clone();
+        let mixed = |limit: &Limit, paths: &Paths| is_mixed(limit.unit, &paths.sender_uses[si][k]);
+        let own = match &sender.limits[k] {
+            SenderLimit::PerNumber(l) => Some(self.add(l, own_outages, false, mixed(l, self))),
+            _ => None,
+        };
+        let first = self.lanes.len() as u32;
+        for c in Carrier::ALL {
+            let mut path = Path { ids: [self.account[k], 0, 0], len: 1 };
+            match &sender.limits[k] {
+                SenderLimit::PerNumber(l) => {
+                    path.push(own.expect("made above"));
+                    // A degraded carrier outage on a path with no per-carrier
+                    // limit adds one at f of the number's rate.
+                    let carrier_outages = &self.carrier_outages[c.index()];
+                    if carrier_outages.has_degraded() {
+                        path.push(self.add(l, carrier_outages.clone(), true, mixed(l, self)));
+                    }
+                }
+                SenderLimit::PerCarrier(l) => path.push(self.add(l, both[c.index()].clone(), false, mixed(l, self))),
+                SenderLimit::BrandTpm => {
+                    if let Some(b) = sender.brand {
+                        path.push(self.tpm[b][c.index()]);
+                    }
+                }
+                SenderLimit::Refused => {}
+            }
+            self.lanes.push(Lane {
+                queue: VecDeque::new(),
+                path,
+                gate: (si * 4 + c.index()) as u32,
+                generation: 0,
+                state: LaneState::Idle,
+            });
+        }
+        first
+    }
+
+    /// Charges `msg`'s units at `t` to every limiter on lane `li`'s path.
+    pub fn take(&mut self, li: u32, t: SimTime, msg: &Msg) {
+        let lane = &self.lanes[li as usize];
+        for &l in lane.path.ids() {
+            let limiter = &mut self.limits[l as usize].limiter;
+            limiter.take(t, units(limiter.unit(), msg));
+        }
+    }
+}
+
+/// Units a message uses at a limit counting `unit`.
+pub(super) fn units(unit: Unit, msg: &Msg) -> u64 {
+    size(unit, msg.class, msg.segments)
+}
+
+fn size(unit: Unit, class: Class, segments: u32) -> u64 {
+    match (unit, class) {
+        (Unit::Messages, _) | (Unit::Segments, Class::Mms) => 1,
+        (Unit::Segments, Class::Sms) => segments as u64,
+    }
+}
+
+/// Whether messages of the given (class, segments) use different units at a limit counting `unit`.
+fn is_mixed(unit: Unit, uses: &[(Class, u32)]) -> bool {
+    let mut sizes = uses.iter().map(|&(k, s)| size(unit, k, s));
+    let first = sizes.next();
+    sizes.any(|s| Some(s) != first)
+}

@@ -1,0 +1,257 @@
+//! Who waits on what. A lane whose head is blocked sleeps on one blocker (a
+//! limiter or a gate) and is examined again only when that blocker may have
+//! opened, so a dispatch pass touches the lanes that can change rather than
+//! every waiting lane.
+//!
+//! The pass gives the same result as examining every lane head in
+//! acceptance order, where a head short at a limiter holds that limiter for
+//! every younger head (MODEL §8, sizes):
+//! * a limiter's room only shrinks between the instants it may open (its
+//!   next window, its next smooth slot, the end of a stop), so a head found
+//!   short stays short until then, and sleeping on the blocker that opens
+//!   last loses nothing;
+//! * when a limiter opens, its waiters are woken in acceptance order, one
+//!   after the other, until one is short again: younger ones would be held;
+//! * where all messages use the same units at a limiter, a younger head fits
+//!   only if every older one did, so sleeping heads never hold it back; where
+//!   sizes differ (`needers`), the older sleeping heads are replayed against
+//!   the limiter before a younger head may take from it.
+
+use super::lanes::{LaneState, Paths, units};
+use crate::time::SimTime;
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
+/// What a blocked lane sleeps on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(super) enum Blocker {
+    /// Index into [`Paths::gates`].
+    Gate(u32),
+    /// Index into [`Paths::limits`].
+    Limiter(u32),
+}
+
+/// The lanes to examine at the current instant, and when blockers open.
+#[derive(Default)]
+pub(super) struct Waits {
+    /// Number of the current instant: marks on limiters hold for one pass.
+    pass: u64,
+    /// (head's acceptance order, lane, generation).
+    candidates: BinaryHeap<Reverse<(u64, u32, u32)>>,
+    timers: BinaryHeap<Reverse<(SimTime, Blocker)>>,
+}
+
+impl Waits {
+    /// Starts the events of a new instant.
+    pub fn new_instant(&mut self) {
+        self.pass += 1;
+    }
+
+    /// When the next blocker may open.
+    pub fn next_timer(&self) -> SimTime {
+        self.timers.peek().map_or(SimTime::NEVER, |r| r.0.0)
+    }
+
+    /// Wakes the lanes of every blocker that opens at `t`.
+    pub fn fire_timers(&mut self, t: SimTime, paths: &mut Paths) {
+        while let Some(&Reverse((at, blocker))) = self.timers.peek() {
+            if at > t {
+                break;
+            }
+            self.timers.pop();
+            match blocker {
+                Blocker::Limiter(l) => {
+                    let bound = &mut paths.limits[l as usize];
+                    if bound.armed == at {
+                        bound.armed = SimTime::NEVER;
+                        self.start_drain(l, paths);
+                    }
+                }
+                Blocker::Gate(g) => {
+                    let gate = &mut paths.gates[g as usize];
+                    if gate.armed == at {
+                        gate.armed = SimTime::NEVER;
+                        for (li, generation) in std::mem::take(&mut gate.waiters) {
+                            if paths.lanes[li as usize].generation == generation {
+                                self.wake(li, None, paths);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Lane `li` has a new head (it was empty, or an older message finished
+    /// processing after it): examine it in this instant's pass.
+    pub fn new_head(&mut self, li: u32, paths: &mut Paths) {
+        match paths.lanes[li as usize].state {
+            LaneState::Idle => self.push(li, None, paths),
+            LaneState::Candidate(woken_by) => self.push(li, woken_by, paths),
+            LaneState::Asleep(_) => {
+                self.wake(li, None, paths);
+                // The old head may have held younger heads at a limiter
+                // where sizes differ: they may fit now.
+                let path = paths.lanes[li as usize].path;
+                for &l in path.ids() {
+                    if paths.limits[l as usize].needers.is_some() {
+                        self.start_drain(l, paths);
+                    }
+                }
+            }
+        }
+    }
+
+    /// The next lane to examine, in acceptance order of heads, and the
+    /// limiter whose waiters it was woken from.
+    pub fn next_candidate(&mut self, paths: &Paths) -> Option<(u32, Option<u32>)> {
+        while let Some(Reverse((_, li, generation))) = self.candidates.pop() {
+            let lane = &paths.lanes[li as usize];
+            if let (true, LaneState::Candidate(woken_by)) = (lane.generation == generation, lane.state) {
+                return Some((li, woken_by));
+            }
+        }
+        None
+    }
+
+    /// Whether lane `li`'s head can go at `t`; if not, the blocker that
+    /// opens last. Marks and arms every limiter the head is short at, as a
+    /// full pass would.
+    pub fn examine(&mut self, li: u32, t: SimTime, paths: &mut Paths) -> Option<Blocker> {
+        let lane = &paths.lanes[li as usize];
+        let msg = *lane.queue.front().expect("a candidate lane has a head");
+        let (path, gate) = (lane.path, lane.gate);
+        let mut latest: Option<(SimTime, Blocker)> = None;
+        let mut note = |at: SimTime, b: Blocker| {
+            if latest.is_none_or(|(last, _)| at > last) {
+                latest = Some((at, b));
+            }
+        };
+        let g = &mut paths.gates[gate as usize];
+        let running = g.timeline.running_from(t);
+        if running > t {
+            arm(&mut self.timers, &mut g.armed, running, Blocker::Gate(gate));
+            note(running, Blocker::Gate(gate));
+        }
+        for &l in path.ids() {
+            if paths.limits[l as usize].held != self.pass && paths.limits[l as usize].needers.is_some() {
+                self.replay(l, msg.seq, t, paths);
+            }
+            let bound = &mut paths.limits[l as usize];
+            if bound.held == self.pass {
+                note(bound.armed, Blocker::Limiter(l));
+                continue;
+            }
+            if !bound.limiter.has_room(t, units(bound.limiter.unit(), &msg)) {
+                bound.held = self.pass;
+                let at = bound.limiter.next_room(t);
+                arm(&mut self.timers, &mut bound.armed, at, Blocker::Limiter(l));
+                note(at, Blocker::Limiter(l));
+            }
+        }
+        latest.map(|(_, b)| b)
+    }
+
+    /// Checks the sleeping heads older than `upto` that need limiter `l`
+    /// (where sizes differ), as a full pass would have met them: the first
+    /// one short marks the limiter held for the rest of the pass.
+    fn replay(&mut self, l: u32, upto: u64, t: SimTime, paths: &mut Paths) {
+        let Paths { lanes, limits, .. } = paths;
+        let bound = &mut limits[l as usize];
+        let from = if bound.replayed.0 == self.pass { bound.replayed.1 } else { 0 };
+        if from >= upto {
+            return;
+        }
+        bound.replayed = (self.pass, upto);
+        let needers = bound.needers.as_ref().expect("replayed limiters keep their needers");
+        let limiter = &mut bound.limiter;
+        let short = needers.range((from, 0)..(upto, 0)).any(|&(_, li)| {
+            let head = lanes[li as usize].queue.front().expect("a sleeping lane has a head");
+            !limiter.has_room(t, units(limiter.unit(), head))
+        });
+        if short {
+            bound.held = self.pass;
+            let at = bound.limiter.next_room(t);
+            arm(&mut self.timers, &mut bound.armed, at, Blocker::Limiter(l));
+        }
+    }
+
+    /// Lane `li`'s head is blocked: it sleeps on `blocker`.
+    pub fn sleep(&mut self, li: u32, blocker: Blocker, paths: &mut Paths) {
+        let lane = &mut paths.lanes[li as usize];
+        let seq = lane.queue.front().expect("a blocked lane has a head").seq;
+        lane.generation += 1;
+        lane.state = LaneState::Asleep(seq);
+        let generation = lane.generation;
+        match blocker {
+            Blocker::Gate(g) => paths.gates[g as usize].waiters.push((li, generation)),
+            Blocker::Limiter(l) => paths.limits[l as usize].waiters.push(Reverse((seq, li, generation))),
+        }
+        for &l in paths.lanes[li as usize].path.ids() {
+            if let Some(needers) = &mut paths.limits[l as usize].needers {
+                needers.insert((seq, li));
+            }
+        }
+    }
+
+    /// After lane `li`'s head left: its next message is a candidate too.
+    pub fn after_dequeue(&mut self, li: u32, paths: &mut Paths) {
+        if paths.lanes[li as usize].queue.is_empty() {
+            paths.lanes[li as usize].state = LaneState::Idle;
+        } else {
+            self.push(li, None, paths);
+        }
+    }
+
+    /// Wakes limiter `l`'s waiters in turn, from the oldest, in this pass.
+    fn start_drain(&mut self, l: u32, paths: &mut Paths) {
+        let bound = &mut paths.limits[l as usize];
+        if bound.drained != self.pass {
+            bound.drained = self.pass;
+            self.drain_on(l, paths);
+        }
+    }
+
+    /// After a lane woken from limiter `l` was examined: wakes the next
+    /// waiter, unless a head was short at `l` in this pass (younger ones
+    /// would be held).
+    pub fn drain_on(&mut self, l: u32, paths: &mut Paths) {
+        if paths.limits[l as usize].held == self.pass {
+            return;
+        }
+        while let Some(Reverse((_, li, generation))) = paths.limits[l as usize].waiters.pop() {
+            if paths.lanes[li as usize].generation == generation {
+                self.wake(li, Some(l), paths);
+                return;
+            }
+        }
+    }
+
+    /// A sleeping lane becomes a candidate.
+    fn wake(&mut self, li: u32, woken_by: Option<u32>, paths: &mut Paths) {
+        if let LaneState::Asleep(seq) = paths.lanes[li as usize].state {
+            for &l in paths.lanes[li as usize].path.ids() {
+                if let Some(needers) = &mut paths.limits[l as usize].needers {
+                    needers.remove(&(seq, li));
+                }
+            }
+        }
+        self.push(li, woken_by, paths);
+    }
+
+    fn push(&mut self, li: u32, woken_by: Option<u32>, paths: &mut Paths) {
+        let lane = &mut paths.lanes[li as usize];
+        lane.generation += 1;
+        lane.state = LaneState::Candidate(woken_by);
+        let seq = lane.queue.front().expect("a candidate lane has a head").seq;
+        self.candidates.push(Reverse((seq, li, lane.generation)));
+    }
+}
+
+/// Schedules a look at `blocker` at `at`, unless one is due earlier.
+fn arm(timers: &mut BinaryHeap<Reverse<(SimTime, Blocker)>>, armed: &mut SimTime, at: SimTime, blocker: Blocker) {
+    if at < *armed {
+        *armed = at;
+        timers.push(Reverse((at, blocker)));
+    }
+}
