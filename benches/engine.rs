@@ -1,15 +1,26 @@
-//! Engine throughput, printed as messages per second.
+//! Throughput, printed as messages per CPU-second.
 //!
-//! `cargo bench` runs two scenarios: a 1,000,000-message US 10DLC day (four
-//! carriers, account limit, T-Mobile's daily cap, expiry, delays) and a
-//! 10,000,000-message M/D/1 queue (Poisson arrivals into one smooth limiter),
-//! then the same replications on 1 and 2 threads.
+//! `cargo bench` runs:
+//! * the engine on a 1,000,000-message US 10DLC day (four carriers, account
+//!   limit, T-Mobile's daily cap, expiry, delays) and a 10,000,000-message
+//!   M/D/1 queue (Poisson arrivals into one smooth limiter);
+//! * how cost grows with lanes: a 200,000-message burst into 1, 100 and
+//!   10,000 lanes, with a window and a smooth account limit;
+//! * the whole of `a2psim run` (engine, statistics, charts, report) on the
+//!   M/D/1 queue with the default carrier mix, beside a minimal binary-heap
+//!   M/D/1 loop on the same queue as a yardstick;
+//! * the same replications on 1 and 2 threads.
 
 use a2psim::engine;
-use a2psim::load;
+use a2psim::load::{self, Loaded};
+use a2psim::report;
 use a2psim::scenario::Scenario;
 use a2psim::simulate::simulate;
 use a2psim::stats::Stats;
+use rand::{Rng, SeedableRng};
+use rand_xoshiro::Xoshiro256PlusPlus;
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, VecDeque};
 use std::path::Path;
 use std::time::Instant;
 
@@ -53,25 +64,139 @@ carriers = { att = 1.0 }
 arrival = { process = "poisson", rate = "8/s", count = 10000000 }
 "#;
 
-fn scenario(text: &str) -> Scenario {
-    load::parse(text, "bench.toml", "bench", Path::new(".")).expect("valid bench scenario").scenario
+/// The issue's M/D/1: λ 4/s into a smooth account of 5/s, default carrier mix.
+const MD1_FULL: &str = r#"
+start = "2026-03-10T00:00:00-07:00"
+seed = 1
+[account]
+sms_mps = 5
+shape = "smooth"
+[[senders]]
+id = "s"
+type = "short_code"
+[[traffic]]
+name = "t"
+sender = "s"
+arrival = { process = "poisson", rate = "4/s", count = 10000000 }
+"#;
+
+/// 200,000 messages spread over 100 s into `numbers` short-code numbers,
+/// all to one carrier (one lane per number), account 1,000/s.
+fn lanes(numbers: u32, shape: &str) -> String {
+    format!(
+        r#"
+start = "2026-03-10T00:00:00-07:00"
+seed = 1
+[account]
+sms_mps = 1000
+shape = "{shape}"
+[[senders]]
+id = "sc"
+type = "short_code"
+numbers = {numbers}
+[[traffic]]
+name = "burst"
+sender = "sc"
+message_expiry = "3h"
+carriers = {{ att = 1.0 }}
+arrival = {{ process = "burst", count = 200000, at = "0s", spread = "100s" }}
+"#
+    )
 }
 
-fn bench(name: &str, text: &str) {
-    let sc = scenario(text);
+fn loaded(text: &str) -> Loaded {
+    load::parse(text, "bench.toml", "bench", Path::new(".")).expect("valid bench scenario")
+}
+
+fn scenario(text: &str) -> Scenario {
+    loaded(text).scenario
+}
+
+/// The best of three timings of `f`, which returns how many messages it handled.
+fn best_of_three(mut f: impl FnMut() -> u64) -> (u64, f64) {
     let mut best = f64::MAX;
     let mut messages = 0;
     for _ in 0..3 {
-        let mut stats = Stats::for_scenario(&sc);
         let started = Instant::now();
-        engine::run(&sc, 0, &mut stats);
+        messages = f();
         best = best.min(started.elapsed().as_secs_f64());
-        messages = stats.accepted();
     }
-    println!(
-        "{name:<40} {messages:>10} messages in {best:>7.3} s: {:>12.0} messages per CPU-second",
-        messages as f64 / best
-    );
+    (messages, best)
+}
+
+fn report(name: &str, (messages, secs): (u64, f64)) -> f64 {
+    let rate = messages as f64 / secs;
+    println!("{name:<46} {messages:>10} messages in {secs:>7.3} s: {rate:>12.0} messages per CPU-second");
+    rate
+}
+
+/// The engine and its statistics alone.
+fn engine_only(name: &str, text: &str) -> f64 {
+    let sc = scenario(text);
+    report(
+        name,
+        best_of_three(|| {
+            let mut stats = Stats::for_scenario(&sc);
+            engine::run(&sc, 0, &mut stats);
+            stats.accepted()
+        }),
+    )
+}
+
+/// What `a2psim run` does: simulate, then write summary, time series, charts and report.
+fn whole_run(name: &str, text: &str) -> f64 {
+    let l = loaded(text);
+    let out = tempfile::tempdir().expect("a temporary folder");
+    report(
+        name,
+        best_of_three(|| {
+            let r = simulate(&l.scenario);
+            report::write_scenario(&out.path().join("bench"), "bench", &l, std::slice::from_ref(&r))
+                .expect("reports are written");
+            r.stats.accepted()
+        }),
+    )
+}
+
+/// A minimal M/D/1 event loop: Poisson arrivals at `lambda`, one server of
+/// fixed service time `1 / mu`, events in a binary heap, FIFO queue, mean
+/// wait accumulated. What an engine with no rules at all would cost.
+fn bare_md1(lambda: f64, mu: f64, count: u64) -> u64 {
+    let mut rng = Xoshiro256PlusPlus::seed_from_u64(1);
+    let service = (1e9 / mu) as u64;
+    // (time in ns, 0 = arrival, 1 = departure)
+    let mut events = BinaryHeap::new();
+    let mut queue: VecDeque<u64> = VecDeque::new();
+    let mut busy = false;
+    let (mut arrived, mut served, mut waited) = (0u64, 0u64, 0u64);
+    let gap = |rng: &mut Xoshiro256PlusPlus| {
+        let u = (rng.next_u64() >> 11) as f64 / (1u64 << 53) as f64;
+        (-(1.0 - u).ln() / lambda * 1e9) as u64
+    };
+    let first = gap(&mut rng);
+    events.push(Reverse((first, 0u8)));
+    while let Some(Reverse((t, kind))) = events.pop() {
+        if kind == 0 {
+            arrived += 1;
+            if arrived < count {
+                let next = t + gap(&mut rng);
+                events.push(Reverse((next, 0)));
+            }
+            queue.push_back(t);
+        } else {
+            busy = false;
+            served += 1;
+        }
+        if !busy {
+            if let Some(at) = queue.pop_front() {
+                waited += t - at;
+                busy = true;
+                events.push(Reverse((t + service, 1)));
+            }
+        }
+    }
+    std::hint::black_box(waited);
+    served
 }
 
 /// Replications spread over threads: the wall time on 2 threads against 1.
@@ -95,7 +220,18 @@ fn main() {
         println!("engine bench: run with `cargo bench` for figures");
         return;
     }
-    bench("US 10DLC, 4 carriers, cap, expiry, delays", TEN_DLC);
-    bench("M/D/1, one smooth limiter", MD1);
+    // Timings of the whole run are wall time of one thread's work.
+    rayon::ThreadPoolBuilder::new().num_threads(1).build_global().expect("one worker thread");
+    engine_only("US 10DLC, 4 carriers, cap, expiry, delays", TEN_DLC);
+    engine_only("M/D/1, one smooth limiter", MD1);
+    for shape in ["window", "smooth"] {
+        let one = engine_only(&format!("burst into 1 lane, {shape}"), &lanes(1, shape));
+        engine_only(&format!("burst into 100 lanes, {shape}"), &lanes(100, shape));
+        let many = engine_only(&format!("burst into 10,000 lanes, {shape}"), &lanes(10_000, shape));
+        println!("  10,000 lanes against 1 lane ({shape}): {:.2} of the speed", many / one);
+    }
+    let full = whole_run("whole run, M/D/1 4/s into 5/s, 4 carriers", MD1_FULL);
+    let bare = report("bare binary-heap M/D/1 loop, same queue", best_of_three(|| bare_md1(4.0, 5.0, 10_000_000)));
+    println!("  whole run against the bare loop: {:.2} of its speed", full / bare);
     bench_replications();
 }

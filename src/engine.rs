@@ -55,6 +55,8 @@ pub trait Recorder {
     fn accepted(&mut self, stream: usize, carrier: Carrier, at: SimTime, queued: bool);
     /// A message reached its outcome. Called exactly once per accepted message.
     fn resolved(&mut self, fate: &Fate);
+    /// The run is over: every message has been resolved.
+    fn finished(&mut self) {}
 }
 
 /// One brand's use of T-Mobile's daily cap on one Pacific day.
@@ -382,6 +384,7 @@ impl<'s> Engine<'s> {
                 cost: Money(0),
             });
         }
+        rec.finished();
         let daily_caps = self.caps.into_iter().flat_map(|c| c.done.into_iter().chain(c.day.map(|(_, d)| d))).collect();
         RunEnd { daily_caps, events: self.events }
     }

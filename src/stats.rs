@@ -396,8 +396,13 @@ impl Series {
 /// Everything `summary.json` and `timeseries.csv` report about one run.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Stats {
+    /// Per stream and per carrier: folded from `cells` when the run ends.
     pub streams: Vec<Group>,
     pub carriers: [Group; 4],
+    /// Per (stream, carrier) while the run goes: each message is recorded
+    /// once, into the finest grouping, and the others derived at the end.
+    #[serde(skip, default)]
+    cells: Vec<[Group; 4]>,
     /// When the last message reached its outcome.
     pub drain: SimTime,
     pub series: Series,
@@ -414,6 +419,7 @@ impl Stats {
         Stats {
             streams: vec![Group::default(); scenario.traffic.len()],
             carriers: Default::default(),
+            cells: vec![Default::default(); scenario.traffic.len()],
             drain: SimTime::ZERO,
             series: Series::new(scenario.timeseries_step, scenario.senders.len()),
             warmup: SimTime::ZERO + scenario.warmup,
@@ -480,8 +486,7 @@ impl Stats {
 impl Recorder for Stats {
     fn accepted(&mut self, stream: usize, carrier: Carrier, at: SimTime, queued: bool) {
         if at >= self.warmup {
-            self.streams[stream].accepted += 1;
-            self.carriers[carrier.index()].accepted += 1;
+            self.cells[stream][carrier.index()].accepted += 1;
         }
         self.series.add(at, 0, Some((carrier, 0)), 1);
         if queued {
@@ -492,8 +497,7 @@ impl Recorder for Stats {
 
     fn resolved(&mut self, f: &Fate) {
         if f.accepted >= self.warmup {
-            self.streams[f.stream].resolve(f);
-            self.carriers[f.carrier.index()].resolve(f);
+            self.cells[f.stream][f.carrier.index()].resolve(f);
         }
         self.drain = self.drain.max(f.done);
         let c = f.carrier;
@@ -518,6 +522,15 @@ impl Recorder for Stats {
             Outcome::Blocked => self.series.add(f.done, 6, None, 1),
             Outcome::Rejected => self.series.add(f.done, 7, None, 1),
             Outcome::QueuedAtEnd | Outcome::InFlightAtEnd => {}
+        }
+    }
+
+    fn finished(&mut self) {
+        for (s, cells) in std::mem::take(&mut self.cells).iter().enumerate() {
+            for (c, cell) in cells.iter().enumerate() {
+                self.streams[s].merge(cell);
+                self.carriers[c].merge(cell);
+            }
         }
     }
 }
