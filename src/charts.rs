@@ -116,6 +116,9 @@ pub fn duration_label(s: f64) -> String {
 /// The time axis of a run: local wall clock, outages and day boundaries.
 struct Clock {
     calendar: Calendar,
+    /// Seconds per time-series row: the series' own step, which may be
+    /// longer than the scenario's `timeseries_step`.
+    step: f64,
     end: f64,
     outages: Vec<(f64, f64)>,
     midnights: Vec<f64>,
@@ -124,11 +127,12 @@ struct Clock {
 impl Clock {
     fn new(sc: &Scenario, r: &RunResult) -> Clock {
         let rows = r.stats.series.len() as f64;
-        let step = sc.timeseries_step.as_secs_f64();
+        let step = r.stats.series.step().as_secs_f64();
         let end = (rows * step).max(r.stats.drain.as_secs_f64()).max(step);
         let end_t = SimTime::from_nanos((end * 1e9) as u64);
         Clock {
             calendar: sc.calendar.clone(),
+            step,
             end,
             outages: sc.outages.iter().map(|o| (o.start.as_secs_f64(), o.end.as_secs_f64())).collect(),
             midnights: sc.calendar.pacific_midnights(end_t).iter().map(|t| t.as_secs_f64()).collect(),
@@ -188,7 +192,7 @@ fn log_ticks(range: (f64, f64)) -> Vec<(f64, String)> {
 pub fn run_charts(sc: &Scenario, r: &RunResult) -> Result<Vec<Chart>, String> {
     let clock = Clock::new(sc, r);
     let rows: Vec<crate::stats::Row> = r.stats.series.rows().collect();
-    let step = sc.timeseries_step.as_secs_f64();
+    let step = clock.step;
     let mid = |i: usize| (i as f64 + 0.5) * step;
     let mut charts = vec![latency(sc, &r.stats)?];
 
@@ -230,7 +234,7 @@ pub fn run_charts(sc: &Scenario, r: &RunResult) -> Result<Vec<Chart>, String> {
         Figure::Panels(vec![p]),
     )?);
 
-    charts.push(failures(sc, &clock, &rows)?);
+    charts.push(failures(&clock, &rows)?);
     charts.push(throughput(sc, r, &clock, &rows)?);
     Ok(charts)
 }
@@ -292,8 +296,7 @@ fn latency(sc: &Scenario, s: &Stats) -> Result<Chart, String> {
     )
 }
 
-fn failures(sc: &Scenario, clock: &Clock, rows: &[crate::stats::Row]) -> Result<Chart, String> {
-    let step = sc.timeseries_step.as_secs_f64();
+fn failures(clock: &Clock, rows: &[crate::stats::Row]) -> Result<Chart, String> {
     let reasons = [
         (Outcome::Expired, 4),
         (Outcome::FailedDailyCap, 5),
@@ -305,7 +308,7 @@ fn failures(sc: &Scenario, clock: &Clock, rows: &[crate::stats::Row]) -> Result<
     // Stacked: each area is the sum of its reason and those below it; tallest drawn first.
     // Dense runs are summed over groups of intervals first, so steps stay legible.
     let group = rows.len().div_ceil(THIN / 2).max(1);
-    let width = step * group as f64;
+    let width = clock.step * group as f64;
     let mut stacked: Vec<Vec<f64>> = Vec::new();
     for (k, (_, col)) in reasons.iter().enumerate() {
         let own = rows.chunks(group).map(|c| c.iter().map(|r| r.counts[*col] as f64).sum::<f64>());
@@ -330,7 +333,7 @@ fn failures(sc: &Scenario, clock: &Clock, rows: &[crate::stats::Row]) -> Result<
 }
 
 fn throughput(sc: &Scenario, r: &RunResult, clock: &Clock, rows: &[crate::stats::Row]) -> Result<Chart, String> {
-    let step = sc.timeseries_step.as_secs_f64();
+    let step = clock.step;
     let per_minute = 60.0 / step;
     let mut top = clock.panel("Messages dispatched per minute, per carrier, against the limits", "messages per minute");
     for (k, c) in Carrier::ALL.into_iter().enumerate() {

@@ -96,6 +96,7 @@ pub fn summary(stem: &str, sc: &Scenario, r: &RunResult) -> Value {
     m.insert("start".into(), sc.calendar.pacific_rfc3339(SimTime::ZERO).into());
     m.insert("horizon_s".into(), sc.horizon.map(|h| h.as_secs_f64()).into());
     m.insert("warmup_s".into(), sc.warmup.as_secs_f64().into());
+    m.insert("timeseries_step_s".into(), r.stats.series.step().as_secs_f64().into());
     m.extend(figures(sc, &r.stats));
     m.insert("daily_caps".into(), caps.into());
     m.insert("error_codes".into(), codes.into());
@@ -194,7 +195,9 @@ fn t95(df: usize) -> f64 {
     1.960 + (1.980 - 1.960) * x / (1.0 / 120.0)
 }
 
-/// `timeseries.csv`: one row per `timeseries_step` from the start.
+/// `timeseries.csv`: one row per step from the start; the last column,
+/// `step_s`, is the row's width (longer than `timeseries_step` when the run
+/// spans more than [`crate::stats::MAX_ROWS`] steps).
 pub fn timeseries(sc: &Scenario, r: &RunResult) -> String {
     let series = &r.stats.series;
     let mut out = String::from("t_s,time");
@@ -207,7 +210,7 @@ pub fn timeseries(sc: &Scenario, r: &RunResult) -> String {
             out.push_str(&format!(",{}_{c}", carrier.name()));
         }
     }
-    out.push('\n');
+    out.push_str(",step_s\n");
     let step = series.step();
     for (i, row) in series.rows().enumerate() {
         let t = SimTime::from_nanos(step.as_nanos() * i as u64);
@@ -215,7 +218,7 @@ pub fn timeseries(sc: &Scenario, r: &RunResult) -> String {
         for v in &row.counts {
             out.push_str(&format!(",{v}"));
         }
-        out.push('\n');
+        out.push_str(&format!(",{}\n", step.as_secs_f64()));
     }
     out
 }
