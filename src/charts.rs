@@ -113,6 +113,10 @@ pub fn duration_label(s: f64) -> String {
     }
 }
 
+/// Longest run (seconds) whose Pacific midnights are dotted: beyond two
+/// months the lines merge into grey, and each dash is an SVG element.
+const DOTTED_MIDNIGHTS: f64 = 62.0 * 86_400.0;
+
 /// The time axis of a run: local wall clock, outages and day boundaries.
 struct Clock {
     calendar: Calendar,
@@ -135,7 +139,11 @@ impl Clock {
             step,
             end,
             outages: sc.outages.iter().map(|o| (o.start.as_secs_f64(), o.end.as_secs_f64())).collect(),
-            midnights: sc.calendar.pacific_midnights(end_t).iter().map(|t| t.as_secs_f64()).collect(),
+            midnights: if end <= DOTTED_MIDNIGHTS {
+                sc.calendar.pacific_midnights(end_t).iter().map(|t| t.as_secs_f64()).collect()
+            } else {
+                Vec::new()
+            },
         }
     }
 
@@ -149,29 +157,29 @@ impl Clock {
         p
     }
 
-    /// Ticks on round local times (every 1 min to 1 day), at most nine.
+    /// Ticks on round local times (every 1 min to 1 day, then whole weeks), at most nine.
     fn ticks(&self) -> Vec<(f64, String)> {
         const STEPS: [f64; 12] =
             [60.0, 300.0, 600.0, 900.0, 1800.0, 3600.0, 7200.0, 10_800.0, 21_600.0, 43_200.0, 86_400.0, 172_800.0];
-        let step = STEPS.into_iter().find(|s| self.end / s <= 8.0).unwrap_or(604_800.0);
+        const WEEK: f64 = 604_800.0;
+        let step = STEPS.into_iter().find(|s| self.end / s <= 8.0).unwrap_or((self.end / 8.0 / WEEK).ceil() * WEEK);
         let offset = self.calendar.local_offset_s() as f64 + self.calendar.start().as_second() as f64;
         let first = ((offset / step).ceil() * step) - offset;
-        let long = self.end > 86_400.0;
+        let format = match self.end {
+            e if e > DOTTED_MIDNIGHTS => "%Y-%m-%d",
+            e if e > 86_400.0 => "%m-%d %H:%M",
+            _ => "%H:%M",
+        };
         (0..)
             .map(|i| first + i as f64 * step)
             .take_while(|x| *x <= self.end)
-            .map(|x| {
-                let t = SimTime::from_nanos((x * 1e9) as u64);
-                (x, self.calendar.local(t, if long { "%m-%d %H:%M" } else { "%H:%M" }))
-            })
+            .map(|x| (x, self.calendar.local(SimTime::from_nanos((x * 1e9) as u64), format)))
             .collect()
     }
 
     fn x_desc(&self) -> String {
-        format!(
-            "local time (UTC{}); grey: outages; dotted: Pacific midnight",
-            self.calendar.local(SimTime::ZERO, "%:z")
-        )
+        let midnights = if self.end <= DOTTED_MIDNIGHTS { "; dotted: Pacific midnight" } else { "" };
+        format!("local time (UTC{}); grey: outages{midnights}", self.calendar.local(SimTime::ZERO, "%:z"))
     }
 }
 

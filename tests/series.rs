@@ -3,8 +3,11 @@
 
 use crate::helpers::*;
 
-/// Runs `text` as `s.toml` through the command line: (summary.json, timeseries.csv rows as numbers by column name).
-fn run(text: &str) -> (serde_json::Value, Vec<std::collections::BTreeMap<String, f64>>) {
+type Rows = Vec<std::collections::BTreeMap<String, f64>>;
+
+/// Runs `text` as `s.toml` through the command line: (the folder, summary.json,
+/// timeseries.csv rows as numbers by column name).
+fn run(text: &str) -> (tempfile::TempDir, serde_json::Value, Rows) {
     let dir = tempdir();
     std::fs::write(dir.path().join("s.toml"), text).unwrap();
     let o = a2psim(&["run", "s.toml", "--out", "out"], dir.path());
@@ -23,10 +26,10 @@ fn run(text: &str) -> (serde_json::Value, Vec<std::collections::BTreeMap<String,
                 .collect()
         })
         .collect();
-    (summary, rows)
+    (dir, summary, rows)
 }
 
-fn column(rows: &[std::collections::BTreeMap<String, f64>], name: &str) -> f64 {
+fn column(rows: &Rows, name: &str) -> f64 {
     rows.iter().map(|r| r[name]).sum()
 }
 
@@ -34,7 +37,7 @@ fn column(rows: &[std::collections::BTreeMap<String, f64>], name: &str) -> f64 {
 fn a_run_longer_than_ten_thousand_steps_doubles_the_step_and_keeps_every_count() {
     // One message a second for 25,000 s at a 1 s step: bucket 24,999 needs
     // the step doubled twice, to 4 s, giving 6,250 rows of 4 arrivals.
-    let (summary, rows) = run(&format!(
+    let (_dir, summary, rows) = run(&format!(
         r#"{HEAD}
 timeseries_step = "1s"
 [[senders]]
@@ -64,7 +67,7 @@ arrival = {{ process = "constant", rate = "1/s", count = 25000 }}
 
 #[test]
 fn ten_years_out_at_a_nanosecond_step_runs_in_bounded_rows() {
-    let (summary, rows) = run(&format!(
+    let (dir, summary, rows) = run(&format!(
         r#"{HEAD}
 timeseries_step = "1ns"
 [[senders]]
@@ -82,4 +85,8 @@ arrival = {{ process = "burst", count = 5, at = "3650d" }}
     assert_eq!(step, 2f64.powi(45) / 1e9);
     assert!(rows.len() <= 10_000, "{} rows", rows.len());
     assert_eq!(column(&rows, "arrivals"), 5.0);
+    // Ten years of charts: yearly ticks, no 3,650 dotted midnights.
+    let svg = std::fs::read_to_string(dir.path().join("out/s/queue_depth.svg")).unwrap();
+    assert!(svg.len() < 200_000, "queue_depth.svg is {} bytes", svg.len());
+    assert!(svg.contains("2035-"), "ticks name the year");
 }
