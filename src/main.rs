@@ -269,14 +269,15 @@ fn execute(all: &[&Loaded], jobs: &[Job]) -> Vec<Replication> {
 
 /// Writes every scenario's reports and prints the table.
 fn write_reports(out: &Path, loaded: &[(PathBuf, Loaded)], results: &[Vec<RunResult>]) -> u8 {
+    let scenarios: Vec<(String, &Loaded, &[RunResult])> =
+        loaded.iter().zip(results).map(|((file, l), points)| (stem(file), l, &points[..])).collect();
+    if let Err((dir, e)) = report::write_scenarios(out, &scenarios) {
+        eprintln!("error: cannot write the report into {}: {e}", dir.display());
+        return BAD_INPUT;
+    }
     let mut rows = Vec::new();
     for ((file, l), points) in loaded.iter().zip(results) {
         let s = stem(file);
-        let dir = out.join(&s);
-        if let Err(e) = report::write_scenario(&dir, &s, l, points) {
-            eprintln!("error: cannot write the report into {}: {e}", dir.display());
-            return BAD_INPUT;
-        }
         for (i, (sc, r)) in batch::points(l).into_iter().zip(points).enumerate() {
             let label = match &l.sweep {
                 Some(sweep) => format!("{s} [{}]", sweep.points[i]),

@@ -10,6 +10,7 @@ use crate::simulate::RunResult;
 use crate::stats::{CARRIER_COLUMNS, Group, Latency, SERIES_COLUMNS, Stats};
 use crate::time::SimTime;
 use crate::{advice, html};
+use rayon::prelude::*;
 use serde_json::{Map, Value, json};
 use std::io::Write;
 use std::path::Path;
@@ -294,56 +295,108 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     Ok(())
 }
 
-fn write_json(path: &Path, value: &Value) -> std::io::Result<()> {
+fn json_text(value: &Value) -> String {
     let mut json = serde_json::to_string_pretty(value).expect("JSON values serialise");
     json.push('\n');
-    write_atomic(path, json.as_bytes())
+    json
+}
+
+/// The first error of `results`, in their order: parallel work reports the
+/// same failure whatever the thread count.
+fn first_error<E>(results: Vec<Result<(), E>>) -> Result<(), E> {
+    results.into_iter().collect()
+}
+
+/// Writes `files` (name within `dir`, contents) in parallel.
+fn write_files(dir: &Path, files: &[(String, &[u8])]) -> std::io::Result<()> {
+    first_error(files.par_iter().map(|(name, bytes)| write_atomic(&dir.join(name), bytes)).collect())
+}
+
+/// The SVG and PNG file of each chart.
+fn chart_files(charts: &[Chart]) -> Vec<(String, &[u8])> {
+    charts
+        .iter()
+        .flat_map(|c| [(format!("{}.svg", c.name), c.svg.as_bytes()), (format!("{}.png", c.name), &c.png[..])])
+        .collect()
 }
 
 /// Writes one run into `dir`: `summary.json`, `timeseries.csv`, its charts
 /// (SVG and PNG) and `report.html`.
 pub fn write_run(dir: &Path, stem: &str, sc: &Scenario, r: &RunResult, source: &str) -> std::io::Result<()> {
     let summary = summary(stem, sc, r);
-    write_json(&dir.join("summary.json"), &summary)?;
-    write_atomic(&dir.join("timeseries.csv"), timeseries(sc, r).as_bytes())?;
-    let charts = charts::run_charts(sc, r).map_err(std::io::Error::other)?;
-    write_charts(dir, &charts)?;
-    write_atomic(&dir.join("report.html"), html::run_page(stem, sc, r, &summary, source, &charts).as_bytes())
-}
-
-fn write_charts(dir: &Path, charts: &[Chart]) -> std::io::Result<()> {
-    for c in charts {
-        write_atomic(&dir.join(format!("{}.svg", c.name)), c.svg.as_bytes())?;
-        write_atomic(&dir.join(format!("{}.png", c.name)), &c.png)?;
-    }
-    Ok(())
+    let (csv, charts) = rayon::join(|| timeseries(sc, r), || charts::run_charts(sc, r));
+    let charts = charts.map_err(std::io::Error::other)?;
+    let page = html::run_page(stem, sc, r, &summary, source, &charts);
+    let json = json_text(&summary);
+    let mut files = vec![("summary.json".to_string(), json.as_bytes()), ("timeseries.csv".into(), csv.as_bytes())];
+    files.extend(chart_files(&charts));
+    files.push(("report.html".into(), page.as_bytes()));
+    write_files(dir, &files)
 }
 
 /// Writes everything for one scenario file into `dir`: its run, or for a
 /// sweep each point under `points/NNN/`, `sweep.csv`, the sweep's charts,
-/// an index `summary.json` and `report.html`.
+/// an index `summary.json` and `report.html`. Points render in parallel.
 pub fn write_scenario(dir: &Path, stem: &str, loaded: &Loaded, results: &[RunResult]) -> std::io::Result<()> {
     let Some(sweep) = &loaded.sweep else {
         return write_run(dir, stem, &loaded.scenario, &results[0], &loaded.source);
     };
-    for (i, (point, r)) in sweep.points.iter().zip(results).enumerate() {
-        write_run(&dir.join(point_dir(i)), stem, &point.loaded.scenario, r, &point.loaded.source)?;
-    }
-    write_atomic(&dir.join("sweep.csv"), sweep_csv(loaded, results).as_bytes())?;
-    write_json(&dir.join("summary.json"), &sweep_summary(stem, loaded, results))?;
-    let charts = charts::sweep_charts(loaded, results, loaded.scenario.expiry_target).map_err(std::io::Error::other)?;
-    write_charts(dir, &charts)?;
-    let points: Vec<(String, String, &RunResult)> = sweep
-        .points
-        .iter()
-        .zip(results)
-        .enumerate()
-        .map(|(i, (p, r))| (p.to_string(), format!("{}/report.html", point_dir(i)), r))
+    let write_points = || {
+        let each: Vec<std::io::Result<()>> = sweep
+            .points
+            .par_iter()
+            .zip(results)
+            .enumerate()
+            .map(|(i, (point, r))| {
+                write_run(&dir.join(point_dir(i)), stem, &point.loaded.scenario, r, &point.loaded.source)
+            })
+            .collect();
+        first_error(each)
+    };
+    let write_index = || {
+        let charts =
+            charts::sweep_charts(loaded, results, loaded.scenario.expiry_target).map_err(std::io::Error::other)?;
+        let points: Vec<(String, String, &RunResult)> = sweep
+            .points
+            .iter()
+            .zip(results)
+            .enumerate()
+            .map(|(i, (p, r))| (p.to_string(), format!("{}/report.html", point_dir(i)), r))
+            .collect();
+        let advice = advice::expiry_advice(loaded, results);
+        let page = html::sweep_page(
+            stem,
+            &loaded.scenario,
+            &sweep.parameters,
+            &points,
+            &loaded.source,
+            &charts,
+            advice.as_ref(),
+        );
+        let (csv, json) = (sweep_csv(loaded, results), json_text(&sweep_summary(stem, loaded, results)));
+        let mut files = vec![("sweep.csv".to_string(), csv.as_bytes()), ("summary.json".into(), json.as_bytes())];
+        files.extend(chart_files(&charts));
+        files.push(("report.html".into(), page.as_bytes()));
+        write_files(dir, &files)
+    };
+    let (points, index) = rayon::join(write_points, write_index);
+    points.and(index)
+}
+
+/// Writes every scenario's reports under `out/<stem>/`, in parallel; on
+/// failure, the first in `scenarios` order, with the folder it was writing.
+pub fn write_scenarios(
+    out: &Path,
+    scenarios: &[(String, &Loaded, &[RunResult])],
+) -> Result<(), (std::path::PathBuf, std::io::Error)> {
+    let each: Vec<Result<(), _>> = scenarios
+        .par_iter()
+        .map(|(stem, loaded, results)| {
+            let dir = out.join(stem);
+            write_scenario(&dir, stem, loaded, results).map_err(|e| (dir, e))
+        })
         .collect();
-    let advice = advice::expiry_advice(loaded, results);
-    let page =
-        html::sweep_page(stem, &loaded.scenario, &sweep.parameters, &points, &loaded.source, &charts, advice.as_ref());
-    write_atomic(&dir.join("report.html"), page.as_bytes())
+    first_error(each)
 }
 
 /// Writes `index.html` in `out`, linking every `*/report.html` found there.
