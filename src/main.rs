@@ -246,15 +246,18 @@ fn print(text: &str) {
 /// Runs `jobs` with a progress bar (hidden unless standard error is a
 /// terminal) and prints the throughput figure on standard error.
 fn execute(all: &[&Loaded], jobs: &[Job]) -> Vec<Replication> {
-    let bar = indicatif::ProgressBar::new(jobs.len() as u64);
-    bar.set_style(
-        indicatif::ProgressStyle::with_template("{elapsed_precise} [{bar:40}] {pos}/{len} runs, {eta} left")
-            .expect("a valid template")
-            .progress_chars("=> "),
-    );
+    let expected = batch::expected_messages(all, jobs);
+    let (total, template) = match &expected {
+        Some(e) => (
+            e.iter().fold(0u64, |a, &b| a.saturating_add(b)),
+            "{elapsed_precise} [{bar:40}] {human_pos}/{human_len} messages, {eta} left",
+        ),
+        None => (jobs.len() as u64, "{elapsed_precise} [{bar:40}] {pos}/{len} runs, {eta} left"),
+    };
+    let bar = indicatif::ProgressBar::new(total);
+    bar.set_style(indicatif::ProgressStyle::with_template(template).expect("a valid template").progress_chars("=> "));
     let started = Instant::now();
-    let done = || bar.inc(1);
-    let results = batch::run(all, jobs, &done);
+    let results = batch::run(all, jobs, expected.as_deref(), &|n| bar.inc(n));
     bar.finish_and_clear();
     let secs = started.elapsed().as_secs_f64();
     let messages: u64 = results.iter().map(|r| r.stats.accepted()).sum();
