@@ -320,14 +320,21 @@ fn chart_files(charts: &[Chart]) -> Vec<(String, &[u8])> {
         .collect()
 }
 
-/// Writes one run into `dir`: `summary.json`, `timeseries.csv`, its charts
-/// (SVG and PNG) and `report.html`.
-pub fn write_run(dir: &Path, stem: &str, sc: &Scenario, r: &RunResult, source: &str) -> std::io::Result<()> {
-    let summary = summary(stem, sc, r);
+/// Writes one run into `dir`: its `summary` (computed by the caller, as a
+/// sweep's index shows it too), `timeseries.csv`, its charts (SVG and PNG)
+/// and `report.html`.
+fn write_run(
+    dir: &Path,
+    stem: &str,
+    sc: &Scenario,
+    r: &RunResult,
+    summary: &Value,
+    source: &str,
+) -> std::io::Result<()> {
     let (csv, charts) = rayon::join(|| timeseries(sc, r), || charts::run_charts(sc, r));
     let charts = charts.map_err(std::io::Error::other)?;
-    let page = html::run_page(stem, sc, r, &summary, source, &charts);
-    let json = json_text(&summary);
+    let page = html::run_page(stem, sc, r, summary, source, &charts);
+    let json = json_text(summary);
     let mut files = vec![("summary.json".to_string(), json.as_bytes()), ("timeseries.csv".into(), csv.as_bytes())];
     files.extend(chart_files(&charts));
     files.push(("report.html".into(), page.as_bytes()));
@@ -339,16 +346,21 @@ pub fn write_run(dir: &Path, stem: &str, sc: &Scenario, r: &RunResult, source: &
 /// an index `summary.json` and `report.html`. Points render in parallel.
 pub fn write_scenario(dir: &Path, stem: &str, loaded: &Loaded, results: &[RunResult]) -> std::io::Result<()> {
     let Some(sweep) = &loaded.sweep else {
-        return write_run(dir, stem, &loaded.scenario, &results[0], &loaded.source);
+        let (sc, r) = (&loaded.scenario, &results[0]);
+        return write_run(dir, stem, sc, r, &summary(stem, sc, r), &loaded.source);
     };
+    let summaries: Vec<Value> =
+        sweep.points.par_iter().zip(results).map(|(p, r)| summary(stem, &p.loaded.scenario, r)).collect();
     let write_points = || {
         let each: Vec<std::io::Result<()>> = sweep
             .points
             .par_iter()
             .zip(results)
+            .zip(&summaries)
             .enumerate()
-            .map(|(i, (point, r))| {
-                write_run(&dir.join(point_dir(i)), stem, &point.loaded.scenario, r, &point.loaded.source)
+            .map(|(i, ((point, r), summary))| {
+                let sc = &point.loaded.scenario;
+                write_run(&dir.join(point_dir(i)), stem, sc, r, summary, &point.loaded.source)
             })
             .collect();
         first_error(each)
@@ -373,7 +385,7 @@ pub fn write_scenario(dir: &Path, stem: &str, loaded: &Loaded, results: &[RunRes
             &charts,
             advice.as_ref(),
         );
-        let (csv, json) = (sweep_csv(loaded, results), json_text(&sweep_summary(stem, loaded, results)));
+        let (csv, json) = (sweep_csv(loaded, results), json_text(&sweep_summary(stem, loaded, &summaries)));
         let mut files = vec![("sweep.csv".to_string(), csv.as_bytes()), ("summary.json".into(), json.as_bytes())];
         files.extend(chart_files(&charts));
         files.push(("report.html".into(), page.as_bytes()));
@@ -423,18 +435,19 @@ pub fn point_dir(i: usize) -> String {
     format!("points/{i:03}")
 }
 
-/// The index `summary.json` of a sweep: each point's values and summary.
-pub fn sweep_summary(stem: &str, loaded: &Loaded, results: &[RunResult]) -> Value {
+/// The index `summary.json` of a sweep: each point's values and its
+/// `summaries` entry.
+pub fn sweep_summary(stem: &str, loaded: &Loaded, summaries: &[Value]) -> Value {
     let sweep = loaded.sweep.as_ref().expect("a sweep");
     let points: Vec<Value> = sweep
         .points
         .iter()
-        .zip(results)
+        .zip(summaries)
         .enumerate()
-        .map(|(i, (p, r))| {
+        .map(|(i, (p, summary))| {
             let values: Map<String, Value> =
                 sweep.parameters.iter().zip(&p.values).map(|(k, v)| (k.clone(), toml_to_json(v))).collect();
-            json!({ "index": i, "values": values, "dir": point_dir(i), "summary": summary(stem, &p.loaded.scenario, r) })
+            json!({ "index": i, "values": values, "dir": point_dir(i), "summary": summary })
         })
         .collect();
     json!({
