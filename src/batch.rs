@@ -214,8 +214,8 @@ pub fn run(
         .collect()
 }
 
-/// Pools finished jobs into one result per point of each scenario. Every job
-/// of `all` must be present.
+/// Pools finished jobs into one result per point of each scenario, points in
+/// parallel. Every job of `all` must be present.
 pub fn assemble(all: &[&Loaded], mut finished: Vec<(Job, Replication)>) -> Result<Vec<Vec<RunResult>>, String> {
     finished.sort_by_key(|(j, _)| *j);
     let expected = jobs(all);
@@ -225,12 +225,14 @@ pub fn assemble(all: &[&Loaded], mut finished: Vec<(Job, Replication)>) -> Resul
         return Err(format!("{missing} of {} jobs are missing (is a shard absent?)", expected.len()));
     }
     let mut finished = finished.into_iter().map(|(_, r)| r);
-    Ok(all
+    let per_point: Vec<Vec<Vec<Replication>>> = all
         .iter()
         .map(|loaded| {
-            points(loaded).iter().map(|sc| pool(finished.by_ref().take(sc.replications as usize).collect())).collect()
+            points(loaded).iter().map(|sc| finished.by_ref().take(sc.replications as usize).collect()).collect()
         })
-        .collect())
+        .collect();
+    // Pooling merges histograms and time series: worth doing point by point in parallel.
+    Ok(per_point.into_par_iter().map(|points| points.into_par_iter().map(pool).collect()).collect())
 }
 
 #[cfg(test)]
