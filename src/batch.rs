@@ -178,19 +178,44 @@ impl fmt::Display for Shard {
     }
 }
 
-/// Runs `jobs` in parallel; `done` is called after each one (progress).
-pub fn run(all: &[&Loaded], jobs: &[Job], done: &(dyn Fn() + Sync)) -> Vec<Replication> {
+/// About how many messages each job accepts, when every job's traffic is
+/// bounded: progress can then be counted in messages rather than runs.
+pub fn expected_messages(all: &[&Loaded], jobs: &[Job]) -> Option<Vec<u64>> {
+    jobs.iter().map(|j| points(all[j.scenario])[j.point].expected_messages()).collect()
+}
+
+/// Runs `jobs` in parallel. `progress` receives units of work as they are
+/// done: with `expected` messages per job, accepted messages (each job's
+/// capped at, then topped up to, its expectation); without, one per job.
+pub fn run(
+    all: &[&Loaded],
+    jobs: &[Job],
+    expected: Option<&[u64]>,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Vec<Replication> {
     jobs.par_iter()
-        .map(|j| {
-            let r = replicate(points(all[j.scenario])[j.point], j.replication);
-            done();
+        .enumerate()
+        .map(|(i, j)| {
+            let budget = expected.map_or(0, |e| e[i]);
+            let mut reported = 0;
+            let r = replicate(points(all[j.scenario])[j.point], j.replication, &mut |n| {
+                let n = n.min(budget - reported);
+                if n > 0 {
+                    reported += n;
+                    progress(n);
+                }
+            });
+            let rest = expected.map_or(1, |e| e[i]) - reported;
+            if rest > 0 {
+                progress(rest);
+            }
             r
         })
         .collect()
 }
 
-/// Pools finished jobs into one result per point of each scenario. Every job
-/// of `all` must be present.
+/// Pools finished jobs into one result per point of each scenario, points in
+/// parallel. Every job of `all` must be present.
 pub fn assemble(all: &[&Loaded], mut finished: Vec<(Job, Replication)>) -> Result<Vec<Vec<RunResult>>, String> {
     finished.sort_by_key(|(j, _)| *j);
     let expected = jobs(all);
@@ -200,17 +225,46 @@ pub fn assemble(all: &[&Loaded], mut finished: Vec<(Job, Replication)>) -> Resul
         return Err(format!("{missing} of {} jobs are missing (is a shard absent?)", expected.len()));
     }
     let mut finished = finished.into_iter().map(|(_, r)| r);
-    Ok(all
+    let per_point: Vec<Vec<Vec<Replication>>> = all
         .iter()
         .map(|loaded| {
-            points(loaded).iter().map(|sc| pool(finished.by_ref().take(sc.replications as usize).collect())).collect()
+            points(loaded).iter().map(|sc| finished.by_ref().take(sc.replications as usize).collect()).collect()
         })
-        .collect())
+        .collect();
+    // Pooling merges histograms and time series: worth doing point by point in parallel.
+    Ok(per_point.into_par_iter().map(|points| points.into_par_iter().map(pool).collect()).collect())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn progress_counts_accepted_messages_up_to_the_expected_total() {
+        let text = r#"start = "2026-03-10T08:00:00-07:00"
+[[senders]]
+id = "sc"
+type = "short_code"
+[[traffic]]
+name = "t"
+sender = "sc"
+arrival = { process = "constant", rate = "100/s", count = 10000 }
+"#;
+        let loaded = crate::load::parse(text, "t.toml", "t", Path::new(".")).expect("a valid scenario");
+        let all = [&loaded];
+        let jobs = jobs(&all);
+        let expected = expected_messages(&all, &jobs);
+        assert_eq!(expected, Some(vec![10_000]));
+        let seen = |expected: Option<&[u64]>| {
+            let seen = std::sync::Mutex::new(Vec::new());
+            run(&all, &jobs, expected, &|n| seen.lock().unwrap().push(n));
+            seen.into_inner().unwrap()
+        };
+        assert_eq!(seen(expected.as_deref()), [4096, 4096, 1808]);
+        assert_eq!(seen(Some(&[5_000])), [4096, 904], "capped at the expectation");
+        assert_eq!(seen(Some(&[20_000])), [4096, 4096, 11_808], "topped up when the run ends");
+        assert_eq!(seen(None), [1], "one per run when the traffic is unbounded");
+    }
 
     #[test]
     fn shards_split_jobs_without_overlap() {

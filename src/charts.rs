@@ -15,6 +15,7 @@ use crate::time::SimTime;
 use draw::{Band, Bar, Format, Heat, Level, Line, Mark, PALETTE, Panel, Res};
 use plotters::coord::Shift;
 use plotters::prelude::*;
+use rayon::prelude::*;
 use std::sync::OnceLock;
 
 /// Chart size: readable at 1200 px wide.
@@ -72,8 +73,28 @@ impl Figure {
     }
 }
 
-/// Renders `figure` as SVG and PNG.
-fn render(name: &str, title: &str, caption: &str, figure: Figure) -> Result<Chart, String> {
+/// A chart described but not yet drawn: charts are described one after
+/// another (cheap) and drawn in parallel (most of a report's time).
+struct Draft {
+    name: String,
+    title: String,
+    caption: String,
+    figure: Figure,
+}
+
+fn draft(name: &str, title: &str, caption: &str, figure: Figure) -> Draft {
+    Draft { name: name.into(), title: title.into(), caption: caption.into(), figure }
+}
+
+/// Draws `drafts` in parallel; on failure, the first in their order.
+fn render_all(drafts: Vec<Draft>) -> Result<Vec<Chart>, String> {
+    let charts: Vec<Result<Chart, String>> = drafts.into_par_iter().map(render).collect();
+    charts.into_iter().collect()
+}
+
+/// Draws a draft as SVG and PNG.
+fn render(d: Draft) -> Result<Chart, String> {
+    let Draft { name, title, caption, figure } = d;
     register_font();
     let (w, h) = if matches!(&figure, Figure::Panels(p) if p.len() > 1) { (SIZE.0, SIZE.1 * 3 / 2) } else { SIZE };
     let mut svg = String::new();
@@ -97,7 +118,7 @@ fn render(name: &str, title: &str, caption: &str, figure: Figure) -> Result<Char
         image::ColorType::Rgb8,
     )
     .map_err(|e| format!("{name}.png: {e}"))?;
-    Ok(Chart { name: name.into(), title: title.into(), caption: caption.into(), svg, png })
+    Ok(Chart { name, title, caption, svg, png })
 }
 
 /// Seconds as a short duration: `250ms`, `30s`, `5m`, `1.5h`, `2d`.
@@ -113,9 +134,16 @@ pub fn duration_label(s: f64) -> String {
     }
 }
 
+/// Longest run (seconds) whose Pacific midnights are dotted: beyond two
+/// months the lines merge into grey, and each dash is an SVG element.
+const DOTTED_MIDNIGHTS: f64 = 62.0 * 86_400.0;
+
 /// The time axis of a run: local wall clock, outages and day boundaries.
 struct Clock {
     calendar: Calendar,
+    /// Seconds per time-series row: the series' own step, which may be
+    /// longer than the scenario's `timeseries_step`.
+    step: f64,
     end: f64,
     outages: Vec<(f64, f64)>,
     midnights: Vec<f64>,
@@ -124,14 +152,19 @@ struct Clock {
 impl Clock {
     fn new(sc: &Scenario, r: &RunResult) -> Clock {
         let rows = r.stats.series.len() as f64;
-        let step = sc.timeseries_step.as_secs_f64();
+        let step = r.stats.series.step().as_secs_f64();
         let end = (rows * step).max(r.stats.drain.as_secs_f64()).max(step);
         let end_t = SimTime::from_nanos((end * 1e9) as u64);
         Clock {
             calendar: sc.calendar.clone(),
+            step,
             end,
             outages: sc.outages.iter().map(|o| (o.start.as_secs_f64(), o.end.as_secs_f64())).collect(),
-            midnights: sc.calendar.pacific_midnights(end_t).iter().map(|t| t.as_secs_f64()).collect(),
+            midnights: if end <= DOTTED_MIDNIGHTS {
+                sc.calendar.pacific_midnights(end_t).iter().map(|t| t.as_secs_f64()).collect()
+            } else {
+                Vec::new()
+            },
         }
     }
 
@@ -145,29 +178,29 @@ impl Clock {
         p
     }
 
-    /// Ticks on round local times (every 1 min to 1 day), at most nine.
+    /// Ticks on round local times (every 1 min to 1 day, then whole weeks), at most nine.
     fn ticks(&self) -> Vec<(f64, String)> {
         const STEPS: [f64; 12] =
             [60.0, 300.0, 600.0, 900.0, 1800.0, 3600.0, 7200.0, 10_800.0, 21_600.0, 43_200.0, 86_400.0, 172_800.0];
-        let step = STEPS.into_iter().find(|s| self.end / s <= 8.0).unwrap_or(604_800.0);
+        const WEEK: f64 = 604_800.0;
+        let step = STEPS.into_iter().find(|s| self.end / s <= 8.0).unwrap_or((self.end / 8.0 / WEEK).ceil() * WEEK);
         let offset = self.calendar.local_offset_s() as f64 + self.calendar.start().as_second() as f64;
         let first = ((offset / step).ceil() * step) - offset;
-        let long = self.end > 86_400.0;
+        let format = match self.end {
+            e if e > DOTTED_MIDNIGHTS => "%Y-%m-%d",
+            e if e > 86_400.0 => "%m-%d %H:%M",
+            _ => "%H:%M",
+        };
         (0..)
             .map(|i| first + i as f64 * step)
             .take_while(|x| *x <= self.end)
-            .map(|x| {
-                let t = SimTime::from_nanos((x * 1e9) as u64);
-                (x, self.calendar.local(t, if long { "%m-%d %H:%M" } else { "%H:%M" }))
-            })
+            .map(|x| (x, self.calendar.local(SimTime::from_nanos((x * 1e9) as u64), format)))
             .collect()
     }
 
     fn x_desc(&self) -> String {
-        format!(
-            "local time (UTC{}); grey: outages; dotted: Pacific midnight",
-            self.calendar.local(SimTime::ZERO, "%:z")
-        )
+        let midnights = if self.end <= DOTTED_MIDNIGHTS { "; dotted: Pacific midnight" } else { "" };
+        format!("local time (UTC{}); grey: outages{midnights}", self.calendar.local(SimTime::ZERO, "%:z"))
     }
 }
 
@@ -188,9 +221,9 @@ fn log_ticks(range: (f64, f64)) -> Vec<(f64, String)> {
 pub fn run_charts(sc: &Scenario, r: &RunResult) -> Result<Vec<Chart>, String> {
     let clock = Clock::new(sc, r);
     let rows: Vec<crate::stats::Row> = r.stats.series.rows().collect();
-    let step = sc.timeseries_step.as_secs_f64();
+    let step = clock.step;
     let mid = |i: usize| (i as f64 + 0.5) * step;
-    let mut charts = vec![latency(sc, &r.stats)?];
+    let mut charts = vec![latency(sc, &r.stats)];
 
     let mut p = clock.panel("Queue wait over time (p50, p90, p99 of messages dispatched)", "queue wait");
     for (k, (q, name)) in [(0.5, "p50"), (0.9, "p90"), (0.99, "p99")].into_iter().enumerate() {
@@ -201,12 +234,12 @@ pub fn run_charts(sc: &Scenario, r: &RunResult) -> Result<Vec<Chart>, String> {
     p.y_seconds = true;
     p.y_format = Box::new(duration_label);
     p.fit_y();
-    charts.push(render(
+    charts.push(draft(
         "latency_over_time",
         "Queue wait over time",
         "How long messages dispatched in each interval had waited; grey spans are outages.",
         Figure::Panels(vec![p]),
-    )?);
+    ));
 
     let mut p = clock.panel("Messages queued, per carrier and per sender", "messages queued");
     let depth_col = |c: Carrier| SERIES_COLUMNS.len() + c.index() * CARRIER_COLUMNS.len() + 4;
@@ -223,16 +256,16 @@ pub fn run_charts(sc: &Scenario, r: &RunResult) -> Result<Vec<Chart>, String> {
     }
     p.marks = cap_marks(sc, r);
     p.fit_y();
-    charts.push(render(
+    charts.push(draft(
         "queue_depth",
         "Queue depth",
         "Messages waiting at the end of each interval; red lines mark T-Mobile's daily cap running out.",
         Figure::Panels(vec![p]),
-    )?);
+    ));
 
-    charts.push(failures(sc, &clock, &rows)?);
-    charts.push(throughput(sc, r, &clock, &rows)?);
-    Ok(charts)
+    charts.push(failures(&clock, &rows));
+    charts.push(throughput(sc, r, &clock, &rows));
+    render_all(charts)
 }
 
 fn cap_marks(sc: &Scenario, r: &RunResult) -> Vec<Mark> {
@@ -251,7 +284,7 @@ fn cap_marks(sc: &Scenario, r: &RunResult) -> Vec<Mark> {
 
 /// The latency distribution chart: CDFs on a log time axis with each
 /// stream's `message_expiry` and `useful_life`.
-fn latency(sc: &Scenario, s: &Stats) -> Result<Chart, String> {
+fn latency(sc: &Scenario, s: &Stats) -> Draft {
     let floor = 1e-3f64;
     let lg = |v: f64| v.max(floor).log10();
     let mut p = Panel::new(
@@ -284,7 +317,7 @@ fn latency(sc: &Scenario, s: &Stats) -> Result<Chart, String> {
     p.x_ticks = Some(log_ticks(p.x_range));
     p.legend = SeriesLabelPosition::UpperLeft;
     p.y_format = Box::new(|y| format!("{:.0}%", y * 100.0));
-    render(
+    draft(
         "latency",
         "Latency distribution",
         "Read across at a share (say 99 %) to the latency; lines left of a stream's expiry and useful-life markers are in time.",
@@ -292,8 +325,7 @@ fn latency(sc: &Scenario, s: &Stats) -> Result<Chart, String> {
     )
 }
 
-fn failures(sc: &Scenario, clock: &Clock, rows: &[crate::stats::Row]) -> Result<Chart, String> {
-    let step = sc.timeseries_step.as_secs_f64();
+fn failures(clock: &Clock, rows: &[crate::stats::Row]) -> Draft {
     let reasons = [
         (Outcome::Expired, 4),
         (Outcome::FailedDailyCap, 5),
@@ -305,7 +337,7 @@ fn failures(sc: &Scenario, clock: &Clock, rows: &[crate::stats::Row]) -> Result<
     // Stacked: each area is the sum of its reason and those below it; tallest drawn first.
     // Dense runs are summed over groups of intervals first, so steps stay legible.
     let group = rows.len().div_ceil(THIN / 2).max(1);
-    let width = step * group as f64;
+    let width = clock.step * group as f64;
     let mut stacked: Vec<Vec<f64>> = Vec::new();
     for (k, (_, col)) in reasons.iter().enumerate() {
         let own = rows.chunks(group).map(|c| c.iter().map(|r| r.counts[*col] as f64).sum::<f64>());
@@ -321,7 +353,7 @@ fn failures(sc: &Scenario, clock: &Clock, rows: &[crate::stats::Row]) -> Result<
     if stacked.last().is_none_or(|v| v.iter().all(|&x| x == 0.0)) {
         p.empty_note = Some("no failures".into());
     }
-    render(
+    draft(
         "failures",
         "Failures by reason",
         "Each band is one failure reason; the top edge is all failures in the interval.",
@@ -329,8 +361,8 @@ fn failures(sc: &Scenario, clock: &Clock, rows: &[crate::stats::Row]) -> Result<
     )
 }
 
-fn throughput(sc: &Scenario, r: &RunResult, clock: &Clock, rows: &[crate::stats::Row]) -> Result<Chart, String> {
-    let step = sc.timeseries_step.as_secs_f64();
+fn throughput(sc: &Scenario, r: &RunResult, clock: &Clock, rows: &[crate::stats::Row]) -> Draft {
+    let step = clock.step;
     let per_minute = 60.0 / step;
     let mut top = clock.panel("Messages dispatched per minute, per carrier, against the limits", "messages per minute");
     for (k, c) in Carrier::ALL.into_iter().enumerate() {
@@ -396,7 +428,7 @@ fn throughput(sc: &Scenario, r: &RunResult, clock: &Clock, rows: &[crate::stats:
     if days.is_empty() {
         bottom.empty_note = Some("no 10DLC traffic to T-Mobile: no daily cap applies".into());
     }
-    render(
+    draft(
         "throughput",
         "Throughput against the limits",
         "Top: dispatch rate per carrier with the limits as dashed lines. Bottom: T-Mobile units used per Pacific day against the cap.",
@@ -459,7 +491,7 @@ pub fn sweep_charts(loaded: &Loaded, results: &[RunResult], target: f64) -> Resu
     if sweep.parameters.len() == 1 {
         let expiry = expiry_stream(&sweep.parameters[0], &loaded.scenario);
         if let Some(s) = expiry {
-            charts.push(expiry_chart(loaded, results, s, target)?);
+            charts.push(expiry_chart(loaded, results, s, target));
         }
         // An expiry sweep's chart already shows these figures for its stream.
         let shown_already = ["expiry_rate", "late_rate", "end_to_end_p99_s", "cost_usd"];
@@ -497,12 +529,12 @@ pub fn sweep_charts(loaded: &Loaded, results: &[RunResult], target: f64) -> Resu
                 p.y_format = Box::new(duration_label);
             }
             p.fit_y();
-            charts.push(render(
+            charts.push(draft(
                 &format!("sweep_{key}"),
                 &format!("{name} by {}", sweep.parameters[0]),
                 &format!("Mean over replications of the {name} at each swept value; the band is the 95 % interval."),
                 Figure::Panels(vec![p]),
-            )?);
+            ));
         }
     } else {
         for (key, name) in SWEEP_FIGURES {
@@ -532,15 +564,15 @@ pub fn sweep_charts(loaded: &Loaded, results: &[RunResult], target: f64) -> Resu
                 values,
                 format,
             };
-            charts.push(render(
+            charts.push(draft(
                 &format!("sweep_{key}"),
                 &format!("{name} by {} and {}", sweep.parameters[0], sweep.parameters[1]),
                 &format!("Each cell is the mean {name} at one combination; darker is higher."),
                 Figure::Heat(heat),
-            )?);
+            ));
         }
     }
-    Ok(charts)
+    render_all(charts)
 }
 
 fn distinct(values: impl Iterator<Item = String>) -> Vec<String> {
@@ -564,7 +596,7 @@ fn expiry_seconds(loaded: &Loaded, stream: usize) -> Vec<f64> {
     sweep.points.iter().map(|p| p.loaded.scenario.traffic[stream].message_expiry.as_secs_f64()).collect()
 }
 
-fn expiry_chart(loaded: &Loaded, results: &[RunResult], stream: usize, target: f64) -> Result<Chart, String> {
+fn expiry_chart(loaded: &Loaded, results: &[RunResult], stream: usize, target: f64) -> Draft {
     let xs: Vec<f64> = expiry_seconds(loaded, stream).into_iter().map(f64::log10).collect();
     let name = &loaded.scenario.traffic[stream].name;
     let panels = [
@@ -620,7 +652,7 @@ fn expiry_chart(loaded: &Loaded, results: &[RunResult], stream: usize, target: f
         p.fit_y();
         out.push(p);
     }
-    render(
+    draft(
         "expiry",
         "Choosing message_expiry",
         "Move right for longer expiries: fewer messages expire, more arrive late and cost more; bands are 95 % intervals.",

@@ -246,15 +246,18 @@ fn print(text: &str) {
 /// Runs `jobs` with a progress bar (hidden unless standard error is a
 /// terminal) and prints the throughput figure on standard error.
 fn execute(all: &[&Loaded], jobs: &[Job]) -> Vec<Replication> {
-    let bar = indicatif::ProgressBar::new(jobs.len() as u64);
-    bar.set_style(
-        indicatif::ProgressStyle::with_template("{elapsed_precise} [{bar:40}] {pos}/{len} runs, {eta} left")
-            .expect("a valid template")
-            .progress_chars("=> "),
-    );
+    let expected = batch::expected_messages(all, jobs);
+    let (total, template) = match &expected {
+        Some(e) => (
+            e.iter().fold(0u64, |a, &b| a.saturating_add(b)),
+            "{elapsed_precise} [{bar:40}] {human_pos}/{human_len} messages, {eta} left",
+        ),
+        None => (jobs.len() as u64, "{elapsed_precise} [{bar:40}] {pos}/{len} runs, {eta} left"),
+    };
+    let bar = indicatif::ProgressBar::new(total);
+    bar.set_style(indicatif::ProgressStyle::with_template(template).expect("a valid template").progress_chars("=> "));
     let started = Instant::now();
-    let done = || bar.inc(1);
-    let results = batch::run(all, jobs, &done);
+    let results = batch::run(all, jobs, expected.as_deref(), &|n| bar.inc(n));
     bar.finish_and_clear();
     let secs = started.elapsed().as_secs_f64();
     let messages: u64 = results.iter().map(|r| r.stats.accepted()).sum();
@@ -269,14 +272,15 @@ fn execute(all: &[&Loaded], jobs: &[Job]) -> Vec<Replication> {
 
 /// Writes every scenario's reports and prints the table.
 fn write_reports(out: &Path, loaded: &[(PathBuf, Loaded)], results: &[Vec<RunResult>]) -> u8 {
+    let scenarios: Vec<(String, &Loaded, &[RunResult])> =
+        loaded.iter().zip(results).map(|((file, l), points)| (stem(file), l, &points[..])).collect();
+    if let Err((dir, e)) = report::write_scenarios(out, &scenarios) {
+        eprintln!("error: cannot write the report into {}: {e}", dir.display());
+        return BAD_INPUT;
+    }
     let mut rows = Vec::new();
     for ((file, l), points) in loaded.iter().zip(results) {
         let s = stem(file);
-        let dir = out.join(&s);
-        if let Err(e) = report::write_scenario(&dir, &s, l, points) {
-            eprintln!("error: cannot write the report into {}: {e}", dir.display());
-            return BAD_INPUT;
-        }
         for (i, (sc, r)) in batch::points(l).into_iter().zip(points).enumerate() {
             let label = match &l.sweep {
                 Some(sweep) => format!("{s} [{}]", sweep.points[i]),

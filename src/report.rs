@@ -10,6 +10,7 @@ use crate::simulate::RunResult;
 use crate::stats::{CARRIER_COLUMNS, Group, Latency, SERIES_COLUMNS, Stats};
 use crate::time::SimTime;
 use crate::{advice, html};
+use rayon::prelude::*;
 use serde_json::{Map, Value, json};
 use std::io::Write;
 use std::path::Path;
@@ -96,6 +97,7 @@ pub fn summary(stem: &str, sc: &Scenario, r: &RunResult) -> Value {
     m.insert("start".into(), sc.calendar.pacific_rfc3339(SimTime::ZERO).into());
     m.insert("horizon_s".into(), sc.horizon.map(|h| h.as_secs_f64()).into());
     m.insert("warmup_s".into(), sc.warmup.as_secs_f64().into());
+    m.insert("timeseries_step_s".into(), r.stats.series.step().as_secs_f64().into());
     m.extend(figures(sc, &r.stats));
     m.insert("daily_caps".into(), caps.into());
     m.insert("error_codes".into(), codes.into());
@@ -194,7 +196,9 @@ fn t95(df: usize) -> f64 {
     1.960 + (1.980 - 1.960) * x / (1.0 / 120.0)
 }
 
-/// `timeseries.csv`: one row per `timeseries_step` from the start.
+/// `timeseries.csv`: one row per step from the start; the last column,
+/// `step_s`, is the row's width (longer than `timeseries_step` when the run
+/// spans more than [`crate::stats::MAX_ROWS`] steps).
 pub fn timeseries(sc: &Scenario, r: &RunResult) -> String {
     let series = &r.stats.series;
     let mut out = String::from("t_s,time");
@@ -207,7 +211,7 @@ pub fn timeseries(sc: &Scenario, r: &RunResult) -> String {
             out.push_str(&format!(",{}_{c}", carrier.name()));
         }
     }
-    out.push('\n');
+    out.push_str(",step_s\n");
     let step = series.step();
     for (i, row) in series.rows().enumerate() {
         let t = SimTime::from_nanos(step.as_nanos() * i as u64);
@@ -215,7 +219,7 @@ pub fn timeseries(sc: &Scenario, r: &RunResult) -> String {
         for v in &row.counts {
             out.push_str(&format!(",{v}"));
         }
-        out.push('\n');
+        out.push_str(&format!(",{}\n", step.as_secs_f64()));
     }
     out
 }
@@ -291,56 +295,120 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     Ok(())
 }
 
-fn write_json(path: &Path, value: &Value) -> std::io::Result<()> {
+fn json_text(value: &Value) -> String {
     let mut json = serde_json::to_string_pretty(value).expect("JSON values serialise");
     json.push('\n');
-    write_atomic(path, json.as_bytes())
+    json
 }
 
-/// Writes one run into `dir`: `summary.json`, `timeseries.csv`, its charts
-/// (SVG and PNG) and `report.html`.
-pub fn write_run(dir: &Path, stem: &str, sc: &Scenario, r: &RunResult, source: &str) -> std::io::Result<()> {
-    let summary = summary(stem, sc, r);
-    write_json(&dir.join("summary.json"), &summary)?;
-    write_atomic(&dir.join("timeseries.csv"), timeseries(sc, r).as_bytes())?;
-    let charts = charts::run_charts(sc, r).map_err(std::io::Error::other)?;
-    write_charts(dir, &charts)?;
-    write_atomic(&dir.join("report.html"), html::run_page(stem, sc, r, &summary, source, &charts).as_bytes())
+/// The first error of `results`, in their order: parallel work reports the
+/// same failure whatever the thread count.
+fn first_error<E>(results: Vec<Result<(), E>>) -> Result<(), E> {
+    results.into_iter().collect()
 }
 
-fn write_charts(dir: &Path, charts: &[Chart]) -> std::io::Result<()> {
-    for c in charts {
-        write_atomic(&dir.join(format!("{}.svg", c.name)), c.svg.as_bytes())?;
-        write_atomic(&dir.join(format!("{}.png", c.name)), &c.png)?;
-    }
-    Ok(())
+/// Writes `files` (name within `dir`, contents) in parallel.
+fn write_files(dir: &Path, files: &[(String, &[u8])]) -> std::io::Result<()> {
+    first_error(files.par_iter().map(|(name, bytes)| write_atomic(&dir.join(name), bytes)).collect())
+}
+
+/// The SVG and PNG file of each chart.
+fn chart_files(charts: &[Chart]) -> Vec<(String, &[u8])> {
+    charts
+        .iter()
+        .flat_map(|c| [(format!("{}.svg", c.name), c.svg.as_bytes()), (format!("{}.png", c.name), &c.png[..])])
+        .collect()
+}
+
+/// Writes one run into `dir`: its `summary` (computed by the caller, as a
+/// sweep's index shows it too), `timeseries.csv`, its charts (SVG and PNG)
+/// and `report.html`.
+fn write_run(
+    dir: &Path,
+    stem: &str,
+    sc: &Scenario,
+    r: &RunResult,
+    summary: &Value,
+    source: &str,
+) -> std::io::Result<()> {
+    let (csv, charts) = rayon::join(|| timeseries(sc, r), || charts::run_charts(sc, r));
+    let charts = charts.map_err(std::io::Error::other)?;
+    let page = html::run_page(stem, sc, r, summary, source, &charts);
+    let json = json_text(summary);
+    let mut files = vec![("summary.json".to_string(), json.as_bytes()), ("timeseries.csv".into(), csv.as_bytes())];
+    files.extend(chart_files(&charts));
+    files.push(("report.html".into(), page.as_bytes()));
+    write_files(dir, &files)
 }
 
 /// Writes everything for one scenario file into `dir`: its run, or for a
 /// sweep each point under `points/NNN/`, `sweep.csv`, the sweep's charts,
-/// an index `summary.json` and `report.html`.
+/// an index `summary.json` and `report.html`. Points render in parallel.
 pub fn write_scenario(dir: &Path, stem: &str, loaded: &Loaded, results: &[RunResult]) -> std::io::Result<()> {
     let Some(sweep) = &loaded.sweep else {
-        return write_run(dir, stem, &loaded.scenario, &results[0], &loaded.source);
+        let (sc, r) = (&loaded.scenario, &results[0]);
+        return write_run(dir, stem, sc, r, &summary(stem, sc, r), &loaded.source);
     };
-    for (i, (point, r)) in sweep.points.iter().zip(results).enumerate() {
-        write_run(&dir.join(point_dir(i)), stem, &point.loaded.scenario, r, &point.loaded.source)?;
-    }
-    write_atomic(&dir.join("sweep.csv"), sweep_csv(loaded, results).as_bytes())?;
-    write_json(&dir.join("summary.json"), &sweep_summary(stem, loaded, results))?;
-    let charts = charts::sweep_charts(loaded, results, loaded.scenario.expiry_target).map_err(std::io::Error::other)?;
-    write_charts(dir, &charts)?;
-    let points: Vec<(String, String, &RunResult)> = sweep
-        .points
-        .iter()
-        .zip(results)
-        .enumerate()
-        .map(|(i, (p, r))| (p.to_string(), format!("{}/report.html", point_dir(i)), r))
+    let summaries: Vec<Value> =
+        sweep.points.par_iter().zip(results).map(|(p, r)| summary(stem, &p.loaded.scenario, r)).collect();
+    let write_points = || {
+        let each: Vec<std::io::Result<()>> = sweep
+            .points
+            .par_iter()
+            .zip(results)
+            .zip(&summaries)
+            .enumerate()
+            .map(|(i, ((point, r), summary))| {
+                let sc = &point.loaded.scenario;
+                write_run(&dir.join(point_dir(i)), stem, sc, r, summary, &point.loaded.source)
+            })
+            .collect();
+        first_error(each)
+    };
+    let write_index = || {
+        let charts =
+            charts::sweep_charts(loaded, results, loaded.scenario.expiry_target).map_err(std::io::Error::other)?;
+        let points: Vec<(String, String, &RunResult)> = sweep
+            .points
+            .iter()
+            .zip(results)
+            .enumerate()
+            .map(|(i, (p, r))| (p.to_string(), format!("{}/report.html", point_dir(i)), r))
+            .collect();
+        let advice = advice::expiry_advice(loaded, results);
+        let page = html::sweep_page(
+            stem,
+            &loaded.scenario,
+            &sweep.parameters,
+            &points,
+            &loaded.source,
+            &charts,
+            advice.as_ref(),
+        );
+        let (csv, json) = (sweep_csv(loaded, results), json_text(&sweep_summary(stem, loaded, &summaries)));
+        let mut files = vec![("sweep.csv".to_string(), csv.as_bytes()), ("summary.json".into(), json.as_bytes())];
+        files.extend(chart_files(&charts));
+        files.push(("report.html".into(), page.as_bytes()));
+        write_files(dir, &files)
+    };
+    let (points, index) = rayon::join(write_points, write_index);
+    points.and(index)
+}
+
+/// Writes every scenario's reports under `out/<stem>/`, in parallel; on
+/// failure, the first in `scenarios` order, with the folder it was writing.
+pub fn write_scenarios(
+    out: &Path,
+    scenarios: &[(String, &Loaded, &[RunResult])],
+) -> Result<(), (std::path::PathBuf, std::io::Error)> {
+    let each: Vec<Result<(), _>> = scenarios
+        .par_iter()
+        .map(|(stem, loaded, results)| {
+            let dir = out.join(stem);
+            write_scenario(&dir, stem, loaded, results).map_err(|e| (dir, e))
+        })
         .collect();
-    let advice = advice::expiry_advice(loaded, results);
-    let page =
-        html::sweep_page(stem, &loaded.scenario, &sweep.parameters, &points, &loaded.source, &charts, advice.as_ref());
-    write_atomic(&dir.join("report.html"), page.as_bytes())
+    first_error(each)
 }
 
 /// Writes `index.html` in `out`, linking every `*/report.html` found there.
@@ -367,18 +435,19 @@ pub fn point_dir(i: usize) -> String {
     format!("points/{i:03}")
 }
 
-/// The index `summary.json` of a sweep: each point's values and summary.
-pub fn sweep_summary(stem: &str, loaded: &Loaded, results: &[RunResult]) -> Value {
+/// The index `summary.json` of a sweep: each point's values and its
+/// `summaries` entry.
+pub fn sweep_summary(stem: &str, loaded: &Loaded, summaries: &[Value]) -> Value {
     let sweep = loaded.sweep.as_ref().expect("a sweep");
     let points: Vec<Value> = sweep
         .points
         .iter()
-        .zip(results)
+        .zip(summaries)
         .enumerate()
-        .map(|(i, (p, r))| {
+        .map(|(i, (p, summary))| {
             let values: Map<String, Value> =
                 sweep.parameters.iter().zip(&p.values).map(|(k, v)| (k.clone(), toml_to_json(v))).collect();
-            json!({ "index": i, "values": values, "dir": point_dir(i), "summary": summary(stem, &p.loaded.scenario, r) })
+            json!({ "index": i, "values": values, "dir": point_dir(i), "summary": summary })
         })
         .collect();
     json!({

@@ -168,6 +168,12 @@ impl Scenario {
     pub fn end(&self) -> SimTime {
         self.horizon.map_or(SimTime::NEVER, |h| SimTime::ZERO + h)
     }
+
+    /// About how many messages one replication accepts (see
+    /// [`Arrival::expected_messages`]); `None` when a stream is unbounded.
+    pub fn expected_messages(&self) -> Option<u64> {
+        self.traffic.iter().try_fold(0u64, |n, t| Some(n.saturating_add(t.arrival.expected_messages(self.end())?)))
+    }
 }
 
 /// The default carrier mix (*assumption*).

@@ -1,8 +1,10 @@
 //! Runs a scenario's replications and pools their figures.
 
-use crate::engine::{self, DailyCapDay};
+use crate::engine::{self, DailyCapDay, Fate, Recorder};
+use crate::model::Carrier;
 use crate::scenario::Scenario;
 use crate::stats::Stats;
+use crate::time::SimTime;
 use rayon::prelude::*;
 
 /// What one replication produced.
@@ -14,11 +16,41 @@ pub struct Replication {
     pub events: u64,
 }
 
-/// Runs replication `rep` of `scenario`.
-pub fn replicate(scenario: &Scenario, rep: u32) -> Replication {
-    let mut stats = Stats::for_scenario(scenario);
-    let end = engine::run(scenario, rep, &mut stats);
-    Replication { stats, daily_caps: end.daily_caps, events: end.events }
+/// Accepted messages between two progress reports: rare enough to cost
+/// nothing per message, frequent enough for a smooth bar.
+const TICK: u32 = 4096;
+
+/// Forwards to [`Stats`] and reports every [`TICK`] accepted messages: a
+/// progress bar without the engine knowing about terminals.
+struct Counted<'a> {
+    stats: Stats,
+    progress: &'a mut dyn FnMut(u64),
+    unreported: u32,
+}
+
+impl Recorder for Counted<'_> {
+    #[inline]
+    fn accepted(&mut self, stream: usize, carrier: Carrier, at: SimTime, queued: bool) {
+        Recorder::accepted(&mut self.stats, stream, carrier, at, queued);
+        self.unreported += 1;
+        if self.unreported == TICK {
+            (self.progress)(u64::from(TICK));
+            self.unreported = 0;
+        }
+    }
+
+    #[inline]
+    fn resolved(&mut self, fate: &Fate) {
+        self.stats.resolved(fate);
+    }
+}
+
+/// Runs replication `rep` of `scenario`; `progress` hears of accepted
+/// messages as they come ([`TICK`] at a time, the last few left out).
+pub fn replicate(scenario: &Scenario, rep: u32, progress: &mut dyn FnMut(u64)) -> Replication {
+    let mut counted = Counted { stats: Stats::for_scenario(scenario), progress, unreported: 0 };
+    let end = engine::run(scenario, rep, &mut counted);
+    Replication { stats: counted.stats, daily_caps: end.daily_caps, events: end.events }
 }
 
 /// The pooled result of every replication of one scenario.
@@ -68,5 +100,5 @@ pub fn pool(replications: Vec<Replication>) -> RunResult {
 
 /// Runs every replication (in parallel) and pools them.
 pub fn simulate(scenario: &Scenario) -> RunResult {
-    pool((0..scenario.replications).into_par_iter().map(|rep| replicate(scenario, rep)).collect())
+    pool((0..scenario.replications).into_par_iter().map(|rep| replicate(scenario, rep, &mut |_| {})).collect())
 }

@@ -270,6 +270,10 @@ pub fn wait_quantile(waits: &[u32], q: f64) -> Option<f64> {
         .map(wait_of_bin)
 }
 
+/// Rows a series keeps at most: past this the step doubles and neighbouring
+/// rows merge, so memory does not grow with simulated time.
+pub const MAX_ROWS: usize = 10_000;
+
 /// One time bucket.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Row {
@@ -282,9 +286,35 @@ pub struct Row {
     pub waits: Vec<u32>,
 }
 
+impl Row {
+    fn empty(senders: usize) -> Row {
+        Row { counts: vec![0; ROW], senders: vec![0; senders], waits: Vec::new() }
+    }
+
+    /// Adds `other`'s figures: every field is a count or a change, so the sum
+    /// is what one bucket covering both would have recorded.
+    fn add(&mut self, other: &Row) {
+        for (x, y) in self.counts.iter_mut().zip(&other.counts) {
+            *x += y;
+        }
+        for (x, y) in self.senders.iter_mut().zip(&other.senders) {
+            *x += y;
+        }
+        if !other.waits.is_empty() {
+            if self.waits.is_empty() {
+                self.waits = vec![0; WAIT_BINS];
+            }
+            for (x, y) in self.waits.iter_mut().zip(&other.waits) {
+                *x = x.saturating_add(*y);
+            }
+        }
+    }
+}
+
 /// Counts per time bucket. Queue depths are kept as changes and summed on read.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Series {
+    /// The scenario's `timeseries_step`, doubled as often as [`MAX_ROWS`] needed.
     step: SimDuration,
     senders: usize,
     rows: Vec<Row>,
@@ -303,15 +333,52 @@ impl Series {
         let ns = t.as_nanos();
         let (mut b, from, to) = self.last;
         if !(from..to).contains(&ns) {
-            let step = self.step.as_nanos();
-            b = (ns / step) as usize;
-            self.last = (b, b as u64 * step, (b as u64 + 1).saturating_mul(step));
+            b = self.bucket(ns);
         }
         if self.rows.len() <= b {
-            let empty = Row { counts: vec![0; ROW], senders: vec![0; self.senders], waits: Vec::new() };
-            self.rows.resize(b + 1, empty);
+            self.rows.resize(b + 1, Row::empty(self.senders));
         }
         &mut self.rows[b]
+    }
+
+    /// The bucket of instant `ns`, after coarsening if it lies beyond
+    /// [`MAX_ROWS`] (before any row is allocated); remembered in `last`.
+    fn bucket(&mut self, ns: u64) -> usize {
+        let b = ns / self.step.as_nanos().max(1);
+        if b >= MAX_ROWS as u64 {
+            self.coarsen((b / MAX_ROWS as u64 + 1).next_power_of_two());
+        }
+        let step = self.step.as_nanos().max(1);
+        let b = ns / step;
+        self.last = (b as usize, b * step, (b + 1).saturating_mul(step));
+        b as usize
+    }
+
+    /// Multiplies the step by `factor`, summing each `factor` neighbouring
+    /// rows: the same rows as recording at the longer step.
+    fn coarsen(&mut self, factor: u64) {
+        if factor <= 1 {
+            return;
+        }
+        let f = usize::try_from(factor).unwrap_or(usize::MAX);
+        let len = self.rows.len().div_ceil(f);
+        for i in 0..len {
+            let first = i * f;
+            let mut merged = std::mem::take(&mut self.rows[first]);
+            for r in &self.rows[first + 1..first.saturating_add(f).min(self.rows.len())] {
+                merged.add(r);
+            }
+            self.rows[i] = merged;
+        }
+        self.rows.truncate(len);
+        self.step = SimDuration::from_nanos(self.step.as_nanos().saturating_mul(factor));
+        self.last = (0, 0, 0);
+    }
+
+    /// Coarsens to `step`: a series of the same scenario has the scenario's
+    /// step times a power of two, so the longer step is a multiple.
+    fn coarsen_to(&mut self, step: SimDuration) {
+        self.coarsen(step.as_nanos() / self.step.as_nanos().max(1));
     }
 
     #[inline]
@@ -335,6 +402,8 @@ impl Series {
         row.waits[wait_bin(wait.as_nanos())] += 1;
     }
 
+    /// The width of each row: the scenario's `timeseries_step`, or a power-of-two
+    /// multiple of it when the run spans more than [`MAX_ROWS`] steps.
     pub fn step(&self) -> SimDuration {
         self.step
     }
@@ -348,26 +417,23 @@ impl Series {
         self.rows.is_empty()
     }
 
+    /// Adds `other`'s rows, both first brought to the longer of the two steps.
     fn merge(&mut self, other: &Series) {
+        let step = self.step.max(other.step);
+        self.coarsen_to(step);
+        let mut coarse;
+        let other = if other.step < step {
+            coarse = other.clone();
+            coarse.coarsen_to(step);
+            &coarse
+        } else {
+            other
+        };
         if self.rows.len() < other.rows.len() {
-            let empty = Row { counts: vec![0; ROW], senders: vec![0; self.senders], waits: Vec::new() };
-            self.rows.resize(other.rows.len(), empty);
+            self.rows.resize(other.rows.len(), Row::empty(self.senders));
         }
         for (a, b) in self.rows.iter_mut().zip(&other.rows) {
-            for (x, y) in a.counts.iter_mut().zip(&b.counts) {
-                *x += y;
-            }
-            for (x, y) in a.senders.iter_mut().zip(&b.senders) {
-                *x += y;
-            }
-            if !b.waits.is_empty() {
-                if a.waits.is_empty() {
-                    a.waits = vec![0; WAIT_BINS];
-                }
-                for (x, y) in a.waits.iter_mut().zip(&b.waits) {
-                    *x += y;
-                }
-            }
+            a.add(b);
         }
     }
 
@@ -587,6 +653,43 @@ mod tests {
         assert!((wait_quantile(&waits, 0.5).unwrap() - 2.0).abs() < 0.25);
         assert!((wait_quantile(&waits, 0.99).unwrap() - 60.0).abs() < 6.0);
         assert_eq!(wait_quantile(&[0; 4], 0.5), None);
+    }
+
+    /// A series of step `step_s` seconds with one arrival, sender change and
+    /// wait at each (second, column) of `events`.
+    fn series(step_s: u64, events: &[(u64, usize)]) -> Series {
+        let mut s = Series::new(SimDuration::from_secs(step_s), 2);
+        for &(t, column) in events {
+            let at = SimTime::from_nanos(t * 1_000_000_000);
+            s.add(at, column, Some((Carrier::Att, 0)), 1);
+            s.add_sender(at, column % 2, 1);
+            s.add_wait(at, SimDuration::from_secs(t % 7));
+        }
+        s
+    }
+
+    fn read(s: &Series) -> (SimDuration, Vec<Row>) {
+        (s.step(), s.rows().collect())
+    }
+
+    #[test]
+    fn series_coarsen_past_max_rows_and_merge_at_the_longer_step() {
+        let early: Vec<(u64, usize)> = (0..5_000).map(|t| (t, t as usize % 9)).collect();
+        let late: Vec<(u64, usize)> = (0..30_000).step_by(7).map(|t| (t, t as usize % 5)).collect();
+        let (a, b) = (series(1, &early), series(1, &late));
+        assert_eq!((a.step(), a.len()), (SimDuration::from_secs(1), 5_000));
+        // 29,995 s needs bucket 29,995: twice doubled, 7,499 at 4 s.
+        assert_eq!((b.step(), b.len()), (SimDuration::from_secs(4), 7_499));
+        assert_eq!(read(&b), read(&series(4, &late)));
+        let together = read(&series(4, &[early, late].concat()));
+        for (first, second) in [(&a, &b), (&b, &a)] {
+            let mut m = first.clone();
+            m.merge(second);
+            assert_eq!(read(&m), together);
+        }
+        let mut far = Series::new(SimDuration::from_nanos(1), 1);
+        far.add(SimTime::from_nanos(3_650 * 86_400 * 1_000_000_000), 0, None, 1);
+        assert!(far.len() <= MAX_ROWS && far.step().as_nanos().is_power_of_two());
     }
 
     #[test]

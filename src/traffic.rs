@@ -23,6 +23,25 @@ pub enum Arrival {
     Trace { times: Vec<SimTime> },
 }
 
+impl Arrival {
+    /// About how many messages the process emits before `end` (the run's
+    /// horizon, or [`SimTime::NEVER`]); `None` when nothing bounds it. For a
+    /// progress bar's total, never for results.
+    pub fn expected_messages(&self, end: SimTime) -> Option<u64> {
+        let rated = |per_sec: f64, w: &Window| {
+            let until = w.until.map_or(end, |u| u.min(end));
+            let by_time = (until != SimTime::NEVER).then(|| (per_sec * (until - w.from).as_secs_f64()) as u64);
+            [w.count, by_time].into_iter().flatten().min()
+        };
+        match self {
+            Arrival::Constant { rate, window } | Arrival::Poisson { rate, window } => rated(rate.per_sec_f64(), window),
+            Arrival::Profile { hourly, window } => rated(hourly.iter().sum::<f64>() / 24.0, window),
+            Arrival::Burst { count, at, .. } => Some(if *at < end { *count } else { 0 }),
+            Arrival::Trace { times } => Some(times.partition_point(|t| *t < end) as u64),
+        }
+    }
+}
+
 /// When a rate-driven process runs: from `from`, before `until` (exclusive),
 /// and for at most `count` messages. With neither, the run's horizon ends it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -173,6 +192,21 @@ mod tests {
         assert!(v.iter().all(|&t| (7_200_000_000_000..10_800_000_000_000).contains(&t)));
         let n = v.len() as f64;
         assert!((n - 36_000.0).abs() < 600.0, "{n}");
+    }
+
+    #[test]
+    fn expected_messages_from_count_window_horizon_or_list() {
+        let rate = Rate::per_second(2);
+        let w = |until: Option<u64>, count| Window { from: secs(10), until: until.map(secs), count };
+        let poisson = |w| Arrival::Poisson { rate, window: w };
+        assert_eq!(poisson(w(Some(110), None)).expected_messages(SimTime::NEVER), Some(200));
+        assert_eq!(poisson(w(Some(110), Some(50))).expected_messages(SimTime::NEVER), Some(50));
+        assert_eq!(poisson(w(None, None)).expected_messages(secs(60)), Some(100));
+        assert_eq!(poisson(w(None, None)).expected_messages(SimTime::NEVER), None);
+        let burst = Arrival::Burst { count: 7, at: secs(5), spread: SimDuration::ZERO };
+        assert_eq!((burst.expected_messages(SimTime::NEVER), burst.expected_messages(secs(5))), (Some(7), Some(0)));
+        let trace = Arrival::Trace { times: vec![secs(1), secs(2), secs(3)] };
+        assert_eq!(trace.expected_messages(secs(3)), Some(2));
     }
 
     #[test]

@@ -75,6 +75,27 @@ fn run_writes_reports_and_prints_a_table() {
 }
 
 #[test]
+fn a_report_that_cannot_be_written_is_the_first_one_whatever_the_threads() {
+    let dir = tempdir();
+    for name in ["a", "b", "c"] {
+        std::fs::write(dir.path().join(format!("{name}.toml")), GOOD).unwrap();
+    }
+    // Files where the folders of b and c would go: both fail, b is named.
+    std::fs::create_dir(dir.path().join("out")).unwrap();
+    for name in ["b", "c"] {
+        std::fs::write(dir.path().join("out").join(name), "").unwrap();
+    }
+    for threads in ["1", "2"] {
+        let o = a2psim(&["run", "a.toml", "b.toml", "c.toml", "--out", "out", "--threads", threads], dir.path());
+        assert_eq!(o.status.code(), Some(2));
+        let err = stderr(&o);
+        assert!(err.contains("cannot write the report into out/b:"), "{threads} threads: {err}");
+        assert!(!err.contains("panicked"), "{err}");
+    }
+    assert!(dir.path().join("out/a/report.html").is_file(), "the others are still written");
+}
+
+#[test]
 fn run_defaults_to_reports_and_seed_flag_overrides() {
     let dir = tempdir();
     std::fs::write(dir.path().join("good.toml"), GOOD).unwrap();

@@ -11,5 +11,6 @@ mod outages;
 mod properties;
 mod queueing;
 mod reference;
+mod series;
 mod shipped;
 mod sweeps;

@@ -78,7 +78,7 @@ pub struct Bar {
     pub color: RGBColor,
 }
 
-pub type Format = Box<dyn Fn(f64) -> String>;
+pub type Format = Box<dyn Fn(f64) -> String + Send + Sync>;
 
 /// One chart panel.
 pub struct Panel {
