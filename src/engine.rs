@@ -56,7 +56,7 @@ pub trait Recorder {
     /// A message reached its outcome. Called exactly once per accepted message.
     fn resolved(&mut self, fate: &Fate);
     /// The run is over: every message has been resolved.
-    fn finished(&mut self) {}
+    fn finished(&mut self);
 }
 
 /// One brand's use of T-Mobile's daily cap on one Pacific day.

@@ -43,6 +43,10 @@ impl Recorder for Counted<'_> {
     fn resolved(&mut self, fate: &Fate) {
         self.stats.resolved(fate);
     }
+
+    fn finished(&mut self) {
+        self.stats.finished();
+    }
 }
 
 /// Runs replication `rep` of `scenario`; `progress` hears of accepted

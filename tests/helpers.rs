@@ -33,6 +33,7 @@ impl Recorder for Log {
     fn resolved(&mut self, fate: &Fate) {
         self.fates.push(*fate);
     }
+    fn finished(&mut self) {}
 }
 
 pub fn run_log(sc: &Scenario) -> (Log, RunEnd) {
