@@ -228,6 +228,10 @@ pub const CARRIER_COLUMNS: [&str; 5] = ["arrivals", "dispatched", "expired", "fa
 
 const ROW: usize = SERIES_COLUMNS.len() + 4 * CARRIER_COLUMNS.len();
 
+/// `queue_depth` in [`SERIES_COLUMNS`] and in [`CARRIER_COLUMNS`]: kept as changes, summed on read.
+const DEPTH: usize = 8;
+const CARRIER_DEPTH: usize = 4;
+
 /// Bins of the queue-wait distribution kept per time bucket for charts:
 /// bin 0 below 1 ms (2^20 ns), then four per doubling (about 19 % wide).
 pub const WAIT_BINS: usize = 128;
@@ -289,6 +293,29 @@ pub struct Row {
 impl Row {
     fn empty(senders: usize) -> Row {
         Row { counts: vec![0; ROW], senders: vec![0; senders], waits: Vec::new() }
+    }
+
+    /// Adds `n` to `column`, and to the carrier's column `carrier.1` if given.
+    #[inline]
+    fn count(&mut self, column: usize, carrier: Option<(Carrier, usize)>, n: i64) {
+        self.counts[column] += n;
+        if let Some((c, col)) = carrier {
+            self.counts[SERIES_COLUMNS.len() + c.index() * CARRIER_COLUMNS.len() + col] += n;
+        }
+    }
+
+    /// A message of `sender` joins (1) or leaves (-1) the queue to `carrier`.
+    #[inline]
+    fn queue(&mut self, carrier: Carrier, sender: usize, n: i64) {
+        self.count(DEPTH, Some((carrier, CARRIER_DEPTH)), n);
+        self.senders[sender] += n;
+    }
+
+    fn wait(&mut self, wait: SimDuration) {
+        if self.waits.is_empty() {
+            self.waits = vec![0; WAIT_BINS];
+        }
+        self.waits[wait_bin(wait.as_nanos())] += 1;
     }
 
     /// Adds `other`'s figures: every field is a count or a change, so the sum
@@ -382,26 +409,6 @@ impl Series {
     }
 
     #[inline]
-    fn add(&mut self, t: SimTime, column: usize, carrier: Option<(Carrier, usize)>, n: i64) {
-        let row = self.row(t);
-        row.counts[column] += n;
-        if let Some((c, col)) = carrier {
-            row.counts[SERIES_COLUMNS.len() + c.index() * CARRIER_COLUMNS.len() + col] += n;
-        }
-    }
-
-    fn add_sender(&mut self, t: SimTime, sender: usize, n: i64) {
-        self.row(t).senders[sender] += n;
-    }
-
-    fn add_wait(&mut self, t: SimTime, wait: SimDuration) {
-        let row = self.row(t);
-        if row.waits.is_empty() {
-            row.waits = vec![0; WAIT_BINS];
-        }
-        row.waits[wait_bin(wait.as_nanos())] += 1;
-    }
-
     /// The width of each row: the scenario's `timeseries_step`, or a power-of-two
     /// multiple of it when the run spans more than [`MAX_ROWS`] steps.
     pub fn step(&self) -> SimDuration {
@@ -440,8 +447,9 @@ impl Series {
     /// The rows, queue depths (total, per carrier, per sender) as levels at
     /// each bucket's end; one row at a time, so nothing is copied whole.
     pub fn rows(&self) -> impl Iterator<Item = Row> + '_ {
-        let depth_cols: Vec<usize> =
-            std::iter::once(8).chain((0..4).map(|c| SERIES_COLUMNS.len() + c * CARRIER_COLUMNS.len() + 4)).collect();
+        let depth_cols: Vec<usize> = std::iter::once(DEPTH)
+            .chain((0..4).map(|c| SERIES_COLUMNS.len() + c * CARRIER_COLUMNS.len() + CARRIER_DEPTH))
+            .collect();
         let mut level = vec![0i64; depth_cols.len()];
         let mut senders = vec![0i64; self.senders];
         self.rows.iter().map(move |r| {
@@ -554,10 +562,11 @@ impl Recorder for Stats {
         if at >= self.warmup {
             self.cells[stream][carrier.index()].accepted += 1;
         }
-        self.series.add(at, 0, Some((carrier, 0)), 1);
+        let sender = self.sender_of[stream];
+        let row = self.series.row(at);
+        row.count(0, Some((carrier, 0)), 1);
         if queued {
-            self.series.add(at, 8, Some((carrier, 4)), 1);
-            self.series.add_sender(at, self.sender_of[stream], 1);
+            row.queue(carrier, sender, 1);
         }
     }
 
@@ -569,25 +578,27 @@ impl Recorder for Stats {
         let c = f.carrier;
         let sender = self.sender_of[f.stream];
         if let Some(d) = f.dispatched {
-            self.series.add(d, 1, Some((c, 1)), 1);
-            self.series.add(d, 8, Some((c, 4)), -1);
-            self.series.add_sender(d, sender, -1);
+            let row = self.series.row(d);
+            row.count(1, Some((c, 1)), 1);
+            row.queue(c, sender, -1);
             if f.outcome.was_dispatched() {
-                self.series.add_wait(d, d - f.accepted);
+                row.wait(d - f.accepted);
             }
         }
-        match f.outcome {
-            Outcome::Delivered => self.series.add(f.done, 2, None, 1),
-            Outcome::Undelivered => self.series.add(f.done, 3, None, 1),
-            Outcome::Expired => {
-                self.series.add(f.done, 4, Some((c, 2)), 1);
-                self.series.add(f.done, 8, Some((c, 4)), -1);
-                self.series.add_sender(f.done, sender, -1);
-            }
-            Outcome::FailedDailyCap => self.series.add(f.done, 5, Some((c, 3)), 1),
-            Outcome::Blocked => self.series.add(f.done, 6, None, 1),
-            Outcome::Rejected => self.series.add(f.done, 7, None, 1),
-            Outcome::QueuedAtEnd | Outcome::InFlightAtEnd => {}
+        // (column, carrier column) of the outcome at `done`.
+        let (column, per_carrier) = match f.outcome {
+            Outcome::Delivered => (2, None),
+            Outcome::Undelivered => (3, None),
+            Outcome::Expired => (4, Some(2)),
+            Outcome::FailedDailyCap => (5, Some(3)),
+            Outcome::Blocked => (6, None),
+            Outcome::Rejected => (7, None),
+            Outcome::QueuedAtEnd | Outcome::InFlightAtEnd => return,
+        };
+        let row = self.series.row(f.done);
+        row.count(column, per_carrier.map(|k| (c, k)), 1);
+        if f.outcome == Outcome::Expired {
+            row.queue(c, sender, -1);
         }
     }
 
@@ -661,9 +672,10 @@ mod tests {
         let mut s = Series::new(SimDuration::from_secs(step_s), 2);
         for &(t, column) in events {
             let at = SimTime::from_nanos(t * 1_000_000_000);
-            s.add(at, column, Some((Carrier::Att, 0)), 1);
-            s.add_sender(at, column % 2, 1);
-            s.add_wait(at, SimDuration::from_secs(t % 7));
+            let row = s.row(at);
+            row.count(column, Some((Carrier::Att, 0)), 1);
+            row.senders[column % 2] += 1;
+            row.wait(SimDuration::from_secs(t % 7));
         }
         s
     }
@@ -688,7 +700,7 @@ mod tests {
             assert_eq!(read(&m), together);
         }
         let mut far = Series::new(SimDuration::from_nanos(1), 1);
-        far.add(SimTime::from_nanos(3_650 * 86_400 * 1_000_000_000), 0, None, 1);
+        far.row(SimTime::from_nanos(3_650 * 86_400 * 1_000_000_000)).count(0, None, 1);
         assert!(far.len() <= MAX_ROWS && far.step().as_nanos().is_power_of_two());
     }
 
