@@ -70,8 +70,40 @@ pub(super) struct Bound {
     pub drained: u64,
     /// When it may open again, if a head was found short.
     pub armed: SimTime,
-    /// Lanes asleep on it: (head's acceptance order, lane, generation).
-    pub waiters: BinaryHeap<Reverse<(u64, u32, u32)>>,
+    /// Lanes asleep on it.
+    pub waiters: WaitQueue,
+}
+
+/// A lane asleep on a limiter: (its head's acceptance order, lane, generation).
+pub(super) type Waiter = (u64, u32, u32);
+
+/// The lanes asleep on one limiter, oldest head first. Heads mostly come
+/// back in acceptance order (a pool's numbers take messages in turn), so
+/// they are appended to a sorted queue in constant time; the few that come
+/// out of order wait in a heap beside it.
+#[derive(Default)]
+pub(super) struct WaitQueue {
+    sorted: VecDeque<Waiter>,
+    rest: BinaryHeap<Reverse<Waiter>>,
+}
+
+impl WaitQueue {
+    pub fn push(&mut self, w: Waiter) {
+        if self.sorted.back().is_none_or(|last| *last <= w) {
+            self.sorted.push_back(w);
+        } else {
+            self.rest.push(Reverse(w));
+        }
+    }
+
+    /// The waiter with the oldest head.
+    pub fn pop(&mut self) -> Option<Waiter> {
+        match (self.sorted.front(), self.rest.peek()) {
+            (Some(a), Some(Reverse(b))) if b < a => self.rest.pop().map(|r| r.0),
+            (Some(_), _) => self.sorted.pop_front(),
+            (None, _) => self.rest.pop().map(|r| r.0),
+        }
+    }
 }
 
 /// The full stops of one (sender, carrier), and the lanes asleep on them.
@@ -159,7 +191,7 @@ impl Paths {
             replayed: (0, 0),
             drained: 0,
             armed: SimTime::NEVER,
-            waiters: BinaryHeap::new(),
+            waiters: WaitQueue::default(),
         });
         (self.limits.len() - 1) as u32
     }
@@ -247,4 +279,27 @@ fn is_mixed(unit: Unit, uses: &[(Class, u32)]) -> bool {
     let mut sizes = uses.iter().map(|&(k, s)| size(unit, k, s));
     let first = sizes.next();
     sizes.any(|s| Some(s) != first)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wait_queue_pops_oldest_first_whatever_the_push_order() {
+        let mut q = WaitQueue::default();
+        let seqs = [5u64, 7, 3, 9, 8, 1, 10, 2, 11, 4];
+        for (i, &s) in seqs.iter().enumerate() {
+            q.push((s, i as u32, 0));
+        }
+        let mut popped = Vec::new();
+        q.push((6, 99, 0));
+        while let Some((s, _, _)) = q.pop() {
+            popped.push(s);
+            if s == 4 {
+                q.push((12, 98, 0));
+            }
+        }
+        assert_eq!(popped, (1..=12).collect::<Vec<u64>>());
+    }
 }

@@ -185,7 +185,7 @@ impl Waits {
         let generation = lane.generation;
         match blocker {
             Blocker::Gate(g) => paths.gates[g as usize].waiters.push((li, generation)),
-            Blocker::Limiter(l) => paths.limits[l as usize].waiters.push(Reverse((seq, li, generation))),
+            Blocker::Limiter(l) => paths.limits[l as usize].waiters.push((seq, li, generation)),
         }
         for &l in paths.lanes[li as usize].path.ids() {
             if let Some(needers) = &mut paths.limits[l as usize].needers {
@@ -219,7 +219,7 @@ impl Waits {
         if paths.limits[l as usize].held == self.pass {
             return;
         }
-        while let Some(Reverse((_, li, generation))) = paths.limits[l as usize].waiters.pop() {
+        while let Some((_, li, generation)) = paths.limits[l as usize].waiters.pop() {
             if paths.lanes[li as usize].generation == generation {
                 self.wake(li, Some(l), paths);
                 return;
