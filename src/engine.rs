@@ -259,8 +259,15 @@ impl<'s> Engine<'s> {
         self.events += 1;
         let li = msg.lane;
         let lane = &mut self.paths.lanes[li as usize];
-        let at = lane.queue.iter().rposition(|m| m.seq < msg.seq).map_or(0, |p| p + 1);
-        lane.queue.insert(at, msg);
+        // Most messages are the youngest of their lane: append.
+        let at = if lane.queue.back().is_none_or(|m| m.seq < msg.seq) {
+            lane.queue.push_back(msg);
+            lane.queue.len() - 1
+        } else {
+            let at = lane.queue.iter().rposition(|m| m.seq < msg.seq).map_or(0, |p| p + 1);
+            lane.queue.insert(at, msg);
+            at
+        };
         if at == 0 {
             self.waits.new_head(li, &mut self.paths);
         }
