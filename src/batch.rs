@@ -185,7 +185,7 @@ pub fn expected_messages(all: &[&Loaded], jobs: &[Job]) -> Option<Vec<u64>> {
 }
 
 /// Runs `jobs` in parallel. `progress` receives units of work as they are
-/// done: with `expected` messages per job, accepted messages (each job's
+/// done: with `expected` messages per job, resolved messages (each job's
 /// capped at, then topped up to, its expectation); without, one per job.
 pub fn run(
     all: &[&Loaded],
@@ -240,7 +240,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn progress_counts_accepted_messages_up_to_the_expected_total() {
+    fn progress_counts_resolved_messages_up_to_the_expected_total() {
         let text = r#"start = "2026-03-10T08:00:00-07:00"
 [[senders]]
 id = "sc"

@@ -16,12 +16,13 @@ pub struct Replication {
     pub events: u64,
 }
 
-/// Accepted messages between two progress reports: rare enough to cost
+/// Resolved messages between two progress reports: rare enough to cost
 /// nothing per message, frequent enough for a smooth bar.
 const TICK: u32 = 4096;
 
-/// Forwards to [`Stats`] and reports every [`TICK`] accepted messages: a
-/// progress bar without the engine knowing about terminals.
+/// Forwards to [`Stats`] and reports every [`TICK`] resolved messages: a
+/// progress bar without the engine knowing about terminals, that keeps
+/// moving while a backlog drains.
 struct Counted<'a> {
     stats: Stats,
     progress: &'a mut dyn FnMut(u64),
@@ -32,6 +33,11 @@ impl Recorder for Counted<'_> {
     #[inline]
     fn accepted(&mut self, stream: usize, carrier: Carrier, at: SimTime, queued: bool) {
         Recorder::accepted(&mut self.stats, stream, carrier, at, queued);
+    }
+
+    #[inline]
+    fn resolved(&mut self, fate: &Fate) {
+        self.stats.resolved(fate);
         self.unreported += 1;
         if self.unreported == TICK {
             (self.progress)(u64::from(TICK));
@@ -39,18 +45,13 @@ impl Recorder for Counted<'_> {
         }
     }
 
-    #[inline]
-    fn resolved(&mut self, fate: &Fate) {
-        self.stats.resolved(fate);
-    }
-
     fn finished(&mut self) {
         self.stats.finished();
     }
 }
 
-/// Runs replication `rep` of `scenario`; `progress` hears of accepted
-/// messages as they come ([`TICK`] at a time, the last few left out).
+/// Runs replication `rep` of `scenario`; `progress` hears of messages
+/// reaching their outcome as they do ([`TICK`] at a time, the last few left out).
 pub fn replicate(scenario: &Scenario, rep: u32, progress: &mut dyn FnMut(u64)) -> Replication {
     let mut counted = Counted { stats: Stats::for_scenario(scenario), progress, unreported: 0 };
     let end = engine::run(scenario, rep, &mut counted);
