@@ -237,7 +237,10 @@ pub fn run_charts(sc: &Scenario, r: &RunResult) -> Result<Vec<Chart>, String> {
     charts.push(draft(
         "latency_over_time",
         "Queue wait over time",
-        "How long messages dispatched in each interval had waited; grey spans are outages.",
+        &format!(
+            "How long messages dispatched in each {} interval had waited; grey spans are outages.",
+            duration_label(step)
+        ),
         Figure::Panels(vec![p]),
     ));
 
@@ -259,7 +262,10 @@ pub fn run_charts(sc: &Scenario, r: &RunResult) -> Result<Vec<Chart>, String> {
     charts.push(draft(
         "queue_depth",
         "Queue depth",
-        "Messages waiting at the end of each interval; red lines mark T-Mobile's daily cap running out.",
+        &format!(
+            "Messages waiting at the end of each {} interval; red lines mark T-Mobile's daily cap running out.",
+            duration_label(step)
+        ),
         Figure::Panels(vec![p]),
     ));
 
@@ -333,11 +339,11 @@ fn failures(clock: &Clock, rows: &[crate::stats::Row]) -> Draft {
         (Outcome::Rejected, 7),
         (Outcome::Undelivered, 3),
     ];
-    let mut p = clock.panel("Failures by reason (stacked)", "messages per interval");
     // Stacked: each area is the sum of its reason and those below it; tallest drawn first.
     // Dense runs are summed over groups of intervals first, so steps stay legible.
     let group = rows.len().div_ceil(THIN / 2).max(1);
     let width = clock.step * group as f64;
+    let mut p = clock.panel("Failures by reason (stacked)", &format!("messages per {}", duration_label(width)));
     let mut stacked: Vec<Vec<f64>> = Vec::new();
     for (k, (_, col)) in reasons.iter().enumerate() {
         let own = rows.chunks(group).map(|c| c.iter().map(|r| r.counts[*col] as f64).sum::<f64>());
@@ -356,7 +362,10 @@ fn failures(clock: &Clock, rows: &[crate::stats::Row]) -> Draft {
     draft(
         "failures",
         "Failures by reason",
-        "Each band is one failure reason; the top edge is all failures in the interval.",
+        &format!(
+            "Each band is one failure reason; the top edge is all failures in the {} interval.",
+            duration_label(width)
+        ),
         Figure::Panels(vec![p]),
     )
 }
