@@ -79,6 +79,8 @@ pub struct RunEnd {
     pub daily_caps: Vec<DailyCapDay>,
     /// Events processed, for throughput figures.
     pub events: u64,
+    /// Lanes made: they follow the pool numbers busy at once, not every number used.
+    pub lanes: usize,
 }
 
 /// Runs replication `replication` of `scenario`.
@@ -178,6 +180,7 @@ impl<'s> Engine<'s> {
             }
             while self.processing.peek().is_some_and(|r| r.0.0 == t) {
                 let Reverse(Pending(_, msg)) = self.processing.pop().expect("peeked");
+                self.paths.pending(msg.lane, -1);
                 self.enter(msg);
             }
             self.waits.fire_timers(t, &mut self.paths);
@@ -232,7 +235,7 @@ impl<'s> Engine<'s> {
         if *rr == sender.numbers {
             *rr = 0;
         }
-        let lane = self.paths.lane(self.sc, sender_ix, class, number, carrier);
+        let lane = self.paths.lane(self.sc, sender_ix, class, number, carrier, t);
         let msg = Msg {
             seq: self.seq,
             accepted: t,
@@ -248,6 +251,7 @@ impl<'s> Engine<'s> {
         if delay == SimDuration::ZERO {
             self.enter(msg);
         } else {
+            self.paths.pending(lane, 1);
             self.processing.push(Reverse(Pending(t + delay, msg)));
         }
     }
@@ -393,7 +397,7 @@ impl<'s> Engine<'s> {
         }
         rec.finished();
         let daily_caps = self.caps.into_iter().flat_map(|c| c.done.into_iter().chain(c.day.map(|(_, d)| d))).collect();
-        RunEnd { daily_caps, events: self.events }
+        RunEnd { daily_caps, events: self.events, lanes: self.paths.lanes.len() }
     }
 }
 

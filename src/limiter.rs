@@ -44,6 +44,26 @@ impl Limiter {
         self.unit
     }
 
+    /// Whether nothing charged so far can still matter at `t` or later: the
+    /// limiter then behaves exactly as a new one would, and can be
+    /// [restarted](Limiter::restart) for another number.
+    pub fn is_idle_at(&self, t: SimTime) -> bool {
+        match &self.state {
+            // Unused capacity is dropped at a window's end; debt is not.
+            State::Window(w) => w.remaining >= 0 && t >= w.next_start,
+            // Past its last slot, the next message starts a new sequence.
+            State::Smooth(s) => t > s.tat,
+        }
+    }
+
+    /// Back to the state of a new limiter at time zero.
+    pub fn restart(&mut self) {
+        match &mut self.state {
+            State::Window(w) => w.restart(&self.scale),
+            State::Smooth(s) => s.restart(),
+        }
+    }
+
     /// The scale that governs a message at `t`: a window's is set at its start.
     #[inline]
     fn scale_at(&mut self, t: SimTime) -> Scale {
@@ -139,9 +159,17 @@ impl Window {
             scale: Scale::ONE,
             next_start: SimTime::ZERO,
         };
-        w.open(timeline.at(SimTime::ZERO));
-        w.next_start = w.start(1);
+        w.restart(timeline);
         w
+    }
+
+    /// Opens window 0 afresh.
+    fn restart(&mut self, timeline: &ScaleTimeline) {
+        self.index = 0;
+        self.remaining = 0;
+        self.carry = 0;
+        self.open(timeline.at(SimTime::ZERO));
+        self.next_start = self.start(1);
     }
 
     fn start(&self, n: u64) -> SimTime {
@@ -240,6 +268,11 @@ impl Smooth {
         let zero = SimTime::ZERO;
         let interval = rate.interval();
         Smooth { interval, burst: burst.max(1), anchor: zero, k: 0, scale: Scale::ONE, tat: zero, earliest: zero }
+    }
+
+    fn restart(&mut self) {
+        let zero = SimTime::ZERO;
+        (self.anchor, self.k, self.scale, self.tat, self.earliest) = (zero, 0, Scale::ONE, zero, zero);
     }
 
     /// anchor + floor(units · interval / scale); `NEVER` past any real run.

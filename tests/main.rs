@@ -7,6 +7,7 @@ mod checks;
 mod cli;
 mod determinism;
 mod documented;
+mod lanes;
 mod outages;
 mod properties;
 mod queueing;

@@ -114,13 +114,37 @@ pub(super) struct Gate {
     pub waiters: Vec<(u32, u32)>,
 }
 
+/// The lanes of one pool number and class, one per carrier: lanes
+/// `4 · g .. 4 · g + 4` for group `g`. When all are idle and the number's
+/// own limiters have forgotten their past, the group serves the next new
+/// number of its pool, so memory follows the numbers busy at once, not
+/// every number ever used.
+struct Group {
+    sender: u32,
+    class: Class,
+    /// The pool number it serves.
+    number: u32,
+    /// Limiters of this number alone (its own rate, per carrier, added by a degraded outage).
+    own: Vec<u32>,
+    /// Messages in processing on their way to these lanes.
+    pending: u32,
+    /// In its pool's `idle` queue.
+    listed: bool,
+}
+
+/// A pool number with no lanes: not used yet, or its lanes serve another number.
+const UNUSED: u32 = u32::MAX;
+
 /// Every lane, limiter and gate of a run.
 pub(super) struct Paths {
     pub lanes: Vec<Lane>,
     pub limits: Vec<Bound>,
     pub gates: Vec<Gate>,
-    /// First lane of each pool number already used, per sender and class.
+    groups: Vec<Group>,
+    /// Group of each pool number, per sender and class ([`UNUSED`] if none).
     numbers: Vec<[Vec<u32>; 2]>,
+    /// Per sender and class: groups whose lanes all went idle, oldest first.
+    idle: Vec<[VecDeque<u32>; 2]>,
     /// Account limiter per class.
     account: [u32; 2],
     /// Brand TPM limiter per brand and carrier.
@@ -140,7 +164,9 @@ impl Paths {
             lanes: Vec::new(),
             limits: Vec::new(),
             gates: Vec::new(),
+            groups: Vec::new(),
             numbers: vec![Default::default(); sc.senders.len()],
+            idle: (0..sc.senders.len()).map(|_| Default::default()).collect(),
             account: [0; 2],
             tpm: Vec::new(),
             carrier_outages: Carrier::ALL.map(|c| timeline(&|o| o.scope == Scope::Carrier(c))),
@@ -196,31 +222,96 @@ impl Paths {
         (self.limits.len() - 1) as u32
     }
 
-    /// The lane of pool number `number` of `sender` for `class` to `carrier`,
-    /// made (with the number's limiters) on first use. Pools hand out
-    /// numbers in turn from 0, so the numbers used are always a prefix.
-    pub fn lane(&mut self, sc: &Scenario, sender: usize, class: Class, number: u32, carrier: Carrier) -> u32 {
-        let used = self.numbers[sender][class.index()].len() as u32;
-        if number >= used {
-            for _ in used..=number {
-                let first = self.open_number(sc, sender, class);
-                self.numbers[sender][class.index()].push(first);
-            }
+    /// The lane of pool number `number` of `sender` for `class` to `carrier`
+    /// at `t`: the number's group, else an idle group of the same pool that
+    /// can be reused, else a new one (with the number's limiters).
+    pub fn lane(
+        &mut self,
+        sc: &Scenario,
+        sender: usize,
+        class: Class,
+        number: u32,
+        carrier: Carrier,
+        t: SimTime,
+    ) -> u32 {
+        let k = class.index();
+        let n = number as usize;
+        if self.numbers[sender][k].len() <= n {
+            self.numbers[sender][k].resize(n + 1, UNUSED);
         }
-        self.numbers[sender][class.index()][number as usize] + carrier.index() as u32
+        let mut g = self.numbers[sender][k][n];
+        if g == UNUSED {
+            g = match self.reclaim(sender, class, t) {
+                Some(g) => g,
+                None => self.open_number(sc, sender, class),
+            };
+            self.groups[g as usize].number = number;
+            self.numbers[sender][k][n] = g;
+        }
+        g * 4 + carrier.index() as u32
     }
 
-    /// Makes one more number's lanes for `class`, one per carrier; returns the first.
+    /// The oldest idle group of the pool, if its number's limiters can no
+    /// longer tell it from a new one at `t`; restarted for a new number.
+    fn reclaim(&mut self, sender: usize, class: Class, t: SimTime) -> Option<u32> {
+        let k = class.index();
+        while let Some(&g) = self.idle[sender][k].front() {
+            let group = &self.groups[g as usize];
+            let idle = group.pending == 0 && (0..4).all(|c| self.lanes[g as usize * 4 + c].state == LaneState::Idle);
+            if idle {
+                let forgotten = group.own.iter().all(|&l| {
+                    let bound = &self.limits[l as usize];
+                    bound.armed == SimTime::NEVER && bound.limiter.is_idle_at(t)
+                });
+                if !forgotten {
+                    return None;
+                }
+            }
+            self.idle[sender][k].pop_front();
+            let group = &mut self.groups[g as usize];
+            group.listed = false;
+            if idle {
+                self.numbers[sender][k][group.number as usize] = UNUSED;
+                for &l in &group.own {
+                    let bound = &mut self.limits[l as usize];
+                    bound.limiter.restart();
+                    bound.waiters = WaitQueue::default();
+                }
+                return Some(g);
+            }
+        }
+        None
+    }
+
+    /// Lane `li` has no message left: when its whole group is idle, the
+    /// group may serve another number later.
+    pub fn went_idle(&mut self, li: u32) {
+        let g = li / 4;
+        let group = &self.groups[g as usize];
+        if !group.listed && (0..4).all(|c| self.lanes[g as usize * 4 + c].state == LaneState::Idle) {
+            self.idle[group.sender as usize][group.class.index()].push_back(g);
+            self.groups[g as usize].listed = true;
+        }
+    }
+
+    /// A message bound for lane `li` went into processing (`+1`) or left it (`-1`).
+    pub fn pending(&mut self, li: u32, n: i32) {
+        let group = &mut self.groups[li as usize / 4];
+        group.pending = group.pending.wrapping_add_signed(n);
+    }
+
+    /// Makes one more group of lanes for `class`, one per carrier, with the
+    /// number's own limiters; returns the group.
     fn open_number(&mut self, sc: &Scenario, si: usize, class: Class) -> u32 {
         let sender = &sc.senders[si];
         let k = class.index();
         let (own_outages, both) = self.sender_outages[si].clone();
         let mixed = |limit: &Limit, paths: &Paths| is_mixed(limit.unit, &paths.sender_uses[si][k]);
+        let first_limiter = self.limits.len() as u32;
         let own = match &sender.limits[k] {
             SenderLimit::PerNumber(l) => Some(self.add(l, own_outages, false, mixed(l, self))),
             _ => None,
         };
-        let first = self.lanes.len() as u32;
         for c in Carrier::ALL {
             let mut path = Path { ids: [self.account[k], 0, 0], len: 1 };
             match &sender.limits[k] {
@@ -249,7 +340,16 @@ impl Paths {
                 state: LaneState::Idle,
             });
         }
-        first
+        let group = self.groups.len() as u32;
+        self.groups.push(Group {
+            sender: si as u32,
+            class,
+            number: 0,
+            own: (first_limiter..self.limits.len() as u32).collect(),
+            pending: 0,
+            listed: false,
+        });
+        group
     }
 
     /// Charges `msg`'s units at `t` to every limiter on lane `li`'s path.

@@ -198,6 +198,7 @@ impl Waits {
     pub fn after_dequeue(&mut self, li: u32, paths: &mut Paths) {
         if paths.lanes[li as usize].queue.is_empty() {
             paths.lanes[li as usize].state = LaneState::Idle;
+            paths.went_idle(li);
         } else {
             self.push(li, None, paths);
         }
