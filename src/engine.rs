@@ -145,7 +145,7 @@ struct Engine<'s> {
     next_arrivals: BinaryHeap<Reverse<(SimTime, u32)>>,
     draws: Vec<StreamDraws>,
     processing: BinaryHeap<Reverse<Pending>>,
-    /// Lanes, limiters and gates, created as numbers are first used.
+    /// Lanes, limiters and gates: a number's made on its first use, reused once idle.
     paths: Paths,
     waits: Waits,
     /// Next pool number per (sender, class).

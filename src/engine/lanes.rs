@@ -1,6 +1,6 @@
 //! Lanes and the limiters and gates on their paths. A sender number's lanes
-//! and limiters are made when the number is first used, so idle numbers of a
-//! large pool cost nothing.
+//! and limiters are made when the number is first used and serve a later
+//! number once idle, so memory follows the numbers busy at once.
 
 use super::Msg;
 use crate::limiter::Limiter;
