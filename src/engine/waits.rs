@@ -8,14 +8,15 @@
 //! every younger head (MODEL §8, sizes):
 //! * a limiter's room only shrinks between the instants it may open (its
 //!   next window, its next smooth slot, the end of a stop), so a head found
-//!   short stays short until then, and sleeping on the blocker that opens
-//!   last loses nothing;
+//!   short stays short until then, and sleeping on any blocker it met (the
+//!   one that opens last, to spare re-examinations) loses nothing;
 //! * when a limiter opens, its waiters are woken in acceptance order, one
 //!   after the other, until one is short again: younger ones would be held;
 //! * where all messages use the same units at a limiter, a younger head fits
-//!   only if every older one did, so sleeping heads never hold it back; where
-//!   sizes differ (`needers`), the older sleeping heads are replayed against
-//!   the limiter before a younger head may take from it.
+//!   only if every older one did, so sleeping heads never hold it back, and
+//!   a blocked head need not look at it at all; where sizes differ
+//!   (`needers`), the older sleeping heads are replayed against the limiter
+//!   before a younger head may take from it.
 
 use super::lanes::{LaneState, Paths, units};
 use crate::time::SimTime;
@@ -115,38 +116,39 @@ impl Waits {
     }
 
     /// Whether lane `li`'s head can go at `t`; if not, the blocker that
-    /// opens last. Marks and arms every limiter the head is short at, as a
-    /// full pass would.
+    /// opens last among those it met. Once it is blocked, only limiters
+    /// where sizes differ still need a look: there a short head holds
+    /// younger ones that would fit, while elsewhere a younger head finds
+    /// the limiter short by itself.
     pub fn examine(&mut self, li: u32, t: SimTime, paths: &mut Paths) -> Option<Blocker> {
         let lane = &paths.lanes[li as usize];
         let msg = *lane.queue.front().expect("a candidate lane has a head");
         let (path, gate) = (lane.path, lane.gate);
         let mut latest: Option<(SimTime, Blocker)> = None;
-        let mut note = |at: SimTime, b: Blocker| {
-            if latest.is_none_or(|(last, _)| at > last) {
-                latest = Some((at, b));
-            }
-        };
         let g = &mut paths.gates[gate as usize];
         let running = g.timeline.running_from(t);
         if running > t {
             arm(&mut self.timers, &mut g.armed, running, Blocker::Gate(gate));
-            note(running, Blocker::Gate(gate));
+            later(&mut latest, running, Blocker::Gate(gate));
         }
         for &l in path.ids() {
-            if paths.limits[l as usize].held != self.pass && paths.limits[l as usize].needers.is_some() {
+            let mixed = paths.limits[l as usize].needers.is_some();
+            if latest.is_some() && !mixed {
+                continue;
+            }
+            if mixed && paths.limits[l as usize].held != self.pass {
                 self.replay(l, msg.seq, t, paths);
             }
             let bound = &mut paths.limits[l as usize];
             if bound.held == self.pass {
-                note(bound.armed, Blocker::Limiter(l));
+                later(&mut latest, bound.armed, Blocker::Limiter(l));
                 continue;
             }
             if !bound.limiter.has_room(t, units(bound.limiter.unit(), &msg)) {
                 bound.held = self.pass;
                 let at = bound.limiter.next_room(t);
                 arm(&mut self.timers, &mut bound.armed, at, Blocker::Limiter(l));
-                note(at, Blocker::Limiter(l));
+                later(&mut latest, at, Blocker::Limiter(l));
             }
         }
         latest.map(|(_, b)| b)
@@ -246,6 +248,13 @@ impl Waits {
         lane.state = LaneState::Candidate(woken_by);
         let seq = lane.queue.front().expect("a candidate lane has a head").seq;
         self.candidates.push(Reverse((seq, li, lane.generation)));
+    }
+}
+
+/// Keeps in `latest` the blocker that opens last.
+fn later(latest: &mut Option<(SimTime, Blocker)>, at: SimTime, b: Blocker) {
+    if latest.is_none_or(|(last, _)| at > last) {
+        *latest = Some((at, b));
     }
 }
 
