@@ -48,11 +48,15 @@ processing = { dist = "lognormal", median = "150ms", p99 = "2s" }
 delivery = { dist = "lognormal", median = "3s", p99 = "30s" }
 "#;
 
-const MD1: &str = r#"
+/// Poisson arrivals at `rate` into one smooth account limit of `mps`,
+/// 10,000,000 messages, to `carriers` (all four by default).
+fn md1(mps: u32, rate: &str, carriers: &str) -> String {
+    format!(
+        r#"
 start = "2026-03-10T00:00:00-07:00"
 seed = 1
 [account]
-sms_mps = 10
+sms_mps = {mps}
 shape = "smooth"
 [[senders]]
 id = "s"
@@ -60,25 +64,11 @@ type = "short_code"
 [[traffic]]
 name = "t"
 sender = "s"
-carriers = { att = 1.0 }
-arrival = { process = "poisson", rate = "8/s", count = 10000000 }
-"#;
-
-/// The issue's M/D/1: λ 4/s into a smooth account of 5/s, default carrier mix.
-const MD1_FULL: &str = r#"
-start = "2026-03-10T00:00:00-07:00"
-seed = 1
-[account]
-sms_mps = 5
-shape = "smooth"
-[[senders]]
-id = "s"
-type = "short_code"
-[[traffic]]
-name = "t"
-sender = "s"
-arrival = { process = "poisson", rate = "4/s", count = 10000000 }
-"#;
+{carriers}
+arrival = {{ process = "poisson", rate = "{rate}", count = 10000000 }}
+"#
+    )
+}
 
 /// 200,000 messages spread over 100 s into `numbers` short-code numbers,
 /// all to one carrier (one lane per number), account 1,000/s.
@@ -223,14 +213,15 @@ fn main() {
     // Timings of the whole run are wall time of one thread's work.
     rayon::ThreadPoolBuilder::new().num_threads(1).build_global().expect("one worker thread");
     engine_only("US 10DLC, 4 carriers, cap, expiry, delays", TEN_DLC);
-    engine_only("M/D/1, one smooth limiter", MD1);
+    engine_only("M/D/1, one smooth limiter", &md1(10, "8/s", "carriers = { att = 1.0 }"));
     for shape in ["window", "smooth"] {
         let one = engine_only(&format!("burst into 1 lane, {shape}"), &lanes(1, shape));
         engine_only(&format!("burst into 100 lanes, {shape}"), &lanes(100, shape));
         let many = engine_only(&format!("burst into 10,000 lanes, {shape}"), &lanes(10_000, shape));
         println!("  10,000 lanes against 1 lane ({shape}): {:.2} of the speed", many / one);
     }
-    let full = whole_run("whole run, M/D/1 4/s into 5/s, 4 carriers", MD1_FULL);
+    // The issue's M/D/1: λ 4/s into a smooth account of 5/s, default carrier mix.
+    let full = whole_run("whole run, M/D/1 4/s into 5/s, 4 carriers", &md1(5, "4/s", ""));
     let bare = report("bare binary-heap M/D/1 loop, same queue", best_of_three(|| bare_md1(4.0, 5.0, 10_000_000)));
     println!("  whole run against the bare loop: {:.2} of its speed", full / bare);
     bench_replications();

@@ -33,22 +33,27 @@ fn column(rows: &Rows, name: &str) -> f64 {
     rows.iter().map(|r| r[name]).sum()
 }
 
-#[test]
-fn a_run_longer_than_ten_thousand_steps_doubles_the_step_and_keeps_every_count() {
-    // One message a second for 25,000 s at a 1 s step: bucket 24,999 needs
-    // the step doubled twice, to 4 s, giving 6,250 rows of 4 arrivals.
-    let (_dir, summary, rows) = run(&format!(
+/// One short code sending `arrival`, with the given `timeseries_step`.
+fn scenario_text(step: &str, arrival: &str) -> String {
+    format!(
         r#"{HEAD}
-timeseries_step = "1s"
+timeseries_step = "{step}"
 [[senders]]
 id = "sc"
 type = "short_code"
 [[traffic]]
 name = "t"
 sender = "sc"
-arrival = {{ process = "constant", rate = "1/s", count = 25000 }}
+arrival = {arrival}
 "#
-    ));
+    )
+}
+
+#[test]
+fn a_run_longer_than_ten_thousand_steps_doubles_the_step_and_keeps_every_count() {
+    // One message a second for 25,000 s at a 1 s step: bucket 24,999 needs
+    // the step doubled twice, to 4 s, giving 6,250 rows of 4 arrivals.
+    let (_dir, summary, rows) = run(&scenario_text("1s", r#"{ process = "constant", rate = "1/s", count = 25000 }"#));
     assert_eq!(summary["timeseries_step_s"], 4.0);
     assert_eq!(rows.len(), 6_250);
     for (i, r) in rows.iter().enumerate() {
@@ -67,18 +72,7 @@ arrival = {{ process = "constant", rate = "1/s", count = 25000 }}
 
 #[test]
 fn ten_years_out_at_a_nanosecond_step_runs_in_bounded_rows() {
-    let (dir, summary, rows) = run(&format!(
-        r#"{HEAD}
-timeseries_step = "1ns"
-[[senders]]
-id = "sc"
-type = "short_code"
-[[traffic]]
-name = "t"
-sender = "sc"
-arrival = {{ process = "burst", count = 5, at = "3650d" }}
-"#
-    ));
+    let (dir, summary, rows) = run(&scenario_text("1ns", r#"{ process = "burst", count = 5, at = "3650d" }"#));
     assert_eq!(summary["messages"]["delivered"], 5);
     let step = summary["timeseries_step_s"].as_f64().unwrap();
     // The smallest power-of-two multiple of 1 ns that fits 3,650 days in 10,000 rows.
