@@ -181,7 +181,7 @@ impl<'s> Engine<'s> {
             while self.processing.peek().is_some_and(|r| r.0.0 == t) {
                 let Reverse(Pending(_, msg)) = self.processing.pop().expect("peeked");
                 self.paths.pending(msg.lane, -1);
-                self.enter(msg);
+                self.enter(msg, t);
             }
             self.waits.fire_timers(t, &mut self.paths);
             self.dispatch(t, rec);
@@ -249,7 +249,7 @@ impl<'s> Engine<'s> {
         self.seq += 1;
         let delay = self.sc.processing.sample(&self.draws[s].processing, index);
         if delay == SimDuration::ZERO {
-            self.enter(msg);
+            self.enter(msg, t);
         } else {
             self.paths.pending(lane, 1);
             self.processing.push(Reverse(Pending(t + delay, msg)));
@@ -259,7 +259,7 @@ impl<'s> Engine<'s> {
     /// Puts a message that finished processing into its lane, in acceptance
     /// order. Only a new head can change what the next dispatch pass does:
     /// a head that was blocked stays blocked until a limit it waits for opens.
-    fn enter(&mut self, msg: Msg) {
+    fn enter(&mut self, msg: Msg, t: SimTime) {
         self.events += 1;
         let li = msg.lane;
         let lane = &mut self.paths.lanes[li as usize];
@@ -273,7 +273,7 @@ impl<'s> Engine<'s> {
             at
         };
         if at == 0 {
-            self.waits.new_head(li, &mut self.paths);
+            self.waits.new_head(li, t, &mut self.paths);
         }
     }
 
@@ -286,7 +286,7 @@ impl<'s> Engine<'s> {
                 None => self.dequeue(li, t, rec),
             }
             if let Some(l) = woken_by {
-                self.waits.drain_on(l, &mut self.paths);
+                self.waits.drain_on(l, t, &mut self.paths);
             }
         }
     }

@@ -96,6 +96,14 @@ impl WaitQueue {
         }
     }
 
+    /// The waiter with the oldest head, left in place.
+    pub fn peek(&self) -> Option<Waiter> {
+        match (self.sorted.front(), self.rest.peek()) {
+            (Some(a), Some(Reverse(b))) => Some(*a.min(b)),
+            (a, b) => a.copied().or(b.map(|r| r.0)),
+        }
+    }
+
     /// The waiter with the oldest head.
     pub fn pop(&mut self) -> Option<Waiter> {
         match (self.sorted.front(), self.rest.peek()) {

@@ -65,7 +65,7 @@ impl Waits {
                     let bound = &mut paths.limits[l as usize];
                     if bound.armed == at {
                         bound.armed = SimTime::NEVER;
-                        self.start_drain(l, paths);
+                        self.start_drain(l, t, paths);
                     }
                 }
                 Blocker::Gate(g) => {
@@ -85,7 +85,7 @@ impl Waits {
 
     /// Lane `li` has a new head (it was empty, or an older message finished
     /// processing after it): examine it in this instant's pass.
-    pub fn new_head(&mut self, li: u32, paths: &mut Paths) {
+    pub fn new_head(&mut self, li: u32, t: SimTime, paths: &mut Paths) {
         match paths.lanes[li as usize].state {
             LaneState::Idle => self.push(li, None, paths),
             LaneState::Candidate(woken_by) => self.push(li, woken_by, paths),
@@ -96,7 +96,7 @@ impl Waits {
                 let path = paths.lanes[li as usize].path;
                 for &l in path.ids() {
                     if paths.limits[l as usize].needers.is_some() {
-                        self.start_drain(l, paths);
+                        self.start_drain(l, t, paths);
                     }
                 }
             }
@@ -207,26 +207,42 @@ impl Waits {
     }
 
     /// Wakes limiter `l`'s waiters in turn, from the oldest, in this pass.
-    fn start_drain(&mut self, l: u32, paths: &mut Paths) {
+    fn start_drain(&mut self, l: u32, t: SimTime, paths: &mut Paths) {
         let bound = &mut paths.limits[l as usize];
         if bound.drained != self.pass {
             bound.drained = self.pass;
-            self.drain_on(l, paths);
+            self.drain_on(l, t, paths);
         }
     }
 
     /// After a lane woken from limiter `l` was examined: wakes the next
     /// waiter, unless a head was short at `l` in this pass (younger ones
-    /// would be held).
-    pub fn drain_on(&mut self, l: u32, paths: &mut Paths) {
-        if paths.limits[l as usize].held == self.pass {
+    /// would be held). Where all sizes are the same, a waiter that would be
+    /// short at `l` stays asleep on it, as its examination would conclude.
+    pub fn drain_on(&mut self, l: u32, t: SimTime, paths: &mut Paths) {
+        let Paths { lanes, limits, .. } = paths;
+        let bound = &mut limits[l as usize];
+        if bound.held == self.pass {
             return;
         }
-        while let Some((_, li, generation)) = paths.limits[l as usize].waiters.pop() {
-            if paths.lanes[li as usize].generation == generation {
-                self.wake(li, Some(l), paths);
-                return;
+        while let Some((_, li, generation)) = bound.waiters.peek() {
+            let lane = &lanes[li as usize];
+            if lane.generation != generation {
+                bound.waiters.pop();
+                continue;
             }
+            if bound.needers.is_none() {
+                let head = lane.queue.front().expect("a sleeping lane has a head");
+                if !bound.limiter.has_room(t, units(bound.limiter.unit(), head)) {
+                    bound.held = self.pass;
+                    let at = bound.limiter.next_room(t);
+                    arm(&mut self.timers, &mut bound.armed, at, Blocker::Limiter(l));
+                    return;
+                }
+            }
+            bound.waiters.pop();
+            self.wake(li, Some(l), paths);
+            return;
         }
     }
 
