@@ -14,8 +14,8 @@
 use a2psim::engine;
 use a2psim::load::{self, Loaded};
 use a2psim::report;
+use a2psim::run::simulate::simulate;
 use a2psim::scenario::Scenario;
-use a2psim::simulate::simulate;
 use a2psim::stats::Stats;
 use rand::{Rng, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;

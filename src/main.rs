@@ -1,10 +1,10 @@
 //! The `a2psim` command line: parse, load, run, report, exit code.
 
-use a2psim::batch::{self, Job, Overrides, PARTIAL_FORMAT, Partial, Shard};
-use a2psim::expect::Verdict;
+use a2psim::check::expect::Verdict;
 use a2psim::load::{self, Diagnostic, Loaded};
 use a2psim::report;
-use a2psim::simulate::{Replication, RunResult};
+use a2psim::run::batch::{self, Job, Overrides, PARTIAL_FORMAT, Partial, Shard};
+use a2psim::run::simulate::{Replication, RunResult};
 use clap::{Args, Parser, Subcommand};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -195,7 +195,8 @@ fn load_one(file: &Path, overrides: &Overrides) -> Result<Loaded, Vec<Diagnostic
     let args = overrides.sweep_args().map_err(|message| {
         vec![Diagnostic { file: file.display().to_string(), line: 1, column: 1, message, warning: false }]
     })?;
-    let mut loaded = load::load_file(file, &args)?;
+    let loaded = load::load_file(file, &args)?;
+    let mut loaded = a2psim::check::expect::validated(loaded, &file.display().to_string())?;
     overrides.apply(&mut loaded);
     Ok(loaded)
 }
@@ -296,7 +297,7 @@ fn write_reports(out: &Path, loaded: &[(PathBuf, Loaded)], results: &[Vec<RunRes
     let rows: Vec<_> = rows.iter().map(|(label, sc, r)| (label.clone(), *sc, *r)).collect();
     print(&report::table(&rows));
     for ((file, l), points) in loaded.iter().zip(results) {
-        if let Some(a) = a2psim::advice::expiry_advice(l, points) {
+        if let Some(a) = a2psim::report::advice::expiry_advice(l, points) {
             print(&format!("\n{} — message_expiry for stream {}:\n  {}\n", stem(file), a.stream, a.text));
         }
     }
@@ -449,7 +450,7 @@ fn summaries(runs: &[(PathBuf, Loaded, Vec<RunResult>)]) -> Vec<(String, serde_j
         let s = stem(file);
         for (i, (sc, r)) in batch::points(l).into_iter().zip(results).enumerate() {
             let point = l.sweep.as_ref().map(|sw| sw.points[i].to_string());
-            out.push((a2psim::baseline::key(&s, point.as_deref()), report::summary(&s, sc, r)));
+            out.push((a2psim::check::baseline::key(&s, point.as_deref()), report::summary(&s, sc, r)));
         }
     }
     out
@@ -458,7 +459,7 @@ fn summaries(runs: &[(PathBuf, Loaded, Vec<RunResult>)]) -> Vec<(String, serde_j
 fn record_baseline(paths: &[PathBuf], overrides: &Overrides, out: &Path) -> u8 {
     let Some(runs) = run_everything(paths, overrides) else { return BAD_INPUT };
     let all = summaries(&runs);
-    let b = a2psim::baseline::Baseline::record(all.iter().map(|(k, s)| (k.clone(), s)));
+    let b = a2psim::check::baseline::Baseline::record(all.iter().map(|(k, s)| (k.clone(), s)));
     let mut json = serde_json::to_string_pretty(&b).expect("a baseline serialises");
     json.push('\n');
     if let Err(e) = report::write_atomic(out, json.as_bytes()) {
@@ -477,7 +478,7 @@ struct CheckOptions {
 }
 
 fn check(paths: &[PathBuf], overrides: &Overrides, options: &CheckOptions) -> u8 {
-    let tolerance = match a2psim::baseline::parse_tolerance(&options.tolerance) {
+    let tolerance = match a2psim::check::baseline::parse_tolerance(&options.tolerance) {
         Ok(t) => t,
         Err(e) => {
             eprintln!("error: --tolerance: {e}");
@@ -488,15 +489,15 @@ fn check(paths: &[PathBuf], overrides: &Overrides, options: &CheckOptions) -> u8
         None => None,
         Some(path) => match std::fs::read(path)
             .map_err(|e| e.to_string())
-            .and_then(|b| serde_json::from_slice::<a2psim::baseline::Baseline>(&b).map_err(|e| e.to_string()))
+            .and_then(|b| serde_json::from_slice::<a2psim::check::baseline::Baseline>(&b).map_err(|e| e.to_string()))
         {
-            Ok(b) if b.format == a2psim::baseline::FORMAT => Some(b),
+            Ok(b) if b.format == a2psim::check::baseline::FORMAT => Some(b),
             Ok(b) => {
                 eprintln!(
                     "error: {}: baseline format {}, this a2psim reads {}",
                     path.display(),
                     b.format,
-                    a2psim::baseline::FORMAT
+                    a2psim::check::baseline::FORMAT
                 );
                 return BAD_INPUT;
             }
@@ -509,25 +510,27 @@ fn check(paths: &[PathBuf], overrides: &Overrides, options: &CheckOptions) -> u8
     let Some(runs) = run_everything(paths, overrides) else { return BAD_INPUT };
     let verdicts: Vec<Verdict> = runs
         .iter()
-        .flat_map(|(file, l, results)| a2psim::expect::evaluate(&stem(file), &file.display().to_string(), l, results))
+        .flat_map(|(file, l, results)| {
+            a2psim::check::expect::evaluate(&stem(file), &file.display().to_string(), l, results)
+        })
         .collect();
     let regressions = match &base {
         Some(b) => {
             let all = summaries(&runs);
-            let now = a2psim::baseline::Baseline::record(all.iter().map(|(k, s)| (k.clone(), s)));
-            a2psim::baseline::compare(b, &now, tolerance)
+            let now = a2psim::check::baseline::Baseline::record(all.iter().map(|(k, s)| (k.clone(), s)));
+            a2psim::check::baseline::compare(b, &now, tolerance)
         }
         None => Vec::new(),
     };
     let file_of =
         |s: &str| runs.iter().find(|(f, _, _)| stem(f) == s).map_or(s.to_string(), |(f, _, _)| f.display().to_string());
     print(&match options.format {
-        Format::Human => a2psim::ci::table(&verdicts, &regressions),
-        Format::Json => a2psim::ci::json(&verdicts, &regressions),
-        Format::Github => a2psim::ci::github(&verdicts, &regressions, file_of),
+        Format::Human => a2psim::check::ci::table(&verdicts, &regressions),
+        Format::Json => a2psim::check::ci::json(&verdicts, &regressions),
+        Format::Github => a2psim::check::ci::github(&verdicts, &regressions, file_of),
     });
     if let Some(path) = &options.junit {
-        if let Err(e) = report::write_atomic(path, a2psim::ci::junit(&verdicts, &regressions).as_bytes()) {
+        if let Err(e) = report::write_atomic(path, a2psim::check::ci::junit(&verdicts, &regressions).as_bytes()) {
             eprintln!("error: cannot write {}: {e}", path.display());
             return BAD_INPUT;
         }

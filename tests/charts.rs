@@ -137,18 +137,19 @@ fn expiry_sweeps_get_the_expiry_chart_and_a_recommendation() {
 #[test]
 fn the_recommendation_follows_the_stream_kind() {
     let loaded = a2psim::load::load_file(&repo().join("scenarios/otp_expiry_sweep.toml"), &[]).unwrap();
-    let results: Vec<_> = a2psim::batch::points(&loaded).iter().map(|sc| a2psim::simulate::simulate(sc)).collect();
-    let a = a2psim::advice::expiry_advice(&loaded, &results).unwrap();
+    let results: Vec<_> =
+        a2psim::run::batch::points(&loaded).iter().map(|sc| a2psim::run::simulate::simulate(sc)).collect();
+    let a = a2psim::report::advice::expiry_advice(&loaded, &results).unwrap();
     assert_eq!(a.stream, "otp");
     assert_eq!(a.shortest_reaching.map(|x| x.0.to_string()), Some("20m".into()));
     assert_eq!(a.longest_timely.map(|x| x.0.to_string()), Some("5m".into()));
     assert_eq!(a.pick.map(|p| p.to_string()), Some("5m".into()), "an OTP never goes late");
     let mut promo = loaded.clone();
     for p in &mut promo.sweep.as_mut().unwrap().points {
-        p.loaded.scenario.traffic[0].kind = a2psim::model::Kind::Promotional;
+        p.loaded.scenario.traffic[0].kind = a2psim::scenario::model::Kind::Promotional;
     }
-    promo.scenario.traffic[0].kind = a2psim::model::Kind::Promotional;
-    let b = a2psim::advice::expiry_advice(&promo, &results).unwrap();
+    promo.scenario.traffic[0].kind = a2psim::scenario::model::Kind::Promotional;
+    let b = a2psim::report::advice::expiry_advice(&promo, &results).unwrap();
     assert_eq!(b.pick.map(|p| p.to_string()), Some("20m".into()), "a promotion keeps its reach");
 }
 

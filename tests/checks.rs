@@ -170,9 +170,9 @@ fn expectations_read_the_interval_ends_with_replications() {
     let loaded = loaded(&format!(
         "{text}[[expect]]\nmetric = \"queue_wait_s.p99\"\non = \"ci_high\"\nmax = 1e3\n[[expect]]\nmetric = \"queue_wait_s.p99\"\nmax = 1e3\n"
     ));
-    let r = a2psim::simulate::simulate(&loaded.scenario);
+    let r = a2psim::run::simulate::simulate(&loaded.scenario);
     let summary = a2psim::report::summary("p", &loaded.scenario, &r);
-    let verdicts = a2psim::expect::evaluate("p", "p.toml", &loaded, std::slice::from_ref(&r));
+    let verdicts = a2psim::check::expect::evaluate("p", "p.toml", &loaded, std::slice::from_ref(&r));
     assert_eq!(verdicts[0].value, summary["confidence"]["queue_wait_s"]["p99"]["ci_high"].as_f64());
     assert_eq!(verdicts[1].value, summary["confidence"]["queue_wait_s"]["p99"]["mean"].as_f64());
     assert!(verdicts[0].value > verdicts[1].value);

@@ -2,9 +2,9 @@
 //! exact expectations.
 
 use crate::helpers::*;
-use a2psim::model::Outcome;
 use a2psim::report;
-use a2psim::simulate::simulate;
+use a2psim::run::simulate::simulate;
+use a2psim::scenario::model::Outcome;
 
 /// A short code (100/s per number) so that the account limit is what binds.
 fn account_burst(count: u32, class: &str, sender_type: &str) -> String {

@@ -2,9 +2,9 @@
 
 use a2psim::engine::{self, Fate, Recorder, RunEnd};
 use a2psim::load::{self, Loaded};
-use a2psim::model::{Carrier, Outcome};
 use a2psim::scenario::Scenario;
-use a2psim::time::SimTime;
+use a2psim::scenario::model::{Carrier, Outcome};
+use a2psim::scenario::time::SimTime;
 use std::path::{Path, PathBuf};
 
 /// Parses a scenario given inline, panicking with the diagnostics if invalid.

@@ -2,7 +2,7 @@
 //! later number once the first has gone idle and its limiters forgot it.
 
 use crate::helpers::*;
-use a2psim::model::Outcome;
+use a2psim::scenario::model::Outcome;
 
 fn pool(number_limit: &str) -> String {
     format!(

@@ -8,6 +8,7 @@ mod cli;
 mod determinism;
 mod documented;
 mod lanes;
+mod layers;
 mod outages;
 mod properties;
 mod queueing;

@@ -1,7 +1,7 @@
 //! Outages: full stops, degraded capacity, scopes.
 
 use crate::helpers::*;
-use a2psim::model::Outcome;
+use a2psim::scenario::model::Outcome;
 
 fn with_outage(outage: &str, sender: &str, carriers: &str, count: u32, rate: &str) -> String {
     format!(
@@ -73,7 +73,7 @@ fn a_carrier_stop_holds_only_that_carrier() {
     for f in &log.fates {
         let at = f.dispatched.unwrap().as_secs_f64();
         match f.carrier {
-            a2psim::model::Carrier::Verizon => assert_eq!(at, 30.0),
+            a2psim::scenario::model::Carrier::Verizon => assert_eq!(at, 30.0),
             _ => assert!(at < 2.0),
         }
     }
@@ -125,7 +125,9 @@ fn degraded_carrier_on_a_toll_free_path_adds_a_per_number_carrier_limit() {
     let vz_first: usize = log
         .fates
         .iter()
-        .filter(|f| f.carrier == a2psim::model::Carrier::Verizon && f.dispatched.unwrap().as_secs_f64() == 0.0)
+        .filter(|f| {
+            f.carrier == a2psim::scenario::model::Carrier::Verizon && f.dispatched.unwrap().as_secs_f64() == 0.0
+        })
         .count();
     let all_first = log.fates.iter().filter(|f| f.dispatched.unwrap().as_secs_f64() == 0.0).count();
     assert_eq!(vz_first, 5);

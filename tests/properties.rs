@@ -1,7 +1,7 @@
 //! Invariants on generated scenarios: nothing is lost, outcomes are coherent.
 
 use crate::helpers::*;
-use a2psim::model::Outcome;
+use a2psim::scenario::model::Outcome;
 use proptest::prelude::*;
 
 #[derive(Debug, Clone)]

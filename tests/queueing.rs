@@ -2,7 +2,7 @@
 //! limiter form an M/D/1 queue, whose mean wait Pollaczek–Khinchine gives.
 
 use crate::helpers::*;
-use a2psim::simulate::simulate;
+use a2psim::run::simulate::simulate;
 
 #[test]
 fn md1_mean_wait_matches_pollaczek_khinchine() {

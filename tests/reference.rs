@@ -7,7 +7,7 @@
 //! with carried fractions, the added per-(number, carrier) limit).
 
 use crate::helpers::*;
-use a2psim::model::Outcome;
+use a2psim::scenario::model::Outcome;
 use proptest::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 

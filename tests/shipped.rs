@@ -1,11 +1,11 @@
 //! Every shipped scenario validates, runs, and loses nothing.
 
 use crate::helpers::*;
-use a2psim::batch;
 use a2psim::load::load_file;
-use a2psim::model::Outcome;
 use a2psim::report;
-use a2psim::simulate::simulate;
+use a2psim::run::batch;
+use a2psim::run::simulate::simulate;
+use a2psim::scenario::model::Outcome;
 
 #[test]
 fn every_shipped_scenario_runs_and_outcomes_sum_to_accepted() {

@@ -1,10 +1,10 @@
 //! Replications, warm-up, sweeps, common random numbers, shards and merge.
 
 use crate::helpers::*;
-use a2psim::batch;
 use a2psim::load::load_file;
 use a2psim::report;
-use a2psim::simulate::simulate;
+use a2psim::run::batch;
+use a2psim::run::simulate::simulate;
 use std::path::Path;
 use std::process::Command;
 

@@ -3,11 +3,11 @@
 //! number once idle, so memory follows the numbers busy at once.
 
 use super::Msg;
-use crate::limiter::Limiter;
-use crate::model::{Carrier, Class, Unit};
-use crate::outage::{Outage, ScaleTimeline, Scope};
+use crate::engine::limiter::Limiter;
+use crate::scenario::model::{Carrier, Class, Unit};
+use crate::scenario::outage::{Outage, ScaleTimeline, Scope};
+use crate::scenario::time::SimTime;
 use crate::scenario::{Limit, Scenario, SenderLimit};
-use crate::time::SimTime;
 use std::cmp::Reverse;
 use std::collections::{BTreeSet, BinaryHeap, VecDeque};
 

@@ -4,10 +4,10 @@
 use super::lanes::Paths;
 use super::waits::Waits;
 use super::{DailyCap, Engine, price_table, stream_draws};
-use crate::calendar::TOLL_FREE_BLOCK_FROM;
-use crate::rng::{Purpose, Sequence, stream_key};
 use crate::scenario::Scenario;
-use crate::traffic::Arrivals;
+use crate::scenario::calendar::TOLL_FREE_BLOCK_FROM;
+use crate::scenario::rng::{Purpose, Sequence, stream_key};
+use crate::scenario::traffic::Arrivals;
 use std::collections::BinaryHeap;
 
 impl<'s> Engine<'s> {

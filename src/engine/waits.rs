@@ -19,7 +19,7 @@
 //!   before a younger head may take from it.
 
 use super::lanes::{LaneState, Paths, units};
-use crate::time::SimTime;
+use crate::scenario::time::SimTime;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 

@@ -2,20 +2,20 @@
 
 use super::sweep::Parameter;
 use super::values::{self, Decimal};
-use super::{Expect, On, Reader, Tbl, Value, did_you_mean, type_name};
-use crate::calendar::Calendar;
-use crate::delay::Delay;
-use crate::limits::{brand_tpm, number_limit, tmobile_tpd};
-use crate::model::{Carrier, Class, Country, Kind, NumberType, Outcome, Shape, Unit, UseCase};
-use crate::outage::{Outage, Scope};
-use crate::rate::{Rate, Scale};
+use super::{Expect, Reader, Tbl, Value, did_you_mean, type_name};
+use crate::scenario::calendar::Calendar;
+use crate::scenario::delay::Delay;
+use crate::scenario::limits::{brand_tpm, number_limit, tmobile_tpd};
+use crate::scenario::model::{Carrier, Class, Country, Kind, NumberType, Outcome, Shape, Unit, UseCase};
+use crate::scenario::outage::{Outage, Scope};
+use crate::scenario::rate::{Rate, Scale};
+use crate::scenario::segments;
+use crate::scenario::time::{SimDuration, SimTime};
+use crate::scenario::traffic::{Arrival, Window};
 use crate::scenario::{
     Brand, CarrierSettings, DEFAULT_MIX, DEFAULT_PRICES, DEFAULT_SURCHARGES, Limit, Money, Prices, Scenario, Sender,
     SenderLimit, Stream, default_error_codes,
 };
-use crate::segments;
-use crate::time::{SimDuration, SimTime};
-use crate::traffic::{Arrival, Window};
 use std::ops::Range;
 use toml::de::{DeTable, DeValue};
 
@@ -148,7 +148,7 @@ impl Reader<'_> {
         }
     }
 
-    fn sweep_value(&mut self, path: &str, item: &Value) -> Option<toml::Value> {
+    pub(super) fn sweep_value(&mut self, path: &str, item: &Value) -> Option<toml::Value> {
         let value = match item.get_ref() {
             DeValue::String(s) => Some(toml::Value::String(s.to_string())),
             DeValue::Integer(i) => i.as_str().replace('_', "").parse().ok().map(toml::Value::Integer),
@@ -923,53 +923,5 @@ impl Reader<'_> {
             }
         }
         codes
-    }
-
-    /// `point = { "<sweep path>" = value, ... }`: which sweep points an expectation is about.
-    fn point(&mut self, t: &Tbl) -> Option<Vec<(String, toml::Value)>> {
-        let v = t.get("point")?;
-        let DeValue::Table(table) = v.get_ref() else {
-            self.wrong(
-                t,
-                "point",
-                v,
-                "a table of sweep paths to values, e.g. { \"traffic.otp.message_expiry\" = \"5m\" }",
-            );
-            return None;
-        };
-        let path = t.path("point");
-        Some(
-            table
-                .iter()
-                .filter_map(|(k, item)| self.sweep_value(&path, item).map(|val| (k.get_ref().to_string(), val)))
-                .collect(),
-        )
-    }
-
-    fn expects(&mut self, root: &Tbl) -> Vec<Expect> {
-        let mut out = Vec::new();
-        for (i, v) in self.tables(root, "expect").into_iter().enumerate() {
-            let Some(t) = self.table(v, format!("expect.{i}"), &["metric", "min", "max", "equals", "on", "point"])
-            else {
-                continue;
-            };
-            let metric = self.string(&t, "metric");
-            if t.get("metric").is_none() {
-                self.missing(&t, "metric", "a path into summary.json, such as \"streams.otp.expiry_rate\"");
-            }
-            let (min, max, equals) = (self.float(&t, "min"), self.float(&t, "max"), self.float(&t, "equals"));
-            if ["min", "max", "equals"].iter().all(|k| t.get(k).is_none()) {
-                self.missing(&t, "min", "a bound: `min`, `max` or `equals`");
-            }
-            let on = self.choice(&t, "on", &On::ALL, On::name).unwrap_or(On::Mean);
-            let point = self.point(&t);
-            let (line, _) = self.position(t.span.start);
-            let metric_at = t.get("metric").map_or((line, 1), |v| self.position(v.span().start));
-            let point_at = t.get("point").map(|v| self.position(v.span().start));
-            if let Some(metric) = metric {
-                out.push(Expect { metric: metric.to_string(), min, max, equals, on, point, line, metric_at, point_at });
-            }
-        }
-        out
     }
 }

@@ -7,6 +7,7 @@
 //! like any scenario file, so every key a file can hold can be swept.
 
 use super::{Diagnostic, Loaded, did_you_mean};
+use crate::scenario::Scenario;
 use std::fmt;
 use std::ops::Range;
 use toml::{Table, Value};
@@ -157,6 +158,12 @@ pub(super) fn blame(d: Diagnostic, p: &Parameter, value: usize, at: (usize, usiz
     let message = format!("sweep `{}` = {shown}: {}", p.path, d.message);
     let (line, column) = if p.value_spans[value].is_some() { at } else { (1, 1) };
     Diagnostic { line, column, message, ..d }
+}
+
+/// The stream a `traffic.<name>.message_expiry` parameter sweeps.
+pub fn expiry_stream(path: &str, sc: &Scenario) -> Option<usize> {
+    let name = path.strip_prefix("traffic.")?.strip_suffix(".message_expiry")?;
+    sc.traffic.iter().position(|t| t.name == name).or_else(|| name.parse().ok())
 }
 
 #[cfg(test)]

@@ -1,8 +1,8 @@
 //! The scenario vocabulary: durations, rates, decimals, instants.
 //! Each parser returns what was expected on failure, for the error message.
 
-use crate::rate::{Rate, Scale};
-use crate::time::{NANOS_PER_SEC, SimDuration};
+use crate::scenario::rate::{Rate, Scale};
+use crate::scenario::time::{NANOS_PER_SEC, SimDuration};
 
 /// An exact decimal: `mantissa / 10^places`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

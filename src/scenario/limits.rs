@@ -1,7 +1,7 @@
 //! Default limits of US and Canadian A2P messaging, from the source document.
 
-use crate::model::{Class, Country, NumberType, UseCase};
-use crate::rate::Rate;
+use crate::scenario::model::{Class, Country, NumberType, UseCase};
+use crate::scenario::rate::Rate;
 
 /// 10DLC brand throughput per minute, per carrier, by use case and vetting score.
 pub fn brand_tpm(use_case: UseCase, vetting_score: u8) -> u64 {

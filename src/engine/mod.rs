@@ -14,15 +14,16 @@
 //! back messages that do not need that limit.
 
 mod lanes;
+pub mod limiter;
 mod setup;
 mod waits;
 
-use crate::calendar::PacificDay;
-use crate::model::{Carrier, Class, Outcome, Unit};
-use crate::rng::{Draws, Purpose, stream_key};
+use crate::scenario::calendar::PacificDay;
+use crate::scenario::model::{Carrier, Class, Outcome, Unit};
+use crate::scenario::rng::{Draws, Purpose, stream_key};
+use crate::scenario::time::{SimDuration, SimTime};
+use crate::scenario::traffic::Arrivals;
 use crate::scenario::{Money, Scenario};
-use crate::time::{SimDuration, SimTime};
-use crate::traffic::Arrivals;
 use jiff::civil::Date;
 use lanes::Paths;
 use std::cmp::Reverse;
@@ -208,7 +209,7 @@ impl<'s> Engine<'s> {
         let class = stream.class;
         let refused = matches!(sender.limits[class.index()], crate::scenario::SenderLimit::Refused);
         let blocked = !refused
-            && sender.number_type == crate::model::NumberType::TollFree
+            && sender.number_type == crate::scenario::model::NumberType::TollFree
             && !sender.verified
             && t >= self.block_from;
         if refused || blocked {
@@ -403,7 +404,13 @@ impl<'s> Engine<'s> {
 
 impl DailyCap {
     /// The record of the Pacific day holding `t`, starting a new day if needed.
-    fn today(&mut self, brand: usize, cap: u64, t: SimTime, calendar: &crate::calendar::Calendar) -> &mut DailyCapDay {
+    fn today(
+        &mut self,
+        brand: usize,
+        cap: u64,
+        t: SimTime,
+        calendar: &crate::scenario::calendar::Calendar,
+    ) -> &mut DailyCapDay {
         if self.day.as_ref().is_none_or(|(day, _)| t >= day.end) {
             let day = calendar.pacific_day(t);
             let fresh = DailyCapDay { brand, date: day.date, cap, used: 0, failed: 0, exhausted_at: None };

@@ -5,7 +5,7 @@
 //! binary and asked for explicitly, so a machine's own zoneinfo (or its
 //! absence) never changes a result.
 
-use crate::time::{SimDuration, SimTime};
+use crate::scenario::time::{SimDuration, SimTime};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use jiff::tz::{TimeZone, TimeZoneDatabase};

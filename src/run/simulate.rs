@@ -1,10 +1,10 @@
 //! Runs a scenario's replications and pools their figures.
 
 use crate::engine::{self, DailyCapDay, Fate, Recorder};
-use crate::model::Carrier;
 use crate::scenario::Scenario;
+use crate::scenario::model::Carrier;
+use crate::scenario::time::SimTime;
 use crate::stats::Stats;
-use crate::time::SimTime;
 use rayon::prelude::*;
 
 /// What one replication produced.

@@ -7,8 +7,8 @@
 //! of threads and shards.
 
 use crate::load::{Loaded, SweepArg};
+use crate::run::simulate::{Replication, RunResult, pool, replicate};
 use crate::scenario::Scenario;
-use crate::simulate::{Replication, RunResult, pool, replicate};
 use rayon::prelude::*;
 use std::fmt;
 use std::path::Path;

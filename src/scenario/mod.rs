@@ -1,14 +1,25 @@
 //! A validated scenario: typed values the engine runs. Reading one from a
 //! file lives in [`crate::load`].
 
-use crate::calendar::Calendar;
-use crate::delay::Delay;
-use crate::limits::NumberLimit;
-use crate::model::{Carrier, Class, Country, Kind, NumberType, Outcome, Shape, Unit, UseCase};
-use crate::outage::Outage;
-use crate::rate::Rate;
-use crate::time::{SimDuration, SimTime};
-use crate::traffic::Arrival;
+pub mod calendar;
+pub mod delay;
+pub mod limits;
+pub mod model;
+pub mod outage;
+pub mod rate;
+pub mod rng;
+pub mod segments;
+pub mod time;
+pub mod traffic;
+
+use crate::scenario::calendar::Calendar;
+use crate::scenario::delay::Delay;
+use crate::scenario::limits::NumberLimit;
+use crate::scenario::model::{Carrier, Class, Country, Kind, NumberType, Outcome, Shape, Unit, UseCase};
+use crate::scenario::outage::Outage;
+use crate::scenario::rate::Rate;
+use crate::scenario::time::{SimDuration, SimTime};
+use crate::scenario::traffic::Arrival;
 
 /// Money in billionths of a US dollar, so sums are exact.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]

@@ -1,6 +1,6 @@
 //! Throughputs and capacity fractions, kept as exact ratios.
 
-use crate::time::{NANOS_PER_SEC, SimDuration};
+use crate::scenario::time::{NANOS_PER_SEC, SimDuration};
 use std::fmt;
 
 /// A throughput of `num / den` units per `period`, exact: 0.25/s is kept as

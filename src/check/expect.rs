@@ -1,89 +1,24 @@
 //! Expectations: `[[expect]]` assertions on `summary.json` that turn a
 //! scenario file into a check a CI build can fail on.
 
-use crate::load::{Diagnostic, Loaded, Point, edit_distance, show};
+use crate::load::{Diagnostic, Expect, Loaded, Point, edit_distance};
 use crate::report;
+use crate::run::simulate::RunResult;
 use crate::scenario::Scenario;
-use crate::simulate::RunResult;
 use crate::stats::Stats;
 use serde_json::Value;
 
-pub use crate::model::On;
+use crate::scenario::model::On;
 
-/// One `[[expect]]` table.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Expect {
-    /// A dotted path into `summary.json`, e.g. `streams.otp.expiry_rate`.
-    pub metric: String,
-    pub min: Option<f64>,
-    pub max: Option<f64>,
-    pub equals: Option<f64>,
-    /// With replications: the mean across them or an end of its 95 % interval.
-    pub on: On,
-    /// Sweep points it is about (`None`: every point).
-    pub point: Option<Vec<(String, toml::Value)>>,
-    /// Where the `[[expect]]` table starts.
-    pub line: usize,
-    pub metric_at: (usize, usize),
-    pub point_at: Option<(usize, usize)>,
-}
-
-impl Expect {
-    /// `>= 0.5 and <= 2`.
-    pub fn bound(&self) -> String {
-        let mut parts = Vec::new();
-        if let Some(m) = self.min {
-            parts.push(format!(">= {m}"));
-        }
-        if let Some(m) = self.max {
-            parts.push(format!("<= {m}"));
-        }
-        if let Some(x) = self.equals {
-            parts.push(format!("== {x}"));
-        }
-        parts.join(" and ")
-    }
-
-    pub fn passes(&self, v: f64) -> bool {
-        self.min.is_none_or(|m| v >= m) && self.max.is_none_or(|m| v <= m) && self.equals.is_none_or(|x| v == x)
-    }
-
-    /// The metric and, if not the mean, which end of the interval.
-    pub fn label(&self) -> String {
-        match self.on {
-            On::Mean => self.metric.clone(),
-            other => format!("{} ({})", self.metric, other.name()),
-        }
-    }
-
-    /// Whether the expectation is about the sweep point with these values.
-    pub fn applies_to(&self, parameters: &[String], values: &[toml::Value]) -> bool {
-        self.point.as_ref().is_none_or(|wanted| {
-            wanted
-                .iter()
-                .all(|(path, v)| parameters.iter().position(|p| p == path).is_some_and(|i| same(&values[i], v)))
-        })
-    }
-
-    /// The measured value in a `summary.json`.
-    pub fn measure(&self, summary: &Value) -> Option<f64> {
-        let confidence = lookup(&summary["confidence"], &self.metric);
-        match (self.on, confidence) {
-            (On::Mean, Some(c)) => c["mean"].as_f64(),
-            (On::Mean, None) => lookup(summary, &self.metric)?.as_f64(),
-            (on, Some(c)) => c[on.name()].as_f64(),
-            // One replication: the interval is the value itself.
-            (_, None) => lookup(summary, &self.metric)?.as_f64(),
-        }
-    }
-}
-
-/// TOML values equal as the user means them: 62 equals 62.0.
-fn same(a: &toml::Value, b: &toml::Value) -> bool {
-    let num = |v: &toml::Value| v.as_float().or(v.as_integer().map(|i| i as f64));
-    match (num(a), num(b)) {
-        (Some(x), Some(y)) => x == y,
-        _ => show(a) == show(b),
+/// The measured value of `e` in a `summary.json`.
+pub fn measure(e: &Expect, summary: &Value) -> Option<f64> {
+    let confidence = lookup(&summary["confidence"], &e.metric);
+    match (e.on, confidence) {
+        (On::Mean, Some(c)) => c["mean"].as_f64(),
+        (On::Mean, None) => lookup(summary, &e.metric)?.as_f64(),
+        (on, Some(c)) => c[on.name()].as_f64(),
+        // One replication: the interval is the value ite.
+        (_, None) => lookup(summary, &e.metric)?.as_f64(),
     }
 }
 
@@ -197,7 +132,7 @@ pub fn evaluate(stem: &str, file: &str, loaded: &Loaded, results: &[RunResult]) 
                     continue;
                 }
             }
-            let value = e.measure(&summary);
+            let value = measure(e, &summary);
             out.push(Verdict {
                 scenario: stem.to_string(),
                 file: file.to_string(),

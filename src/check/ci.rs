@@ -1,9 +1,9 @@
 //! What `a2psim check` prints and writes for people and CI systems: a
 //! table, JSON, GitHub annotations and JUnit XML.
 
-use crate::baseline::Regression;
-use crate::expect::Verdict;
-use crate::html::escape;
+use crate::check::baseline::Regression;
+use crate::check::expect::Verdict;
+use crate::report::html::escape;
 use serde_json::json;
 
 fn shown(v: Option<f64>) -> String {

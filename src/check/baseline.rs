@@ -46,7 +46,7 @@ fn key_figures(summary: &Value) -> BTreeMap<String, f64> {
     }
     paths
         .into_iter()
-        .filter_map(|p| crate::expect::lookup(summary, &p).and_then(Value::as_f64).map(|v| (p, v)))
+        .filter_map(|p| crate::check::expect::lookup(summary, &p).and_then(Value::as_f64).map(|v| (p, v)))
         .collect()
 }
 

@@ -5,13 +5,15 @@
 
 mod draw;
 
-use crate::calendar::Calendar;
+use crate::load::expiry_stream;
 use crate::load::{Loaded, show};
-use crate::model::{Carrier, Class, Outcome};
+use crate::run::simulate::RunResult;
+use crate::scenario::calendar::Calendar;
+use crate::scenario::model::{Carrier, Class, Outcome};
+use crate::scenario::time::SimTime;
 use crate::scenario::{Scenario, SenderLimit};
-use crate::simulate::RunResult;
+use crate::stats::confidence::mean_ci;
 use crate::stats::{CARRIER_COLUMNS, Group, SERIES_COLUMNS, Stats, wait_quantile};
-use crate::time::SimTime;
 use draw::{Band, Bar, Format, Heat, Level, Line, Mark, PALETTE, Panel, Res};
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -24,7 +26,7 @@ const SIZE: (u32, u32) = (1200, 640);
 /// Points per line at most: about two per horizontal pixel of the plot.
 const THIN: usize = 600;
 
-static FONT_BYTES: &[u8] = include_bytes!("../assets/fonts/DejaVuSans.ttf");
+static FONT_BYTES: &[u8] = include_bytes!("../../../assets/fonts/DejaVuSans.ttf");
 
 fn register_font() {
     static DONE: OnceLock<()> = OnceLock::new();
@@ -448,7 +450,7 @@ fn throughput(sc: &Scenario, r: &RunResult, clock: &Clock, rows: &[crate::stats:
 /// A figure of a sweep point, per replication: (mean, ci low, ci high).
 fn ci(per_rep: impl Iterator<Item = f64>) -> (f64, f64, f64) {
     let xs: Vec<f64> = per_rep.collect();
-    let (m, h) = crate::report::mean_ci(&xs);
+    let (m, h) = mean_ci(&xs);
     (m, m - h, m + h)
 }
 
@@ -480,12 +482,6 @@ fn is_seconds(key: &str) -> bool {
 
 fn is_rate(key: &str) -> bool {
     key.ends_with("_rate")
-}
-
-/// The stream a `traffic.<name>.message_expiry` parameter sweeps.
-pub fn expiry_stream(path: &str, sc: &Scenario) -> Option<usize> {
-    let name = path.strip_prefix("traffic.")?.strip_suffix(".message_expiry")?;
-    sc.traffic.iter().position(|t| t.name == name).or_else(|| name.parse().ok())
 }
 
 /// Charts of a sweep: `expiry.svg` for a `message_expiry` sweep, a chart

@@ -4,19 +4,20 @@
 //! validated section by section. Every problem is reported, not just the
 //! first, as `FILE:LINE:COLUMN: message` naming the key and what was expected.
 
+mod expect;
 mod sections;
 mod sweep;
 mod values;
 
-pub use sweep::{Point, Sweep, SweepArg, show};
+pub use sweep::{Point, Sweep, SweepArg, expiry_stream, show};
 pub use values::{Decimal, duration, rate};
 
 use sweep::{Parameter, blame, combinations, set_path};
 
-use crate::calendar::Calendar;
-use crate::rate::{Rate, Scale};
+use crate::scenario::calendar::Calendar;
+use crate::scenario::rate::{Rate, Scale};
+use crate::scenario::time::{SimDuration, SimTime};
 use crate::scenario::{Money, Scenario};
-use crate::time::{SimDuration, SimTime};
 use std::fmt;
 use std::ops::Range;
 use std::path::Path;
@@ -40,7 +41,7 @@ impl fmt::Display for Diagnostic {
     }
 }
 
-pub use crate::expect::{Expect, On};
+pub use expect::Expect;
 
 /// A scenario read from a file, with what it asks to check.
 #[derive(Clone, Debug, PartialEq)]
@@ -88,7 +89,7 @@ pub fn parse_with(
         parameters.push(arg.clone().into());
     }
     if parameters.is_empty() {
-        return crate::expect::validated(loaded, file);
+        return Ok(loaded);
     }
     let mut base: toml::Table = text.parse().map_err(|e: toml::de::Error| {
         vec![Diagnostic { file: file.into(), line: 1, column: 1, message: e.message().into(), warning: false }]
@@ -131,7 +132,7 @@ pub fn parse_with(
     }
     let names = parameters.iter().map(|p| p.path.clone()).collect();
     loaded.sweep = Some(Sweep { parameters: names, points });
-    crate::expect::validated(loaded, file)
+    Ok(loaded)
 }
 
 /// Places a sweep point's diagnostic in the file: at the value when the

@@ -1,8 +1,8 @@
 //! Outages: windows of time in which a scope runs slower or not at all.
 
-use crate::model::Carrier;
-use crate::rate::Scale;
-use crate::time::SimTime;
+use crate::scenario::model::Carrier;
+use crate::scenario::rate::Scale;
+use crate::scenario::time::SimTime;
 
 /// What an outage holds back.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -96,7 +96,7 @@ impl ScaleTimeline {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::time::SimDuration;
+    use crate::scenario::time::SimDuration;
 
     fn at(s: u64) -> SimTime {
         SimTime::ZERO + SimDuration::from_secs(s)

@@ -6,11 +6,10 @@
 //! which matters: an OTP delivered late is useless, a promotion that expires
 //! is reach lost.
 
-use crate::charts::expiry_stream;
-use crate::load::Loaded;
-use crate::model::Kind;
-use crate::simulate::RunResult;
-use crate::time::SimDuration;
+use crate::load::{Loaded, expiry_stream};
+use crate::run::simulate::RunResult;
+use crate::scenario::model::Kind;
+use crate::scenario::time::SimDuration;
 
 /// The recommendation for one expiry sweep.
 #[derive(Clone, Debug, PartialEq)]

@@ -1,10 +1,12 @@
 //! Streaming statistics: the [`Recorder`] that builds `summary.json` and
 //! `timeseries.csv` figures without keeping messages.
 
+pub mod confidence;
+
 use crate::engine::{Fate, Recorder};
-use crate::model::{Carrier, Outcome};
+use crate::scenario::model::{Carrier, Outcome};
+use crate::scenario::time::{SimDuration, SimTime};
 use crate::scenario::{Money, Scenario};
-use crate::time::{SimDuration, SimTime};
 use hdrhistogram::Histogram;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;

@@ -1,11 +1,11 @@
 //! `report.html`: one self-contained page per run or sweep (inline SVG, no
 //! script, no network), and `index.html` linking them.
 
-use crate::advice::Advice;
-use crate::charts::{Chart, duration_label};
-use crate::model::Outcome;
+use crate::report::advice::Advice;
+use crate::report::charts::{Chart, duration_label};
+use crate::run::simulate::RunResult;
 use crate::scenario::Scenario;
-use crate::simulate::RunResult;
+use crate::scenario::model::Outcome;
 use crate::stats::Group;
 use serde_json::Value;
 

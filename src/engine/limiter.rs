@@ -1,10 +1,10 @@
 //! Throughput limiters: fixed windows and smooth (GCRA) spacing, both exact
 //! in integer time and both scaled by the outages that cover them.
 
-use crate::model::{Shape, Unit};
-use crate::outage::ScaleTimeline;
-use crate::rate::{Rate, Scale};
-use crate::time::SimTime;
+use crate::scenario::model::{Shape, Unit};
+use crate::scenario::outage::ScaleTimeline;
+use crate::scenario::rate::{Rate, Scale};
+use crate::scenario::time::SimTime;
 
 const ONE: u128 = Scale::ONE.ppt() as u128;
 

@@ -1,7 +1,7 @@
 //! Delay distributions: processing before the queue, delivery after dispatch.
 
-use crate::rng::{Draws, exp1, std_normal};
-use crate::time::SimDuration;
+use crate::scenario::rng::{Draws, exp1, std_normal};
+use crate::scenario::time::SimDuration;
 
 /// The 0.99 quantile of the standard normal distribution.
 const Z99: f64 = 2.326348;
@@ -59,7 +59,7 @@ impl Delay {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rng::{Purpose, stream_key};
+    use crate::scenario::rng::{Purpose, stream_key};
 
     fn draws() -> Draws {
         Draws::new(stream_key(3, 0, "s", Purpose::Delivery))

@@ -3,10 +3,10 @@
 //! Generators are lazy: a stream keeps only its next arrival, so memory does
 //! not grow with the number of messages a run sees.
 
-use crate::calendar::Calendar;
-use crate::rate::Rate;
-use crate::rng::Sequence;
-use crate::time::{SimDuration, SimTime};
+use crate::scenario::calendar::Calendar;
+use crate::scenario::rate::Rate;
+use crate::scenario::rng::Sequence;
+use crate::scenario::time::{SimDuration, SimTime};
 
 /// How a stream's messages arrive.
 #[derive(Clone, Debug, PartialEq)]
@@ -144,7 +144,7 @@ fn profile_next(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rng::{Purpose, stream_key};
+    use crate::scenario::rng::{Purpose, stream_key};
 
     fn cal() -> Calendar {
         Calendar::new("2026-03-10T00:00:00-07:00".parse().unwrap())

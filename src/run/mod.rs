@@ -1,0 +1,4 @@
+//! Running scenarios: one replication, and batches of them in parallel.
+
+pub mod batch;
+pub mod simulate;
