@@ -1,9 +1,13 @@
-//! The `a2psim` command line: parse, load, run, report, exit code.
+//! The `a2psim` command line: parses arguments, runs a command through the
+//! library's layers, and maps the result to the exit code CI relies on.
 
-use a2psim::check::expect::Verdict;
-use a2psim::load::{self, Diagnostic, Loaded};
+use a2psim::check::baseline::{self, Baseline, BaselineError};
+use a2psim::check::{ci, expect};
+use a2psim::load::{self, Diagnostic, FindError, Loaded, SweepArgError};
 use a2psim::report;
-use a2psim::run::batch::{self, Job, Overrides, PARTIAL_FORMAT, Partial, Shard};
+use a2psim::run::batch::{self, Job, Overrides};
+use a2psim::run::merge::{self, MergeError};
+use a2psim::run::shard::{Shard, ShardError};
 use a2psim::run::simulate::{Replication, RunResult};
 use clap::{Args, Parser, Subcommand};
 use std::io::Write;
@@ -117,21 +121,59 @@ impl BatchArgs {
     }
 }
 
-/// Exit codes: the contract CI scripts rely on.
-const OK: u8 = 0;
-const EXPECTATION_FAILED: u8 = 1;
-const BAD_INPUT: u8 = 2;
+/// What stops a command: printed as `error: ...` (scenario diagnostics as
+/// they are), exit code 2.
+#[derive(Debug, thiserror::Error)]
+enum Error {
+    #[error("{} problems in scenario files", .0.len())]
+    Invalid(Vec<Diagnostic>),
+    #[error(transparent)]
+    Find(#[from] FindError),
+    #[error(transparent)]
+    SweepArg(#[from] SweepArgError),
+    #[error("two scenarios share the file stem \"{0}\": their reports would overwrite each other")]
+    SameStem(String),
+    #[error("--threads must be at least 1")]
+    NoThreads,
+    #[error("cannot start worker threads: {0}")]
+    Threads(#[from] rayon::ThreadPoolBuildError),
+    #[error("--shard: {0}")]
+    Shard(#[from] ShardError),
+    #[error(transparent)]
+    Merge(#[from] MergeError),
+    #[error(transparent)]
+    Baseline(#[from] BaselineError),
+    #[error("cannot write {}: {source}", .path.display())]
+    Write { path: PathBuf, source: std::io::Error },
+    #[error("cannot write the report into {}: {source}", .dir.display())]
+    Report { dir: PathBuf, source: std::io::Error },
+}
+
+/// Whether every expectation held (exit 0) or one failed (exit 1).
+type Passed = bool;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    let code = match cli.command {
+    let code = match command(Cli::parse().command) {
+        Ok(true) => 0,
+        Ok(false) => 1,
+        Err(Error::Invalid(diags)) => {
+            print_diagnostics(&diags);
+            2
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            2
+        }
+    };
+    ExitCode::from(code)
+}
+
+fn command(command: Command) -> Result<Passed, Error> {
+    match command {
         Command::Run { paths, out, batch, shard } => {
             with_threads(batch.threads, || run(&paths, &out, &batch.overrides(), shard.as_deref()))
         }
-        Command::Validate { paths, sweep } => {
-            let overrides = Overrides { sweep, ..Overrides::default() };
-            validate(&paths, &overrides)
-        }
+        Command::Validate { paths, sweep } => validate(&paths, &Overrides { sweep, ..Overrides::default() }),
         Command::Check { paths, batch, format, junit, baseline, tolerance } => with_threads(batch.threads, || {
             let options = CheckOptions { format, junit, baseline, tolerance };
             check(&paths, &batch.overrides(), &options)
@@ -139,98 +181,58 @@ fn main() -> ExitCode {
         Command::Baseline { paths, batch, out } => {
             with_threads(batch.threads, || record_baseline(&paths, &batch.overrides(), &out))
         }
-        Command::Merge { dirs, out, threads } => with_threads(threads, || merge(&dirs, &out)),
-    };
-    ExitCode::from(code)
+        Command::Merge { dirs, out, threads } => with_threads(threads, || {
+            let merged = merge::merge(&merge::read(&dirs)?)?;
+            let (loaded, results): (Vec<_>, Vec<_>) =
+                merged.into_iter().map(|(f, l, r)| ((PathBuf::from(f), l), r)).unzip();
+            write_reports(&out, &loaded, &results)
+        }),
+    }
 }
 
-fn with_threads(threads: Option<usize>, job: impl FnOnce() -> u8 + Send) -> u8 {
+fn with_threads(threads: Option<usize>, job: impl FnOnce() -> Result<Passed, Error> + Send) -> Result<Passed, Error> {
     let mut pool = rayon::ThreadPoolBuilder::new();
     if let Some(n) = threads {
         if n == 0 {
-            eprintln!("error: --threads must be at least 1");
-            return BAD_INPUT;
+            return Err(Error::NoThreads);
         }
         pool = pool.num_threads(n);
     }
-    match pool.build() {
-        Ok(pool) => pool.install(job),
-        Err(e) => {
-            eprintln!("error: cannot start worker threads: {e}");
-            BAD_INPUT
-        }
-    }
+    pool.build()?.install(job)
 }
 
-/// Scenario files named on the command line: folders give their *.toml files, sorted.
-fn scenario_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
-    let mut files = Vec::new();
-    for p in paths {
-        if p.is_dir() {
-            let entries = std::fs::read_dir(p).map_err(|e| format!("{}: cannot list folder: {e}", p.display()))?;
-            let mut found: Vec<PathBuf> = entries
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|f| f.is_file() && f.extension().is_some_and(|x| x == "toml"))
-                .collect();
-            found.sort();
-            if found.is_empty() {
-                return Err(format!("{}: no *.toml scenario files in this folder", p.display()));
-            }
-            files.extend(found);
-        } else if p.is_file() {
-            files.push(p.clone());
-        } else {
-            return Err(format!("{}: no such file or folder", p.display()));
-        }
-    }
-    Ok(files)
+/// Writes `bytes` to `path` whole or not at all.
+fn write(path: &Path, bytes: &[u8]) -> Result<(), Error> {
+    report::write_atomic(path, bytes).map_err(|source| Error::Write { path: path.into(), source })
 }
 
-fn stem(path: &Path) -> String {
-    path.file_stem().map_or("scenario".into(), |s| s.to_string_lossy().into_owned())
-}
-
-/// Loads one scenario file with the command line's changes.
-fn load_one(file: &Path, overrides: &Overrides) -> Result<Loaded, Vec<Diagnostic>> {
-    let args = overrides.sweep_args().map_err(|message| {
-        vec![Diagnostic { file: file.display().to_string(), line: 1, column: 1, message, warning: false }]
-    })?;
-    let loaded = load::load_file(file, &args)?;
-    let mut loaded = a2psim::check::expect::validated(loaded, &file.display().to_string())?;
-    overrides.apply(&mut loaded);
-    Ok(loaded)
-}
-
-/// Loads every file, printing diagnostics; `None` if any has an error.
-fn load_all(paths: &[PathBuf], overrides: &Overrides) -> Option<Vec<(PathBuf, Loaded)>> {
-    let files = match scenario_files(paths).and_then(|f| overrides.sweep_args().map(|_| f)) {
-        Ok(f) => f,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return None;
-        }
-    };
-    let mut ok = true;
+/// Loads every file with the command line's changes, printing warnings;
+/// every problem of every file if any has one.
+fn load_all(paths: &[PathBuf], overrides: &Overrides) -> Result<Vec<(PathBuf, Loaded)>, Error> {
+    let files = load::scenario_files(paths)?;
+    let args = overrides.sweep_args()?;
+    let mut problems = Vec::new();
     let mut loaded = Vec::new();
     for f in files {
-        match load_one(&f, overrides) {
-            Ok(l) => {
+        let checked = load::load_file(&f, &args).and_then(|l| expect::validated(l, &f.display().to_string()));
+        match checked {
+            Ok(mut l) => {
                 print_diagnostics(&l.warnings);
+                overrides.apply(&mut l);
                 loaded.push((f, l));
             }
-            Err(diags) => {
-                print_diagnostics(&diags);
-                ok = false;
-            }
+            Err(diags) => problems.extend(diags),
         }
     }
-    let mut stems: Vec<String> = loaded.iter().map(|(f, _)| stem(f)).collect();
-    stems.sort();
-    if let Some(w) = stems.windows(2).find(|w| w[0] == w[1]) {
-        eprintln!("error: two scenarios share the file stem \"{}\": their reports would overwrite each other", w[0]);
-        return None;
+    if !problems.is_empty() {
+        return Err(Error::Invalid(problems));
     }
-    ok.then_some(loaded)
+    let mut stems: Vec<String> = loaded.iter().map(|(f, _)| load::stem(f)).collect();
+    stems.sort();
+    match stems.windows(2).find(|w| w[0] == w[1]) {
+        Some(w) => Err(Error::SameStem(w[0].clone())),
+        None => Ok(loaded),
+    }
 }
 
 fn print_diagnostics(diags: &[Diagnostic]) {
@@ -272,48 +274,34 @@ fn execute(all: &[&Loaded], jobs: &[Job]) -> Vec<Replication> {
 }
 
 /// Writes every scenario's reports and prints the table.
-fn write_reports(out: &Path, loaded: &[(PathBuf, Loaded)], results: &[Vec<RunResult>]) -> u8 {
+fn write_reports(out: &Path, loaded: &[(PathBuf, Loaded)], results: &[Vec<RunResult>]) -> Result<Passed, Error> {
     let scenarios: Vec<(String, &Loaded, &[RunResult])> =
-        loaded.iter().zip(results).map(|((file, l), points)| (stem(file), l, &points[..])).collect();
-    if let Err((dir, e)) = report::write_scenarios(out, &scenarios) {
-        eprintln!("error: cannot write the report into {}: {e}", dir.display());
-        return BAD_INPUT;
-    }
+        loaded.iter().zip(results).map(|((file, l), points)| (load::stem(file), l, &points[..])).collect();
+    report::write_scenarios(out, &scenarios).map_err(|(dir, source)| Error::Report { dir, source })?;
+    report::write_index(out).map_err(|source| Error::Write { path: out.join("index.html"), source })?;
     let mut rows = Vec::new();
-    for ((file, l), points) in loaded.iter().zip(results) {
-        let s = stem(file);
-        for (i, (sc, r)) in batch::points(l).into_iter().zip(points).enumerate() {
+    for (stem, l, points) in &scenarios {
+        for (i, (sc, r)) in batch::points(l).into_iter().zip(points.iter()).enumerate() {
             let label = match &l.sweep {
-                Some(sweep) => format!("{s} [{}]", sweep.points[i]),
-                None => s.clone(),
+                Some(sweep) => format!("{stem} [{}]", sweep.points[i]),
+                None => stem.clone(),
             };
             rows.push((label, sc, r));
         }
     }
-    if let Err(e) = report::write_index(out) {
-        eprintln!("error: cannot write {}/index.html: {e}", out.display());
-        return BAD_INPUT;
-    }
-    let rows: Vec<_> = rows.iter().map(|(label, sc, r)| (label.clone(), *sc, *r)).collect();
     print(&report::table(&rows));
-    for ((file, l), points) in loaded.iter().zip(results) {
-        if let Some(a) = a2psim::report::advice::expiry_advice(l, points) {
-            print(&format!("\n{} — message_expiry for stream {}:\n  {}\n", stem(file), a.stream, a.text));
+    for (stem, l, points) in &scenarios {
+        if let Some(a) = report::advice::expiry_advice(l, points) {
+            print(&format!("\n{stem} — message_expiry for stream {}:\n  {}\n", a.stream, a.text));
         }
     }
     print(&format!("reports written to {}/ (open {}/index.html)\n", out.display(), out.display()));
-    OK
+    Ok(true)
 }
 
-fn run(paths: &[PathBuf], out: &Path, overrides: &Overrides, shard: Option<&str>) -> u8 {
-    let shard = match shard.map(parse_shard).transpose() {
-        Ok(s) => s,
-        Err(e) => {
-            eprintln!("error: --shard: {e}");
-            return BAD_INPUT;
-        }
-    };
-    let Some(loaded) = load_all(paths, overrides) else { return BAD_INPUT };
+fn run(paths: &[PathBuf], out: &Path, overrides: &Overrides, shard: Option<&str>) -> Result<Passed, Error> {
+    let shard = shard.map(|s| Shard::from_arg(s, |k| std::env::var(k).ok())).transpose()?;
+    let loaded = load_all(paths, overrides)?;
     let all: Vec<&Loaded> = loaded.iter().map(|(_, l)| l).collect();
     let every = batch::jobs(&all);
     let Some(shard) = shard else {
@@ -326,148 +314,52 @@ fn run(paths: &[PathBuf], out: &Path, overrides: &Overrides, shard: Option<&str>
     let finished: Vec<(Job, Replication)> = mine.into_iter().zip(results).collect();
     let files: Vec<(String, String)> =
         loaded.iter().map(|(f, l)| (f.display().to_string(), l.source.clone())).collect();
-    for ((file, _), partial) in loaded.iter().zip(batch::partials(&files, overrides, shard, &finished)) {
-        let path = out.join(stem(file)).join(format!("partial-{}-of-{}.json", shard.index, shard.count));
-        let json = serde_json::to_vec(&partial).expect("partial results serialise");
-        if let Err(e) = report::write_atomic(&path, &json) {
-            eprintln!("error: cannot write {}: {e}", path.display());
-            return BAD_INPUT;
-        }
+    for ((file, _), partial) in loaded.iter().zip(merge::partials(&files, overrides, shard, &finished)) {
+        let path = out.join(load::stem(file)).join(merge::partial_name(shard));
+        write(&path, &serde_json::to_vec(&partial).expect("partial results serialise"))?;
         print(&format!("{}: shard {shard}, {} jobs\n", path.display(), partial.jobs.len()));
     }
-    OK
+    Ok(true)
 }
 
-/// `I/N`, or `auto` from the batch system's environment.
-fn parse_shard(arg: &str) -> Result<Shard, String> {
-    if arg != "auto" {
-        return arg.parse();
+fn validate(paths: &[PathBuf], overrides: &Overrides) -> Result<Passed, Error> {
+    for (f, l) in load_all(paths, overrides)? {
+        let points = l.sweep.as_ref().map_or(String::new(), |s| format!(", {} sweep points", s.points.len()));
+        print(&format!("{}: ok ({} traffic streams{points})\n", f.display(), l.scenario.traffic.len()));
     }
-    let var = |k: &str| std::env::var(k).ok();
-    if let (Some(id), Some(count)) = (var("SLURM_ARRAY_TASK_ID"), var("SLURM_ARRAY_TASK_COUNT")) {
-        let min = var("SLURM_ARRAY_TASK_MIN").unwrap_or_else(|| "0".into());
-        let (id, min): (u32, u32) =
-            (id.parse().map_err(|_| "bad SLURM_ARRAY_TASK_ID")?, min.parse().map_err(|_| "bad SLURM_ARRAY_TASK_MIN")?);
-        return format!("{}/{count}", id.saturating_sub(min)).parse();
-    }
-    if let (Some(index), Some(count)) = (var("JOB_COMPLETION_INDEX"), var("A2PSIM_SHARD_COUNT")) {
-        return format!("{index}/{count}").parse();
-    }
-    if let Some(s) = var("A2PSIM_SHARD") {
-        return s.parse();
-    }
-    Err("`auto` needs SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT, JOB_COMPLETION_INDEX and A2PSIM_SHARD_COUNT, or A2PSIM_SHARD".into())
-}
-
-fn merge(dirs: &[PathBuf], out: &Path) -> u8 {
-    let mut partials: Vec<(String, Partial)> = Vec::new();
-    for dir in dirs {
-        let mut files = Vec::new();
-        for d in std::iter::once(dir.clone()).chain(subdirs(dir)) {
-            files.extend(
-                std::fs::read_dir(&d)
-                    .into_iter()
-                    .flatten()
-                    .filter_map(|e| e.ok().map(|e| e.path()))
-                    .filter(|p| p.file_name().is_some_and(|n| n.to_string_lossy().starts_with("partial-"))),
-            );
-        }
-        if files.is_empty() {
-            eprintln!("error: {}: no partial-I-of-N.json files here or one folder down", dir.display());
-            return BAD_INPUT;
-        }
-        files.sort();
-        for f in files {
-            let parsed = std::fs::read(&f)
-                .map_err(|e| e.to_string())
-                .and_then(|b| serde_json::from_slice::<Partial>(&b).map_err(|e| e.to_string()));
-            match parsed {
-                Ok(p) if p.format == PARTIAL_FORMAT => partials.push((f.display().to_string(), p)),
-                Ok(p) => {
-                    eprintln!(
-                        "error: {}: partial results of format {}, this a2psim reads {PARTIAL_FORMAT}",
-                        f.display(),
-                        p.format
-                    );
-                    return BAD_INPUT;
-                }
-                Err(e) => {
-                    eprintln!("error: {}: not a2psim partial results: {e}", f.display());
-                    return BAD_INPUT;
-                }
-            }
-        }
-    }
-    let merged = match batch::merge(&partials) {
-        Ok(m) => m,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return BAD_INPUT;
-        }
-    };
-    let (loaded, assembled): (Vec<_>, Vec<_>) = merged.into_iter().map(|(f, l, r)| ((PathBuf::from(f), l), r)).unzip();
-    write_reports(out, &loaded, &assembled)
-}
-
-fn subdirs(dir: &Path) -> Vec<PathBuf> {
-    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
-        .into_iter()
-        .flatten()
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.is_dir())
-        .collect();
-    v.sort();
-    v
-}
-
-fn validate(paths: &[PathBuf], overrides: &Overrides) -> u8 {
-    match load_all(paths, overrides) {
-        Some(loaded) => {
-            for (f, l) in &loaded {
-                let points = l.sweep.as_ref().map_or(String::new(), |s| format!(", {} sweep points", s.points.len()));
-                print(&format!("{}: ok ({} traffic streams{points})\n", f.display(), l.scenario.traffic.len()));
-            }
-            OK
-        }
-        None => BAD_INPUT,
-    }
+    Ok(true)
 }
 
 /// Loads and runs every scenario: (file, loaded, results per point).
-fn run_everything(paths: &[PathBuf], overrides: &Overrides) -> Option<Vec<(PathBuf, Loaded, Vec<RunResult>)>> {
+fn run_everything(paths: &[PathBuf], overrides: &Overrides) -> Result<Vec<(PathBuf, Loaded, Vec<RunResult>)>, Error> {
     let loaded = load_all(paths, overrides)?;
     let all: Vec<&Loaded> = loaded.iter().map(|(_, l)| l).collect();
     let jobs = batch::jobs(&all);
     let results = execute(&all, &jobs);
     let assembled = batch::assemble(&all, jobs.into_iter().zip(results).collect()).expect("every job ran");
-    Some(loaded.into_iter().zip(assembled).map(|((f, l), r)| (f, l, r)).collect())
+    Ok(loaded.into_iter().zip(assembled).map(|((f, l), r)| (f, l, r)).collect())
 }
 
-/// The key of each run for baselines, with its summary.
-fn summaries(runs: &[(PathBuf, Loaded, Vec<RunResult>)]) -> Vec<(String, serde_json::Value)> {
-    let mut out = Vec::new();
+/// The key figures of every run, keyed as a baseline keys them.
+fn key_figures(runs: &[(PathBuf, Loaded, Vec<RunResult>)]) -> Baseline {
+    let mut all = Vec::new();
     for (file, l, results) in runs {
-        let s = stem(file);
+        let s = load::stem(file);
         for (i, (sc, r)) in batch::points(l).into_iter().zip(results).enumerate() {
             let point = l.sweep.as_ref().map(|sw| sw.points[i].to_string());
-            out.push((a2psim::check::baseline::key(&s, point.as_deref()), report::summary(&s, sc, r)));
+            all.push((baseline::key(&s, point.as_deref()), report::summary(&s, sc, r)));
         }
     }
-    out
+    Baseline::record(all.iter().map(|(k, s)| (k.clone(), s)))
 }
 
-fn record_baseline(paths: &[PathBuf], overrides: &Overrides, out: &Path) -> u8 {
-    let Some(runs) = run_everything(paths, overrides) else { return BAD_INPUT };
-    let all = summaries(&runs);
-    let b = a2psim::check::baseline::Baseline::record(all.iter().map(|(k, s)| (k.clone(), s)));
+fn record_baseline(paths: &[PathBuf], overrides: &Overrides, out: &Path) -> Result<Passed, Error> {
+    let b = key_figures(&run_everything(paths, overrides)?);
     let mut json = serde_json::to_string_pretty(&b).expect("a baseline serialises");
     json.push('\n');
-    if let Err(e) = report::write_atomic(out, json.as_bytes()) {
-        eprintln!("error: cannot write {}: {e}", out.display());
-        return BAD_INPUT;
-    }
+    write(out, json.as_bytes())?;
     print(&format!("baseline of {} runs written to {}\n", b.scenarios.len(), out.display()));
-    OK
+    Ok(true)
 }
 
 struct CheckOptions {
@@ -477,63 +369,28 @@ struct CheckOptions {
     tolerance: String,
 }
 
-fn check(paths: &[PathBuf], overrides: &Overrides, options: &CheckOptions) -> u8 {
-    let tolerance = match a2psim::check::baseline::parse_tolerance(&options.tolerance) {
-        Ok(t) => t,
-        Err(e) => {
-            eprintln!("error: --tolerance: {e}");
-            return BAD_INPUT;
-        }
-    };
-    let base = match &options.baseline {
-        None => None,
-        Some(path) => match std::fs::read(path)
-            .map_err(|e| e.to_string())
-            .and_then(|b| serde_json::from_slice::<a2psim::check::baseline::Baseline>(&b).map_err(|e| e.to_string()))
-        {
-            Ok(b) if b.format == a2psim::check::baseline::FORMAT => Some(b),
-            Ok(b) => {
-                eprintln!(
-                    "error: {}: baseline format {}, this a2psim reads {}",
-                    path.display(),
-                    b.format,
-                    a2psim::check::baseline::FORMAT
-                );
-                return BAD_INPUT;
-            }
-            Err(e) => {
-                eprintln!("error: {}: not an a2psim baseline: {e}", path.display());
-                return BAD_INPUT;
-            }
-        },
-    };
-    let Some(runs) = run_everything(paths, overrides) else { return BAD_INPUT };
-    let verdicts: Vec<Verdict> = runs
+fn check(paths: &[PathBuf], overrides: &Overrides, options: &CheckOptions) -> Result<Passed, Error> {
+    let tolerance = baseline::parse_tolerance(&options.tolerance)?;
+    let base = options.baseline.as_deref().map(Baseline::read).transpose()?;
+    let runs = run_everything(paths, overrides)?;
+    let verdicts: Vec<expect::Verdict> = runs
         .iter()
-        .flat_map(|(file, l, results)| {
-            a2psim::check::expect::evaluate(&stem(file), &file.display().to_string(), l, results)
-        })
+        .flat_map(|(file, l, results)| expect::evaluate(&load::stem(file), &file.display().to_string(), l, results))
         .collect();
     let regressions = match &base {
-        Some(b) => {
-            let all = summaries(&runs);
-            let now = a2psim::check::baseline::Baseline::record(all.iter().map(|(k, s)| (k.clone(), s)));
-            a2psim::check::baseline::compare(b, &now, tolerance)
-        }
+        Some(b) => baseline::compare(b, &key_figures(&runs), tolerance),
         None => Vec::new(),
     };
-    let file_of =
-        |s: &str| runs.iter().find(|(f, _, _)| stem(f) == s).map_or(s.to_string(), |(f, _, _)| f.display().to_string());
+    let file_of = |s: &str| {
+        runs.iter().find(|(f, _, _)| load::stem(f) == s).map_or(s.to_string(), |(f, _, _)| f.display().to_string())
+    };
     print(&match options.format {
-        Format::Human => a2psim::check::ci::table(&verdicts, &regressions),
-        Format::Json => a2psim::check::ci::json(&verdicts, &regressions),
-        Format::Github => a2psim::check::ci::github(&verdicts, &regressions, file_of),
+        Format::Human => ci::table(&verdicts, &regressions),
+        Format::Json => ci::json(&verdicts, &regressions),
+        Format::Github => ci::github(&verdicts, &regressions, file_of),
     });
     if let Some(path) = &options.junit {
-        if let Err(e) = report::write_atomic(path, a2psim::check::ci::junit(&verdicts, &regressions).as_bytes()) {
-            eprintln!("error: cannot write {}: {e}", path.display());
-            return BAD_INPUT;
-        }
+        write(path, ci::junit(&verdicts, &regressions).as_bytes())?;
     }
-    if verdicts.iter().all(|v| v.passed) && regressions.is_empty() { OK } else { EXPECTATION_FAILED }
+    Ok(verdicts.iter().all(|v| v.passed) && regressions.is_empty())
 }

@@ -67,8 +67,9 @@ fn every_folder_uses_only_the_layers_below_it() {
 
 #[test]
 fn the_check_sees_an_upward_arrow() {
-    assert_eq!(uses("use crate::report::summary;\n// crate::check in a comment\nx(crate::stats::y)"), [
-        "report", "stats"
-    ]);
+    assert_eq!(
+        uses("use crate::report::summary;\n// crate::check in a comment\nx(crate::stats::y)"),
+        ["report", "stats"]
+    );
     assert!(level("stats") > level("engine") && level("load") == level("engine"));
 }

@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 
 /// The current baseline file layout.
 pub const FORMAT: u32 = 1;
@@ -50,7 +51,31 @@ fn key_figures(summary: &Value) -> BTreeMap<String, f64> {
         .collect()
 }
 
+/// A baseline file that cannot be used, or a tolerance that is not one.
+#[derive(Debug, thiserror::Error)]
+pub enum BaselineError {
+    #[error("{}: cannot read: {source}", .path.display())]
+    Read { path: PathBuf, source: std::io::Error },
+    #[error("{}: not an a2psim baseline: {why}", .path.display())]
+    NotBaseline { path: PathBuf, why: String },
+    #[error("{}: baseline format {found}, this a2psim reads {FORMAT}", .path.display())]
+    Format { path: PathBuf, found: u32 },
+    #[error("--tolerance: expected a tolerance such as 5% or 0.05, found \"{0}\"")]
+    Tolerance(String),
+}
+
 impl Baseline {
+    /// Reads a baseline file written by `a2psim baseline`.
+    pub fn read(path: &Path) -> Result<Baseline, BaselineError> {
+        let bytes = std::fs::read(path).map_err(|source| BaselineError::Read { path: path.into(), source })?;
+        let b: Baseline = serde_json::from_slice(&bytes)
+            .map_err(|e| BaselineError::NotBaseline { path: path.into(), why: e.to_string() })?;
+        if b.format != FORMAT {
+            return Err(BaselineError::Format { path: path.into(), found: b.format });
+        }
+        Ok(b)
+    }
+
     /// Records the key figures of runs given as (key, summary).
     pub fn record<'a>(runs: impl IntoIterator<Item = (String, &'a Value)>) -> Baseline {
         Baseline { format: FORMAT, scenarios: runs.into_iter().map(|(k, s)| (k, key_figures(s))).collect() }
@@ -95,8 +120,8 @@ pub fn compare(base: &Baseline, now: &Baseline, tolerance: f64) -> Vec<Regressio
 }
 
 /// `5%` or `0.05`.
-pub fn parse_tolerance(s: &str) -> Result<f64, String> {
-    let bad = || format!("expected a tolerance such as 5% or 0.05, found \"{s}\"");
+pub fn parse_tolerance(s: &str) -> Result<f64, BaselineError> {
+    let bad = || BaselineError::Tolerance(s.to_string());
     let v = match s.trim().strip_suffix('%') {
         Some(p) => p.trim().parse::<f64>().map_err(|_| bad())? / 100.0,
         None => s.trim().parse::<f64>().map_err(|_| bad())?,
@@ -121,8 +146,8 @@ mod tests {
         assert_eq!(r[0].change(), "+10.0 %");
         assert_eq!(r[1].change(), "from 0 to 0.01");
         assert!(compare(&base, &now, 0.2).iter().all(|x| x.metric != "drain_time_s"));
-        assert_eq!(parse_tolerance("5%"), Ok(0.05));
-        assert_eq!(parse_tolerance("0.1"), Ok(0.1));
+        assert_eq!(parse_tolerance("5%").unwrap(), 0.05);
+        assert_eq!(parse_tolerance("0.1").unwrap(), 0.1);
         assert!(parse_tolerance("-1").is_err() && parse_tolerance("five").is_err());
     }
 }

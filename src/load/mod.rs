@@ -9,7 +9,7 @@ mod sections;
 mod sweep;
 mod values;
 
-pub use sweep::{Point, Sweep, SweepArg, expiry_stream, show};
+pub use sweep::{Point, Sweep, SweepArg, SweepArgError, expiry_stream, show};
 pub use values::{Decimal, duration, rate};
 
 use sweep::{Parameter, blame, combinations, set_path};
@@ -20,7 +20,7 @@ use crate::scenario::time::{SimDuration, SimTime};
 use crate::scenario::{Money, Scenario};
 use std::fmt;
 use std::ops::Range;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
@@ -32,6 +32,13 @@ pub struct Diagnostic {
     pub column: usize,
     pub message: String,
     pub warning: bool,
+}
+
+impl Diagnostic {
+    /// A problem with the file as a whole, placed at its first line.
+    pub fn whole_file(file: &str, message: String) -> Diagnostic {
+        Diagnostic { file: file.to_string(), line: 1, column: 1, message, warning: false }
+    }
 }
 
 impl fmt::Display for Diagnostic {
@@ -60,13 +67,54 @@ pub struct Loaded {
 /// sweep parameters (from the command line).
 pub fn load_file(path: &Path, extra: &[SweepArg]) -> Result<Loaded, Vec<Diagnostic>> {
     let file = path.display().to_string();
-    let whole = |message: String| vec![Diagnostic { file: file.clone(), line: 1, column: 1, message, warning: false }];
+    let whole = |message: String| vec![Diagnostic::whole_file(&file, message)];
     let bytes = std::fs::read(path).map_err(|e| whole(format!("cannot read the scenario file: {e}")))?;
     let text = String::from_utf8(bytes).map_err(|e| {
         whole(format!("the file is not UTF-8 text (invalid byte at offset {})", e.utf8_error().valid_up_to()))
     })?;
-    let stem = path.file_stem().map_or("scenario".into(), |s| s.to_string_lossy().into_owned());
-    parse_with(&text, &file, &stem, path.parent().unwrap_or(Path::new(".")), extra)
+    parse_with(&text, &file, &stem(path), path.parent().unwrap_or(Path::new(".")), extra)
+}
+
+/// A scenario file's name without its extension: the default scenario name
+/// and the folder its reports go to.
+pub fn stem(path: &Path) -> String {
+    path.file_stem().map_or("scenario".into(), |s| s.to_string_lossy().into_owned())
+}
+
+/// A path given for scenarios that holds none.
+#[derive(Debug, thiserror::Error)]
+pub enum FindError {
+    #[error("{}: no such file or folder", .0.display())]
+    Missing(PathBuf),
+    #[error("{}: cannot list folder: {source}", .path.display())]
+    List { path: PathBuf, source: std::io::Error },
+    #[error("{}: no *.toml scenario files in this folder", .0.display())]
+    Empty(PathBuf),
+}
+
+/// The scenario files named by `paths`: files as given, folders as their
+/// `*.toml` files in name order.
+pub fn scenario_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, FindError> {
+    let mut files = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            let entries = std::fs::read_dir(p).map_err(|source| FindError::List { path: p.clone(), source })?;
+            let mut found: Vec<PathBuf> = entries
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|f| f.is_file() && f.extension().is_some_and(|x| x == "toml"))
+                .collect();
+            found.sort();
+            if found.is_empty() {
+                return Err(FindError::Empty(p.clone()));
+            }
+            files.extend(found);
+        } else if p.is_file() {
+            files.push(p.clone());
+        } else {
+            return Err(FindError::Missing(p.clone()));
+        }
+    }
+    Ok(files)
 }
 
 /// Validates scenario `text`; `file` names it in messages, `stem` is the
@@ -91,9 +139,8 @@ pub fn parse_with(
     if parameters.is_empty() {
         return Ok(loaded);
     }
-    let mut base: toml::Table = text.parse().map_err(|e: toml::de::Error| {
-        vec![Diagnostic { file: file.into(), line: 1, column: 1, message: e.message().into(), warning: false }]
-    })?;
+    let mut base: toml::Table =
+        text.parse().map_err(|e: toml::de::Error| vec![Diagnostic::whole_file(file, e.message().into())])?;
     base.remove("sweep");
     let at = |span: &Option<Range<usize>>| span.as_ref().map_or((1, 1), |s| position(text, s.start));
     let mut errors: Vec<Diagnostic> = Vec::new();

@@ -29,14 +29,24 @@ pub struct SweepArg {
     pub values: Vec<Value>,
 }
 
+/// A `--sweep` argument that is not `PATH=v1,v2,...`.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("--sweep {arg:?}: {why}")]
+pub struct SweepArgError {
+    pub arg: String,
+    pub why: &'static str,
+}
+
 impl std::str::FromStr for SweepArg {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
-        let (path, values) =
-            s.split_once('=').ok_or("expected PATH=v1,v2,... such as traffic.otp.message_expiry=30s,1m")?;
+    type Err = SweepArgError;
+    fn from_str(s: &str) -> Result<Self, SweepArgError> {
+        let bad = |why| SweepArgError { arg: s.to_string(), why };
+        let (path, values) = s
+            .split_once('=')
+            .ok_or_else(|| bad("expected PATH=v1,v2,... such as traffic.otp.message_expiry=30s,1m"))?;
         let path = path.trim().to_string();
         if path.is_empty() || values.trim().is_empty() {
-            return Err("expected PATH=v1,v2,... with a path and at least one value".into());
+            return Err(bad("expected PATH=v1,v2,... with a path and at least one value"));
         }
         Ok(SweepArg { path, values: values.split(',').map(|v| literal(v.trim())).collect() })
     }

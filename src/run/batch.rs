@@ -6,13 +6,10 @@
 //! machine, and pooling in replication order makes the result independent
 //! of threads and shards.
 
-use crate::load::{Loaded, SweepArg};
+use crate::load::{Loaded, SweepArg, SweepArgError};
 use crate::run::simulate::{Replication, RunResult, pool, replicate};
 use crate::scenario::Scenario;
 use rayon::prelude::*;
-use std::fmt;
-use std::path::Path;
-use std::str::FromStr;
 
 /// What the command line changes in every scenario of a batch. Kept with a
 /// shard's partial results so a merge rebuilds exactly the same batch.
@@ -42,84 +39,11 @@ impl Overrides {
     }
 }
 
-/// One machine's share of one scenario file's jobs (`--shard I/N`), written
-/// as `partial-I-of-N.json` and combined by `a2psim merge`.
-#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
-pub struct Partial {
-    /// Increases when the layout changes; a merge refuses other versions.
-    pub format: u32,
-    pub scenario_file: String,
-    /// The scenario file's text, so every shard provably ran the same scenario.
-    pub source: String,
-    pub overrides: Overrides,
-    pub shard: String,
-    /// Finished jobs (with `scenario` 0: a partial covers one file).
-    pub jobs: Vec<(Job, Replication)>,
-}
-
-/// The current [`Partial::format`].
-pub const PARTIAL_FORMAT: u32 = 1;
-
 impl Overrides {
     /// The `--sweep` arguments, parsed.
-    pub fn sweep_args(&self) -> Result<Vec<SweepArg>, String> {
-        self.sweep.iter().map(|s| s.parse::<SweepArg>().map_err(|e| format!("--sweep {s:?}: {e}"))).collect()
+    pub fn sweep_args(&self) -> Result<Vec<SweepArg>, SweepArgError> {
+        self.sweep.iter().map(|s| s.parse::<SweepArg>()).collect()
     }
-}
-
-/// One shard's partial results for each scenario file: `files` are the
-/// (path, text) of the scenarios in batch order, `finished` this shard's jobs.
-pub fn partials(
-    files: &[(String, String)],
-    overrides: &Overrides,
-    shard: Shard,
-    finished: &[(Job, Replication)],
-) -> Vec<Partial> {
-    files
-        .iter()
-        .enumerate()
-        .map(|(n, (file, source))| Partial {
-            format: PARTIAL_FORMAT,
-            scenario_file: file.clone(),
-            source: source.clone(),
-            overrides: overrides.clone(),
-            shard: shard.to_string(),
-            jobs: finished
-                .iter()
-                .filter(|(j, _)| j.scenario == n)
-                .map(|(j, r)| (Job { scenario: 0, ..*j }, r.clone()))
-                .collect(),
-        })
-        .collect()
-}
-
-/// Combines shards' partial results (each with where it was read from) into
-/// what one machine would have computed: per scenario file, in file order,
-/// the scenario reloaded from the text the shards ran and its results per
-/// point. Refuses shards that ran different texts, and missing jobs.
-pub fn merge(partials: &[(String, Partial)]) -> Result<Vec<(String, Loaded, Vec<RunResult>)>, String> {
-    let mut files: Vec<&str> = partials.iter().map(|(_, p)| p.scenario_file.as_str()).collect();
-    files.sort();
-    files.dedup();
-    let mut out = Vec::new();
-    for file in files {
-        let mine: Vec<&(String, Partial)> = partials.iter().filter(|(_, p)| p.scenario_file == file).collect();
-        let (first_at, first) = (&mine[0].0, &mine[0].1);
-        if let Some((at, _)) = mine.iter().find(|(_, p)| p.source != first.source || p.overrides != first.overrides) {
-            return Err(format!("{at}: ran a different version of {file} than {first_at}"));
-        }
-        let path = Path::new(file);
-        let stem = path.file_stem().map_or("scenario".into(), |s| s.to_string_lossy().into_owned());
-        let args = first.overrides.sweep_args()?;
-        let dir = path.parent().unwrap_or(Path::new("."));
-        let mut loaded = crate::load::parse_with(&first.source, file, &stem, dir, &args)
-            .map_err(|d| d.iter().map(|d| d.to_string()).collect::<Vec<_>>().join("\n"))?;
-        first.overrides.apply(&mut loaded);
-        let jobs: Vec<(Job, Replication)> = mine.iter().flat_map(|(_, p)| p.jobs.iter().cloned()).collect();
-        let mut results = assemble(&[&loaded], jobs).map_err(|e| format!("{file}: {e}"))?;
-        out.push((file.to_string(), loaded, results.remove(0)));
-    }
-    Ok(out)
 }
 
 /// The scenario of each point: a sweep's points, or the scenario itself.
@@ -147,35 +71,6 @@ pub fn jobs(all: &[&Loaded]) -> Vec<Job> {
         }
     }
     out
-}
-
-/// One share of a batch: jobs whose number is `index` modulo `count`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Shard {
-    pub index: u32,
-    pub count: u32,
-}
-
-impl Shard {
-    pub fn select(self, jobs: Vec<Job>) -> Vec<Job> {
-        jobs.into_iter().enumerate().filter(|(n, _)| *n as u32 % self.count == self.index).map(|(_, j)| j).collect()
-    }
-}
-
-impl FromStr for Shard {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Shard, String> {
-        let bad = || format!("expected I/N with 0 <= I < N, such as 0/4, found \"{s}\"");
-        let (i, n) = s.split_once('/').ok_or_else(bad)?;
-        let (index, count) = (i.trim().parse::<u32>().map_err(|_| bad())?, n.trim().parse::<u32>().map_err(|_| bad())?);
-        (index < count).then_some(Shard { index, count }).ok_or_else(bad)
-    }
-}
-
-impl fmt::Display for Shard {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}/{}", self.index, self.count)
-    }
 }
 
 /// About how many messages each job accepts, when every job's traffic is
@@ -214,15 +109,23 @@ pub fn run(
         .collect()
 }
 
+/// Jobs of a batch that are not among the finished ones.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{missing} of {total} jobs are missing")]
+pub struct MissingJobs {
+    pub missing: usize,
+    pub total: usize,
+}
+
 /// Pools finished jobs into one result per point of each scenario, points in
 /// parallel. Every job of `all` must be present.
-pub fn assemble(all: &[&Loaded], mut finished: Vec<(Job, Replication)>) -> Result<Vec<Vec<RunResult>>, String> {
+pub fn assemble(all: &[&Loaded], mut finished: Vec<(Job, Replication)>) -> Result<Vec<Vec<RunResult>>, MissingJobs> {
     finished.sort_by_key(|(j, _)| *j);
     let expected = jobs(all);
     let got: Vec<Job> = finished.iter().map(|(j, _)| *j).collect();
     if got != expected {
         let missing = expected.iter().filter(|j| !got.contains(j)).count();
-        return Err(format!("{missing} of {} jobs are missing (is a shard absent?)", expected.len()));
+        return Err(MissingJobs { missing, total: expected.len() });
     }
     let mut finished = finished.into_iter().map(|(_, r)| r);
     let per_point: Vec<Vec<Vec<Replication>>> = all
@@ -250,7 +153,7 @@ name = "t"
 sender = "sc"
 arrival = { process = "constant", rate = "100/s", count = 10000 }
 "#;
-        let loaded = crate::load::parse(text, "t.toml", "t", Path::new(".")).expect("a valid scenario");
+        let loaded = crate::load::parse(text, "t.toml", "t", std::path::Path::new(".")).expect("a valid scenario");
         let all = [&loaded];
         let jobs = jobs(&all);
         let expected = expected_messages(&all, &jobs);
@@ -264,19 +167,5 @@ arrival = { process = "constant", rate = "100/s", count = 10000 }
         assert_eq!(seen(Some(&[5_000])), [4096, 904], "capped at the expectation");
         assert_eq!(seen(Some(&[20_000])), [4096, 4096, 11_808], "topped up when the run ends");
         assert_eq!(seen(None), [1], "one per run when the traffic is unbounded");
-    }
-
-    #[test]
-    fn shards_split_jobs_without_overlap() {
-        let all: Vec<Job> = (0..10).map(|r| Job { scenario: 0, point: 0, replication: r }).collect();
-        let a = Shard { index: 0, count: 3 }.select(all.clone());
-        let b = Shard { index: 1, count: 3 }.select(all.clone());
-        let c = Shard { index: 2, count: 3 }.select(all.clone());
-        assert_eq!((a.len(), b.len(), c.len()), (4, 3, 3));
-        let mut together = [a, b, c].concat();
-        together.sort();
-        assert_eq!(together, all);
-        assert_eq!("2/5".parse::<Shard>(), Ok(Shard { index: 2, count: 5 }));
-        assert!("5/5".parse::<Shard>().is_err() && "x".parse::<Shard>().is_err() && "1/0".parse::<Shard>().is_err());
     }
 }

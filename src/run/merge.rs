@@ -1,0 +1,146 @@
+//! Partial results of sharded runs: what each shard writes, and how
+//! `a2psim merge` reads them back into what one machine would have computed.
+
+use super::batch::{Job, Overrides, assemble};
+use super::shard::Shard;
+use super::simulate::{Replication, RunResult};
+use crate::load::{Diagnostic, Loaded, SweepArgError, stem};
+use std::path::{Path, PathBuf};
+
+/// One machine's share of one scenario file's jobs (`--shard I/N`), written
+/// as `partial-I-of-N.json` and combined by `a2psim merge`.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+pub struct Partial {
+    /// Increases when the layout changes; a merge refuses other versions.
+    pub format: u32,
+    pub scenario_file: String,
+    /// The scenario file's text, so every shard provably ran the same scenario.
+    pub source: String,
+    pub overrides: Overrides,
+    pub shard: String,
+    /// Finished jobs (with `scenario` 0: a partial covers one file).
+    pub jobs: Vec<(Job, Replication)>,
+}
+
+/// The current [`Partial::format`].
+pub const PARTIAL_FORMAT: u32 = 1;
+
+/// Why partial results cannot be merged.
+#[derive(Debug, thiserror::Error)]
+pub enum MergeError {
+    #[error("{}: no partial-I-of-N.json files here or one folder down", .0.display())]
+    NoPartials(PathBuf),
+    #[error("{}: cannot read: {source}", .path.display())]
+    Read { path: PathBuf, source: std::io::Error },
+    #[error("{}: not a2psim partial results: {why}", .path.display())]
+    NotPartial { path: PathBuf, why: String },
+    #[error("{}: partial results of format {found}, this a2psim reads {PARTIAL_FORMAT}", .path.display())]
+    Format { path: PathBuf, found: u32 },
+    #[error("{at}: ran a different version of {file} than {first}")]
+    DifferentRun { at: String, file: String, first: String },
+    #[error("{file}: {missing} of {total} jobs are missing (is a shard absent?)")]
+    Missing { file: String, missing: usize, total: usize },
+    #[error(transparent)]
+    SweepArg(#[from] SweepArgError),
+    #[error("{}", .0.iter().map(|d| d.to_string()).collect::<Vec<_>>().join("\n"))]
+    Scenario(Vec<Diagnostic>),
+}
+
+/// One shard's partial results for each scenario file: `files` are the
+/// (path, text) of the scenarios in batch order, `finished` this shard's jobs.
+pub fn partials(
+    files: &[(String, String)],
+    overrides: &Overrides,
+    shard: Shard,
+    finished: &[(Job, Replication)],
+) -> Vec<Partial> {
+    files
+        .iter()
+        .enumerate()
+        .map(|(n, (file, source))| Partial {
+            format: PARTIAL_FORMAT,
+            scenario_file: file.clone(),
+            source: source.clone(),
+            overrides: overrides.clone(),
+            shard: shard.to_string(),
+            jobs: finished
+                .iter()
+                .filter(|(j, _)| j.scenario == n)
+                .map(|(j, r)| (Job { scenario: 0, ..*j }, r.clone()))
+                .collect(),
+        })
+        .collect()
+}
+
+/// The file name a shard writes its partial results to.
+pub fn partial_name(shard: Shard) -> String {
+    format!("partial-{}-of-{}.json", shard.index, shard.count)
+}
+
+/// Reads the partial results in each folder and one folder down (the
+/// `--out` of each shard), with where each was read from.
+pub fn read(dirs: &[PathBuf]) -> Result<Vec<(String, Partial)>, MergeError> {
+    let mut partials = Vec::new();
+    for dir in dirs {
+        let mut files: Vec<PathBuf> = std::iter::once(dir.clone())
+            .chain(entries(dir).filter(|p| p.is_dir()))
+            .flat_map(entries)
+            .filter(|p| p.file_name().is_some_and(|n| n.to_string_lossy().starts_with("partial-")))
+            .collect();
+        if files.is_empty() {
+            return Err(MergeError::NoPartials(dir.clone()));
+        }
+        files.sort();
+        for path in files {
+            let bytes = std::fs::read(&path).map_err(|source| MergeError::Read { path: path.clone(), source })?;
+            let partial: Partial = serde_json::from_slice(&bytes)
+                .map_err(|e| MergeError::NotPartial { path: path.clone(), why: e.to_string() })?;
+            if partial.format != PARTIAL_FORMAT {
+                return Err(MergeError::Format { path, found: partial.format });
+            }
+            partials.push((path.display().to_string(), partial));
+        }
+    }
+    Ok(partials)
+}
+
+/// The entries of a folder, sorted; none if it cannot be read.
+fn entries(dir: impl AsRef<Path>) -> impl Iterator<Item = PathBuf> {
+    let mut v: Vec<PathBuf> =
+        std::fs::read_dir(dir).into_iter().flatten().filter_map(|e| e.ok().map(|e| e.path())).collect();
+    v.sort();
+    v.into_iter()
+}
+
+/// Combines shards' partial results (each with where it was read from) into
+/// what one machine would have computed: per scenario file, in file order,
+/// the scenario reloaded from the text the shards ran and its results per
+/// point. Refuses shards that ran different texts, and missing jobs.
+pub fn merge(partials: &[(String, Partial)]) -> Result<Vec<(String, Loaded, Vec<RunResult>)>, MergeError> {
+    let mut files: Vec<&str> = partials.iter().map(|(_, p)| p.scenario_file.as_str()).collect();
+    files.sort();
+    files.dedup();
+    let mut out = Vec::new();
+    for file in files {
+        let mine: Vec<&(String, Partial)> = partials.iter().filter(|(_, p)| p.scenario_file == file).collect();
+        let (first_at, first) = (&mine[0].0, &mine[0].1);
+        if let Some((at, _)) = mine.iter().find(|(_, p)| p.source != first.source || p.overrides != first.overrides) {
+            let (at, file, first) = (at.clone(), file.to_string(), first_at.clone());
+            return Err(MergeError::DifferentRun { at, file, first });
+        }
+        let path = Path::new(file);
+        let args = first.overrides.sweep_args()?;
+        let dir = path.parent().unwrap_or(Path::new("."));
+        let mut loaded =
+            crate::load::parse_with(&first.source, file, &stem(path), dir, &args).map_err(MergeError::Scenario)?;
+        first.overrides.apply(&mut loaded);
+        let jobs: Vec<(Job, Replication)> = mine.iter().flat_map(|(_, p)| p.jobs.iter().cloned()).collect();
+        let mut results = assemble(&[&loaded], jobs).map_err(|m| MergeError::Missing {
+            file: file.to_string(),
+            missing: m.missing,
+            total: m.total,
+        })?;
+        out.push((file.to_string(), loaded, results.remove(0)));
+    }
+    Ok(out)
+}
