@@ -1,0 +1,25 @@
+//! `[account]`: the account's SMS and MMS rate limits.
+
+use crate::load::{Reader, Tbl};
+use crate::scenario::Limit;
+use crate::scenario::model::{Shape, Unit};
+use crate::scenario::rate::Rate;
+use crate::scenario::time::SimDuration;
+
+impl Reader<'_> {
+    pub(super) fn account(&mut self, root: &Tbl) -> [Limit; 2] {
+        let sec = SimDuration::from_secs(1);
+        let defaults = [Rate::per_second(5), Rate::new(1, 4, sec).expect("0.25/s")];
+        let t = root
+            .get("account")
+            .and_then(|v| self.table(v, "account".into(), &["sms_mps", "mms_mps", "shape", "burst", "unit"]));
+        let (shape, burst, unit) = match &t {
+            Some(t) => self.limit_style(t, "unit", Unit::Messages),
+            None => (Shape::Window, 1, Unit::Messages),
+        };
+        let mut rate = |key, default| t.as_ref().and_then(|t| self.rate(t, key, sec)).unwrap_or(default);
+        let sms = rate("sms_mps", defaults[0]);
+        let mms = rate("mms_mps", defaults[1]);
+        [sms, mms].map(|rate| Limit { rate, shape, burst, unit })
+    }
+}

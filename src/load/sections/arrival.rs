@@ -1,0 +1,199 @@
+//! A stream's `arrival`: the process that sends its messages, with the
+//! hourly profile and trace files it may name.
+
+use crate::load::values::{self, Decimal};
+use crate::load::{Reader, Tbl, Value, did_you_mean, type_name};
+use crate::scenario::calendar::Calendar;
+use crate::scenario::time::{SimDuration, SimTime};
+use crate::scenario::traffic::{Arrival, Window};
+use std::ops::Range;
+use toml::de::DeValue;
+
+impl Reader<'_> {
+    pub(super) fn arrival(&mut self, v: &Value, stream: &Tbl, cal: &Calendar, has_horizon: bool) -> Option<Arrival> {
+        const KEYS: &[&str] = &["process", "rate", "from", "until", "count", "at", "spread", "rates", "file"];
+        let t = self.table(v, stream.path("arrival"), KEYS)?;
+        let expected = "\"constant\", \"poisson\", \"burst\", \"profile\" or \"trace\"";
+        let Some(process) = self.string(&t, "process") else {
+            if t.get("process").is_none() {
+                self.missing(&t, "process", expected);
+            }
+            return None;
+        };
+        let count = self.int(&t, "count", 1..=u64::MAX);
+        let window = |r: &mut Self| {
+            let from = r.instant(&t, "from", cal).unwrap_or(SimTime::ZERO);
+            let until = r.instant(&t, "until", cal);
+            if until.is_none() && count.is_none() && !has_horizon && t.get("until").is_none() {
+                r.missing(&t, "until", "an end (`until` or `count`), or a scenario `horizon`");
+            }
+            if let (Some(u), Some(v)) = (until, t.get("until")) {
+                if u <= from {
+                    r.invalid(&t, "until", v, "must be later than `from`".into());
+                }
+            }
+            Window { from, until, count }
+        };
+        let sec = SimDuration::from_secs(1);
+        self.process_keys(&t, process);
+        match process {
+            "constant" | "poisson" => {
+                let rate = self.rate(&t, "rate", sec);
+                if t.get("rate").is_none() {
+                    self.missing(&t, "rate", "a rate such as \"2/s\"");
+                }
+                let window = window(self);
+                let rate = rate?;
+                Some(if process == "constant" {
+                    Arrival::Constant { rate, window }
+                } else {
+                    Arrival::Poisson { rate, window }
+                })
+            }
+            "burst" => {
+                if t.get("count").is_none() {
+                    self.missing(&t, "count", "how many messages the burst holds");
+                }
+                let at = self.instant(&t, "at", cal).unwrap_or(SimTime::ZERO);
+                let spread = self.duration(&t, "spread").unwrap_or(SimDuration::ZERO);
+                Some(Arrival::Burst { count: count?, at, spread })
+            }
+            "profile" => {
+                let hourly = self.profile_rates(&t)?;
+                let window = window(self);
+                Some(Arrival::Profile { hourly, window })
+            }
+            "trace" => {
+                let Some(file) = self.string(&t, "file") else {
+                    if t.get("file").is_none() {
+                        self.missing(&t, "file", "the path of a CSV file of timestamps, relative to the scenario");
+                    }
+                    return None;
+                };
+                let span = t.get("file").expect("read").span();
+                self.trace(file, span, cal).map(|times| Arrival::Trace { times })
+            }
+            other => {
+                let v = t.get("process").expect("read");
+                let names = ["constant", "poisson", "burst", "profile", "trace"];
+                let hint = did_you_mean(other, &names).map_or(String::new(), |h| format!("; did you mean \"{h}\"?"));
+                self.invalid(&t, "process", v, format!("expected {expected}, found \"{other}\"{hint}"));
+                None
+            }
+        }
+    }
+
+    /// Reports keys of an `arrival` table that its process does not take.
+    fn process_keys(&mut self, t: &Tbl, process: &str) {
+        let allowed: &[&str] = match process {
+            "constant" | "poisson" => &["process", "rate", "from", "until", "count"],
+            "burst" => &["process", "count", "at", "spread"],
+            "profile" => &["process", "rates", "from", "until", "count"],
+            "trace" => &["process", "file"],
+            _ => &[],
+        };
+        for (key, _) in t.table.iter() {
+            let k: &str = key.get_ref();
+            if !allowed.is_empty() && !allowed.contains(&k) {
+                self.error(
+                    key.span(),
+                    format!(
+                        "`{}`: `{k}` does not apply to a {process} process (it takes: {})",
+                        t.name,
+                        allowed.join(", ")
+                    ),
+                );
+            }
+        }
+    }
+
+    fn profile_rates(&mut self, t: &Tbl) -> Option<[f64; 24]> {
+        let Some(v) = t.get("rates") else {
+            self.missing(t, "rates", "24 hourly rates over the Pacific day, e.g. [\"0/s\", ..., \"3/s\"]");
+            return None;
+        };
+        let DeValue::Array(items) = v.get_ref() else {
+            self.wrong(t, "rates", v, "an array of 24 rates");
+            return None;
+        };
+        if items.len() != 24 {
+            self.invalid(
+                t,
+                "rates",
+                v,
+                format!("expected 24 hourly rates (hour 0 to 23, Pacific), found {}", items.len()),
+            );
+            return None;
+        }
+        let mut hourly = [0.0; 24];
+        for (h, item) in items.iter().enumerate() {
+            let text = match item.get_ref() {
+                DeValue::String(s) => s.to_string(),
+                DeValue::Integer(i) => i.as_str().to_string(),
+                DeValue::Float(f) => f.as_str().to_string(),
+                other => {
+                    self.error(
+                        item.span(),
+                        format!("`{}[{h}]`: expected a rate, found {}", t.path("rates"), type_name(other)),
+                    );
+                    continue;
+                }
+            };
+            // A quiet hour ("0" or "0/s") is allowed here, unlike a stream's rate.
+            if Decimal::parse(text.split('/').next().unwrap_or("")).is_some_and(|d| d.is_zero()) {
+                continue;
+            }
+            match values::rate(&text, SimDuration::from_secs(1)) {
+                Ok(r) => hourly[h] = r.per_sec_f64(),
+                Err(why) => self.error(item.span(), format!("`{}[{h}]`: {why}", t.path("rates"))),
+            }
+        }
+        if hourly.iter().all(|r| *r == 0.0) {
+            self.invalid(t, "rates", v, "at least one hour needs a rate above zero".into());
+            return None;
+        }
+        Some(hourly)
+    }
+
+    fn trace(&mut self, file: &str, span: Range<usize>, cal: &Calendar) -> Option<Vec<SimTime>> {
+        let path = self.dir.join(file);
+        let text = match std::fs::read_to_string(&path) {
+            Ok(text) => text,
+            Err(e) => {
+                self.error(span, format!("cannot read trace file {}: {e}", path.display()));
+                return None;
+            }
+        };
+        let mut times = Vec::new();
+        for (n, line) in text.lines().enumerate() {
+            let field = line.split(',').next().unwrap_or("").trim();
+            if field.is_empty() || field.starts_with('#') {
+                continue;
+            }
+            let at = values::duration(field)
+                .or_else(|_| values::seconds(field))
+                .ok()
+                .map(|d| SimTime::ZERO + d)
+                .or_else(|| field.parse::<jiff::Timestamp>().ok().and_then(|ts| cal.sim_time(ts)));
+            match at {
+                Some(at) => times.push(at),
+                None if n == 0 => {} // a header line
+                None => {
+                    let msg = format!(
+                        "{}:{}:1: expected an offset (\"90s\", seconds) or an RFC 3339 time at or after `start`, found \"{field}\"",
+                        path.display(),
+                        n + 1
+                    );
+                    self.error(span.clone(), msg);
+                    return None;
+                }
+            }
+        }
+        if times.is_empty() {
+            self.error(span, format!("trace file {} has no timestamps", path.display()));
+            return None;
+        }
+        times.sort();
+        Some(times)
+    }
+}

@@ -1,0 +1,43 @@
+//! `[[brands]]`: registered 10DLC brands, their vetting score and limits.
+
+use crate::load::{Reader, Tbl};
+use crate::scenario::limits::{brand_tpm, tmobile_tpd};
+use crate::scenario::model::{Unit, UseCase};
+use crate::scenario::rate::Rate;
+use crate::scenario::time::SimDuration;
+use crate::scenario::{Brand, Limit};
+
+impl Reader<'_> {
+    pub(super) fn brands(&mut self, root: &Tbl) -> Vec<Brand> {
+        const KEYS: &[&str] =
+            &["id", "vetting_score", "use_case", "tpm", "tpd", "shape", "burst", "tpm_unit", "tpd_unit"];
+        let mut out: Vec<Brand> = Vec::new();
+        for (i, v) in self.tables(root, "brands").into_iter().enumerate() {
+            let taken: Vec<&str> = out.iter().map(|x| x.id.as_str()).collect();
+            let Some((t, id)) = self.named_table(v, "brands", i, "id", KEYS, &taken) else {
+                continue;
+            };
+            let score = self.int(&t, "vetting_score", 0..=100);
+            if t.get("vetting_score").is_none() {
+                self.missing(&t, "vetting_score", "a whole number from 0 to 100 (0: skipped secondary vetting)");
+            }
+            let score = score.unwrap_or(0) as u8;
+            let use_case = self.choice(&t, "use_case", &UseCase::ALL, UseCase::name).unwrap_or(UseCase::Standard);
+            let tpm = self
+                .rate(&t, "tpm", SimDuration::from_secs(60))
+                .unwrap_or_else(|| Rate::per_minute(brand_tpm(use_case, score)));
+            let tpd = self.int(&t, "tpd", 1..=u64::MAX).unwrap_or_else(|| tmobile_tpd(score));
+            let (shape, burst, tpm_unit) = self.limit_style(&t, "tpm_unit", Unit::Segments);
+            let tpd_unit = self.choice(&t, "tpd_unit", &Unit::ALL, Unit::name).unwrap_or(Unit::Segments);
+            out.push(Brand {
+                id,
+                vetting_score: score,
+                use_case,
+                tpm: Limit { rate: tpm, shape, burst, unit: tpm_unit },
+                tpd,
+                tpd_unit,
+            });
+        }
+        out
+    }
+}

@@ -1,0 +1,28 @@
+//! `[error_codes]`: the provider code reported for each failed outcome.
+
+use crate::load::{Reader, Tbl};
+use crate::scenario::default_error_codes;
+use crate::scenario::model::Outcome;
+
+/// Outcomes whose provider code `[error_codes]` may set.
+const ERROR_CODE_OUTCOMES: [Outcome; 5] =
+    [Outcome::Expired, Outcome::FailedDailyCap, Outcome::Blocked, Outcome::Rejected, Outcome::Undelivered];
+
+impl Reader<'_> {
+    /// `[error_codes]`: the provider code reported for an outcome.
+    pub(super) fn codes(&mut self, root: &Tbl) -> [Option<u32>; 8] {
+        let mut codes = default_error_codes();
+        let Some(v) = root.get("error_codes") else {
+            return codes;
+        };
+        let names: Vec<&str> = ERROR_CODE_OUTCOMES.iter().map(|o| o.name()).collect();
+        if let Some(t) = self.table(v, "error_codes".into(), &names) {
+            for o in ERROR_CODE_OUTCOMES {
+                if let Some(code) = self.int(&t, o.name(), 0..=99_999) {
+                    codes[o.index()] = Some(code as u32);
+                }
+            }
+        }
+        codes
+    }
+}

@@ -1,0 +1,184 @@
+//! The sections of a scenario file, each read into its typed part: the top
+//! level here, with the helpers the sections share; a file per section below.
+
+mod account;
+mod arrival;
+mod brands;
+mod carriers;
+mod delays;
+mod error_codes;
+mod outages;
+mod prices;
+mod senders;
+mod sweep;
+mod traffic;
+
+use super::{Expect, Reader, Tbl, Value, did_you_mean};
+use crate::scenario::Scenario;
+use crate::scenario::calendar::Calendar;
+use crate::scenario::model::{Shape, Unit};
+use crate::scenario::time::SimDuration;
+use toml::de::DeValue;
+
+const TOP_KEYS: &[&str] = &[
+    "name",
+    "start",
+    "horizon",
+    "seed",
+    "replications",
+    "warmup",
+    "expiry_target",
+    "sweep",
+    "timeseries_step",
+    "account",
+    "brands",
+    "senders",
+    "traffic",
+    "outages",
+    "delays",
+    "carriers",
+    "prices",
+    "error_codes",
+    "expect",
+];
+
+impl Reader<'_> {
+    pub(super) fn scenario(&mut self, root: &Tbl, stem: &str) -> Option<(Scenario, Vec<Expect>)> {
+        self.check_keys(root, TOP_KEYS);
+        let name = self.string(root, "name").unwrap_or(stem).to_string();
+        let start = self.start(root);
+        let calendar = start.clone().unwrap_or_else(|| Calendar::new(jiff::Timestamp::UNIX_EPOCH));
+        let horizon = self.duration(root, "horizon");
+        if let (Some(h), Some(v)) = (horizon, root.get("horizon")) {
+            if h == SimDuration::ZERO {
+                self.invalid(root, "horizon", v, "must be longer than zero".into());
+            }
+        }
+        let seed = self.int(root, "seed", 0..=u64::MAX).unwrap_or(0);
+        let replications = self.int(root, "replications", 1..=100_000).unwrap_or(1) as u32;
+        let timeseries_step = self.duration(root, "timeseries_step").unwrap_or(SimDuration::from_secs(60));
+        if timeseries_step == SimDuration::ZERO {
+            if let Some(v) = root.get("timeseries_step") {
+                self.invalid(root, "timeseries_step", v, "must be longer than zero".into());
+            }
+        }
+        let warmup = self.duration(root, "warmup").unwrap_or(SimDuration::ZERO);
+        let expiry_target = self.fraction(root, "expiry_target").map_or(0.01, |f| f.as_f64());
+        let account = self.account(root);
+        let brands = self.brands(root);
+        let senders = self.senders(root, &brands);
+        let traffic = self.traffic(root, &senders, &calendar, horizon.is_some());
+        let outages = self.outages(root, &senders, &calendar);
+        let (processing, delivery) = self.delays(root);
+        let carriers = self.carriers(root);
+        let prices = self.prices(root);
+        let expects = self.expects(root);
+        let error_codes = self.codes(root);
+        self.outage_warnings(&senders, &traffic, &outages, root);
+        start?;
+        Some((
+            Scenario {
+                name,
+                calendar,
+                horizon,
+                seed,
+                replications,
+                account,
+                brands,
+                senders,
+                traffic,
+                outages,
+                processing,
+                delivery,
+                carriers,
+                prices,
+                timeseries_step,
+                warmup,
+                expiry_target,
+                error_codes,
+            },
+            expects,
+        ))
+    }
+
+    fn start(&mut self, root: &Tbl) -> Option<Calendar> {
+        let expected = "an RFC 3339 time with a UTC offset, such as \"2026-03-10T08:00:00-07:00\"";
+        let Some(v) = root.get("start") else {
+            self.missing(root, "start", expected);
+            return None;
+        };
+        let text = match v.get_ref() {
+            DeValue::String(s) => s.to_string(),
+            DeValue::Datetime(d) => d.to_string(),
+            _ => {
+                self.wrong(root, "start", v, expected);
+                return None;
+            }
+        };
+        let calendar = Calendar::parse(&text);
+        if calendar.is_none() {
+            self.invalid(root, "start", v, format!("expected {expected}, found \"{text}\""));
+        }
+        calendar
+    }
+
+    /// Shape, burst and unit of a limit, read from `t`.
+    fn limit_style(&mut self, t: &Tbl, unit_key: &str, unit: Unit) -> (Shape, u64, Unit) {
+        let shape = self.choice(t, "shape", &Shape::ALL, Shape::name).unwrap_or(Shape::Window);
+        let burst = self.int(t, "burst", 1..=1_000_000).unwrap_or(1);
+        let unit = self.choice(t, unit_key, &Unit::ALL, Unit::name).unwrap_or(unit);
+        (shape, burst, unit)
+    }
+
+    /// One table of a named array (`[[senders]]`): checked, named by its id
+    /// (`senders.acme-10dlc`) in messages, or by its index without one.
+    fn named_table<'a, 'i>(
+        &mut self,
+        v: &'a Value<'i>,
+        section: &str,
+        i: usize,
+        id_key: &str,
+        keys: &[&str],
+        taken: &[&str],
+    ) -> Option<(Tbl<'a, 'i>, String)> {
+        let t = self.unchecked_table(v, format!("{section}[{i}]"))?;
+        let id = self.id(&t, id_key, taken).unwrap_or_default().to_string();
+        let label = if id.is_empty() { i.to_string() } else { id.clone() };
+        let t = Tbl { name: format!("{section}.{label}"), ..t };
+        self.check_keys(&t, keys);
+        Some((t, id))
+    }
+
+    /// The index of the `section` entry whose id `t.key` names.
+    fn reference(&mut self, t: &Tbl, key: &str, section: &str, ids: &[&str]) -> Option<usize> {
+        let v = t.get(key)?;
+        let id = self.string(t, key)?;
+        self.find(t, key, v, id, section, ids)
+    }
+
+    fn find(&mut self, t: &Tbl, key: &str, v: &Value, id: &str, section: &str, ids: &[&str]) -> Option<usize> {
+        let found = ids.iter().position(|x| *x == id);
+        if found.is_none() {
+            let hint = did_you_mean(id, ids).map_or(String::new(), |h| format!("; did you mean \"{h}\"?"));
+            self.invalid(t, key, v, format!("no [[{section}]] has id \"{id}\"{hint}"));
+        }
+        found
+    }
+
+    fn id<'a>(&mut self, t: &Tbl<'a, '_>, key: &str, taken: &[&str]) -> Option<&'a str> {
+        let id = self.string(t, key);
+        match id {
+            None if t.get(key).is_none() => self.missing(t, key, "a name"),
+            Some(id) if taken.contains(&id) => {
+                let v = t.get(key).expect("read above");
+                self.invalid(t, key, v, format!("\"{id}\" is used twice"));
+            }
+            Some("") => {
+                let v = t.get(key).expect("read above");
+                self.invalid(t, key, v, "must not be empty".into());
+            }
+            _ => {}
+        }
+        id
+    }
+}

@@ -1,0 +1,132 @@
+//! `[[senders]]`: the numbers messages are sent from, and their limits.
+
+use crate::load::{Reader, Tbl};
+use crate::scenario::limits::number_limit;
+use crate::scenario::model::{Class, Country, NumberType, Unit};
+use crate::scenario::time::SimDuration;
+use crate::scenario::{Brand, Sender, SenderLimit};
+use toml::de::DeValue;
+
+impl Reader<'_> {
+    pub(super) fn senders(&mut self, root: &Tbl, brands: &[Brand]) -> Vec<Sender> {
+        const KEYS: &[&str] = &[
+            "id", "type", "country", "brand", "numbers", "verified", "classes", "sms_rate", "mms_rate", "shape",
+            "burst", "unit",
+        ];
+        let mut out: Vec<Sender> = Vec::new();
+        for (i, v) in self.tables(root, "senders").into_iter().enumerate() {
+            let taken: Vec<&str> = out.iter().map(|x| x.id.as_str()).collect();
+            let Some((t, id)) = self.named_table(v, "senders", i, "id", KEYS, &taken) else {
+                continue;
+            };
+            if t.get("type").is_none() {
+                self.missing(&t, "type", "\"long_code\", \"toll_free\" or \"short_code\"");
+            }
+            let number_type =
+                self.choice(&t, "type", &NumberType::ALL, NumberType::name).unwrap_or(NumberType::LongCode);
+            let country = self.choice(&t, "country", &Country::ALL, Country::name).unwrap_or(Country::Us);
+            let is_10dlc = country == Country::Us && number_type == NumberType::LongCode;
+            let brand = self.sender_brand(&t, brands, is_10dlc);
+            let numbers = self.int(&t, "numbers", 1..=100_000).unwrap_or(1) as u32;
+            if is_10dlc && numbers > 49 {
+                let span = t.get("numbers").map_or(t.span.clone(), |v| v.span());
+                self.warn(span, format!("`{}`: {numbers} numbers on one 10DLC campaign: more than 49 need a T-Mobile Number Pool Request", t.path("numbers")));
+            }
+            let verified = self.bool(&t, "verified").unwrap_or(true);
+            if let (Some(v), false) = (t.get("verified"), number_type == NumberType::TollFree) {
+                self.warn(
+                    v.span(),
+                    format!("`{}`: verification applies to toll-free numbers only; ignored", t.path("verified")),
+                );
+            }
+            let limits = self.sender_limits(&t, country, number_type);
+            out.push(Sender { id, number_type, country, brand, numbers, verified, limits });
+        }
+        out
+    }
+
+    /// The brand a sender names (`brand`): needed by a 10DLC number, ignored
+    /// with a warning by any other.
+    fn sender_brand(&mut self, t: &Tbl, brands: &[Brand], is_10dlc: bool) -> Option<usize> {
+        let brand_ids: Vec<&str> = brands.iter().map(|x| x.id.as_str()).collect();
+        let brand = self.reference(t, "brand", "brands", &brand_ids);
+        if is_10dlc && t.get("brand").is_none() {
+            self.missing(
+                t,
+                "brand",
+                "a US long code (10DLC) sends under a registered brand: the id of a [[brands]] table",
+            );
+        }
+        if !is_10dlc {
+            if let Some(v) = t.get("brand") {
+                self.warn(
+                    v.span(),
+                    format!(
+                        "`{}`: brand limits (TPM, T-Mobile's daily cap) apply to US long codes only; ignored here",
+                        t.path("brand")
+                    ),
+                );
+            }
+        }
+        brand
+    }
+
+    /// A sender's limit for each class: its number type's default, or its
+    /// `sms_rate` / `mms_rate`, and refused for a class it may not send.
+    fn sender_limits(&mut self, t: &Tbl, country: Country, number_type: NumberType) -> [SenderLimit; 2] {
+        let allowed = self.classes(t);
+        let (shape, burst, unit) = self.limit_style(t, "unit", Unit::Messages);
+        let mut limits = [SenderLimit::Refused; 2];
+        for class in Class::ALL {
+            let key = if class == Class::Sms { "sms_rate" } else { "mms_rate" };
+            let table = number_limit(country, number_type, class);
+            let mut limit = SenderLimit::from_table(table, shape, burst, unit);
+            if let Some(v) = t.get(key) {
+                let bare = SimDuration::from_secs(1);
+                match (&mut limit, self.rate(t, key, bare)) {
+                    (SenderLimit::PerNumber(l) | SenderLimit::PerCarrier(l), Some(r)) => l.rate = r,
+                    (SenderLimit::BrandTpm, _) => self.invalid(
+                        t,
+                        key,
+                        v,
+                        "a 10DLC number has no SMS limit of its own: set `tpm` on its brand".into(),
+                    ),
+                    (SenderLimit::Refused, _) => self.invalid(
+                        t,
+                        key,
+                        v,
+                        format!("{} cannot be sent from a {} {}", class.name().to_uppercase(), country, number_type),
+                    ),
+                    _ => {}
+                }
+            }
+            if !allowed[class.index()] {
+                limit = SenderLimit::Refused;
+            }
+            limits[class.index()] = limit;
+        }
+        limits
+    }
+
+    /// Which classes a sender may send (`classes = ["sms"]`); default both.
+    fn classes(&mut self, t: &Tbl) -> [bool; 2] {
+        let Some(v) = t.get("classes") else {
+            return [true; 2];
+        };
+        let mut allowed = [false; 2];
+        match v.get_ref() {
+            DeValue::Array(items) => {
+                for item in items.iter() {
+                    match item.get_ref().as_str().and_then(Class::from_name) {
+                        Some(c) => allowed[c.index()] = true,
+                        None => {
+                            self.error(item.span(), format!("`{}`: expected \"sms\" or \"mms\"", t.path("classes")))
+                        }
+                    }
+                }
+            }
+            _ => self.wrong(t, "classes", v, "an array such as [\"sms\", \"mms\"]"),
+        }
+        allowed
+    }
+}

@@ -1,0 +1,133 @@
+//! `[[traffic]]`: the message streams, each with its sender, class, expiry,
+//! segments and carrier mix.
+
+use crate::load::{Reader, Tbl};
+use crate::scenario::calendar::Calendar;
+use crate::scenario::model::{Carrier, Class, Kind};
+use crate::scenario::segments;
+use crate::scenario::time::SimDuration;
+use crate::scenario::{DEFAULT_MIX, Sender, Stream};
+
+impl Reader<'_> {
+    pub(super) fn traffic(&mut self, root: &Tbl, senders: &[Sender], cal: &Calendar, has_horizon: bool) -> Vec<Stream> {
+        const KEYS: &[&str] = &[
+            "name",
+            "sender",
+            "class",
+            "kind",
+            "message_expiry",
+            "useful_life",
+            "text",
+            "segments",
+            "arrival",
+            "carriers",
+        ];
+        let items = self.tables(root, "traffic");
+        if items.is_empty() && root.get("traffic").is_none() {
+            self.missing(root, "traffic", "at least one [[traffic]] stream");
+        }
+        let mut out: Vec<Stream> = Vec::new();
+        for (i, v) in items.into_iter().enumerate() {
+            let taken: Vec<&str> = out.iter().map(|x| x.name.as_str()).collect();
+            let Some((t, name)) = self.named_table(v, "traffic", i, "name", KEYS, &taken) else {
+                continue;
+            };
+            let sender_ids: Vec<&str> = senders.iter().map(|x| x.id.as_str()).collect();
+            let sender = self.reference(&t, "sender", "senders", &sender_ids);
+            if t.get("sender").is_none() {
+                self.missing(&t, "sender", "the id of a [[senders]] table");
+            }
+            let class = self.choice(&t, "class", &Class::ALL, Class::name).unwrap_or(Class::Sms);
+            let kind = self.choice(&t, "kind", &Kind::ALL, Kind::name).unwrap_or(Kind::Transactional);
+            let message_expiry = self.message_expiry(&t);
+            let useful_life = self.duration(&t, "useful_life");
+            let segments = self.stream_segments(&t, class);
+            let carriers = self.mix(&t);
+            let arrival = match t.get("arrival") {
+                Some(v) => self.arrival(v, &t, cal, has_horizon),
+                None => {
+                    self.missing(
+                        &t,
+                        "arrival",
+                        "an arrival process, e.g. { process = \"poisson\", rate = \"2/s\", until = \"1h\" }",
+                    );
+                    None
+                }
+            };
+            if let (Some(sender), Some(arrival)) = (sender, arrival) {
+                out.push(Stream {
+                    name,
+                    sender,
+                    class,
+                    kind,
+                    message_expiry,
+                    useful_life,
+                    segments,
+                    carriers,
+                    arrival,
+                });
+            }
+        }
+        out
+    }
+
+    /// A stream's `message_expiry`: from 5 seconds to 3 hours, 3 hours if not given.
+    fn message_expiry(&mut self, t: &Tbl) -> SimDuration {
+        let message_expiry = self.duration(t, "message_expiry").unwrap_or(SimDuration::from_secs(10_800));
+        if let Some(v) = t.get("message_expiry") {
+            let ok = SimDuration::from_secs(5)..=SimDuration::from_secs(10_800);
+            if !ok.contains(&message_expiry) {
+                self.invalid(
+                    t,
+                    "message_expiry",
+                    v,
+                    format!("expected from 5s to 3h (10800 s), found {message_expiry}"),
+                );
+            }
+        }
+        message_expiry
+    }
+
+    /// How many segments a stream's messages have: counted from its `text`,
+    /// given as `segments`, or 1 (always 1 for MMS).
+    fn stream_segments(&mut self, t: &Tbl, class: Class) -> u32 {
+        let text = self.string(t, "text");
+        let counted = self.int(t, "segments", 1..=255).map(|n| n as u32);
+        if let (Some(_), Some(v)) = (text, t.get("segments")) {
+            self.invalid(t, "segments", v, "give either `text` or `segments`, not both".into());
+        }
+        match class {
+            Class::Mms => 1,
+            Class::Sms => counted.or(text.map(|s| segments::count(s).1)).unwrap_or(1),
+        }
+    }
+
+    fn mix(&mut self, t: &Tbl) -> [f64; 4] {
+        let Some(v) = t.get("carriers") else {
+            return DEFAULT_MIX;
+        };
+        let names: Vec<&str> = Carrier::ALL.iter().map(|c| c.name()).collect();
+        let Some(m) = self.table(v, t.path("carriers"), &names) else {
+            return DEFAULT_MIX;
+        };
+        let mut mix = [0.0; 4];
+        for c in Carrier::ALL {
+            if let Some(x) = self.float(&m, c.name()) {
+                if x < 0.0 {
+                    self.invalid(
+                        &m,
+                        c.name(),
+                        m.get(c.name()).expect("read"),
+                        format!("a share cannot be negative, found {x}"),
+                    );
+                }
+                mix[c.index()] = x;
+            }
+        }
+        let sum: f64 = mix.iter().sum();
+        if (sum - 1.0).abs() > 1e-6 {
+            self.error(v.span(), format!("`{}`: the shares must sum to 1, they sum to {sum}", m.name));
+        }
+        mix
+    }
+}
