@@ -47,6 +47,14 @@ pub struct Fate {
     pub cost: Money,
 }
 
+impl Fate {
+    /// A message of `stream` to `carrier` accepted at `accepted` that never
+    /// reached the carrier: it ended at `done` with `outcome`.
+    fn undispatched(stream: usize, carrier: Carrier, accepted: SimTime, outcome: Outcome, done: SimTime) -> Fate {
+        Fate { stream, carrier, outcome, accepted, dispatched: None, done, late: false, cost: Money(0) }
+    }
+}
+
 /// Receives what happens in a run. Statistics, time series and charts are
 /// built from these calls; the engine keeps nothing per message once it is
 /// resolved.
@@ -217,16 +225,7 @@ impl<'s> Engine<'s> {
             let (outcome, charged) =
                 if refused { (Outcome::Rejected, false) } else { (Outcome::Blocked, self.sc.prices.charge_blocked) };
             let cost = if charged { self.cost(s, carrier) } else { Money(0) };
-            rec.resolved(&Fate {
-                stream: s,
-                carrier,
-                outcome,
-                accepted: t,
-                dispatched: None,
-                done: t,
-                late: false,
-                cost,
-            });
+            rec.resolved(&Fate { cost, ..Fate::undispatched(s, carrier, t, outcome, t) });
             return;
         }
         rec.accepted(s, carrier, t, true);
@@ -299,16 +298,7 @@ impl<'s> Engine<'s> {
         self.events += 1;
         let stream = &self.sc.traffic[msg.stream as usize];
         if t - msg.accepted > stream.message_expiry {
-            rec.resolved(&Fate {
-                stream: msg.stream as usize,
-                carrier: msg.carrier,
-                outcome: Outcome::Expired,
-                accepted: msg.accepted,
-                dispatched: None,
-                done: t,
-                late: false,
-                cost: Money(0),
-            });
+            rec.resolved(&Fate::undispatched(msg.stream as usize, msg.carrier, msg.accepted, Outcome::Expired, t));
         } else {
             self.paths.take(li, t, &msg);
             self.hand_over(msg, t, rec);
@@ -385,16 +375,7 @@ impl<'s> Engine<'s> {
         left.sort_by_key(|m| m.seq);
         for m in left {
             let done = if end == SimTime::NEVER { m.accepted } else { end };
-            rec.resolved(&Fate {
-                stream: m.stream as usize,
-                carrier: m.carrier,
-                outcome: Outcome::QueuedAtEnd,
-                accepted: m.accepted,
-                dispatched: None,
-                done,
-                late: false,
-                cost: Money(0),
-            });
+            rec.resolved(&Fate::undispatched(m.stream as usize, m.carrier, m.accepted, Outcome::QueuedAtEnd, done));
         }
         rec.finished();
         let daily_caps = self.caps.into_iter().flat_map(|c| c.done.into_iter().chain(c.day.map(|(_, d)| d))).collect();
