@@ -6,7 +6,7 @@
 //! index. Each point is the base document with its values set, validated
 //! like any scenario file, so every key a file can hold can be swept.
 
-use super::{Diagnostic, Loaded, did_you_mean};
+use super::{Diagnostic, Loaded, Quote, did_you_mean};
 use crate::scenario::Scenario;
 use std::fmt;
 use std::ops::Range;
@@ -130,7 +130,7 @@ pub fn set_path(doc: &mut Table, path: &str, value: Value) -> Result<(), String>
                     .or_else(|| items.iter().position(|t| label(t).as_deref() == Some(pick)));
                 let Some(at) = at else {
                     let refs: Vec<&str> = names.iter().map(String::as_str).collect();
-                    let hint = did_you_mean(pick, &refs).map_or(String::new(), |h| format!("; did you mean \"{h}\"?"));
+                    let hint = did_you_mean(pick, &refs, Quote::Value);
                     return Err(format!("no [[{walked}]] has id, name or index \"{pick}\"{hint}"));
                 };
                 walked = format!("{walked}.{pick}");

@@ -2,7 +2,7 @@
 //! hourly profile and trace files it may name.
 
 use crate::load::values::{self, Decimal};
-use crate::load::{Reader, Tbl, Value, did_you_mean, type_name};
+use crate::load::{Quote, Reader, Tbl, Value, did_you_mean, type_name};
 use crate::scenario::calendar::Calendar;
 use crate::scenario::time::{SimDuration, SimTime};
 use crate::scenario::traffic::{Arrival, Window};
@@ -76,7 +76,7 @@ impl Reader<'_> {
             other => {
                 let v = t.get("process").expect("read");
                 let names = ["constant", "poisson", "burst", "profile", "trace"];
-                let hint = did_you_mean(other, &names).map_or(String::new(), |h| format!("; did you mean \"{h}\"?"));
+                let hint = did_you_mean(other, &names, Quote::Value);
                 self.invalid(&t, "process", v, format!("expected {expected}, found \"{other}\"{hint}"));
                 None
             }

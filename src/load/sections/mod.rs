@@ -13,7 +13,7 @@ mod senders;
 mod sweep;
 mod traffic;
 
-use super::{Expect, Reader, Tbl, Value, did_you_mean};
+use super::{Expect, Quote, Reader, Tbl, Value, did_you_mean};
 use crate::scenario::Scenario;
 use crate::scenario::calendar::Calendar;
 use crate::scenario::model::{Shape, Unit};
@@ -159,7 +159,7 @@ impl Reader<'_> {
     fn find(&mut self, t: &Tbl, key: &str, v: &Value, id: &str, section: &str, ids: &[&str]) -> Option<usize> {
         let found = ids.iter().position(|x| *x == id);
         if found.is_none() {
-            let hint = did_you_mean(id, ids).map_or(String::new(), |h| format!("; did you mean \"{h}\"?"));
+            let hint = did_you_mean(id, ids, Quote::Value);
             self.invalid(t, key, v, format!("no [[{section}]] has id \"{id}\"{hint}"));
         }
         found
