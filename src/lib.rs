@@ -10,11 +10,16 @@
 //! * [`stats`]: the figures of a run, streamed into histograms;
 //! * [`run`]: replications and batches in parallel, shards;
 //! * [`report`]: `summary.json`, `timeseries.csv`, charts and HTML;
-//! * [`check`]: `[[expect]]` expectations, baselines and CI output.
+//! * [`check`]: `[[expect]]` expectations, baselines and CI output;
+//! * [`cli`]: the `a2psim` command line on top.
 
+#[cfg(feature = "report")]
 pub mod check;
+#[cfg(feature = "cli")]
+pub mod cli;
 pub mod engine;
 pub mod load;
+#[cfg(feature = "report")]
 pub mod report;
 pub mod run;
 pub mod scenario;

@@ -13,7 +13,10 @@ mod values;
 pub use sweep::{Point, Sweep, SweepArg, SweepArgError, expiry_stream, show};
 pub use values::{Decimal, duration, rate};
 
-pub(crate) use reader::{Quote, did_you_mean, edit_distance};
+/// For suggestions of `summary.json` paths in [`crate::check`].
+#[cfg(feature = "report")]
+pub(crate) use reader::edit_distance;
+pub(crate) use reader::{Quote, did_you_mean};
 use reader::{Reader, Tbl, Value, type_name};
 use sweep::{Parameter, blame, combinations, set_path};
 

@@ -1,0 +1,397 @@
+//! The `a2psim` command line: parses arguments, runs a command through the
+//! layers below, and maps the result to the exit code CI relies on.
+
+use crate::check::baseline::{self, Baseline, BaselineError};
+use crate::check::{ci, expect};
+use crate::load::{self, Diagnostic, FindError, Loaded, SweepArgError};
+use crate::report;
+use crate::run::batch::{self, Job, Overrides};
+use crate::run::merge::{self, MergeError};
+use crate::run::shard::{Shard, ShardError};
+use crate::run::simulate::{Replication, RunResult};
+use clap::{Args, Parser, Subcommand};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+/// Simulates A2P SMS/MMS traffic under US and Canadian throughput rules.
+#[derive(Parser)]
+#[command(version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run scenarios and write summary.json and timeseries.csv for each.
+    Run {
+        /// Scenario files, or folders whose *.toml files are scenarios.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Where reports go: OUT/<scenario file stem>/.
+        #[arg(long, default_value = "reports")]
+        out: PathBuf,
+        #[command(flatten)]
+        batch: BatchArgs,
+        /// Run only share I of N of the (point, replication) jobs and write
+        /// partial results for `a2psim merge`. `auto` reads the index from
+        /// Slurm (SLURM_ARRAY_TASK_ID/COUNT), a Kubernetes Indexed Job
+        /// (JOB_COMPLETION_INDEX with A2PSIM_SHARD_COUNT) or A2PSIM_SHARD.
+        #[arg(long, value_name = "I/N|auto")]
+        shard: Option<String>,
+    },
+    /// Check scenario files; print every problem as FILE:LINE:COLUMN: message.
+    Validate {
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Add or replace a sweep parameter: PATH=v1,v2,...
+        #[arg(long, value_name = "PATH=V1,V2,...")]
+        sweep: Vec<String>,
+    },
+    /// Run scenarios and evaluate their [[expect]] tables; exit 1 if any fails.
+    Check {
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        #[command(flatten)]
+        batch: BatchArgs,
+        /// How to print results: a table, JSON, or GitHub annotations.
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+        /// Also write the results as JUnit XML.
+        #[arg(long, value_name = "FILE")]
+        junit: Option<PathBuf>,
+        /// Also fail any key figure worse than in this baseline file.
+        #[arg(long, value_name = "FILE")]
+        baseline: Option<PathBuf>,
+        /// How much worse than the baseline a figure may get: 5% or 0.05.
+        #[arg(long, default_value = "5%", requires = "baseline")]
+        tolerance: String,
+    },
+    /// Run scenarios and record their key figures as a baseline for `check --baseline`.
+    Baseline {
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        #[command(flatten)]
+        batch: BatchArgs,
+        /// The baseline file to write.
+        #[arg(long, default_value = "baseline.json")]
+        out: PathBuf,
+    },
+    /// Combine the partial results of sharded runs into the reports one
+    /// machine would have written.
+    Merge {
+        /// Folders holding <stem>/partial-I-of-N.json files (the --out of each shard).
+        #[arg(required = true)]
+        dirs: Vec<PathBuf>,
+        #[arg(long, default_value = "reports")]
+        out: PathBuf,
+        #[arg(long)]
+        threads: Option<usize>,
+    },
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Format {
+    Human,
+    Json,
+    Github,
+}
+
+#[derive(Args)]
+struct BatchArgs {
+    /// Overrides every scenario's `seed`.
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Overrides every scenario's `replications`.
+    #[arg(long)]
+    replications: Option<u32>,
+    /// Add or replace a sweep parameter (repeatable): PATH=v1,v2,...
+    #[arg(long, value_name = "PATH=V1,V2,...")]
+    sweep: Vec<String>,
+    /// Worker threads (default: one per core). Results never depend on it.
+    #[arg(long)]
+    threads: Option<usize>,
+}
+
+impl BatchArgs {
+    fn overrides(&self) -> Overrides {
+        Overrides { seed: self.seed, replications: self.replications, sweep: self.sweep.clone() }
+    }
+}
+
+/// What stops a command: printed as `error: ...` (scenario diagnostics as
+/// they are), exit code 2.
+#[derive(Debug, thiserror::Error)]
+enum Error {
+    #[error("{} problems in scenario files", .0.len())]
+    Invalid(Vec<Diagnostic>),
+    #[error(transparent)]
+    Find(#[from] FindError),
+    #[error(transparent)]
+    SweepArg(#[from] SweepArgError),
+    #[error("two scenarios share the file stem \"{0}\": their reports would overwrite each other")]
+    SameStem(String),
+    #[error("--threads must be at least 1")]
+    NoThreads,
+    #[error("cannot start worker threads: {0}")]
+    Threads(#[from] rayon::ThreadPoolBuildError),
+    #[error("--shard: {0}")]
+    Shard(#[from] ShardError),
+    #[error(transparent)]
+    Merge(#[from] MergeError),
+    #[error(transparent)]
+    Baseline(#[from] BaselineError),
+    #[error("cannot write {}: {source}", .path.display())]
+    Write { path: PathBuf, source: std::io::Error },
+    #[error("cannot write the report into {}: {source}", .dir.display())]
+    Report { dir: PathBuf, source: std::io::Error },
+}
+
+/// Whether every expectation held (exit 0) or one failed (exit 1).
+type Passed = bool;
+
+/// Runs the command line of this process: what `a2psim` does.
+pub fn main() -> ExitCode {
+    let code = match command(Cli::parse().command) {
+        Ok(true) => 0,
+        Ok(false) => 1,
+        Err(Error::Invalid(diags)) => {
+            print_diagnostics(&diags);
+            2
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            2
+        }
+    };
+    ExitCode::from(code)
+}
+
+fn command(command: Command) -> Result<Passed, Error> {
+    match command {
+        Command::Run { paths, out, batch, shard } => {
+            with_threads(batch.threads, || run(&paths, &out, &batch.overrides(), shard.as_deref()))
+        }
+        Command::Validate { paths, sweep } => validate(&paths, &Overrides { sweep, ..Overrides::default() }),
+        Command::Check { paths, batch, format, junit, baseline, tolerance } => with_threads(batch.threads, || {
+            let options = CheckOptions { format, junit, baseline, tolerance };
+            check(&paths, &batch.overrides(), &options)
+        }),
+        Command::Baseline { paths, batch, out } => {
+            with_threads(batch.threads, || record_baseline(&paths, &batch.overrides(), &out))
+        }
+        Command::Merge { dirs, out, threads } => with_threads(threads, || {
+            let merged = merge::merge(&merge::read(&dirs)?)?;
+            let (loaded, results): (Vec<_>, Vec<_>) =
+                merged.into_iter().map(|(f, l, r)| ((PathBuf::from(f), l), r)).unzip();
+            write_reports(&out, &loaded, &results)
+        }),
+    }
+}
+
+fn with_threads(threads: Option<usize>, job: impl FnOnce() -> Result<Passed, Error> + Send) -> Result<Passed, Error> {
+    let mut pool = rayon::ThreadPoolBuilder::new();
+    if let Some(n) = threads {
+        if n == 0 {
+            return Err(Error::NoThreads);
+        }
+        pool = pool.num_threads(n);
+    }
+    pool.build()?.install(job)
+}
+
+/// Writes `bytes` to `path` whole or not at all.
+fn write(path: &Path, bytes: &[u8]) -> Result<(), Error> {
+    report::write_atomic(path, bytes).map_err(|source| Error::Write { path: path.into(), source })
+}
+
+/// Loads every file with the command line's changes, printing warnings;
+/// every problem of every file if any has one.
+fn load_all(paths: &[PathBuf], overrides: &Overrides) -> Result<Vec<(PathBuf, Loaded)>, Error> {
+    let files = load::scenario_files(paths)?;
+    let args = overrides.sweep_args()?;
+    let mut problems = Vec::new();
+    let mut loaded = Vec::new();
+    for f in files {
+        let checked = load::load_file(&f, &args).and_then(|l| expect::validated(l, &f.display().to_string()));
+        match checked {
+            Ok(mut l) => {
+                print_diagnostics(&l.warnings);
+                overrides.apply(&mut l);
+                loaded.push((f, l));
+            }
+            Err(diags) => problems.extend(diags),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(Error::Invalid(problems));
+    }
+    let mut stems: Vec<String> = loaded.iter().map(|(f, _)| load::stem(f)).collect();
+    stems.sort();
+    match stems.windows(2).find(|w| w[0] == w[1]) {
+        Some(w) => Err(Error::SameStem(w[0].clone())),
+        None => Ok(loaded),
+    }
+}
+
+fn print_diagnostics(diags: &[Diagnostic]) {
+    for d in diags {
+        eprintln!("{d}");
+    }
+}
+
+/// Prints to stdout; a closed pipe (`| head`) is not an error.
+fn print(text: &str) {
+    let _ = std::io::stdout().write_all(text.as_bytes());
+}
+
+/// Runs `jobs` with a progress bar (hidden unless standard error is a
+/// terminal) and prints the throughput figure on standard error.
+fn execute(all: &[&Loaded], jobs: &[Job]) -> Vec<Replication> {
+    let expected = batch::expected_messages(all, jobs);
+    let (total, template) = match &expected {
+        Some(e) => (
+            e.iter().fold(0u64, |a, &b| a.saturating_add(b)),
+            "{elapsed_precise} [{bar:40}] {human_pos}/{human_len} messages, {eta} left",
+        ),
+        None => (jobs.len() as u64, "{elapsed_precise} [{bar:40}] {pos}/{len} runs, {eta} left"),
+    };
+    let bar = indicatif::ProgressBar::new(total);
+    bar.set_style(indicatif::ProgressStyle::with_template(template).expect("a valid template").progress_chars("=> "));
+    let started = Instant::now();
+    let results = batch::run(all, jobs, expected.as_deref(), &|n| bar.inc(n));
+    bar.finish_and_clear();
+    let secs = started.elapsed().as_secs_f64();
+    let messages: u64 = results.iter().map(|r| r.stats.accepted()).sum();
+    let events: u64 = results.iter().map(|r| r.events).sum();
+    eprintln!(
+        "simulated {messages} messages ({events} events, {} runs) in {secs:.2} s: {:.0} messages/s",
+        jobs.len(),
+        messages as f64 / secs.max(1e-9)
+    );
+    results
+}
+
+/// Writes every scenario's reports and prints the table.
+fn write_reports(out: &Path, loaded: &[(PathBuf, Loaded)], results: &[Vec<RunResult>]) -> Result<Passed, Error> {
+    let scenarios: Vec<(String, &Loaded, &[RunResult])> =
+        loaded.iter().zip(results).map(|((file, l), points)| (load::stem(file), l, &points[..])).collect();
+    report::write_scenarios(out, &scenarios).map_err(|(dir, source)| Error::Report { dir, source })?;
+    report::write_index(out).map_err(|source| Error::Write { path: out.join("index.html"), source })?;
+    let mut rows = Vec::new();
+    for (stem, l, points) in &scenarios {
+        for (i, (sc, r)) in batch::points(l).into_iter().zip(points.iter()).enumerate() {
+            let label = match &l.sweep {
+                Some(sweep) => format!("{stem} [{}]", sweep.points[i]),
+                None => stem.clone(),
+            };
+            rows.push((label, sc, r));
+        }
+    }
+    print(&report::table(&rows));
+    for (stem, l, points) in &scenarios {
+        if let Some(a) = report::advice::expiry_advice(l, points) {
+            print(&format!("\n{stem} — message_expiry for stream {}:\n  {}\n", a.stream, a.text));
+        }
+    }
+    print(&format!("reports written to {}/ (open {}/index.html)\n", out.display(), out.display()));
+    Ok(true)
+}
+
+fn run(paths: &[PathBuf], out: &Path, overrides: &Overrides, shard: Option<&str>) -> Result<Passed, Error> {
+    let shard = shard.map(|s| Shard::from_arg(s, |k| std::env::var(k).ok())).transpose()?;
+    let loaded = load_all(paths, overrides)?;
+    let all: Vec<&Loaded> = loaded.iter().map(|(_, l)| l).collect();
+    let every = batch::jobs(&all);
+    let Some(shard) = shard else {
+        let results = execute(&all, &every);
+        let assembled = batch::assemble(&all, every.into_iter().zip(results).collect()).expect("every job ran");
+        return write_reports(out, &loaded, &assembled);
+    };
+    let mine = shard.select(every);
+    let results = execute(&all, &mine);
+    let finished: Vec<(Job, Replication)> = mine.into_iter().zip(results).collect();
+    let files: Vec<(String, String)> =
+        loaded.iter().map(|(f, l)| (f.display().to_string(), l.source.clone())).collect();
+    for ((file, _), partial) in loaded.iter().zip(merge::partials(&files, overrides, shard, &finished)) {
+        let path = out.join(load::stem(file)).join(merge::partial_name(shard));
+        write(&path, &serde_json::to_vec(&partial).expect("partial results serialise"))?;
+        print(&format!("{}: shard {shard}, {} jobs\n", path.display(), partial.jobs.len()));
+    }
+    Ok(true)
+}
+
+fn validate(paths: &[PathBuf], overrides: &Overrides) -> Result<Passed, Error> {
+    for (f, l) in load_all(paths, overrides)? {
+        let points = l.sweep.as_ref().map_or(String::new(), |s| format!(", {} sweep points", s.points.len()));
+        print(&format!("{}: ok ({} traffic streams{points})\n", f.display(), l.scenario.traffic.len()));
+    }
+    Ok(true)
+}
+
+/// Loads and runs every scenario: (file, loaded, results per point).
+fn run_everything(paths: &[PathBuf], overrides: &Overrides) -> Result<Vec<(PathBuf, Loaded, Vec<RunResult>)>, Error> {
+    let loaded = load_all(paths, overrides)?;
+    let all: Vec<&Loaded> = loaded.iter().map(|(_, l)| l).collect();
+    let jobs = batch::jobs(&all);
+    let results = execute(&all, &jobs);
+    let assembled = batch::assemble(&all, jobs.into_iter().zip(results).collect()).expect("every job ran");
+    Ok(loaded.into_iter().zip(assembled).map(|((f, l), r)| (f, l, r)).collect())
+}
+
+/// The key figures of every run, keyed as a baseline keys them.
+fn key_figures(runs: &[(PathBuf, Loaded, Vec<RunResult>)]) -> Baseline {
+    let mut all = Vec::new();
+    for (file, l, results) in runs {
+        let s = load::stem(file);
+        for (i, (sc, r)) in batch::points(l).into_iter().zip(results).enumerate() {
+            let point = l.sweep.as_ref().map(|sw| sw.points[i].to_string());
+            all.push((baseline::key(&s, point.as_deref()), report::summary(&s, sc, r)));
+        }
+    }
+    Baseline::record(all.iter().map(|(k, s)| (k.clone(), s)))
+}
+
+fn record_baseline(paths: &[PathBuf], overrides: &Overrides, out: &Path) -> Result<Passed, Error> {
+    let b = key_figures(&run_everything(paths, overrides)?);
+    let mut json = serde_json::to_string_pretty(&b).expect("a baseline serialises");
+    json.push('\n');
+    write(out, json.as_bytes())?;
+    print(&format!("baseline of {} runs written to {}\n", b.scenarios.len(), out.display()));
+    Ok(true)
+}
+
+struct CheckOptions {
+    format: Format,
+    junit: Option<PathBuf>,
+    baseline: Option<PathBuf>,
+    tolerance: String,
+}
+
+fn check(paths: &[PathBuf], overrides: &Overrides, options: &CheckOptions) -> Result<Passed, Error> {
+    let tolerance = baseline::parse_tolerance(&options.tolerance)?;
+    let base = options.baseline.as_deref().map(Baseline::read).transpose()?;
+    let runs = run_everything(paths, overrides)?;
+    let verdicts: Vec<expect::Verdict> = runs
+        .iter()
+        .flat_map(|(file, l, results)| expect::evaluate(&load::stem(file), &file.display().to_string(), l, results))
+        .collect();
+    let regressions = match &base {
+        Some(b) => baseline::compare(b, &key_figures(&runs), tolerance),
+        None => Vec::new(),
+    };
+    let file_of = |s: &str| {
+        runs.iter().find(|(f, _, _)| load::stem(f) == s).map_or(s.to_string(), |(f, _, _)| f.display().to_string())
+    };
+    print(&match options.format {
+        Format::Human => ci::table(&verdicts, &regressions),
+        Format::Json => ci::json(&verdicts, &regressions),
+        Format::Github => ci::github(&verdicts, &regressions, file_of),
+    });
+    if let Some(path) = &options.junit {
+        write(path, ci::junit(&verdicts, &regressions).as_bytes())?;
+    }
+    Ok(verdicts.iter().all(|v| v.passed) && regressions.is_empty())
+}
