@@ -429,3 +429,6 @@ fn stream_draws(sc: &Scenario, replication: u32, name: &str) -> StreamDraws {
         undelivered: d(Purpose::Undelivered),
     }
 }
+
+#[cfg(test)]
+mod tests;

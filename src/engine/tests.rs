@@ -1,0 +1,427 @@
+//! The engine's dispatch rules (MODEL §1, §2 and §8) on tiny scenarios with
+//! exact instants. Scenarios are built from the scenario types directly:
+//! `load` sits on the engine's own layer, so the engine may not use it.
+
+use super::*;
+use crate::scenario::calendar::Calendar;
+use crate::scenario::delay::Delay;
+use crate::scenario::model::{Country, Kind, NumberType, Shape, UseCase};
+use crate::scenario::outage::{Outage, Scope};
+use crate::scenario::rate::{Rate, Scale};
+use crate::scenario::traffic::Arrival;
+use crate::scenario::{
+    Brand, CarrierSettings, DEFAULT_PRICES, Limit, Prices, Sender, SenderLimit, Stream, default_error_codes,
+};
+
+const MS: u64 = 1_000_000;
+
+fn ms(n: u64) -> SimTime {
+    SimTime::from_nanos(n * MS)
+}
+
+fn window(rate: Rate, unit: Unit) -> Limit {
+    Limit { rate, shape: Shape::Window, burst: 1, unit }
+}
+
+/// Account SMS limit `mps` per second (window, messages); no senders,
+/// traffic, delays or horizon yet.
+fn scenario(mps: u64) -> Scenario {
+    Scenario {
+        name: "t".into(),
+        calendar: Calendar::parse("2026-03-10T08:00:00-07:00").expect("valid start"),
+        horizon: None,
+        seed: 1,
+        replications: 1,
+        account: [
+            window(Rate::per_second(mps), Unit::Messages),
+            window(Rate::new(1, 4, SimDuration::from_secs(1)).expect("nonzero"), Unit::Messages),
+        ],
+        brands: Vec::new(),
+        senders: Vec::new(),
+        traffic: Vec::new(),
+        outages: Vec::new(),
+        processing: Delay::default(),
+        delivery: Delay::default(),
+        carriers: [CarrierSettings::default(); 4],
+        prices: Prices {
+            per_segment: DEFAULT_PRICES.map(|row| row.map(Money)),
+            charge_failed_daily_cap: false,
+            charge_blocked: false,
+        },
+        timeseries_step: SimDuration::from_secs(60),
+        warmup: SimDuration::ZERO,
+        expiry_target: 0.01,
+        error_codes: default_error_codes(),
+    }
+}
+
+/// Adds a verified US sender of `numbers` numbers with limit `sms` for SMS
+/// (MMS refused); returns its index.
+fn sender(sc: &mut Scenario, number_type: NumberType, numbers: u32, sms: SenderLimit) -> usize {
+    let brand = (number_type == NumberType::LongCode).then_some(0);
+    sc.senders.push(Sender {
+        id: format!("sender{}", sc.senders.len()),
+        number_type,
+        country: Country::Us,
+        brand,
+        numbers,
+        verified: true,
+        limits: [sms, SenderLimit::Refused],
+    });
+    sc.senders.len() - 1
+}
+
+/// A short code of its own, limited only by the account in these tests (100/s).
+fn short_code(sc: &mut Scenario) -> usize {
+    sender(sc, NumberType::ShortCode, 1, SenderLimit::PerNumber(window(Rate::per_second(100), Unit::Messages)))
+}
+
+/// Adds an SMS stream of `segments` segments from `sender` to `carrier`;
+/// returns its index.
+fn stream(sc: &mut Scenario, sender: usize, carrier: Carrier, segments: u32, expiry_s: u64, arrival: Arrival) -> usize {
+    let mut carriers = [0.0; 4];
+    carriers[carrier.index()] = 1.0;
+    sc.traffic.push(Stream {
+        name: format!("stream{}", sc.traffic.len()),
+        sender,
+        class: Class::Sms,
+        kind: Kind::Transactional,
+        message_expiry: SimDuration::from_secs(expiry_s),
+        useful_life: None,
+        segments,
+        carriers,
+        arrival,
+    });
+    sc.traffic.len() - 1
+}
+
+/// Default expiry, 10,800 s.
+const LONG: u64 = 10_800;
+
+/// Messages at the given instants (ms).
+fn trace(at_ms: &[u64]) -> Arrival {
+    Arrival::Trace { times: at_ms.iter().map(|&t| ms(t)).collect() }
+}
+
+/// `count` messages at once at `at_ms`.
+fn burst(count: u64, at_ms: u64) -> Arrival {
+    Arrival::Burst { count, at: ms(at_ms), spread: SimDuration::ZERO }
+}
+
+/// Every recorder call, checked for order as it comes.
+#[derive(Default)]
+struct Log {
+    accepted: Vec<(usize, Carrier, SimTime, bool)>,
+    fates: Vec<Fate>,
+    finished: u32,
+}
+
+impl Recorder for Log {
+    fn accepted(&mut self, stream: usize, carrier: Carrier, at: SimTime, queued: bool) {
+        assert_eq!(self.finished, 0, "accepted after finished");
+        self.accepted.push((stream, carrier, at, queued));
+    }
+    fn resolved(&mut self, fate: &Fate) {
+        assert_eq!(self.finished, 0, "resolved after finished");
+        assert!(self.fates.len() < self.accepted.len(), "more resolved than accepted");
+        self.fates.push(*fate);
+    }
+    fn finished(&mut self) {
+        self.finished += 1;
+    }
+}
+
+fn run_log(sc: &Scenario) -> Log {
+    let mut log = Log::default();
+    run(sc, 0, &mut log);
+    assert_eq!(log.finished, 1);
+    log
+}
+
+/// Each fate in the order reported: (stream, accepted ms, dispatched ms, outcome, done ms).
+fn fates(log: &Log) -> Vec<(usize, u64, Option<u64>, Outcome, u64)> {
+    let ms = |t: SimTime| t.as_nanos() / MS;
+    log.fates.iter().map(|f| (f.stream, ms(f.accepted), f.dispatched.map(ms), f.outcome, ms(f.done))).collect()
+}
+
+/// Each fate in the order reported: (stream, accepted ms, dispatched ms) of delivered messages.
+fn delivered(log: &Log) -> Vec<(usize, u64, u64)> {
+    fates(log)
+        .into_iter()
+        .map(|(s, a, d, o, _)| {
+            assert_eq!(o, Outcome::Delivered, "stream {s} accepted at {a} ms");
+            (s, a, d.expect("delivered messages were dispatched"))
+        })
+        .collect()
+}
+
+/// MODEL §2 dispatch order: at a shared limiter (the account's 1/s),
+/// messages waiting in different lanes go in acceptance order, not lane by lane.
+#[test]
+fn a_shared_limiter_serves_waiting_messages_in_acceptance_order() {
+    let mut sc = scenario(1);
+    let (x, y) = (short_code(&mut sc), short_code(&mut sc));
+    stream(&mut sc, x, Carrier::Att, 1, LONG, trace(&[0, 10, 20]));
+    stream(&mut sc, y, Carrier::Verizon, 1, LONG, trace(&[5, 15]));
+    let log = run_log(&sc);
+    assert_eq!(delivered(&log), [(0, 0, 0), (1, 5, 1000), (0, 10, 2000), (1, 15, 3000), (0, 20, 4000)]);
+}
+
+/// MODEL §2: messages accepted at the same instant are ordered by their
+/// stream's position in the file, then by their order within the stream.
+#[test]
+fn same_instant_ties_follow_the_file_order_of_streams() {
+    let mut sc = scenario(1);
+    let (x, y) = (short_code(&mut sc), short_code(&mut sc));
+    // The first stream in the file uses the second sender.
+    stream(&mut sc, y, Carrier::Att, 1, LONG, burst(2, 0));
+    stream(&mut sc, x, Carrier::Att, 1, LONG, burst(2, 0));
+    let log = run_log(&sc);
+    assert_eq!(delivered(&log), [(0, 0, 0), (0, 0, 1000), (1, 0, 2000), (1, 0, 3000)]);
+}
+
+/// MODEL §2: a message held by a limit only it needs (its own number's
+/// 1/s) does not hold a younger message on another number.
+#[test]
+fn a_message_held_by_its_own_number_does_not_hold_another_number() {
+    let mut sc = scenario(100);
+    let per_number = SenderLimit::PerNumber(window(Rate::per_second(1), Unit::Messages));
+    let a = sender(&mut sc, NumberType::TollFree, 1, per_number);
+    let b = sender(&mut sc, NumberType::TollFree, 1, per_number);
+    stream(&mut sc, a, Carrier::Att, 1, LONG, burst(3, 0));
+    stream(&mut sc, b, Carrier::Att, 1, LONG, trace(&[1]));
+    let log = run_log(&sc);
+    assert_eq!(delivered(&log), [(0, 0, 0), (1, 1, 1), (0, 0, 1000), (0, 0, 2000)]);
+}
+
+/// MODEL §2 and §8: a pool's numbers take messages in turn, each number
+/// with its own 1/s: five messages at once go two, two, one.
+#[test]
+fn a_pool_takes_messages_in_turn_each_number_with_its_own_limit() {
+    let mut sc = scenario(100);
+    let per_number = SenderLimit::PerNumber(window(Rate::per_second(1), Unit::Messages));
+    let pool = sender(&mut sc, NumberType::TollFree, 2, per_number);
+    stream(&mut sc, pool, Carrier::Att, 1, LONG, burst(5, 0));
+    let log = run_log(&sc);
+    let at: Vec<u64> = delivered(&log).into_iter().map(|(_, _, d)| d).collect();
+    assert_eq!(at, [0, 0, 1000, 1000, 2000]);
+}
+
+/// A 10DLC sender with a brand TPM of `tpm` per minute per carrier, counting `unit`.
+fn ten_dlc(sc: &mut Scenario, tpm: u64, unit: Unit) -> usize {
+    sc.brands.push(Brand {
+        id: "b".into(),
+        vetting_score: 80,
+        use_case: UseCase::Standard,
+        tpm: window(Rate::per_minute(tpm), unit),
+        tpd: 200_000,
+        tpd_unit: Unit::Segments,
+    });
+    let mms = SenderLimit::PerCarrier(window(Rate::per_minute(50), Unit::Messages));
+    let s = sender(sc, NumberType::LongCode, 1, SenderLimit::BrandTpm);
+    sc.senders[s].limits[Class::Mms.index()] = mms;
+    s
+}
+
+/// MODEL §2: the brand TPM is kept per carrier; a message waiting on
+/// Verizon's does not hold a younger one to AT&T from the same number.
+#[test]
+fn a_message_held_by_one_carriers_tpm_does_not_hold_another_carrier() {
+    let mut sc = scenario(100);
+    let s = ten_dlc(&mut sc, 1, Unit::Segments);
+    stream(&mut sc, s, Carrier::Verizon, 1, LONG, burst(2, 0));
+    stream(&mut sc, s, Carrier::Att, 1, LONG, trace(&[1000]));
+    let log = run_log(&sc);
+    assert_eq!(delivered(&log), [(0, 0, 0), (1, 1000, 1000), (0, 0, 60_000)]);
+}
+
+/// MODEL §4: the brand TPM counts segments (6/min: two 3-segment messages
+/// per minute); set to count messages, the same four go at once.
+#[test]
+fn limits_count_the_units_they_are_set_to() {
+    let at = |unit| {
+        let mut sc = scenario(100);
+        let s = ten_dlc(&mut sc, 6, unit);
+        stream(&mut sc, s, Carrier::Att, 3, LONG, burst(4, 0));
+        delivered(&run_log(&sc)).into_iter().map(|(_, _, d)| d).collect::<Vec<u64>>()
+    };
+    assert_eq!(at(Unit::Segments), [0, 0, 60_000, 60_000]);
+    assert_eq!(at(Unit::Messages), [0, 0, 0, 0]);
+}
+
+/// MODEL §8, sizes: at a shared limiter (the account, 5 segments a
+/// second), a message that needs more units than are left holds younger
+/// messages of other lanes that would fit, until the next window.
+#[test]
+fn an_older_message_short_at_a_shared_limiter_holds_younger_ones() {
+    let mut sc = scenario(5);
+    sc.account[Class::Sms.index()].unit = Unit::Segments;
+    let (a, b, c) = (short_code(&mut sc), short_code(&mut sc), short_code(&mut sc));
+    stream(&mut sc, a, Carrier::Att, 4, LONG, trace(&[0]));
+    stream(&mut sc, b, Carrier::Att, 3, LONG, trace(&[1]));
+    stream(&mut sc, c, Carrier::Att, 1, LONG, trace(&[2]));
+    let log = run_log(&sc);
+    assert_eq!(delivered(&log), [(0, 0, 0), (1, 1, 1000), (2, 2, 1000)]);
+    // Without the 3-segment message, the 1-segment one fits at once.
+    sc.traffic[1].arrival = trace(&[]);
+    let log = run_log(&sc);
+    assert_eq!(delivered(&log), [(0, 0, 0), (2, 2, 2)]);
+}
+
+/// MODEL §1: expiry is checked at dequeue, strictly greater than
+/// `message_expiry`: at 1/s, the message that waited exactly 5 s goes; the
+/// next expires when it reaches the head at 6 s (not at 5 s), takes no
+/// slot, and the next message takes that slot at the same instant.
+#[test]
+fn expiry_is_checked_at_dequeue_and_takes_no_slot() {
+    let mut sc = scenario(1);
+    let s = short_code(&mut sc);
+    stream(&mut sc, s, Carrier::Att, 1, 5, burst(7, 0));
+    stream(&mut sc, s, Carrier::Att, 1, LONG, trace(&[1]));
+    let log = run_log(&sc);
+    let mut expected: Vec<_> = (0..6).map(|k| (0, 0, Some(k * 1000), Outcome::Delivered, k * 1000)).collect();
+    expected.push((0, 0, None, Outcome::Expired, 6000));
+    expected.push((1, 1, Some(6000), Outcome::Delivered, 6000));
+    assert_eq!(fates(&log), expected);
+}
+
+/// MODEL §1: a message already past its expiry but still blocked (here by
+/// a platform stop) stays queued; it expires when it reaches the head, at
+/// the end of the stop, and a message behind it that has not expired
+/// takes the slot at that instant.
+#[test]
+fn a_blocked_message_expires_only_when_it_reaches_the_head() {
+    let mut sc = scenario(1);
+    let s = short_code(&mut sc);
+    stream(&mut sc, s, Carrier::Att, 1, 5, burst(3, 0));
+    stream(&mut sc, s, Carrier::Att, 1, LONG, trace(&[1]));
+    sc.outages.push(Outage { scope: Scope::Platform, start: ms(500), end: ms(20_000), capacity: Scale::STOP });
+    let log = run_log(&sc);
+    assert_eq!(
+        fates(&log),
+        [
+            (0, 0, Some(0), Outcome::Delivered, 0),
+            (0, 0, None, Outcome::Expired, 20_000),
+            (0, 0, None, Outcome::Expired, 20_000),
+            (1, 1, Some(20_000), Outcome::Delivered, 20_000),
+        ]
+    );
+}
+
+/// MODEL §8, outages: a full stop holds every dispatch from its first
+/// instant, even in the middle of a window that still has room.
+#[test]
+fn a_stop_holds_dispatches_from_its_first_instant() {
+    let mut sc = scenario(5);
+    let s = short_code(&mut sc);
+    stream(&mut sc, s, Carrier::Att, 1, LONG, trace(&[1200, 1600, 1700]));
+    sc.outages.push(Outage { scope: Scope::Platform, start: ms(1500), end: ms(2000), capacity: Scale::STOP });
+    let log = run_log(&sc);
+    assert_eq!(delivered(&log), [(0, 1200, 1200), (0, 1600, 2000), (0, 1700, 2000)]);
+}
+
+/// MODEL §8, horizon: the run covers [start, start + horizon). Arrivals at
+/// the end are not accepted; messages in processing or queued at the end
+/// are `queued_at_end` and those whose delivery would end at or after it
+/// `in_flight_at_end`, all with done = the end.
+#[test]
+fn the_horizon_leaves_messages_queued_or_in_flight_at_end() {
+    let mut sc = scenario(1);
+    sc.horizon = Some(SimDuration::from_secs(4));
+    sc.processing = Delay::Fixed(SimDuration::from_millis(500));
+    sc.delivery = Delay::Fixed(SimDuration::from_secs(1));
+    let s = short_code(&mut sc);
+    stream(&mut sc, s, Carrier::Att, 1, LONG, burst(5, 0));
+    stream(&mut sc, s, Carrier::Att, 1, LONG, trace(&[3700, 4000]));
+    let log = run_log(&sc);
+    assert_eq!(log.accepted.len(), 6, "the arrival at the end is not accepted");
+    assert_eq!(
+        fates(&log),
+        [
+            (0, 0, Some(500), Outcome::Delivered, 1500),
+            (0, 0, Some(1000), Outcome::Delivered, 2000),
+            (0, 0, Some(2000), Outcome::Delivered, 3000),
+            (0, 0, Some(3000), Outcome::InFlightAtEnd, 4000),
+            // Queued in its lane at the end.
+            (0, 0, None, Outcome::QueuedAtEnd, 4000),
+            // Still in processing at the end (it would enter its lane at 4.2 s).
+            (1, 3700, None, Outcome::QueuedAtEnd, 4000),
+        ]
+    );
+}
+
+/// MODEL §1: every accepted message ends in exactly one outcome, reported
+/// once: on a scenario with random delays, pools, refusals, blocking,
+/// outages, expiry and a horizon, the messages resolved are exactly the
+/// messages accepted (stream, carrier and acceptance instant), each
+/// coherent with its outcome.
+#[test]
+fn every_accepted_message_is_resolved_exactly_once() {
+    let mut sc = scenario(3);
+    sc.horizon = Some(SimDuration::from_secs(120));
+    sc.processing = Delay::Uniform { low: SimDuration::ZERO, high: SimDuration::from_secs(3) };
+    sc.delivery = Delay::Exponential { mean: SimDuration::from_secs(5) };
+    sc.carriers[Carrier::Verizon.index()].undelivered = 0.2;
+    let per_number = SenderLimit::PerNumber(window(Rate::per_second(1), Unit::Messages));
+    let pool = sender(&mut sc, NumberType::TollFree, 3, per_number);
+    let unverified = sender(&mut sc, NumberType::TollFree, 1, per_number);
+    sc.senders[unverified].verified = false;
+    let brand = ten_dlc(&mut sc, 20, Unit::Segments);
+    let mix = |s: &mut Scenario, i: usize| s.traffic[i].carriers = [0.4, 0.3, 0.2, 0.1];
+    let i = stream(&mut sc, pool, Carrier::Att, 1, 20, burst(200, 0));
+    mix(&mut sc, i);
+    let i = stream(
+        &mut sc,
+        brand,
+        Carrier::Att,
+        2,
+        60,
+        Arrival::Burst { count: 150, at: ms(5000), spread: SimDuration::from_secs(30) },
+    );
+    mix(&mut sc, i);
+    let blocked = stream(&mut sc, unverified, Carrier::Att, 1, LONG, burst(4, 1000));
+    let rejected = stream(&mut sc, pool, Carrier::Att, 1, LONG, trace(&[2000, 3000]));
+    sc.traffic[rejected].class = Class::Mms;
+    stream(&mut sc, pool, Carrier::Verizon, 1, LONG, trace(&[119_000, 119_999, 120_000]));
+    sc.outages.push(Outage {
+        scope: Scope::Carrier(Carrier::Att),
+        start: ms(10_000),
+        end: ms(40_000),
+        capacity: Scale::STOP,
+    });
+    sc.outages.push(Outage {
+        scope: Scope::Platform,
+        start: ms(50_000),
+        end: ms(90_000),
+        capacity: Scale::from_ppt(300_000_000_000).expect("below 1"),
+    });
+    let log = run_log(&sc);
+    assert_eq!(log.accepted.len(), 200 + 150 + 4 + 2 + 2);
+    let mut accepted: Vec<(usize, Carrier, SimTime)> = log.accepted.iter().map(|&(s, c, t, _)| (s, c, t)).collect();
+    let mut resolved: Vec<(usize, Carrier, SimTime)> =
+        log.fates.iter().map(|f| (f.stream, f.carrier, f.accepted)).collect();
+    accepted.sort();
+    resolved.sort();
+    assert_eq!(resolved, accepted);
+    let count = |stream: usize, outcome: Outcome| {
+        log.fates.iter().filter(|f| f.stream == stream && f.outcome == outcome).count()
+    };
+    assert_eq!(count(blocked, Outcome::Blocked), 4);
+    assert_eq!(count(rejected, Outcome::Rejected), 2);
+    let end = ms(120_000);
+    for f in &log.fates {
+        let expiry = sc.traffic[f.stream].message_expiry;
+        assert!(f.done <= end, "{f:?}");
+        match f.outcome {
+            Outcome::Delivered | Outcome::Undelivered | Outcome::InFlightAtEnd | Outcome::FailedDailyCap => {
+                let d = f.dispatched.expect("dispatched");
+                assert!(f.accepted <= d && d <= f.done && d < end && d - f.accepted <= expiry, "{f:?}");
+            }
+            Outcome::Expired => assert!(f.dispatched.is_none() && f.done - f.accepted > expiry, "{f:?}"),
+            Outcome::QueuedAtEnd => assert!(f.dispatched.is_none() && f.done == end, "{f:?}"),
+            Outcome::Blocked | Outcome::Rejected => assert!(f.dispatched.is_none() && f.done == f.accepted, "{f:?}"),
+        }
+    }
+    // 200 messages through 3 numbers at 1/s with a 20 s expiry: some expire, some go.
+    assert!(count(0, Outcome::Expired) > 0 && count(0, Outcome::Delivered) > 0);
+}
