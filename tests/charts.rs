@@ -62,14 +62,14 @@ fn every_run_chart_is_drawn_for_every_shipped_scenario() {
                     dir.display()
                 );
             }
-            let streams: Vec<String> = sc.traffic.iter().map(|t| format!("{} end to end", t.name)).collect();
+            let streams: Vec<String> = sc.traffic().iter().map(|t| format!("{} end to end", t.name)).collect();
             let refs: Vec<&str> = streams.iter().map(String::as_str).collect();
             assert_labels(
                 &dir.join("latency.svg"),
                 &[&refs[..], &["queue wait", "expiry", "latency (log scale)"]].concat(),
             );
             assert_labels(&dir.join("latency_over_time.svg"), &["p50", "p90", "p99", "queue wait", "local time"]);
-            let senders: Vec<String> = sc.senders.iter().map(|s| format!("from {}", s.id)).collect();
+            let senders: Vec<String> = sc.senders().iter().map(|s| format!("from {}", s.id)).collect();
             let refs: Vec<&str> = senders.iter().map(String::as_str).collect();
             assert_labels(
                 &dir.join("queue_depth.svg"),
@@ -144,11 +144,10 @@ fn the_recommendation_follows_the_stream_kind() {
     assert_eq!(a.shortest_reaching.map(|x| x.0.to_string()), Some("20m".into()));
     assert_eq!(a.longest_timely.map(|x| x.0.to_string()), Some("5m".into()));
     assert_eq!(a.pick.map(|p| p.to_string()), Some("5m".into()), "an OTP never goes late");
-    let mut promo = loaded.clone();
-    for p in &mut promo.sweep.as_mut().unwrap().points {
-        p.loaded.scenario.traffic[0].kind = a2psim::scenario::model::Kind::Promotional;
-    }
-    promo.scenario.traffic[0].kind = a2psim::scenario::model::Kind::Promotional;
+    let text = std::fs::read_to_string(repo().join("scenarios/otp_expiry_sweep.toml")).unwrap();
+    let promo_text = text.replace("kind = \"otp\"", "kind = \"promotional\"");
+    assert_ne!(promo_text, text);
+    let promo = a2psim::load::parse(&promo_text, "promo.toml", "promo", &repo().join("scenarios")).unwrap();
     let b = a2psim::report::advice::expiry_advice(&promo, &results).unwrap();
     assert_eq!(b.pick.map(|p| p.to_string()), Some("20m".into()), "a promotion keeps its reach");
 }

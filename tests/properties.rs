@@ -93,7 +93,7 @@ proptest! {
             prop_assert_eq!(log.accepted, expected);
         }
         for f in &log.fates {
-            let expiry = sc.traffic[f.stream].message_expiry;
+            let expiry = sc.traffic()[f.stream].message_expiry;
             prop_assert!(f.done >= f.accepted);
             match f.outcome {
                 Outcome::Expired => prop_assert!(f.done - f.accepted > expiry && f.cost.0 == 0),

@@ -17,7 +17,7 @@ fn every_shipped_scenario_runs_and_outcomes_sum_to_accepted() {
             let sum: u64 = Outcome::ALL.into_iter().map(|o| total.count(o)).sum();
             assert_eq!(sum, total.accepted, "{}", path.display());
             assert!(total.accepted > 0, "{} accepted nothing", path.display());
-            for (g, t) in r.stats.streams.iter().zip(&sc.traffic) {
+            for (g, t) in r.stats.streams.iter().zip(sc.traffic()) {
                 let s: u64 = Outcome::ALL.into_iter().map(|o| g.count(o)).sum();
                 assert_eq!(s, g.accepted, "{} stream {}", path.display(), t.name);
             }

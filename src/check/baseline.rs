@@ -8,17 +8,17 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// The current baseline file layout.
-pub const FORMAT: u32 = 1;
+pub(crate) const FORMAT: u32 = 1;
 
 /// Key figures per scenario (and per sweep point), by path in `summary.json`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct Baseline {
-    pub format: u32,
-    pub scenarios: BTreeMap<String, BTreeMap<String, f64>>,
+pub(crate) struct Baseline {
+    pub(crate) format: u32,
+    pub(crate) scenarios: BTreeMap<String, BTreeMap<String, f64>>,
 }
 
 /// Where a run stands in a baseline: `stem`, or `stem [values]` for a sweep point.
-pub fn key(stem: &str, point: Option<&str>) -> String {
+pub(crate) fn key(stem: &str, point: Option<&str>) -> String {
     match point {
         Some(p) => format!("{stem} [{p}]"),
         None => stem.to_string(),
@@ -53,7 +53,7 @@ fn key_figures(summary: &Value) -> BTreeMap<String, f64> {
 
 /// A baseline file that cannot be used, or a tolerance that is not one.
 #[derive(Debug, thiserror::Error)]
-pub enum BaselineError {
+pub(crate) enum BaselineError {
     #[error("{}: cannot read: {source}", .path.display())]
     Read { path: PathBuf, source: std::io::Error },
     #[error("{}: not an a2psim baseline: {why}", .path.display())]
@@ -66,7 +66,7 @@ pub enum BaselineError {
 
 impl Baseline {
     /// Reads a baseline file written by `a2psim baseline`.
-    pub fn read(path: &Path) -> Result<Baseline, BaselineError> {
+    pub(crate) fn read(path: &Path) -> Result<Baseline, BaselineError> {
         let bytes = std::fs::read(path).map_err(|source| BaselineError::Read { path: path.into(), source })?;
         let b: Baseline = serde_json::from_slice(&bytes)
             .map_err(|e| BaselineError::NotBaseline { path: path.into(), why: e.to_string() })?;
@@ -77,23 +77,23 @@ impl Baseline {
     }
 
     /// Records the key figures of runs given as (key, summary).
-    pub fn record<'a>(runs: impl IntoIterator<Item = (String, &'a Value)>) -> Baseline {
+    pub(crate) fn record<'a>(runs: impl IntoIterator<Item = (String, &'a Value)>) -> Baseline {
         Baseline { format: FORMAT, scenarios: runs.into_iter().map(|(k, s)| (k, key_figures(s))).collect() }
     }
 }
 
 /// A figure that got worse than its baseline by more than the tolerance.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Regression {
-    pub key: String,
-    pub metric: String,
-    pub baseline: f64,
-    pub now: f64,
+pub(crate) struct Regression {
+    pub(crate) key: String,
+    pub(crate) metric: String,
+    pub(crate) baseline: f64,
+    pub(crate) now: f64,
 }
 
 impl Regression {
     /// `+12.5 %`, or the absolute change when the baseline was zero.
-    pub fn change(&self) -> String {
+    pub(crate) fn change(&self) -> String {
         if self.baseline == 0.0 {
             format!("from 0 to {}", self.now)
         } else {
@@ -105,7 +105,7 @@ impl Regression {
 /// Figures of `now` worse than in `base` by more than `tolerance` (0.05 for
 /// 5 %). A figure that was zero regresses as soon as it is above zero.
 /// Runs absent from the baseline are not compared.
-pub fn compare(base: &Baseline, now: &Baseline, tolerance: f64) -> Vec<Regression> {
+pub(crate) fn compare(base: &Baseline, now: &Baseline, tolerance: f64) -> Vec<Regression> {
     let mut out = Vec::new();
     for (key, figures) in &now.scenarios {
         let Some(old) = base.scenarios.get(key) else { continue };
@@ -120,7 +120,7 @@ pub fn compare(base: &Baseline, now: &Baseline, tolerance: f64) -> Vec<Regressio
 }
 
 /// `5%` or `0.05`.
-pub fn parse_tolerance(s: &str) -> Result<f64, BaselineError> {
+pub(crate) fn parse_tolerance(s: &str) -> Result<f64, BaselineError> {
     let bad = || BaselineError::Tolerance(s.to_string());
     let v = match s.trim().strip_suffix('%') {
         Some(p) => p.trim().parse::<f64>().map_err(|_| bad())? / 100.0,

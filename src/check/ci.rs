@@ -15,7 +15,7 @@ fn point(v: &Verdict) -> String {
 }
 
 /// The human table, one line per expectation, then the regressions.
-pub fn table(verdicts: &[Verdict], regressions: &[Regression]) -> String {
+pub(crate) fn table(verdicts: &[Verdict], regressions: &[Regression]) -> String {
     let mut out = format!("{:<36} {:<44} {:>14} {:>18}  result\n", "scenario", "expectation", "measured", "bound");
     for v in verdicts {
         out.push_str(&format!(
@@ -47,7 +47,7 @@ pub fn table(verdicts: &[Verdict], regressions: &[Regression]) -> String {
 }
 
 /// JSON for scripts.
-pub fn json(verdicts: &[Verdict], regressions: &[Regression]) -> String {
+pub(crate) fn json(verdicts: &[Verdict], regressions: &[Regression]) -> String {
     let v = json!({
         "passed": verdicts.iter().all(|v| v.passed) && regressions.is_empty(),
         "expectations": verdicts.iter().map(|v| json!({
@@ -65,7 +65,7 @@ pub fn json(verdicts: &[Verdict], regressions: &[Regression]) -> String {
 
 /// GitHub Actions workflow commands: an error annotation at each failing
 /// `[[expect]]` line, and one per regression at the top of the file.
-pub fn github(verdicts: &[Verdict], regressions: &[Regression], file_of: impl Fn(&str) -> String) -> String {
+pub(crate) fn github(verdicts: &[Verdict], regressions: &[Regression], file_of: impl Fn(&str) -> String) -> String {
     let clean = |s: String| s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A");
     let mut out = String::new();
     for v in verdicts.iter().filter(|v| !v.passed) {
@@ -88,7 +88,7 @@ pub fn github(verdicts: &[Verdict], regressions: &[Regression], file_of: impl Fn
 
 /// JUnit XML: a test suite per scenario, a test case per expectation (and
 /// per regression), as GitLab, Jenkins and GitHub test reporters read it.
-pub fn junit(verdicts: &[Verdict], regressions: &[Regression]) -> String {
+pub(crate) fn junit(verdicts: &[Verdict], regressions: &[Regression]) -> String {
     let mut suites: Vec<String> = verdicts.iter().map(|v| v.scenario.clone()).collect();
     suites.extend(regressions.iter().map(|r| r.key.split(" [").next().unwrap_or(&r.key).to_string()));
     suites.dedup();

@@ -11,7 +11,7 @@ use serde_json::Value;
 use crate::scenario::model::On;
 
 /// The measured value of `e` in a `summary.json`.
-pub fn measure(e: &Expect, summary: &Value) -> Option<f64> {
+pub(crate) fn measure(e: &Expect, summary: &Value) -> Option<f64> {
     let confidence = lookup(&summary["confidence"], &e.metric);
     match (e.on, confidence) {
         (On::Mean, Some(c)) => c["mean"].as_f64(),
@@ -23,7 +23,7 @@ pub fn measure(e: &Expect, summary: &Value) -> Option<f64> {
 }
 
 /// The value at a dotted path (array items by index).
-pub fn lookup<'v>(v: &'v Value, path: &str) -> Option<&'v Value> {
+pub(crate) fn lookup<'v>(v: &'v Value, path: &str) -> Option<&'v Value> {
     path.split('.').try_fold(v, |v, key| match key.parse::<usize>() {
         Ok(i) if v.is_array() => v.get(i),
         _ => v.get(key),
@@ -66,7 +66,7 @@ fn suggestions(path: &str, known: &[String]) -> Vec<String> {
 }
 
 /// Checks every expectation's metric path and point against the scenario.
-pub fn validated(loaded: Loaded, file: &str) -> Result<Loaded, Vec<Diagnostic>> {
+pub(crate) fn validated(loaded: Loaded, file: &str) -> Result<Loaded, Vec<Diagnostic>> {
     if loaded.expects.is_empty() {
         return Ok(loaded);
     }

@@ -1,6 +1,6 @@
 //! Checks on results: `[[expect]]` expectations, baselines of key figures,
 //! and their output for CI.
 
-pub mod baseline;
-pub mod ci;
+pub(crate) mod baseline;
+pub(crate) mod ci;
 pub mod expect;

@@ -14,14 +14,14 @@ use std::collections::{BTreeSet, BinaryHeap, VecDeque};
 /// The FIFO of one (sender number, carrier, class): every message in it
 /// needs exactly the same limiters, so only its head is ever examined.
 pub(super) struct Lane {
-    pub queue: VecDeque<Msg>,
-    pub path: Path,
+    pub(crate) queue: VecDeque<Msg>,
+    pub(crate) path: Path,
     /// Index into [`Paths::gates`]: the full stops that hold this lane.
-    pub gate: u32,
+    pub(crate) gate: u32,
     /// Bumped at every new registration, so that the entries an earlier one
     /// left in a heap are recognised as stale.
-    pub generation: u32,
-    pub state: LaneState,
+    pub(crate) generation: u32,
+    pub(crate) state: LaneState,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -45,7 +45,7 @@ pub(super) struct Path {
 
 impl Path {
     /// Indices into [`Paths::limits`].
-    pub fn ids(&self) -> &[u32] {
+    pub(crate) fn ids(&self) -> &[u32] {
         &self.ids[..self.len as usize]
     }
 
@@ -57,21 +57,21 @@ impl Path {
 
 /// One limiter and the lanes that wait on it.
 pub(super) struct Bound {
-    pub limiter: Limiter,
+    pub(crate) limiter: Limiter,
     /// Sleeping heads that need this limiter, by acceptance order: kept only
     /// where messages of different sizes meet, since only there can an older
     /// blocked head hold back a younger one that would fit.
-    pub needers: Option<BTreeSet<(u64, u32)>>,
+    pub(crate) needers: Option<BTreeSet<(u64, u32)>>,
     /// The instant (pass) in which it was last found short.
-    pub held: u64,
+    pub(crate) held: u64,
     /// The pass up to whose acceptance order `needers` were replayed: (pass, seq).
-    pub replayed: (u64, u64),
+    pub(crate) replayed: (u64, u64),
     /// The pass in which its waiters were last woken in turn.
-    pub drained: u64,
+    pub(crate) drained: u64,
     /// When it may open again, if a head was found short.
-    pub armed: SimTime,
+    pub(crate) armed: SimTime,
     /// Lanes asleep on it.
-    pub waiters: WaitQueue,
+    pub(crate) waiters: WaitQueue,
 }
 
 /// A lane asleep on a limiter: (its head's acceptance order, lane, generation).
@@ -88,7 +88,7 @@ pub(super) struct WaitQueue {
 }
 
 impl WaitQueue {
-    pub fn push(&mut self, w: Waiter) {
+    pub(crate) fn push(&mut self, w: Waiter) {
         if self.sorted.back().is_none_or(|last| *last <= w) {
             self.sorted.push_back(w);
         } else {
@@ -97,7 +97,7 @@ impl WaitQueue {
     }
 
     /// The waiter with the oldest head, left in place.
-    pub fn peek(&self) -> Option<Waiter> {
+    pub(crate) fn peek(&self) -> Option<Waiter> {
         match (self.sorted.front(), self.rest.peek()) {
             (Some(a), Some(Reverse(b))) => Some(*a.min(b)),
             (a, b) => a.copied().or(b.map(|r| r.0)),
@@ -105,7 +105,7 @@ impl WaitQueue {
     }
 
     /// The waiter with the oldest head.
-    pub fn pop(&mut self) -> Option<Waiter> {
+    pub(crate) fn pop(&mut self) -> Option<Waiter> {
         match (self.sorted.front(), self.rest.peek()) {
             (Some(a), Some(Reverse(b))) if b < a => self.rest.pop().map(|r| r.0),
             (Some(_), _) => self.sorted.pop_front(),
@@ -116,10 +116,10 @@ impl WaitQueue {
 
 /// The full stops of one (sender, carrier), and the lanes asleep on them.
 pub(super) struct Gate {
-    pub timeline: ScaleTimeline,
-    pub armed: SimTime,
+    pub(crate) timeline: ScaleTimeline,
+    pub(crate) armed: SimTime,
     /// (lane, generation).
-    pub waiters: Vec<(u32, u32)>,
+    pub(crate) waiters: Vec<(u32, u32)>,
 }
 
 /// The lanes of one pool number and class, one per carrier: lanes
@@ -145,9 +145,9 @@ const UNUSED: u32 = u32::MAX;
 
 /// Every lane, limiter and gate of a run.
 pub(super) struct Paths {
-    pub lanes: Vec<Lane>,
-    pub limits: Vec<Bound>,
-    pub gates: Vec<Gate>,
+    pub(crate) lanes: Vec<Lane>,
+    pub(crate) limits: Vec<Bound>,
+    pub(crate) gates: Vec<Gate>,
     groups: Vec<Group>,
     /// Group of each pool number, per sender and class ([`UNUSED`] if none).
     numbers: Vec<[Vec<u32>; 2]>,
@@ -165,7 +165,7 @@ pub(super) struct Paths {
 }
 
 impl Paths {
-    pub fn new(sc: &Scenario) -> Paths {
+    pub(crate) fn new(sc: &Scenario) -> Paths {
         let outages = &sc.outages;
         let timeline = |f: &dyn Fn(&Outage) -> bool| ScaleTimeline::of(outages, f);
         let mut paths = Paths {
@@ -233,7 +233,7 @@ impl Paths {
     /// The lane of pool number `number` of `sender` for `class` to `carrier`
     /// at `t`: the number's group, else an idle group of the same pool that
     /// can be reused, else a new one (with the number's limiters).
-    pub fn lane(
+    pub(crate) fn lane(
         &mut self,
         sc: &Scenario,
         sender: usize,
@@ -293,7 +293,7 @@ impl Paths {
 
     /// Lane `li` has no message left: when its whole group is idle, the
     /// group may serve another number later.
-    pub fn went_idle(&mut self, li: u32) {
+    pub(crate) fn went_idle(&mut self, li: u32) {
         let g = li / 4;
         let group = &self.groups[g as usize];
         if !group.listed && (0..4).all(|c| self.lanes[g as usize * 4 + c].state == LaneState::Idle) {
@@ -303,7 +303,7 @@ impl Paths {
     }
 
     /// A message bound for lane `li` went into processing (`+1`) or left it (`-1`).
-    pub fn pending(&mut self, li: u32, n: i32) {
+    pub(crate) fn pending(&mut self, li: u32, n: i32) {
         let group = &mut self.groups[li as usize / 4];
         group.pending = group.pending.wrapping_add_signed(n);
     }
@@ -361,7 +361,7 @@ impl Paths {
     }
 
     /// Charges `msg`'s units at `t` to every limiter on lane `li`'s path.
-    pub fn take(&mut self, li: u32, t: SimTime, msg: &Msg) {
+    pub(crate) fn take(&mut self, li: u32, t: SimTime, msg: &Msg) {
         let lane = &self.lanes[li as usize];
         for &l in lane.path.ids() {
             let limiter = &mut self.limits[l as usize].limiter;

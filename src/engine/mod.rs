@@ -14,7 +14,7 @@
 //! back messages that do not need that limit.
 
 mod lanes;
-pub mod limiter;
+pub(crate) mod limiter;
 mod setup;
 mod waits;
 

@@ -44,17 +44,17 @@ pub(super) struct Waits {
 
 impl Waits {
     /// Starts the events of a new instant.
-    pub fn new_instant(&mut self) {
+    pub(crate) fn new_instant(&mut self) {
         self.pass += 1;
     }
 
     /// When the next blocker may open.
-    pub fn next_timer(&self) -> SimTime {
+    pub(crate) fn next_timer(&self) -> SimTime {
         self.timers.peek().map_or(SimTime::NEVER, |r| r.0.0)
     }
 
     /// Wakes the lanes of every blocker that opens at `t`.
-    pub fn fire_timers(&mut self, t: SimTime, paths: &mut Paths) {
+    pub(crate) fn fire_timers(&mut self, t: SimTime, paths: &mut Paths) {
         while let Some(&Reverse((at, blocker))) = self.timers.peek() {
             if at > t {
                 break;
@@ -85,7 +85,7 @@ impl Waits {
 
     /// Lane `li` has a new head (it was empty, or an older message finished
     /// processing after it): examine it in this instant's pass.
-    pub fn new_head(&mut self, li: u32, t: SimTime, paths: &mut Paths) {
+    pub(crate) fn new_head(&mut self, li: u32, t: SimTime, paths: &mut Paths) {
         match paths.lanes[li as usize].state {
             LaneState::Idle => self.push(li, None, paths),
             LaneState::Candidate(woken_by) => self.push(li, woken_by, paths),
@@ -105,7 +105,7 @@ impl Waits {
 
     /// The next lane to examine, in acceptance order of heads, and the
     /// limiter whose waiters it was woken from.
-    pub fn next_candidate(&mut self, paths: &Paths) -> Option<(u32, Option<u32>)> {
+    pub(crate) fn next_candidate(&mut self, paths: &Paths) -> Option<(u32, Option<u32>)> {
         while let Some(Reverse((_, li, generation))) = self.candidates.pop() {
             let lane = &paths.lanes[li as usize];
             if let (true, LaneState::Candidate(woken_by)) = (lane.generation == generation, lane.state) {
@@ -120,7 +120,7 @@ impl Waits {
     /// where sizes differ still need a look: there a short head holds
     /// younger ones that would fit, while elsewhere a younger head finds
     /// the limiter short by itself.
-    pub fn examine(&mut self, li: u32, t: SimTime, paths: &mut Paths) -> Option<Blocker> {
+    pub(crate) fn examine(&mut self, li: u32, t: SimTime, paths: &mut Paths) -> Option<Blocker> {
         let lane = &paths.lanes[li as usize];
         let msg = *lane.queue.front().expect("a candidate lane has a head");
         let (path, gate) = (lane.path, lane.gate);
@@ -179,7 +179,7 @@ impl Waits {
     }
 
     /// Lane `li`'s head is blocked: it sleeps on `blocker`.
-    pub fn sleep(&mut self, li: u32, blocker: Blocker, paths: &mut Paths) {
+    pub(crate) fn sleep(&mut self, li: u32, blocker: Blocker, paths: &mut Paths) {
         let lane = &mut paths.lanes[li as usize];
         let seq = lane.queue.front().expect("a blocked lane has a head").seq;
         lane.generation += 1;
@@ -197,7 +197,7 @@ impl Waits {
     }
 
     /// After lane `li`'s head left: its next message is a candidate too.
-    pub fn after_dequeue(&mut self, li: u32, paths: &mut Paths) {
+    pub(crate) fn after_dequeue(&mut self, li: u32, paths: &mut Paths) {
         if paths.lanes[li as usize].queue.is_empty() {
             paths.lanes[li as usize].state = LaneState::Idle;
             paths.went_idle(li);
@@ -219,7 +219,7 @@ impl Waits {
     /// waiter, unless a head was short at `l` in this pass (younger ones
     /// would be held). Where all sizes are the same, a waiter that would be
     /// short at `l` stays asleep on it, as its examination would conclude.
-    pub fn drain_on(&mut self, l: u32, t: SimTime, paths: &mut Paths) {
+    pub(crate) fn drain_on(&mut self, l: u32, t: SimTime, paths: &mut Paths) {
         let Paths { lanes, limits, .. } = paths;
         let bound = &mut limits[l as usize];
         if bound.held == self.pass {

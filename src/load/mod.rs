@@ -11,7 +11,6 @@ mod sweep;
 mod values;
 
 pub use sweep::{Point, Sweep, SweepArg, SweepArgError, expiry_stream, show};
-pub use values::{Decimal, duration, rate};
 
 /// For suggestions of `summary.json` paths in [`crate::check`].
 #[cfg(feature = "report")]
@@ -38,7 +37,7 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     /// A problem with the file as a whole, placed at its first line.
-    pub fn whole_file(file: &str, message: String) -> Diagnostic {
+    pub(crate) fn whole_file(file: &str, message: String) -> Diagnostic {
         Diagnostic { file: file.to_string(), line: 1, column: 1, message, warning: false }
     }
 }
@@ -126,7 +125,7 @@ pub fn parse(text: &str, file: &str, stem: &str, dir: &Path) -> Result<Loaded, V
 }
 
 /// [`parse`], with sweep parameters added or replaced by `extra`.
-pub fn parse_with(
+pub(crate) fn parse_with(
     text: &str,
     file: &str,
     stem: &str,

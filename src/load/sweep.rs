@@ -14,9 +14,9 @@ use toml::{Table, Value};
 
 /// One swept parameter.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Parameter {
-    pub path: String,
-    pub values: Vec<Value>,
+pub(crate) struct Parameter {
+    pub(crate) path: String,
+    pub(crate) values: Vec<Value>,
     /// Where the path and each value stand in the file (`None`: command line).
     pub(super) key_span: Option<Range<usize>>,
     pub(super) value_spans: Vec<Option<Range<usize>>>,
@@ -101,7 +101,7 @@ impl fmt::Display for Point {
 
 /// Sets `path` in `doc` to `value`; says what is wrong with the path if it
 /// leads nowhere.
-pub fn set_path(doc: &mut Table, path: &str, value: Value) -> Result<(), String> {
+pub(crate) fn set_path(doc: &mut Table, path: &str, value: Value) -> Result<(), String> {
     let segments: Vec<&str> = path.split('.').collect();
     if segments.iter().any(|s| s.is_empty()) {
         return Err(format!("`{path}` is not a dotted path such as traffic.otp.message_expiry"));
@@ -154,7 +154,7 @@ fn label(v: &Value) -> Option<String> {
 }
 
 /// The cartesian product of the parameters' values, first parameter slowest.
-pub fn combinations(parameters: &[Parameter]) -> Vec<Vec<usize>> {
+pub(crate) fn combinations(parameters: &[Parameter]) -> Vec<Vec<usize>> {
     parameters.iter().fold(vec![Vec::new()], |acc, p| {
         acc.into_iter()
             .flat_map(|prefix| (0..p.values.len()).map(move |i| [prefix.clone(), vec![i]].concat()))

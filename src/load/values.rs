@@ -6,14 +6,14 @@ use crate::scenario::time::{NANOS_PER_SEC, SimDuration};
 
 /// An exact decimal: `mantissa / 10^places`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Decimal {
-    pub mantissa: u128,
-    pub places: u32,
+pub(crate) struct Decimal {
+    pub(crate) mantissa: u128,
+    pub(crate) places: u32,
 }
 
 impl Decimal {
     /// Parses `12`, `0.25`, `1.5e3` is refused (write it out).
-    pub fn parse(s: &str) -> Option<Decimal> {
+    pub(crate) fn parse(s: &str) -> Option<Decimal> {
         let s = s.trim().replace('_', "");
         let s = s.strip_prefix('+').unwrap_or(&s);
         let (int, frac) = s.split_once('.').unwrap_or((s, ""));
@@ -29,18 +29,14 @@ impl Decimal {
     }
 
     /// `self · multiplier` if it is a whole number.
-    pub fn times_exact(self, multiplier: u128) -> Option<u128> {
+    pub(crate) fn times_exact(self, multiplier: u128) -> Option<u128> {
         let den = 10u128.checked_pow(self.places)?;
         let n = self.mantissa.checked_mul(multiplier)?;
         (n % den == 0).then_some(n / den)
     }
 
-    pub fn is_zero(self) -> bool {
+    pub(crate) fn is_zero(self) -> bool {
         self.mantissa == 0
-    }
-
-    pub fn to_f64(self) -> f64 {
-        self.mantissa as f64 / 10f64.powi(self.places as i32)
     }
 }
 
@@ -54,11 +50,12 @@ const DURATION_UNITS: [(&str, u64); 7] = [
     ("s", NANOS_PER_SEC),
 ];
 
-pub const DURATION_HELP: &str = "a duration such as \"250ms\", \"90s\", \"5m\", \"1h30m\", \"2d\" or whole seconds";
+pub(crate) const DURATION_HELP: &str =
+    "a duration such as \"250ms\", \"90s\", \"5m\", \"1h30m\", \"2d\" or whole seconds";
 
 /// Parses `"250ms"`, `"90s"`, `"5m"`, `"1h30m"`, `"2d"`, `"1.5s"`. Minutes are `m`
 /// (there is no month).
-pub fn duration(s: &str) -> Result<SimDuration, String> {
+pub(crate) fn duration(s: &str) -> Result<SimDuration, String> {
     let bad = || format!("expected {DURATION_HELP}, found \"{s}\"");
     let mut rest = s.trim();
     if rest.is_empty() {
@@ -78,17 +75,17 @@ pub fn duration(s: &str) -> Result<SimDuration, String> {
 }
 
 /// Whole or decimal seconds given as a TOML number.
-pub fn seconds(number: &str) -> Result<SimDuration, String> {
+pub(crate) fn seconds(number: &str) -> Result<SimDuration, String> {
     let d = Decimal::parse(number).ok_or_else(|| format!("expected {DURATION_HELP}, found {number}"))?;
     let ns = d.times_exact(NANOS_PER_SEC as u128).ok_or_else(|| format!("{number} s is finer than a nanosecond"))?;
     u64::try_from(ns).map(SimDuration::from_nanos).map_err(|_| format!("{number} s is too long"))
 }
 
-pub const RATE_HELP: &str = "a rate such as \"5/s\", \"4500/min\", \"200000/day\"";
+pub(crate) const RATE_HELP: &str = "a rate such as \"5/s\", \"4500/min\", \"200000/day\"";
 
 /// Parses `"5/s"`, `"4500/min"`, `"90/h"`, `"200000/day"`, or a bare number
 /// counted per `default_period`.
-pub fn rate(s: &str, default_period: SimDuration) -> Result<Rate, String> {
+pub(crate) fn rate(s: &str, default_period: SimDuration) -> Result<Rate, String> {
     let bad = || format!("expected {RATE_HELP} or a positive number, found \"{s}\"");
     let (count, period) = match s.split_once('/') {
         Some((count, unit)) => {
@@ -116,7 +113,7 @@ pub fn rate(s: &str, default_period: SimDuration) -> Result<Rate, String> {
 }
 
 /// A fraction from 0 to 1 with at most 6 decimal places.
-pub fn fraction(s: &str) -> Result<Scale, String> {
+pub(crate) fn fraction(s: &str) -> Result<Scale, String> {
     let bad = || format!("expected a number from 0 to 1 with at most 6 decimals, found {s}");
     let d = Decimal::parse(s).ok_or_else(bad)?;
     if d.places > 6 {
@@ -127,7 +124,7 @@ pub fn fraction(s: &str) -> Result<Scale, String> {
 }
 
 /// US dollars with at most 9 decimals, as billionths.
-pub fn usd(s: &str) -> Result<u64, String> {
+pub(crate) fn usd(s: &str) -> Result<u64, String> {
     let bad = || format!("expected an amount in US dollars such as 0.0055, found {s}");
     let d = Decimal::parse(s).ok_or_else(bad)?;
     d.times_exact(1_000_000_000).and_then(|n| u64::try_from(n).ok()).ok_or_else(bad)

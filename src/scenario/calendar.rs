@@ -13,7 +13,7 @@ use std::sync::OnceLock;
 
 /// Toll-free numbers that are not verified are blocked from this instant on:
 /// 2024-01-31 00:00 Pacific.
-pub const TOLL_FREE_BLOCK_FROM: &str = "2024-01-31T00:00:00-08:00";
+pub(crate) const TOLL_FREE_BLOCK_FROM: &str = "2024-01-31T00:00:00-08:00";
 
 fn pacific() -> &'static TimeZone {
     static TZ: OnceLock<TimeZone> = OnceLock::new();
@@ -26,9 +26,9 @@ fn pacific() -> &'static TimeZone {
 
 /// A Pacific calendar day and the instant (from the scenario start) it ends.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct PacificDay {
-    pub date: Date,
-    pub end: SimTime,
+pub(crate) struct PacificDay {
+    pub(crate) date: Date,
+    pub(crate) end: SimTime,
 }
 
 /// Maps simulated instants to wall-clock time.
@@ -40,12 +40,12 @@ pub struct Calendar {
 }
 
 impl Calendar {
-    pub fn new(start: Timestamp) -> Calendar {
+    pub(crate) fn new(start: Timestamp) -> Calendar {
         Calendar { start, local_offset_s: 0 }
     }
 
     /// Parses an RFC 3339 instant, keeping its UTC offset as the local time.
-    pub fn parse(text: &str) -> Option<Calendar> {
+    pub(crate) fn parse(text: &str) -> Option<Calendar> {
         let start: Timestamp = text.parse().ok()?;
         let t = text.trim();
         let local_offset_s = if t.ends_with(['Z', 'z']) {
@@ -81,24 +81,24 @@ impl Calendar {
         out
     }
 
-    pub fn start(&self) -> Timestamp {
+    pub(crate) fn start(&self) -> Timestamp {
         self.start
     }
 
     /// The wall-clock instant of `t`.
-    pub fn timestamp(&self, t: SimTime) -> Timestamp {
+    pub(crate) fn timestamp(&self, t: SimTime) -> Timestamp {
         Timestamp::from_nanosecond(self.start.as_nanosecond() + t.as_nanos() as i128)
             .expect("simulated instants stay within jiff's range")
     }
 
     /// `ts` as an instant of the run; `None` before the start.
-    pub fn sim_time(&self, ts: Timestamp) -> Option<SimTime> {
+    pub(crate) fn sim_time(&self, ts: Timestamp) -> Option<SimTime> {
         let ns = ts.as_nanosecond() - self.start.as_nanosecond();
         u64::try_from(ns).ok().map(SimTime::from_nanos)
     }
 
     /// The Pacific day holding `t`.
-    pub fn pacific_day(&self, t: SimTime) -> PacificDay {
+    pub(crate) fn pacific_day(&self, t: SimTime) -> PacificDay {
         let zoned = self.timestamp(t).to_zoned_datetime(pacific().clone());
         let next = zoned
             .date()
@@ -111,7 +111,7 @@ impl Calendar {
 
     /// The Pacific wall-clock hour (0..=23) at `t`, and when it ends.
     /// Pacific offsets are whole hours, so hours turn with UTC hours.
-    pub fn pacific_hour(&self, t: SimTime) -> (usize, SimTime) {
+    pub(crate) fn pacific_hour(&self, t: SimTime) -> (usize, SimTime) {
         let ts = self.timestamp(t);
         let hour = ts.to_zoned_datetime(pacific().clone()).hour() as usize;
         const HOUR: i128 = 3_600_000_000_000;
@@ -128,7 +128,7 @@ impl Calendar {
     }
 
     /// The first instant of the run at or after `ts` (zero when `ts` is earlier).
-    pub fn clamp(&self, ts: Timestamp) -> SimTime {
+    pub(crate) fn clamp(&self, ts: Timestamp) -> SimTime {
         self.sim_time(ts).unwrap_or(SimTime::ZERO)
     }
 }

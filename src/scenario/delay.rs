@@ -8,7 +8,7 @@ const Z99: f64 = 2.326348;
 
 /// A distribution of delays.
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub enum Delay {
+pub(crate) enum Delay {
     Fixed(SimDuration),
     Uniform {
         low: SimDuration,
@@ -32,7 +32,7 @@ impl Default for Delay {
 
 impl Delay {
     /// The delay of message `i`, from its own draws.
-    pub fn sample(&self, draws: &Draws, i: u64) -> SimDuration {
+    pub(crate) fn sample(&self, draws: &Draws, i: u64) -> SimDuration {
         let ns = match *self {
             Delay::Fixed(d) => return d,
             Delay::Uniform { low, high } => {
@@ -48,11 +48,6 @@ impl Delay {
             }
         };
         SimDuration::from_nanos(ns as u64)
-    }
-
-    /// A delay that is always zero needs no draws and no event.
-    pub fn is_zero(&self) -> bool {
-        *self == Delay::Fixed(SimDuration::ZERO)
     }
 }
 
@@ -85,7 +80,7 @@ mod tests {
         }
         let f = Delay::Fixed(SimDuration::from_millis(150));
         assert_eq!(f.sample(&draws(), 9), SimDuration::from_millis(150));
-        assert!(Delay::default().is_zero() && !f.is_zero());
+        assert_eq!(Delay::default().sample(&draws(), 3), SimDuration::ZERO);
     }
 
     #[test]

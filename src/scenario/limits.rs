@@ -4,7 +4,7 @@ use crate::scenario::model::{Class, Country, NumberType, UseCase};
 use crate::scenario::rate::Rate;
 
 /// 10DLC brand throughput per minute, per carrier, by use case and vetting score.
-pub fn brand_tpm(use_case: UseCase, vetting_score: u8) -> u64 {
+pub(crate) fn brand_tpm(use_case: UseCase, vetting_score: u8) -> u64 {
     match (use_case, vetting_score) {
         (UseCase::LowVolume, _) => 75,
         (UseCase::Standard, 75..) => 4_500,
@@ -16,7 +16,7 @@ pub fn brand_tpm(use_case: UseCase, vetting_score: u8) -> u64 {
 
 /// T-Mobile's daily cap per brand, SMS and MMS together, by vetting score.
 /// Score 0 has no published figure: *assumption*, the lowest band.
-pub fn tmobile_tpd(vetting_score: u8) -> u64 {
+pub(crate) fn tmobile_tpd(vetting_score: u8) -> u64 {
     match vetting_score {
         75.. => 200_000,
         50..=74 => 40_000,
@@ -27,7 +27,7 @@ pub fn tmobile_tpd(vetting_score: u8) -> u64 {
 
 /// The limit a single sender number has for one class.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum NumberLimit {
+pub(crate) enum NumberLimit {
     /// One limit for the number, all carriers together.
     PerNumber(Rate),
     /// One limit per (number, carrier): 10DLC MMS.
@@ -39,7 +39,7 @@ pub enum NumberLimit {
 }
 
 /// The per-number limit by country, number type and class.
-pub fn number_limit(country: Country, number_type: NumberType, class: Class) -> NumberLimit {
+pub(crate) fn number_limit(country: Country, number_type: NumberType, class: Class) -> NumberLimit {
     use NumberLimit::*;
     match (country, number_type, class) {
         (Country::Us, NumberType::LongCode, Class::Sms) => BrandTpm,

@@ -2,15 +2,15 @@
 //! file lives in [`crate::load`].
 
 pub mod calendar;
-pub mod delay;
-pub mod limits;
+pub(crate) mod delay;
+pub(crate) mod limits;
 pub mod model;
-pub mod outage;
-pub mod rate;
-pub mod rng;
-pub mod segments;
+pub(crate) mod outage;
+pub(crate) mod rate;
+pub(crate) mod rng;
+pub(crate) mod segments;
 pub mod time;
-pub mod traffic;
+pub(crate) mod traffic;
 
 use crate::scenario::calendar::Calendar;
 use crate::scenario::delay::Delay;
@@ -33,56 +33,56 @@ impl Money {
 
 /// How one limit behaves.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Limit {
-    pub rate: Rate,
-    pub shape: Shape,
+pub(crate) struct Limit {
+    pub(crate) rate: Rate,
+    pub(crate) shape: Shape,
     /// Burst size of a smooth limiter (default 1).
-    pub burst: u64,
-    pub unit: Unit,
+    pub(crate) burst: u64,
+    pub(crate) unit: Unit,
 }
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Scenario {
-    pub name: String,
-    pub calendar: Calendar,
+    pub(crate) name: String,
+    pub(crate) calendar: Calendar,
     /// Ends the run; `None` runs until every message is resolved.
-    pub horizon: Option<SimDuration>,
-    pub seed: u64,
-    pub replications: u32,
+    pub(crate) horizon: Option<SimDuration>,
+    pub(crate) seed: u64,
+    pub(crate) replications: u32,
     /// Account limits, indexed by [`Class::index`].
-    pub account: [Limit; 2],
-    pub brands: Vec<Brand>,
-    pub senders: Vec<Sender>,
-    pub traffic: Vec<Stream>,
-    pub outages: Vec<Outage>,
-    pub processing: Delay,
-    pub delivery: Delay,
+    pub(crate) account: [Limit; 2],
+    pub(crate) brands: Vec<Brand>,
+    pub(crate) senders: Vec<Sender>,
+    pub(crate) traffic: Vec<Stream>,
+    pub(crate) outages: Vec<Outage>,
+    pub(crate) processing: Delay,
+    pub(crate) delivery: Delay,
     /// Indexed by [`Carrier::index`].
-    pub carriers: [CarrierSettings; 4],
-    pub prices: Prices,
+    pub(crate) carriers: [CarrierSettings; 4],
+    pub(crate) prices: Prices,
     /// Width of a `timeseries.csv` row.
-    pub timeseries_step: SimDuration,
+    pub(crate) timeseries_step: SimDuration,
     /// Messages accepted before `start + warmup` are simulated but left out
     /// of the statistics (not of the time series).
-    pub warmup: SimDuration,
+    pub(crate) warmup: SimDuration,
     /// Highest acceptable expiry (and lateness) rate when advising on
     /// `message_expiry` from a sweep.
-    pub expiry_target: f64,
+    pub(crate) expiry_target: f64,
     /// Provider error code reported per outcome, by [`Outcome::index`]:
     /// `expired` is 420; the source gives none for the others.
-    pub error_codes: [Option<u32>; 8],
+    pub(crate) error_codes: [Option<u32>; 8],
 }
 
 #[derive(Clone, Debug, PartialEq)]
-pub struct Brand {
-    pub id: String,
-    pub vetting_score: u8,
-    pub use_case: UseCase,
+pub(crate) struct Brand {
+    pub(crate) id: String,
+    pub(crate) vetting_score: u8,
+    pub(crate) use_case: UseCase,
     /// SMS throughput per carrier (segments by default).
-    pub tpm: Limit,
+    pub(crate) tpm: Limit,
     /// T-Mobile's daily cap.
-    pub tpd: u64,
-    pub tpd_unit: Unit,
+    pub(crate) tpd: u64,
+    pub(crate) tpd_unit: Unit,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -95,12 +95,12 @@ pub struct Sender {
     pub numbers: u32,
     pub verified: bool,
     /// Per class: the number's own limit, with shape and unit resolved.
-    pub limits: [SenderLimit; 2],
+    pub(crate) limits: [SenderLimit; 2],
 }
 
 /// A sender number's limit for one class.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum SenderLimit {
+pub(crate) enum SenderLimit {
     PerNumber(Limit),
     PerCarrier(Limit),
     BrandTpm,
@@ -109,7 +109,7 @@ pub enum SenderLimit {
 }
 
 impl SenderLimit {
-    pub fn from_table(limit: NumberLimit, shape: Shape, burst: u64, unit: Unit) -> SenderLimit {
+    pub(crate) fn from_table(limit: NumberLimit, shape: Shape, burst: u64, unit: Unit) -> SenderLimit {
         let make = |rate| Limit { rate, shape, burst, unit };
         match limit {
             NumberLimit::PerNumber(r) => SenderLimit::PerNumber(make(r)),
@@ -122,7 +122,7 @@ impl SenderLimit {
 
 impl Sender {
     /// A US long code: limited by its brand's TPM and T-Mobile's daily cap.
-    pub fn is_10dlc(&self) -> bool {
+    pub(crate) fn is_10dlc(&self) -> bool {
         self.country == Country::Us && self.number_type == NumberType::LongCode
     }
 }
@@ -140,12 +140,12 @@ pub struct Stream {
     pub segments: u32,
     /// Destination mix, indexed by [`Carrier::index`], summing to 1.
     pub carriers: [f64; 4],
-    pub arrival: Arrival,
+    pub(crate) arrival: Arrival,
 }
 
 impl Stream {
     /// The carrier for a uniform draw `u` in [0, 1).
-    pub fn carrier_for(&self, u: f64) -> Carrier {
+    pub(crate) fn carrier_for(&self, u: f64) -> Carrier {
         let mut acc = 0.0;
         for c in Carrier::ALL {
             acc += self.carriers[c.index()];
@@ -159,24 +159,34 @@ impl Stream {
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
-pub struct CarrierSettings {
+pub(crate) struct CarrierSettings {
     /// Probability that a dispatched message is not delivered (still charged).
-    pub undelivered: f64,
+    pub(crate) undelivered: f64,
     /// Surcharge per segment, by [`Class::index`].
-    pub surcharge: [Money; 2],
+    pub(crate) surcharge: [Money; 2],
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Prices {
+pub(crate) struct Prices {
     /// Per segment, by [`NumberType::index`] then [`Class::index`].
-    pub per_segment: [[Money; 2]; 3],
-    pub charge_failed_daily_cap: bool,
-    pub charge_blocked: bool,
+    pub(crate) per_segment: [[Money; 2]; 3],
+    pub(crate) charge_failed_daily_cap: bool,
+    pub(crate) charge_blocked: bool,
 }
 
 impl Scenario {
+    /// Its traffic streams, in file order (a [`crate::engine::Fate`]'s `stream` indexes them).
+    pub fn traffic(&self) -> &[Stream] {
+        &self.traffic
+    }
+
+    /// Its senders, in file order.
+    pub fn senders(&self) -> &[Sender] {
+        &self.senders
+    }
+
     /// The instant the run stops, if it has a horizon.
-    pub fn end(&self) -> SimTime {
+    pub(crate) fn end(&self) -> SimTime {
         self.horizon.map_or(SimTime::NEVER, |h| SimTime::ZERO + h)
     }
 
@@ -188,10 +198,10 @@ impl Scenario {
 }
 
 /// The default carrier mix (*assumption*).
-pub const DEFAULT_MIX: [f64; 4] = [0.34, 0.34, 0.28, 0.04];
+pub(crate) const DEFAULT_MIX: [f64; 4] = [0.34, 0.34, 0.28, 0.04];
 
 /// Example prices (USD per segment), marked as examples in the README.
-pub const DEFAULT_PRICES: [[u64; 2]; 3] = [
+pub(crate) const DEFAULT_PRICES: [[u64; 2]; 3] = [
     // long code: SMS, MMS
     [5_500_000, 15_000_000],
     // toll-free
@@ -201,7 +211,7 @@ pub const DEFAULT_PRICES: [[u64; 2]; 3] = [
 ];
 
 /// Example carrier surcharges (USD per segment): SMS, MMS.
-pub const DEFAULT_SURCHARGES: [[u64; 2]; 4] = [
+pub(crate) const DEFAULT_SURCHARGES: [[u64; 2]; 4] = [
     [3_000_000, 5_000_000], // AT&T
     [3_000_000, 5_000_000], // T-Mobile
     [3_020_000, 5_300_000], // Verizon
@@ -209,7 +219,7 @@ pub const DEFAULT_SURCHARGES: [[u64; 2]; 4] = [
 ];
 
 /// Error codes by outcome when a scenario sets none: 420 for `expired`.
-pub fn default_error_codes() -> [Option<u32>; 8] {
+pub(crate) fn default_error_codes() -> [Option<u32>; 8] {
     let mut codes = [None; 8];
     codes[Outcome::Expired.index()] = Some(420);
     codes

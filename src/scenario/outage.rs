@@ -6,7 +6,7 @@ use crate::scenario::time::SimTime;
 
 /// What an outage holds back.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Scope {
+pub(crate) enum Scope {
     /// Every dispatch; degraded, the account limits.
     Platform,
     /// Dispatches to one carrier; degraded, the limits kept per carrier.
@@ -17,18 +17,18 @@ pub enum Scope {
 
 /// One outage, covering `[start, end)`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Outage {
-    pub scope: Scope,
-    pub start: SimTime,
-    pub end: SimTime,
+pub(crate) struct Outage {
+    pub(crate) scope: Scope,
+    pub(crate) start: SimTime,
+    pub(crate) end: SimTime,
     /// Fraction of normal capacity left: 0 stops, 0.3 degrades to 30 %.
-    pub capacity: Scale,
+    pub(crate) capacity: Scale,
 }
 
 /// The capacity fraction over time of one limiter or gate: piecewise
 /// constant, 1 outside every outage, the product where outages overlap.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct ScaleTimeline {
+pub(crate) struct ScaleTimeline {
     /// (instant, scale from that instant on), sorted, first instant > 0 or a
     /// change at 0.
     steps: Vec<(SimTime, Scale)>,
@@ -36,7 +36,7 @@ pub struct ScaleTimeline {
 
 impl ScaleTimeline {
     /// The combined timeline of every outage for which `applies` is true.
-    pub fn of(outages: &[Outage], applies: impl Fn(&Outage) -> bool) -> ScaleTimeline {
+    pub(crate) fn of(outages: &[Outage], applies: impl Fn(&Outage) -> bool) -> ScaleTimeline {
         let chosen: Vec<&Outage> = outages.iter().filter(|o| applies(o)).collect();
         let mut points: Vec<SimTime> = chosen.iter().flat_map(|o| [o.start, o.end]).collect();
         points.sort();
@@ -54,19 +54,14 @@ impl ScaleTimeline {
         ScaleTimeline { steps }
     }
 
-    /// True when no outage touches this timeline.
-    pub fn is_constant(&self) -> bool {
-        self.steps.is_empty()
-    }
-
     /// True when some outage on this timeline is degraded (neither 1 nor a stop).
-    pub fn has_degraded(&self) -> bool {
+    pub(crate) fn has_degraded(&self) -> bool {
         self.steps.iter().any(|(_, s)| s.is_degraded())
     }
 
     /// The scale in force at `t`.
     #[inline]
-    pub fn at(&self, t: SimTime) -> Scale {
+    pub(crate) fn at(&self, t: SimTime) -> Scale {
         if self.steps.is_empty() {
             return Scale::ONE;
         }
@@ -77,14 +72,14 @@ impl ScaleTimeline {
     }
 
     /// The first instant after `t` at which the scale changes.
-    pub fn next_change_after(&self, t: SimTime) -> Option<SimTime> {
+    pub(crate) fn next_change_after(&self, t: SimTime) -> Option<SimTime> {
         let i = self.steps.partition_point(|&(p, _)| p <= t);
         self.steps.get(i).map(|&(p, _)| p)
     }
 
     /// The first instant at or after `t` with a nonzero scale.
     #[inline]
-    pub fn running_from(&self, t: SimTime) -> SimTime {
+    pub(crate) fn running_from(&self, t: SimTime) -> SimTime {
         if !self.at(t).is_stop() {
             return t;
         }

@@ -6,7 +6,7 @@ use std::fmt;
 /// A throughput of `num / den` units per `period`, exact: 0.25/s is kept as
 /// 1 per 4 s and 2.5/s as 5 per 2 s, so no rounding accumulates.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Rate {
+pub(crate) struct Rate {
     num: u64,
     den: u64,
     period: SimDuration,
@@ -14,7 +14,7 @@ pub struct Rate {
 
 impl Rate {
     /// `num / den` units per `period`. `None` when any part is zero.
-    pub fn new(num: u64, den: u64, period: SimDuration) -> Option<Rate> {
+    pub(crate) fn new(num: u64, den: u64, period: SimDuration) -> Option<Rate> {
         (num > 0 && den > 0 && period.as_nanos() > 0).then(|| {
             let g = gcd(num, den);
             Rate { num: num / g, den: den / g, period }
@@ -22,21 +22,16 @@ impl Rate {
     }
 
     /// A whole number of units per second.
-    pub fn per_second(n: u64) -> Rate {
+    pub(crate) fn per_second(n: u64) -> Rate {
         Rate::new(n, 1, SimDuration::from_secs(1)).expect("nonzero rate")
     }
 
     /// A whole number of units per minute.
-    pub fn per_minute(n: u64) -> Rate {
+    pub(crate) fn per_minute(n: u64) -> Rate {
         Rate::new(n, 1, SimDuration::from_secs(60)).expect("nonzero rate")
     }
 
-    /// The same rate multiplied by `factor` (a plain count, for number pools).
-    pub fn times(self, factor: u64) -> Rate {
-        Rate::new(self.num * factor, self.den, self.period).expect("nonzero rate")
-    }
-
-    pub fn per_sec_f64(self) -> f64 {
+    pub(crate) fn per_sec_f64(self) -> f64 {
         self.num as f64 / self.den as f64 / self.period.as_secs_f64()
     }
 
@@ -44,7 +39,7 @@ impl Rate {
     /// period is a window of that period holding the figure (fractions carried);
     /// less than one is one unit per window of period / figure.
     /// Returns ((capacity num, den), (window length ns num, den)).
-    pub fn window(self) -> ((u128, u128), (u128, u128)) {
+    pub(crate) fn window(self) -> ((u128, u128), (u128, u128)) {
         let p = self.period.as_nanos() as u128;
         if self.num >= self.den {
             ((self.num as u128, self.den as u128), (p, 1))
@@ -55,7 +50,7 @@ impl Rate {
 
     /// Spacing of consecutive units (a smooth limiter's slot, a constant
     /// arrival process's gap), as (ns num, den).
-    pub fn interval(self) -> (u128, u128) {
+    pub(crate) fn interval(self) -> (u128, u128) {
         (self.period.as_nanos() as u128 * self.den as u128, self.num as u128)
     }
 }
@@ -87,29 +82,29 @@ fn gcd(mut a: u64, mut b: u64) -> u64 {
 /// A capacity fraction in parts per trillion: 1.0 is full speed, 0 a full stop.
 /// Overlapping outages multiply, rounded down to 1e-12.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Scale(u64);
+pub(crate) struct Scale(u64);
 
 impl Scale {
-    pub const ONE: Scale = Scale(1_000_000_000_000);
-    pub const STOP: Scale = Scale(0);
+    pub(crate) const ONE: Scale = Scale(1_000_000_000_000);
+    pub(crate) const STOP: Scale = Scale(0);
 
     /// From parts per trillion; `None` above 1.
-    pub fn from_ppt(ppt: u64) -> Option<Scale> {
+    pub(crate) fn from_ppt(ppt: u64) -> Option<Scale> {
         (ppt <= Self::ONE.0).then_some(Scale(ppt))
     }
-    pub const fn ppt(self) -> u64 {
+    pub(crate) const fn ppt(self) -> u64 {
         self.0
     }
-    pub fn is_stop(self) -> bool {
+    pub(crate) fn is_stop(self) -> bool {
         self.0 == 0
     }
-    pub fn is_degraded(self) -> bool {
+    pub(crate) fn is_degraded(self) -> bool {
         self.0 > 0 && self < Self::ONE
     }
-    pub fn times(self, other: Scale) -> Scale {
+    pub(crate) fn times(self, other: Scale) -> Scale {
         Scale((self.0 as u128 * other.0 as u128 / Self::ONE.0 as u128) as u64)
     }
-    pub fn as_f64(self) -> f64 {
+    pub(crate) fn as_f64(self) -> f64 {
         self.0 as f64 / Self::ONE.0 as f64
     }
 }

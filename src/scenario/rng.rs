@@ -20,7 +20,7 @@ fn mix(mut z: u64) -> u64 {
 
 /// What a random draw is for; each purpose has its own stream.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Purpose {
+pub(crate) enum Purpose {
     Arrival,
     Carrier,
     Processing,
@@ -41,7 +41,7 @@ impl Purpose {
 }
 
 /// The key of one random stream.
-pub fn stream_key(seed: u64, replication: u32, stream: &str, purpose: Purpose) -> u64 {
+pub(crate) fn stream_key(seed: u64, replication: u32, stream: &str, purpose: Purpose) -> u64 {
     // FNV-1a over the parts, then mixed: stable across platforms and versions.
     let mut h: u64 = 0xCBF2_9CE4_8422_2325;
     let mut eat = |bytes: &[u8]| {
@@ -67,35 +67,35 @@ fn unit(bits: u64) -> f64 {
 /// Counter-based draws: the `j`-th uniform of message `i` of one stream and
 /// purpose, independent of every other message.
 #[derive(Clone, Copy, Debug)]
-pub struct Draws {
+pub(crate) struct Draws {
     key: u64,
 }
 
 impl Draws {
-    pub fn new(key: u64) -> Draws {
+    pub(crate) fn new(key: u64) -> Draws {
         Draws { key }
     }
 
-    pub fn uniform(&self, i: u64, j: u64) -> f64 {
+    pub(crate) fn uniform(&self, i: u64, j: u64) -> f64 {
         unit(mix(self.key.wrapping_add(i.wrapping_mul(4).wrapping_add(j + 1).wrapping_mul(GAMMA))))
     }
 }
 
 /// A sequential stream (Xoshiro256++), for arrival gaps.
 #[derive(Clone, Debug)]
-pub struct Sequence(Xoshiro256PlusPlus);
+pub(crate) struct Sequence(Xoshiro256PlusPlus);
 
 impl Sequence {
-    pub fn new(key: u64) -> Sequence {
+    pub(crate) fn new(key: u64) -> Sequence {
         Sequence(Xoshiro256PlusPlus::seed_from_u64(key))
     }
-    pub fn uniform(&mut self) -> f64 {
+    pub(crate) fn uniform(&mut self) -> f64 {
         unit(self.0.next_u64())
     }
 
     /// An exponential variate with mean 1, by the ziggurat method: one
     /// 64-bit draw and no logarithm in about 99 % of cases.
-    pub fn exp1(&mut self) -> f64 {
+    pub(crate) fn exp1(&mut self) -> f64 {
         let z = ziggurat();
         loop {
             let bits = self.0.next_u64();
@@ -142,12 +142,12 @@ fn ziggurat() -> &'static Ziggurat {
 }
 
 /// An exponential variate with mean 1, by inversion.
-pub fn exp1(u: f64) -> f64 {
+pub(crate) fn exp1(u: f64) -> f64 {
     -libm::log(1.0 - u)
 }
 
 /// A standard normal variate from two uniforms (Box–Muller).
-pub fn std_normal(u1: f64, u2: f64) -> f64 {
+pub(crate) fn std_normal(u1: f64, u2: f64) -> f64 {
     libm::sqrt(-2.0 * libm::log(1.0 - u1)) * libm::cos(2.0 * std::f64::consts::PI * u2)
 }
 

@@ -13,13 +13,13 @@ const GSM7_EXTENSION: &str = "^{}\\[~]|€\u{000C}";
 
 /// The encoding a text needs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Encoding {
+pub(crate) enum Encoding {
     Gsm7,
     Ucs2,
 }
 
 /// Encoding and segment count of `text`. An empty text is one segment.
-pub fn count(text: &str) -> (Encoding, u32) {
+pub(crate) fn count(text: &str) -> (Encoding, u32) {
     let gsm_units: Option<usize> = text
         .chars()
         .map(|c| {

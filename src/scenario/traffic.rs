@@ -10,7 +10,7 @@ use crate::scenario::time::{SimDuration, SimTime};
 
 /// How a stream's messages arrive.
 #[derive(Clone, Debug, PartialEq)]
-pub enum Arrival {
+pub(crate) enum Arrival {
     /// The first message at `from`, then one every 1 / rate.
     Constant { rate: Rate, window: Window },
     /// Exponential gaps of mean 1 / rate; the first one gap after `from`.
@@ -27,7 +27,7 @@ impl Arrival {
     /// About how many messages the process emits before `end` (the run's
     /// horizon, or [`SimTime::NEVER`]); `None` when nothing bounds it. For a
     /// progress bar's total, never for results.
-    pub fn expected_messages(&self, end: SimTime) -> Option<u64> {
+    pub(crate) fn expected_messages(&self, end: SimTime) -> Option<u64> {
         let rated = |per_sec: f64, w: &Window| {
             let until = w.until.map_or(end, |u| u.min(end));
             let by_time = (until != SimTime::NEVER).then(|| (per_sec * (until - w.from).as_secs_f64()) as u64);
@@ -45,15 +45,15 @@ impl Arrival {
 /// When a rate-driven process runs: from `from`, before `until` (exclusive),
 /// and for at most `count` messages. With neither, the run's horizon ends it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Window {
-    pub from: SimTime,
-    pub until: Option<SimTime>,
-    pub count: Option<u64>,
+pub(crate) struct Window {
+    pub(crate) from: SimTime,
+    pub(crate) until: Option<SimTime>,
+    pub(crate) count: Option<u64>,
 }
 
 /// The running state of one stream's arrivals.
 #[derive(Clone, Debug)]
-pub struct Arrivals {
+pub(crate) struct Arrivals {
     emitted: u64,
     last: SimTime,
     random: Sequence,
@@ -62,7 +62,7 @@ pub struct Arrivals {
 }
 
 impl Arrivals {
-    pub fn new(arrival: &Arrival, random: Sequence) -> Arrivals {
+    pub(crate) fn new(arrival: &Arrival, random: Sequence) -> Arrivals {
         let mean_gap_ns = match arrival {
             Arrival::Poisson { rate, .. } => 1e9 / rate.per_sec_f64(),
             _ => 0.0,
@@ -71,12 +71,12 @@ impl Arrivals {
     }
 
     /// Messages emitted so far; also the index of the next one.
-    pub fn emitted(&self) -> u64 {
+    pub(crate) fn emitted(&self) -> u64 {
         self.emitted
     }
 
     /// The next arrival instant, or `None` when the stream is done.
-    pub fn next(&mut self, arrival: &Arrival, calendar: &Calendar) -> Option<SimTime> {
+    pub(crate) fn next(&mut self, arrival: &Arrival, calendar: &Calendar) -> Option<SimTime> {
         let i = self.emitted;
         let t = match arrival {
             Arrival::Constant { rate, window } => {

@@ -10,7 +10,7 @@ const ONE: u128 = Scale::ONE.ppt() as u128;
 
 /// One limit on a message's path.
 #[derive(Clone, Debug)]
-pub struct Limiter {
+pub(crate) struct Limiter {
     unit: Unit,
     scale: ScaleTimeline,
     /// Limits only while its scale is degraded (below 1): the per-(number,
@@ -26,7 +26,7 @@ enum State {
 }
 
 impl Limiter {
-    pub fn new(rate: Rate, shape: Shape, burst: u64, unit: Unit, scale: ScaleTimeline) -> Limiter {
+    pub(crate) fn new(rate: Rate, shape: Shape, burst: u64, unit: Unit, scale: ScaleTimeline) -> Limiter {
         let state = match shape {
             Shape::Window => State::Window(Window::new(rate, &scale)),
             Shape::Smooth => State::Smooth(Smooth::new(rate, burst)),
@@ -35,19 +35,19 @@ impl Limiter {
     }
 
     /// A limiter that binds only while an outage degrades it.
-    pub fn when_degraded(mut self) -> Limiter {
+    pub(crate) fn when_degraded(mut self) -> Limiter {
         self.only_when_degraded = true;
         self
     }
 
-    pub fn unit(&self) -> Unit {
+    pub(crate) fn unit(&self) -> Unit {
         self.unit
     }
 
     /// Whether nothing charged so far can still matter at `t` or later: the
     /// limiter then behaves exactly as a new one would, and can be
     /// [restarted](Limiter::restart) for another number.
-    pub fn is_idle_at(&self, t: SimTime) -> bool {
+    pub(crate) fn is_idle_at(&self, t: SimTime) -> bool {
         match &self.state {
             // Unused capacity is dropped at a window's end; debt is not.
             State::Window(w) => w.remaining >= 0 && t >= w.next_start,
@@ -57,7 +57,7 @@ impl Limiter {
     }
 
     /// Back to the state of a new limiter at time zero.
-    pub fn restart(&mut self) {
+    pub(crate) fn restart(&mut self) {
         match &mut self.state {
             State::Window(w) => w.restart(&self.scale),
             State::Smooth(s) => s.restart(),
@@ -83,7 +83,7 @@ impl Limiter {
 
     /// Whether `units` can pass at `t` (advances the window to `t`).
     #[inline]
-    pub fn has_room(&mut self, t: SimTime, units: u64) -> bool {
+    pub(crate) fn has_room(&mut self, t: SimTime, units: u64) -> bool {
         let scale = self.scale_at(t);
         self.bypassed(scale)
             || match &self.state {
@@ -94,7 +94,7 @@ impl Limiter {
 
     /// Charges `units` at `t`; call only after [`Limiter::has_room`] said yes.
     #[inline]
-    pub fn take(&mut self, t: SimTime, units: u64) {
+    pub(crate) fn take(&mut self, t: SimTime, units: u64) {
         let scale = self.scale_at(t);
         if self.bypassed(scale) {
             return;
@@ -106,7 +106,7 @@ impl Limiter {
     }
 
     /// When to look again after [`Limiter::has_room`] said no at `t`.
-    pub fn next_room(&self, t: SimTime) -> SimTime {
+    pub(crate) fn next_room(&self, t: SimTime) -> SimTime {
         match &self.state {
             State::Window(w) => w.next_open_window(&self.scale),
             State::Smooth(s) => {
