@@ -12,7 +12,7 @@ use crate::scenario::Scenario;
 use crate::scenario::model::{Carrier, Outcome};
 use crate::scenario::time::SimTime;
 use crate::stats::confidence::mean_ci;
-use crate::stats::{CARRIER_COLUMNS, Group, Latency, SERIES_COLUMNS, Stats};
+use crate::stats::{Group, Latency, Stats, series};
 use charts::Chart;
 use rayon::prelude::*;
 use serde_json::{Map, Value, json};
@@ -173,21 +173,16 @@ fn interval(values: &[&Value]) -> Value {
 pub fn timeseries(sc: &Scenario, r: &RunResult) -> String {
     let series = &r.stats.series;
     let mut out = String::from("t_s,time");
-    for c in SERIES_COLUMNS {
+    for name in series::count_names() {
         out.push(',');
-        out.push_str(c);
-    }
-    for carrier in Carrier::ALL {
-        for c in CARRIER_COLUMNS {
-            out.push_str(&format!(",{}_{c}", carrier.name()));
-        }
+        out.push_str(&name);
     }
     out.push_str(",step_s\n");
     let step = series.step();
     for (i, row) in series.rows().enumerate() {
         let t = SimTime::from_nanos(step.as_nanos() * i as u64);
         out.push_str(&format!("{},{}", t.as_secs_f64(), sc.calendar.pacific_rfc3339(t)));
-        for v in &row.counts {
+        for v in row.counts() {
             out.push_str(&format!(",{v}"));
         }
         out.push_str(&format!(",{}\n", step.as_secs_f64()));

@@ -2,6 +2,7 @@
 //! `timeseries.csv` figures without keeping messages.
 
 pub mod confidence;
+pub mod series;
 
 use crate::engine::{Fate, Recorder};
 use crate::scenario::model::{Carrier, Outcome};
@@ -9,7 +10,11 @@ use crate::scenario::time::{SimDuration, SimTime};
 use crate::scenario::{Money, Scenario};
 use hdrhistogram::Histogram;
 use serde::{Deserialize, Serialize};
+use series::Column;
 use std::collections::BTreeMap;
+
+/// The series' types and limits, where they were before `series` held them.
+pub use series::{MAX_ROWS, Row, Series, WAIT_BINS, wait_quantile};
 
 /// Distinct values kept exactly before switching to a histogram: small,
 /// deterministic runs (the source document's examples) get exact percentiles.
@@ -212,263 +217,6 @@ impl Group {
     }
 }
 
-/// Columns of one `timeseries.csv` row, before the per-carrier ones.
-pub const SERIES_COLUMNS: [&str; 9] = [
-    "arrivals",
-    "dispatched",
-    "delivered",
-    "undelivered",
-    "expired",
-    "failed_daily_cap",
-    "blocked",
-    "rejected",
-    "queue_depth",
-];
-
-/// Per-carrier columns, each prefixed with the carrier's name.
-pub const CARRIER_COLUMNS: [&str; 5] = ["arrivals", "dispatched", "expired", "failed_daily_cap", "queue_depth"];
-
-const ROW: usize = SERIES_COLUMNS.len() + 4 * CARRIER_COLUMNS.len();
-
-/// `queue_depth` in [`SERIES_COLUMNS`] and in [`CARRIER_COLUMNS`]: kept as changes, summed on read.
-const DEPTH: usize = 8;
-const CARRIER_DEPTH: usize = 4;
-
-/// Bins of the queue-wait distribution kept per time bucket for charts:
-/// bin 0 below 1 ms (2^20 ns), then four per doubling (about 19 % wide).
-pub const WAIT_BINS: usize = 128;
-
-/// The chart bin of a wait of `ns` nanoseconds.
-fn wait_bin(ns: u64) -> usize {
-    if ns < 1 << 20 {
-        return 0;
-    }
-    let e = 63 - ns.leading_zeros() as usize;
-    let sub = ((ns >> (e - 2)) & 3) as usize;
-    ((e - 20) * 4 + sub + 1).min(WAIT_BINS - 1)
-}
-
-/// A representative wait (seconds) of chart bin `b`: its midpoint.
-fn wait_of_bin(b: usize) -> f64 {
-    if b == 0 {
-        return 0.0;
-    }
-    let (e, sub) = ((b - 1) / 4 + 20, (b - 1) % 4);
-    let low = ((4 + sub) as u64) << (e - 2);
-    let high = ((5 + sub) as u64) << (e - 2);
-    (low + high) as f64 / 2.0 / 1e9
-}
-
-/// The nearest-rank quantile `q` of a row's wait bins, in seconds.
-pub fn wait_quantile(waits: &[u32], q: f64) -> Option<f64> {
-    let total: u64 = waits.iter().map(|&n| n as u64).sum();
-    if total == 0 {
-        return None;
-    }
-    let rank = ((q * total as f64).ceil() as u64).max(1);
-    let mut seen = 0;
-    waits
-        .iter()
-        .position(|&n| {
-            seen += n as u64;
-            seen >= rank
-        })
-        .map(wait_of_bin)
-}
-
-/// Rows a series keeps at most: past this the step doubles and neighbouring
-/// rows merge, so memory does not grow with simulated time.
-pub const MAX_ROWS: usize = 10_000;
-
-/// One time bucket.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct Row {
-    /// [`SERIES_COLUMNS`] then [`CARRIER_COLUMNS`] per carrier.
-    pub counts: Vec<i64>,
-    /// Queue depth per sender.
-    pub senders: Vec<i64>,
-    /// Queue waits of the messages dispatched in this bucket, by chart bin
-    /// (empty when none was).
-    pub waits: Vec<u32>,
-}
-
-impl Row {
-    fn empty(senders: usize) -> Row {
-        Row { counts: vec![0; ROW], senders: vec![0; senders], waits: Vec::new() }
-    }
-
-    /// Adds `n` to `column`, and to the carrier's column `carrier.1` if given.
-    #[inline]
-    fn count(&mut self, column: usize, carrier: Option<(Carrier, usize)>, n: i64) {
-        self.counts[column] += n;
-        if let Some((c, col)) = carrier {
-            self.counts[SERIES_COLUMNS.len() + c.index() * CARRIER_COLUMNS.len() + col] += n;
-        }
-    }
-
-    /// A message of `sender` joins (1) or leaves (-1) the queue to `carrier`.
-    #[inline]
-    fn queue(&mut self, carrier: Carrier, sender: usize, n: i64) {
-        self.count(DEPTH, Some((carrier, CARRIER_DEPTH)), n);
-        self.senders[sender] += n;
-    }
-
-    fn wait(&mut self, wait: SimDuration) {
-        if self.waits.is_empty() {
-            self.waits = vec![0; WAIT_BINS];
-        }
-        self.waits[wait_bin(wait.as_nanos())] += 1;
-    }
-
-    /// Adds `other`'s figures: every field is a count or a change, so the sum
-    /// is what one bucket covering both would have recorded.
-    fn add(&mut self, other: &Row) {
-        for (x, y) in self.counts.iter_mut().zip(&other.counts) {
-            *x += y;
-        }
-        for (x, y) in self.senders.iter_mut().zip(&other.senders) {
-            *x += y;
-        }
-        if !other.waits.is_empty() {
-            if self.waits.is_empty() {
-                self.waits = vec![0; WAIT_BINS];
-            }
-            for (x, y) in self.waits.iter_mut().zip(&other.waits) {
-                *x = x.saturating_add(*y);
-            }
-        }
-    }
-}
-
-/// Counts per time bucket. Queue depths are kept as changes and summed on read.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct Series {
-    /// The scenario's `timeseries_step`, doubled as often as [`MAX_ROWS`] needed.
-    step: SimDuration,
-    senders: usize,
-    rows: Vec<Row>,
-    /// The last bucket looked up and its time range: most events fall in it.
-    #[serde(skip, default)]
-    last: (usize, u64, u64),
-}
-
-impl Series {
-    fn new(step: SimDuration, senders: usize) -> Series {
-        Series { step, senders, rows: Vec::new(), last: (0, 0, step.as_nanos()) }
-    }
-
-    #[inline]
-    fn row(&mut self, t: SimTime) -> &mut Row {
-        let ns = t.as_nanos();
-        let (mut b, from, to) = self.last;
-        if !(from..to).contains(&ns) {
-            b = self.bucket(ns);
-        }
-        if self.rows.len() <= b {
-            self.rows.resize(b + 1, Row::empty(self.senders));
-        }
-        &mut self.rows[b]
-    }
-
-    /// The bucket of instant `ns`, after coarsening if it lies beyond
-    /// [`MAX_ROWS`] (before any row is allocated); remembered in `last`.
-    fn bucket(&mut self, ns: u64) -> usize {
-        let b = ns / self.step.as_nanos().max(1);
-        if b >= MAX_ROWS as u64 {
-            self.coarsen((b / MAX_ROWS as u64 + 1).next_power_of_two());
-        }
-        let step = self.step.as_nanos().max(1);
-        let b = ns / step;
-        self.last = (b as usize, b * step, (b + 1).saturating_mul(step));
-        b as usize
-    }
-
-    /// Multiplies the step by `factor`, summing each `factor` neighbouring
-    /// rows: the same rows as recording at the longer step.
-    fn coarsen(&mut self, factor: u64) {
-        if factor <= 1 {
-            return;
-        }
-        let f = usize::try_from(factor).unwrap_or(usize::MAX);
-        let len = self.rows.len().div_ceil(f);
-        for i in 0..len {
-            let first = i * f;
-            let mut merged = std::mem::take(&mut self.rows[first]);
-            for r in &self.rows[first + 1..first.saturating_add(f).min(self.rows.len())] {
-                merged.add(r);
-            }
-            self.rows[i] = merged;
-        }
-        self.rows.truncate(len);
-        self.step = SimDuration::from_nanos(self.step.as_nanos().saturating_mul(factor));
-        self.last = (0, 0, 0);
-    }
-
-    /// Coarsens to `step`: a series of the same scenario has the scenario's
-    /// step times a power of two, so the longer step is a multiple.
-    fn coarsen_to(&mut self, step: SimDuration) {
-        self.coarsen(step.as_nanos() / self.step.as_nanos().max(1));
-    }
-
-    #[inline]
-    /// The width of each row: the scenario's `timeseries_step`, or a power-of-two
-    /// multiple of it when the run spans more than [`MAX_ROWS`] steps.
-    pub fn step(&self) -> SimDuration {
-        self.step
-    }
-
-    /// Number of time buckets.
-    pub fn len(&self) -> usize {
-        self.rows.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.rows.is_empty()
-    }
-
-    /// Adds `other`'s rows, both first brought to the longer of the two steps.
-    fn merge(&mut self, other: &Series) {
-        let step = self.step.max(other.step);
-        self.coarsen_to(step);
-        let mut coarse;
-        let other = if other.step < step {
-            coarse = other.clone();
-            coarse.coarsen_to(step);
-            &coarse
-        } else {
-            other
-        };
-        if self.rows.len() < other.rows.len() {
-            self.rows.resize(other.rows.len(), Row::empty(self.senders));
-        }
-        for (a, b) in self.rows.iter_mut().zip(&other.rows) {
-            a.add(b);
-        }
-    }
-
-    /// The rows, queue depths (total, per carrier, per sender) as levels at
-    /// each bucket's end; one row at a time, so nothing is copied whole.
-    pub fn rows(&self) -> impl Iterator<Item = Row> + '_ {
-        let depth_cols: Vec<usize> = std::iter::once(DEPTH)
-            .chain((0..4).map(|c| SERIES_COLUMNS.len() + c * CARRIER_COLUMNS.len() + CARRIER_DEPTH))
-            .collect();
-        let mut level = vec![0i64; depth_cols.len()];
-        let mut senders = vec![0i64; self.senders];
-        self.rows.iter().map(move |r| {
-            let mut row = r.clone();
-            for (i, &col) in depth_cols.iter().enumerate() {
-                level[i] += r.counts[col];
-                row.counts[col] = level[i];
-            }
-            for (i, d) in r.senders.iter().enumerate() {
-                senders[i] += d;
-                row.senders[i] = senders[i];
-            }
-            row
-        })
-    }
-}
-
 /// Everything `summary.json` and `timeseries.csv` report about one run.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Stats {
@@ -566,7 +314,7 @@ impl Recorder for Stats {
         }
         let sender = self.sender_of[stream];
         let row = self.series.row(at);
-        row.count(0, Some((carrier, 0)), 1);
+        row.count(Column::Arrivals, carrier, 1);
         if queued {
             row.queue(carrier, sender, 1);
         }
@@ -581,24 +329,15 @@ impl Recorder for Stats {
         let sender = self.sender_of[f.stream];
         if let Some(d) = f.dispatched {
             let row = self.series.row(d);
-            row.count(1, Some((c, 1)), 1);
+            row.count(Column::Dispatched, c, 1);
             row.queue(c, sender, -1);
             if f.outcome.was_dispatched() {
                 row.wait(d - f.accepted);
             }
         }
-        // (column, carrier column) of the outcome at `done`.
-        let (column, per_carrier) = match f.outcome {
-            Outcome::Delivered => (2, None),
-            Outcome::Undelivered => (3, None),
-            Outcome::Expired => (4, Some(2)),
-            Outcome::FailedDailyCap => (5, Some(3)),
-            Outcome::Blocked => (6, None),
-            Outcome::Rejected => (7, None),
-            Outcome::QueuedAtEnd | Outcome::InFlightAtEnd => return,
-        };
+        let Some(column) = Column::of_outcome(f.outcome) else { return };
         let row = self.series.row(f.done);
-        row.count(column, per_carrier.map(|k| (c, k)), 1);
+        row.count(column, c, 1);
         if f.outcome == Outcome::Expired {
             row.queue(c, sender, -1);
         }
@@ -646,64 +385,6 @@ mod tests {
         let mut big = secs(&many[..1_500]);
         big.merge(&secs(&many[1_500..]));
         assert_eq!(big.summary(), secs(&many).summary());
-    }
-
-    #[test]
-    fn wait_bins_are_monotone_and_close() {
-        assert_eq!(wait_bin(0), 0);
-        assert_eq!(wait_bin((1 << 20) - 1), 0);
-        let mut last = 0;
-        for ns in (20..50).flat_map(|e| (0..8).map(move |k| (1u64 << e) + k * (1u64 << (e - 3)))) {
-            let b = wait_bin(ns);
-            assert!(b >= last);
-            last = b;
-            let mid = wait_of_bin(b) * 1e9;
-            assert!((mid / ns as f64 - 1.0).abs() < 0.15, "{ns} -> {mid}");
-        }
-        let mut waits = vec![0u32; WAIT_BINS];
-        waits[wait_bin(2_000_000_000)] = 9;
-        waits[wait_bin(60_000_000_000)] = 1;
-        assert!((wait_quantile(&waits, 0.5).unwrap() - 2.0).abs() < 0.25);
-        assert!((wait_quantile(&waits, 0.99).unwrap() - 60.0).abs() < 6.0);
-        assert_eq!(wait_quantile(&[0; 4], 0.5), None);
-    }
-
-    /// A series of step `step_s` seconds with one arrival, sender change and
-    /// wait at each (second, column) of `events`.
-    fn series(step_s: u64, events: &[(u64, usize)]) -> Series {
-        let mut s = Series::new(SimDuration::from_secs(step_s), 2);
-        for &(t, column) in events {
-            let at = SimTime::from_nanos(t * 1_000_000_000);
-            let row = s.row(at);
-            row.count(column, Some((Carrier::Att, 0)), 1);
-            row.senders[column % 2] += 1;
-            row.wait(SimDuration::from_secs(t % 7));
-        }
-        s
-    }
-
-    fn read(s: &Series) -> (SimDuration, Vec<Row>) {
-        (s.step(), s.rows().collect())
-    }
-
-    #[test]
-    fn series_coarsen_past_max_rows_and_merge_at_the_longer_step() {
-        let early: Vec<(u64, usize)> = (0..5_000).map(|t| (t, t as usize % 9)).collect();
-        let late: Vec<(u64, usize)> = (0..30_000).step_by(7).map(|t| (t, t as usize % 5)).collect();
-        let (a, b) = (series(1, &early), series(1, &late));
-        assert_eq!((a.step(), a.len()), (SimDuration::from_secs(1), 5_000));
-        // 29,995 s needs bucket 29,995: twice doubled, 7,499 at 4 s.
-        assert_eq!((b.step(), b.len()), (SimDuration::from_secs(4), 7_499));
-        assert_eq!(read(&b), read(&series(4, &late)));
-        let together = read(&series(4, &[early, late].concat()));
-        for (first, second) in [(&a, &b), (&b, &a)] {
-            let mut m = first.clone();
-            m.merge(second);
-            assert_eq!(read(&m), together);
-        }
-        let mut far = Series::new(SimDuration::from_nanos(1), 1);
-        far.row(SimTime::from_nanos(3_650 * 86_400 * 1_000_000_000)).count(0, None, 1);
-        assert!(far.len() <= MAX_ROWS && far.step().as_nanos().is_power_of_two());
     }
 
     #[test]

@@ -6,6 +6,7 @@
 //! written back in the original unit.
 
 use plotters::coord::Shift;
+use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use std::error::Error;
@@ -197,25 +198,51 @@ fn trim(v: f64) -> String {
     if s == "-0" { "0".into() } else { s.into() }
 }
 
-/// Draws `panel` into `area`.
+/// The plotting area of a panel: f64 on both axes.
+type Plot<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+
+/// Draws `panel` into `area`, back to front: axes, grid ticks, outages and
+/// midnights, bands and bars, lines, limits, markers, note, legend.
 pub fn panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, p: &Panel) -> Res
 where
     DB::ErrorType: 'static,
 {
-    let (x0, x1) = p.x_range;
-    let (y0, y1) = p.y_range;
+    let mut chart = axes(area, p)?;
+    chosen_x_ticks(&mut chart, p)?;
+    if p.y_seconds {
+        duration_y_ticks(&mut chart, p)?;
+    }
+    backdrop(&mut chart, p)?;
+    bands_and_bars(&mut chart, p)?;
+    lines(&mut chart, p)?;
+    levels(&mut chart, p)?;
+    marks(&mut chart, p)?;
+    if let Some(note) = &p.empty_note {
+        empty_note(&mut chart, p, note)?;
+    }
+    if !p.lines.is_empty() {
+        legend(&mut chart, p)?;
+    }
+    Ok(())
+}
+
+/// The caption, axes and mesh; evenly spaced tick labels unless the panel
+/// chose its own (x) or wants durations (y).
+fn axes<'a, DB: DrawingBackend>(area: &'a DrawingArea<DB, Shift>, p: &Panel) -> Result<Plot<'a, DB>, Box<dyn Error>>
+where
+    DB::ErrorType: 'static,
+{
     let mut chart = ChartBuilder::on(area)
         .caption(&p.title, (FONT, 22))
         .margin(14)
         .x_label_area_size(48)
         .y_label_area_size(78)
-        .build_cartesian_2d(x0..x1, y0..y1)?;
-    let ticks = p.x_ticks.as_ref();
+        .build_cartesian_2d(p.x_range.0..p.x_range.1, p.y_range.0..p.y_range.1)?;
     chart
         .configure_mesh()
         .x_desc(p.x_desc.as_str())
         .y_desc(p.y_desc.as_str())
-        .x_labels(if ticks.is_some() { 0 } else { 8 })
+        .x_labels(if p.x_ticks.is_some() { 0 } else { 8 })
         .y_labels(if p.y_seconds { 0 } else { 6 })
         .x_label_formatter(&|x| (p.x_format)(*x))
         .y_label_formatter(&|y| (p.y_format)(*y))
@@ -224,27 +251,71 @@ where
         .light_line_style(RGBColor(242, 242, 242))
         .bold_line_style(RGBColor(225, 225, 225))
         .draw()?;
-    for (x, label) in ticks.into_iter().flatten().filter(|(x, _)| (x0..=x1).contains(x)) {
-        chart.draw_series(LineSeries::new(vec![(*x, y0), (*x, y1)], RGBColor(225, 225, 225).stroke_width(1)))?;
-        let style = (FONT, 15).into_font().color(&BLACK).pos(Pos::new(HPos::Center, VPos::Top));
-        chart.draw_series(std::iter::once(EmptyElement::at((*x, y0)) + Text::new(label.clone(), (0, 8), style)))?;
+    Ok(chart)
+}
+
+/// A grid line from `from` to `to` with `label` at `from`, shifted by `offset` pixels.
+fn tick<DB: DrawingBackend>(
+    chart: &mut Plot<'_, DB>,
+    (from, to): ((f64, f64), (f64, f64)),
+    label: String,
+    offset: (i32, i32),
+    anchor: Pos,
+) -> Res
+where
+    DB::ErrorType: 'static,
+{
+    chart.draw_series(LineSeries::new(vec![from, to], RGBColor(225, 225, 225).stroke_width(1)))?;
+    let style = (FONT, 15).into_font().color(&BLACK).pos(anchor);
+    chart.draw_series(std::iter::once(EmptyElement::at(from) + Text::new(label, offset, style)))?;
+    Ok(())
+}
+
+/// The panel's own x ticks (round local times, swept values), within range.
+fn chosen_x_ticks<DB: DrawingBackend>(chart: &mut Plot<'_, DB>, p: &Panel) -> Res
+where
+    DB::ErrorType: 'static,
+{
+    let ((x0, x1), (y0, y1)) = (p.x_range, p.y_range);
+    for (x, label) in p.x_ticks.iter().flatten().filter(|(x, _)| (x0..=x1).contains(x)) {
+        tick(chart, ((*x, y0), (*x, y1)), label.clone(), (0, 8), Pos::new(HPos::Center, VPos::Top))?;
     }
-    if p.y_seconds {
-        let step = duration_step(y1 - y0);
-        let ticks = (0..).map(|k| y0 + k as f64 * step).take_while(|y| *y <= y1);
-        for y in ticks {
-            chart.draw_series(LineSeries::new(vec![(x0, y), (x1, y)], RGBColor(225, 225, 225).stroke_width(1)))?;
-            let style = (FONT, 15).into_font().color(&BLACK).pos(Pos::new(HPos::Right, VPos::Center));
-            chart
-                .draw_series(std::iter::once(EmptyElement::at((x0, y)) + Text::new((p.y_format)(y), (-8, 0), style)))?;
-        }
+    Ok(())
+}
+
+/// Y ticks on round durations (30s, 2m, 1h) for an axis in seconds.
+fn duration_y_ticks<DB: DrawingBackend>(chart: &mut Plot<'_, DB>, p: &Panel) -> Res
+where
+    DB::ErrorType: 'static,
+{
+    let ((x0, x1), (y0, y1)) = (p.x_range, p.y_range);
+    let step = duration_step(y1 - y0);
+    for y in (0..).map(|k| y0 + k as f64 * step).take_while(|y| *y <= y1) {
+        tick(chart, ((x0, y), (x1, y)), (p.y_format)(y), (-8, 0), Pos::new(HPos::Right, VPos::Center))?;
     }
+    Ok(())
+}
+
+/// Outages shaded and midnights dotted, behind the data.
+fn backdrop<DB: DrawingBackend>(chart: &mut Plot<'_, DB>, p: &Panel) -> Res
+where
+    DB::ErrorType: 'static,
+{
+    let ((x0, x1), (y0, y1)) = (p.x_range, p.y_range);
     for &(a, b) in &p.shaded {
         chart.draw_series(std::iter::once(Rectangle::new([(a.max(x0), y0), (b.min(x1), y1)], SHADE.filled())))?;
     }
     for &m in &p.midnights {
         chart.draw_series(DashedLineSeries::new(vec![(m, y0), (m, y1)], 4, 4, MIDNIGHT.stroke_width(1)))?;
     }
+    Ok(())
+}
+
+/// Confidence bands, then bars: translucent fills under the lines.
+fn bands_and_bars<DB: DrawingBackend>(chart: &mut Plot<'_, DB>, p: &Panel) -> Res
+where
+    DB::ErrorType: 'static,
+{
     for b in &p.bands {
         let outline: Vec<(f64, f64)> = b.low.iter().copied().chain(b.high.iter().rev().copied()).collect();
         chart.draw_series(std::iter::once(Polygon::new(outline, b.color.mix(0.18).filled())))?;
@@ -252,6 +323,14 @@ where
     for b in &p.bars {
         chart.draw_series(std::iter::once(Rectangle::new([(b.x0, 0.0), (b.x1, b.y)], b.color.mix(0.8).filled())))?;
     }
+    Ok(())
+}
+
+/// Every line (solid, dashed or filled area), each with its legend entry.
+fn lines<DB: DrawingBackend>(chart: &mut Plot<'_, DB>, p: &Panel) -> Res
+where
+    DB::ErrorType: 'static,
+{
     for l in &p.lines {
         let style = l.color.stroke_width(2);
         let color = l.color;
@@ -276,6 +355,15 @@ where
             chart.draw_series(LineSeries::new(l.points.iter().copied(), style))?.label(l.label.as_str()).legend(legend);
         }
     }
+    Ok(())
+}
+
+/// Limits as dashed horizontal lines, labelled at the left.
+fn levels<DB: DrawingBackend>(chart: &mut Plot<'_, DB>, p: &Panel) -> Res
+where
+    DB::ErrorType: 'static,
+{
+    let (x0, x1) = p.x_range;
     for lv in &p.levels {
         chart.draw_series(DashedLineSeries::new(vec![(x0, lv.y), (x1, lv.y)], 10, 6, lv.color.stroke_width(2)))?;
         chart.draw_series(std::iter::once(Text::new(
@@ -284,7 +372,16 @@ where
             (FONT, 14).into_font().color(&lv.color).pos(Pos::new(HPos::Left, VPos::Bottom)),
         )))?;
     }
-    // Marker labels alternate between three heights so neighbours do not overlap.
+    Ok(())
+}
+
+/// Vertical markers; labels alternate between three heights so neighbours
+/// do not overlap.
+fn marks<DB: DrawingBackend>(chart: &mut Plot<'_, DB>, p: &Panel) -> Res
+where
+    DB::ErrorType: 'static,
+{
+    let ((x0, x1), (y0, y1)) = (p.x_range, p.y_range);
     for (i, m) in p.marks.iter().enumerate() {
         chart.draw_series(LineSeries::new(vec![(m.x, y0), (m.x, y1)], m.color.stroke_width(2)))?;
         if let Some(label) = &m.label {
@@ -298,22 +395,35 @@ where
             )))?;
         }
     }
-    if let Some(note) = &p.empty_note {
-        chart.draw_series(std::iter::once(Text::new(
-            note.clone(),
-            ((x0 + x1) / 2.0, (y0 + y1) / 2.0),
-            (FONT, 18).into_font().color(&BLACK).pos(Pos::new(HPos::Center, VPos::Center)),
-        )))?;
-    }
-    if !p.lines.is_empty() {
-        chart
-            .configure_series_labels()
-            .position(p.legend.clone())
-            .label_font((FONT, 14))
-            .background_style(WHITE.mix(0.85))
-            .border_style(RGBColor(200, 200, 200))
-            .draw()?;
-    }
+    Ok(())
+}
+
+/// `note` in the middle of a panel with nothing to plot.
+fn empty_note<DB: DrawingBackend>(chart: &mut Plot<'_, DB>, p: &Panel, note: &str) -> Res
+where
+    DB::ErrorType: 'static,
+{
+    let ((x0, x1), (y0, y1)) = (p.x_range, p.y_range);
+    chart.draw_series(std::iter::once(Text::new(
+        note.to_string(),
+        ((x0 + x1) / 2.0, (y0 + y1) / 2.0),
+        (FONT, 18).into_font().color(&BLACK).pos(Pos::new(HPos::Center, VPos::Center)),
+    )))?;
+    Ok(())
+}
+
+/// The legend of the lines, where the panel says the data leaves room.
+fn legend<'a, DB: DrawingBackend + 'a>(chart: &mut Plot<'a, DB>, p: &Panel) -> Res
+where
+    DB::ErrorType: 'static,
+{
+    chart
+        .configure_series_labels()
+        .position(p.legend.clone())
+        .label_font((FONT, 14))
+        .background_style(WHITE.mix(0.85))
+        .border_style(RGBColor(200, 200, 200))
+        .draw()?;
     Ok(())
 }
 
@@ -373,7 +483,7 @@ where
 }
 
 /// The label of the cell whose centre is at `v` (labels only at centres).
-fn label_at(labels: &[String], v: f64) -> String {
+pub fn label_at(labels: &[String], v: f64) -> String {
     let i = v - 0.5;
     if (i - i.round()).abs() < 1e-6 && i >= 0.0 {
         labels.get(i.round() as usize).cloned().unwrap_or_default()
