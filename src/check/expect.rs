@@ -104,15 +104,21 @@ pub(crate) fn validated(loaded: Loaded, file: &str) -> Result<Loaded, Vec<Diagno
 /// The result of one expectation at one run (or sweep point).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Verdict {
+    /// The scenario (file stem).
     pub scenario: String,
+    /// The scenario file.
     pub file: String,
+    /// Line of the `[[expect]]` table.
     pub line: usize,
     /// The sweep point's values, for a sweep.
     pub point: Option<String>,
+    /// The figure, with the interval end read when not the mean.
     pub metric: String,
+    /// The bound, as `>= 0.5 and <= 2`.
     pub bound: String,
     /// `None` when the figure is absent from this run (a daily-cap day that did not happen).
     pub value: Option<f64>,
+    /// Whether the value is within the bound.
     pub passed: bool,
 }
 

@@ -35,8 +35,11 @@ use waits::Waits;
 pub struct Fate {
     /// Index into [`Scenario::traffic`].
     pub stream: usize,
+    /// The carrier it was addressed to.
     pub carrier: Carrier,
+    /// How it ended.
     pub outcome: Outcome,
+    /// When the provider accepted it.
     pub accepted: SimTime,
     /// When it was handed to the carrier, if it was.
     pub dispatched: Option<SimTime>,
@@ -44,6 +47,7 @@ pub struct Fate {
     pub done: SimTime,
     /// Delivered later than the stream's `useful_life`.
     pub late: bool,
+    /// What it was charged.
     pub cost: Money,
 }
 
@@ -71,11 +75,15 @@ pub trait Recorder {
 /// One brand's use of T-Mobile's daily cap on one Pacific day.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DailyCapDay {
-    /// Index into [`Scenario::brands`].
+    /// Index of the brand in the scenario file.
     pub brand: usize,
+    /// The Pacific day.
     pub date: Date,
+    /// The brand's cap that day.
     pub cap: u64,
+    /// Units dispatched against the cap.
     pub used: u64,
+    /// Messages refused at the cap.
     pub failed: u64,
     /// When `used` reached `cap`.
     pub exhausted_at: Option<SimTime>,

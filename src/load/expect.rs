@@ -11,8 +11,11 @@ use toml::de::DeValue;
 pub struct Expect {
     /// A dotted path into `summary.json`, e.g. `streams.otp.expiry_rate`.
     pub metric: String,
+    /// The figure must be at least this.
     pub min: Option<f64>,
+    /// The figure must be at most this.
     pub max: Option<f64>,
+    /// The figure must be exactly this.
     pub equals: Option<f64>,
     /// With replications: the mean across them or an end of its 95 % interval.
     pub on: On,
@@ -20,7 +23,9 @@ pub struct Expect {
     pub point: Option<Vec<(String, toml::Value)>>,
     /// Where the `[[expect]]` table starts.
     pub line: usize,
+    /// Line and column of `metric`, for messages.
     pub metric_at: (usize, usize),
+    /// Line and column of `point`, if given.
     pub point_at: Option<(usize, usize)>,
 }
 
@@ -40,6 +45,7 @@ impl Expect {
         parts.join(" and ")
     }
 
+    /// Whether `v` is within every bound.
     pub fn passes(&self, v: f64) -> bool {
         self.min.is_none_or(|m| v >= m) && self.max.is_none_or(|m| v <= m) && self.equals.is_none_or(|x| v == x)
     }

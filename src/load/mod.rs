@@ -28,10 +28,15 @@ use toml::de::DeTable;
 /// One problem found in a scenario file.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Diagnostic {
+    /// The scenario file.
     pub file: String,
+    /// Line, from 1.
     pub line: usize,
+    /// Column in characters, from 1.
     pub column: usize,
+    /// What is wrong and what was expected.
     pub message: String,
+    /// A warning does not stop the run.
     pub warning: bool,
 }
 
@@ -56,7 +61,9 @@ pub use expect::Expect;
 pub struct Loaded {
     /// The scenario as written (a sweep's base).
     pub scenario: Scenario,
+    /// Its `[[expect]]` tables.
     pub expects: Vec<Expect>,
+    /// Problems that do not stop it from running.
     pub warnings: Vec<Diagnostic>,
     /// Its sweep points, when it has a `[sweep]` (or `--sweep` was given).
     pub sweep: Option<Sweep>,
@@ -85,10 +92,18 @@ pub fn stem(path: &Path) -> String {
 /// A path given for scenarios that holds none.
 #[derive(Debug, thiserror::Error)]
 pub enum FindError {
+    /// Neither a file nor a folder.
     #[error("{}: no such file or folder", .0.display())]
     Missing(PathBuf),
+    /// A folder that cannot be listed.
     #[error("{}: cannot list folder: {source}", .path.display())]
-    List { path: PathBuf, source: std::io::Error },
+    List {
+        /// The folder.
+        path: PathBuf,
+        /// Why not.
+        source: std::io::Error,
+    },
+    /// A folder with no `*.toml` file.
     #[error("{}: no *.toml scenario files in this folder", .0.display())]
     Empty(PathBuf),
 }

@@ -25,7 +25,9 @@ pub(crate) struct Parameter {
 /// A sweep parameter from the command line: `--sweep 'PATH=v1,v2,...'`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SweepArg {
+    /// The swept path, such as `traffic.otp.message_expiry`.
     pub path: String,
+    /// Its values, as TOML reads them.
     pub values: Vec<Value>,
 }
 
@@ -33,7 +35,9 @@ pub struct SweepArg {
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("--sweep {arg:?}: {why}")]
 pub struct SweepArgError {
+    /// The argument as given.
     pub arg: String,
+    /// What was expected.
     pub why: &'static str,
 }
 
@@ -81,14 +85,18 @@ pub fn show(v: &Value) -> String {
 /// Every point of a sweep, in order: the first parameter varies slowest.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Sweep {
+    /// The swept paths, the first varying slowest.
     pub parameters: Vec<String>,
+    /// Every combination of their values.
     pub points: Vec<Point>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
+/// One combination of a sweep's values.
 pub struct Point {
     /// One value per parameter, in parameter order.
     pub values: Vec<Value>,
+    /// The scenario with these values set.
     pub loaded: Loaded,
 }
 

@@ -14,8 +14,11 @@ use crate::scenario::time::SimDuration;
 /// The recommendation for one expiry sweep.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Advice {
+    /// The stream whose `message_expiry` is swept.
     pub stream: String,
+    /// What it is for: it decides between reach and timeliness.
     pub kind: Kind,
+    /// The highest acceptable expiry (and late) rate.
     pub target: f64,
     /// Shortest expiry with an expiry rate at or under the target, and that rate.
     pub shortest_reaching: Option<(SimDuration, f64)>,
@@ -41,7 +44,7 @@ pub fn expiry_advice(loaded: &Loaded, results: &[RunResult]) -> Option<Advice> {
         .zip(results)
         .map(|(p, r)| {
             let g = &r.stats.streams[s];
-            let late = if g.accepted == 0 { 0.0 } else { g.late as f64 / g.accepted as f64 };
+            let late = g.late_rate();
             (p.loaded.scenario.traffic[s].message_expiry, g.expiry_rate(), late)
         })
         .collect();

@@ -17,7 +17,7 @@ figcaption{font-size:14px;color:#444;margin-top:4px}pre{background:#f7f7f7;paddi
 .advice{background:#eef6fb;border-left:4px solid #0072b2;padding:10px 14px}.muted{color:#666}";
 
 /// Escapes text for HTML.
-pub fn escape(s: &str) -> String {
+pub(crate) fn escape(s: &str) -> String {
     s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
@@ -33,7 +33,7 @@ fn pct(x: f64) -> String {
 }
 
 fn group_row(name: &str, g: &Group) -> String {
-    let late = if g.accepted == 0 { 0.0 } else { g.late as f64 / g.accepted as f64 };
+    let late = g.late_rate();
     let wait = g.queue_wait.summary();
     let e2e = g.end_to_end.summary();
     let failed = g.count(Outcome::FailedDailyCap)
@@ -115,7 +115,14 @@ fn source_block(source: &str) -> String {
 }
 
 /// The page of one run.
-pub fn run_page(stem: &str, sc: &Scenario, r: &RunResult, summary: &Value, source: &str, charts: &[Chart]) -> String {
+pub(crate) fn run_page(
+    stem: &str,
+    sc: &Scenario,
+    r: &RunResult,
+    summary: &Value,
+    source: &str,
+    charts: &[Chart],
+) -> String {
     let mut b = format!(
         "<h1>{}</h1>\n<p class=\"muted\">{} · starts {} · seed {} · {} replication(s)</p>\n",
         escape(&sc.name),
@@ -142,7 +149,7 @@ pub fn run_page(stem: &str, sc: &Scenario, r: &RunResult, summary: &Value, sourc
 }
 
 /// The page of a sweep: its charts, the recommendation, a row per point.
-pub fn sweep_page(
+pub(crate) fn sweep_page(
     stem: &str,
     sc: &Scenario,
     parameters: &[String],
@@ -167,7 +174,7 @@ pub fn sweep_page(
     b.push_str("<h2>Points</h2>\n<table>\n<tr><th class=\"l\">point</th><th class=\"l\">values</th><th>accepted</th><th>expiry rate</th><th>late</th><th>p99 wait</th><th>p99 end to end</th><th>drain</th><th>cost USD</th></tr>\n");
     for (i, (values, href, r)) in points.iter().enumerate() {
         let g = r.stats.total();
-        let late = if g.accepted == 0 { 0.0 } else { g.late as f64 / g.accepted as f64 };
+        let late = g.late_rate();
         b.push_str(&format!(
             "<tr><td class=\"l\"><a href=\"{}\">{i}</a></td><td class=\"l\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{:.2}</td></tr>\n",
             escape(href),
@@ -189,7 +196,7 @@ pub fn sweep_page(
 }
 
 /// `index.html`: a link to every report in the output folder.
-pub fn index_page(reports: &[(String, String)]) -> String {
+pub(crate) fn index_page(reports: &[(String, String)]) -> String {
     let mut b = String::from("<h1>a2psim reports</h1>\n<ul>\n");
     for (stem, title) in reports {
         b.push_str(&format!(

@@ -3,8 +3,8 @@
 //! that writes files atomically.
 
 pub mod advice;
-pub mod charts;
-pub mod html;
+pub(crate) mod charts;
+pub(crate) mod html;
 
 use crate::load::{Loaded, show};
 use crate::run::simulate::RunResult;
@@ -169,7 +169,7 @@ fn interval(values: &[&Value]) -> Value {
 
 /// `timeseries.csv`: one row per step from the start; the last column,
 /// `step_s`, is the row's width (longer than `timeseries_step` when the run
-/// spans more than [`crate::stats::MAX_ROWS`] steps).
+/// spans more than [`crate::stats::series::MAX_ROWS`] steps).
 pub fn timeseries(sc: &Scenario, r: &RunResult) -> String {
     let series = &r.stats.series;
     let mut out = String::from("t_s,time");
@@ -437,13 +437,12 @@ fn toml_to_json(v: &toml::Value) -> Value {
 /// The key figures of a sweep point, from one replication's statistics.
 fn key_figures(s: &Stats) -> [(&'static str, f64); 9] {
     let t = s.total();
-    let per = |n: u64| if t.accepted == 0 { 0.0 } else { n as f64 / t.accepted as f64 };
     [
         ("accepted", t.accepted as f64),
         ("expired", t.count(Outcome::Expired) as f64),
         ("failed_daily_cap", t.count(Outcome::FailedDailyCap) as f64),
         ("expiry_rate", t.expiry_rate()),
-        ("late_rate", per(t.late)),
+        ("late_rate", t.late_rate()),
         ("queue_wait_p99_s", t.queue_wait.summary().p99),
         ("end_to_end_p99_s", t.end_to_end.summary().p99),
         ("drain_time_s", s.drain.as_secs_f64()),

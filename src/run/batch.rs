@@ -15,7 +15,9 @@ use rayon::prelude::*;
 /// shard's partial results so a merge rebuilds exactly the same batch.
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Overrides {
+    /// `--seed`.
     pub seed: Option<u64>,
+    /// `--replications`.
     pub replications: Option<u32>,
     /// `--sweep` arguments, as given.
     pub sweep: Vec<String>,
@@ -57,8 +59,11 @@ pub fn points(loaded: &Loaded) -> Vec<&Scenario> {
 /// One replication of one point of one scenario.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 pub struct Job {
+    /// Index of the scenario file in the batch.
     pub scenario: usize,
+    /// Index of the sweep point (0 without a sweep).
     pub point: usize,
+    /// Replication number, from 0.
     pub replication: u32,
 }
 
@@ -113,7 +118,9 @@ pub fn run(
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("{missing} of {total} jobs are missing")]
 pub struct MissingJobs {
+    /// Jobs not finished.
     pub missing: usize,
+    /// Jobs in the batch.
     pub total: usize,
 }
 

@@ -13,10 +13,13 @@ use std::path::{Path, PathBuf};
 pub struct Partial {
     /// Increases when the layout changes; a merge refuses other versions.
     pub format: u32,
+    /// The scenario file, as given to the shard.
     pub scenario_file: String,
     /// The scenario file's text, so every shard provably ran the same scenario.
     pub source: String,
+    /// The command line's changes, which every shard must share.
     pub overrides: Overrides,
+    /// Which share, as `I/N`.
     pub shard: String,
     /// Finished jobs (with `scenario` 0: a partial covers one file).
     pub jobs: Vec<(Job, Replication)>,
@@ -28,20 +31,57 @@ pub const PARTIAL_FORMAT: u32 = 1;
 /// Why partial results cannot be merged.
 #[derive(Debug, thiserror::Error)]
 pub enum MergeError {
+    /// A folder with no partial results in it or one level down.
     #[error("{}: no partial-I-of-N.json files here or one folder down", .0.display())]
     NoPartials(PathBuf),
+    /// A file that cannot be read.
     #[error("{}: cannot read: {source}", .path.display())]
-    Read { path: PathBuf, source: std::io::Error },
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// Why not.
+        source: std::io::Error,
+    },
+    /// A file that is not partial results.
     #[error("{}: not a2psim partial results: {why}", .path.display())]
-    NotPartial { path: PathBuf, why: String },
+    NotPartial {
+        /// The file.
+        path: PathBuf,
+        /// What the JSON reader found wrong.
+        why: String,
+    },
+    /// Partial results of another layout.
     #[error("{}: partial results of format {found}, this a2psim reads {PARTIAL_FORMAT}", .path.display())]
-    Format { path: PathBuf, found: u32 },
+    Format {
+        /// The file.
+        path: PathBuf,
+        /// Its format.
+        found: u32,
+    },
+    /// Shards that ran different texts or command lines.
     #[error("{at}: ran a different version of {file} than {first}")]
-    DifferentRun { at: String, file: String, first: String },
+    DifferentRun {
+        /// The partial results that differ.
+        at: String,
+        /// The scenario file.
+        file: String,
+        /// The first partial results read for it.
+        first: String,
+    },
+    /// Jobs no shard ran.
     #[error("{file}: {missing} of {total} jobs are missing (is a shard absent?)")]
-    Missing { file: String, missing: usize, total: usize },
+    Missing {
+        /// The scenario file.
+        file: String,
+        /// Jobs not found.
+        missing: usize,
+        /// Jobs of the file.
+        total: usize,
+    },
+    /// A `--sweep` the shards were given that does not read.
     #[error(transparent)]
     SweepArg(#[from] SweepArgError),
+    /// The scenario text the shards ran does not load here.
     #[error("{}", .0.iter().map(|d| d.to_string()).collect::<Vec<_>>().join("\n"))]
     Scenario(Vec<Diagnostic>),
 }

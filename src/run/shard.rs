@@ -8,20 +8,30 @@ use std::str::FromStr;
 /// One share of a batch: jobs whose number is `index` modulo `count`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Shard {
+    /// This share, from 0.
     pub index: u32,
+    /// How many shares.
     pub count: u32,
 }
 
 /// A `--shard` that names no share.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum ShardError {
+    /// Not `I/N` with `I < N`.
     #[error("expected I/N with 0 <= I < N, such as 0/4, found \"{0}\"")]
     Spec(String),
+    /// A batch system's variable that is not a number.
     #[error("{name} is not a whole number: \"{value}\"")]
-    Variable { name: &'static str, value: String },
+    Variable {
+        /// The variable.
+        name: &'static str,
+        /// Its value.
+        value: String,
+    },
     #[error(
         "`auto` needs SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT, JOB_COMPLETION_INDEX and A2PSIM_SHARD_COUNT, or A2PSIM_SHARD"
     )]
+    /// `auto` outside a batch system.
     NoEnvironment,
 }
 

@@ -10,7 +10,9 @@ use rayon::prelude::*;
 /// What one replication produced.
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Replication {
+    /// Its figures.
     pub stats: Stats,
+    /// T-Mobile daily-cap use per brand and Pacific day.
     pub daily_caps: Vec<DailyCapDay>,
     /// Events the engine processed (for a throughput figure, not for reports).
     pub events: u64,
@@ -51,7 +53,7 @@ impl Recorder for Counted<'_> {
 }
 
 /// Runs replication `rep` of `scenario`; `progress` hears of messages
-/// reaching their outcome as they do ([`TICK`] at a time, the last few left out).
+/// reaching their outcome as they do (4,096 at a time, the last few left out).
 pub fn replicate(scenario: &Scenario, rep: u32, progress: &mut dyn FnMut(u64)) -> Replication {
     let mut counted = Counted { stats: Stats::for_scenario(scenario), progress, unreported: 0 };
     let end = engine::run(scenario, rep, &mut counted);
@@ -68,6 +70,7 @@ pub struct RunResult {
     replications: Vec<Stats>,
     /// Daily-cap days, tagged with their replication.
     pub daily_caps: Vec<(u32, DailyCapDay)>,
+    /// Events the engine processed, over all replications.
     pub events: u64,
 }
 

@@ -26,6 +26,7 @@ use crate::scenario::traffic::Arrival;
 pub struct Money(pub u64);
 
 impl Money {
+    /// In US dollars, for reports.
     pub fn usd(self) -> f64 {
         self.0 as f64 / 1e9
     }
@@ -42,6 +43,7 @@ pub(crate) struct Limit {
 }
 
 #[derive(Clone, Debug, PartialEq)]
+/// A validated scenario: every index points at an existing brand, sender or stream, which is why only the loader makes one.
 pub struct Scenario {
     pub(crate) name: String,
     pub(crate) calendar: Calendar,
@@ -86,13 +88,19 @@ pub(crate) struct Brand {
 }
 
 #[derive(Clone, Debug, PartialEq)]
+/// A pool of sender numbers of one type.
 pub struct Sender {
+    /// Its `id` in the scenario file.
     pub id: String,
+    /// Long code, toll-free or short code.
     pub number_type: NumberType,
+    /// Where its numbers are.
     pub country: Country,
-    /// Index into [`Scenario::brands`]; a US long code (10DLC) has one.
+    /// Index of its brand in the scenario file; a US long code (10DLC) has one.
     pub brand: Option<usize>,
+    /// Numbers in the pool, which takes messages in turn.
     pub numbers: u32,
+    /// A toll-free number's verification.
     pub verified: bool,
     /// Per class: the number's own limit, with shape and unit resolved.
     pub(crate) limits: [SenderLimit; 2],
@@ -128,13 +136,19 @@ impl Sender {
 }
 
 #[derive(Clone, Debug, PartialEq)]
+/// One `[[traffic]]` stream.
 pub struct Stream {
+    /// Its name in reports.
     pub name: String,
     /// Index into [`Scenario::senders`].
     pub sender: usize,
+    /// SMS or MMS.
     pub class: Class,
+    /// What it is for.
     pub kind: Kind,
+    /// Longest wait in the queue; checked when a message reaches the head.
     pub message_expiry: SimDuration,
+    /// Delivered later than this after acceptance counts as late.
     pub useful_life: Option<SimDuration>,
     /// Segments per message (1 for MMS).
     pub segments: u32,
@@ -190,8 +204,8 @@ impl Scenario {
         self.horizon.map_or(SimTime::NEVER, |h| SimTime::ZERO + h)
     }
 
-    /// About how many messages one replication accepts (see
-    /// [`Arrival::expected_messages`]); `None` when a stream is unbounded.
+    /// About how many messages one replication accepts (the mean for random
+    /// arrivals); `None` when a stream is unbounded.
     pub fn expected_messages(&self) -> Option<u64> {
         self.traffic.iter().try_fold(0u64, |n, t| Some(n.saturating_add(t.arrival.expected_messages(self.end())?)))
     }

@@ -6,7 +6,7 @@ macro_rules! named_enum {
     ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $text:literal),+ $(,)? }) => {
         $(#[$meta])*
         #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-        pub enum $name { $($(#[$vmeta])* $variant),+ }
+        pub enum $name { $($(#[$vmeta])* #[doc = concat!("`", $text, "` in scenario files and reports.")] $variant),+ }
 
         impl $name {
             /// Every value, in report order.
@@ -58,7 +58,7 @@ named_enum!(
     UseCase { Standard = "standard", LowVolume = "low_volume" }
 );
 named_enum!(
-    /// Limiter shape (MODEL section 2).
+    /// Limiter shape.
     Shape {
         /// Capacity C per fixed window of length L aligned to the scenario start.
         Window = "window",

@@ -23,9 +23,11 @@ impl SimTime {
     /// Later than any instant a run reaches.
     pub const NEVER: SimTime = SimTime(u64::MAX);
 
+    /// The instant `n` nanoseconds after the start.
     pub const fn from_nanos(n: u64) -> Self {
         SimTime(n)
     }
+    /// Nanoseconds since the start.
     pub const fn as_nanos(self) -> u64 {
         self.0
     }
@@ -40,20 +42,26 @@ impl SimTime {
 }
 
 impl SimDuration {
+    /// No time at all.
     pub const ZERO: SimDuration = SimDuration(0);
 
+    /// `n` nanoseconds.
     pub const fn from_nanos(n: u64) -> Self {
         SimDuration(n)
     }
+    /// `s` seconds.
     pub const fn from_secs(s: u64) -> Self {
         SimDuration(s * NANOS_PER_SEC)
     }
+    /// `ms` milliseconds.
     pub const fn from_millis(ms: u64) -> Self {
         SimDuration(ms * 1_000_000)
     }
+    /// In nanoseconds.
     pub const fn as_nanos(self) -> u64 {
         self.0
     }
+    /// In seconds, for reports only.
     pub fn as_secs_f64(self) -> f64 {
         self.0 as f64 / NANOS_PER_SEC as f64
     }

@@ -13,8 +13,7 @@ use serde::{Deserialize, Serialize};
 use series::Column;
 use std::collections::BTreeMap;
 
-/// The series' types and limits, where they were before `series` held them.
-pub use series::{MAX_ROWS, Row, Series, WAIT_BINS, wait_quantile};
+use series::Series;
 
 /// Distinct values kept exactly before switching to a histogram: small,
 /// deterministic runs (the source document's examples) get exact percentiles.
@@ -71,16 +70,23 @@ impl From<LatencyParts> for Latency {
 /// Figures of one latency distribution, in seconds.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct LatencySummary {
+    /// Messages measured.
     pub count: u64,
+    /// Mean, in seconds.
     pub mean: f64,
+    /// Median, in seconds.
     pub p50: f64,
+    /// 90th percentile, in seconds.
     pub p90: f64,
+    /// 99th percentile, in seconds.
     pub p99: f64,
+    /// Longest, in seconds.
     pub max: f64,
 }
 
 impl Latency {
     #[inline]
+    /// Adds one measurement.
     pub fn record(&mut self, d: SimDuration) {
         let ns = d.as_nanos();
         self.count += 1;
@@ -89,6 +95,7 @@ impl Latency {
         self.add_value(ns, 1);
     }
 
+    /// Measurements recorded.
     pub fn count(&self) -> u64 {
         self.count
     }
@@ -155,6 +162,7 @@ impl Latency {
         }
     }
 
+    /// Count, mean, percentiles and maximum.
     pub fn summary(&self) -> LatencySummary {
         if self.count == 0 {
             return LatencySummary::default();
@@ -174,24 +182,37 @@ impl Latency {
 /// Outcome counts and money of a group of messages.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct Group {
+    /// Messages accepted.
     pub accepted: u64,
     /// Indexed by [`Outcome::index`].
     pub outcomes: [u64; 8],
+    /// Delivered later than the stream's `useful_life`.
     pub late: u64,
+    /// What the messages were charged.
     pub cost: Money,
+    /// From acceptance to hand-over, of dispatched messages.
     pub queue_wait: Latency,
+    /// From acceptance to delivery, of delivered messages.
     pub end_to_end: Latency,
 }
 
 impl Group {
+    /// Messages that ended with `o`.
     pub fn count(&self, o: Outcome) -> u64 {
         self.outcomes[o.index()]
     }
 
+    /// Expired messages per accepted message.
     pub fn expiry_rate(&self) -> f64 {
         if self.accepted == 0 { 0.0 } else { self.count(Outcome::Expired) as f64 / self.accepted as f64 }
     }
 
+    /// Messages delivered late per accepted message.
+    pub fn late_rate(&self) -> f64 {
+        if self.accepted == 0 { 0.0 } else { self.late as f64 / self.accepted as f64 }
+    }
+
+    /// Adds `other`'s messages.
     pub fn merge(&mut self, other: &Group) {
         self.accepted += other.accepted;
         for (a, b) in self.outcomes.iter_mut().zip(other.outcomes) {
@@ -222,6 +243,7 @@ impl Group {
 pub struct Stats {
     /// Per stream and per carrier: folded from `cells` when the run ends.
     pub streams: Vec<Group>,
+    /// Per carrier, by [`Carrier::index`].
     pub carriers: [Group; 4],
     /// Per (stream, carrier) while the run goes: each message is recorded
     /// once, into the finest grouping, and the others derived at the end.
@@ -229,6 +251,7 @@ pub struct Stats {
     cells: Vec<[Group; 4]>,
     /// When the last message reached its outcome.
     pub drain: SimTime,
+    /// Counts, queue depths and waits over time.
     pub series: Series,
     /// Messages accepted before this instant count in the time series only.
     warmup: SimTime,

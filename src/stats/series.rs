@@ -10,13 +10,21 @@ use serde::{Deserialize, Serialize};
 /// its place in a [`Row`]'s counts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Column {
+    /// Messages accepted.
     Arrivals,
+    /// Messages handed to a carrier.
     Dispatched,
+    /// Messages delivered.
     Delivered,
+    /// Messages the carrier did not deliver.
     Undelivered,
+    /// Messages that expired in the queue.
     Expired,
+    /// Messages refused at T-Mobile's daily cap.
     FailedDailyCap,
+    /// Messages blocked (unverified toll-free).
     Blocked,
+    /// Messages refused at acceptance.
     Rejected,
     /// Kept as changes while recording, summed into levels on read.
     QueueDepth,
@@ -77,10 +85,15 @@ impl Column {
 /// `<carrier>_<column>`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CarrierColumn {
+    /// Messages accepted.
     Arrivals,
+    /// Messages handed to the carrier.
     Dispatched,
+    /// Messages that expired in the queue.
     Expired,
+    /// Messages refused at T-Mobile's daily cap.
     FailedDailyCap,
+    /// Messages waiting at the end of the row.
     QueueDepth,
 }
 
@@ -341,6 +354,7 @@ impl Series {
         self.rows.len()
     }
 
+    /// Whether no message was ever recorded.
     pub fn is_empty(&self) -> bool {
         self.rows.is_empty()
     }

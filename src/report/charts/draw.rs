@@ -11,10 +11,10 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use std::error::Error;
 
-pub type Res = Result<(), Box<dyn Error>>;
+pub(crate) type Res = Result<(), Box<dyn Error>>;
 
 /// The Okabe–Ito palette: distinguishable with every common colour-vision deficiency.
-pub const PALETTE: [RGBColor; 7] = [
+pub(crate) const PALETTE: [RGBColor; 7] = [
     RGBColor(0, 114, 178),   // blue
     RGBColor(230, 159, 0),   // orange
     RGBColor(0, 158, 115),   // bluish green
@@ -24,93 +24,93 @@ pub const PALETTE: [RGBColor; 7] = [
     RGBColor(120, 120, 120), // grey (instead of yellow, unreadable on white)
 ];
 
-pub const FONT: &str = "sans-serif";
+pub(crate) const FONT: &str = "sans-serif";
 const SHADE: RGBColor = RGBColor(225, 225, 225);
 const MIDNIGHT: RGBColor = RGBColor(150, 150, 150);
 
 /// A series of points.
-pub struct Line {
-    pub label: String,
-    pub color: RGBColor,
-    pub dashed: bool,
+pub(crate) struct Line {
+    pub(crate) label: String,
+    pub(crate) color: RGBColor,
+    pub(crate) dashed: bool,
     /// Filled down to zero (stacked areas are drawn top first).
-    pub filled: bool,
-    pub points: Vec<(f64, f64)>,
+    pub(crate) filled: bool,
+    pub(crate) points: Vec<(f64, f64)>,
 }
 
 impl Line {
-    pub fn solid(label: impl Into<String>, color: RGBColor, points: Vec<(f64, f64)>) -> Line {
+    pub(crate) fn solid(label: impl Into<String>, color: RGBColor, points: Vec<(f64, f64)>) -> Line {
         Line { label: label.into(), color, dashed: false, filled: false, points }
     }
-    pub fn dashed(label: impl Into<String>, color: RGBColor, points: Vec<(f64, f64)>) -> Line {
+    pub(crate) fn dashed(label: impl Into<String>, color: RGBColor, points: Vec<(f64, f64)>) -> Line {
         Line { dashed: true, ..Line::solid(label, color, points) }
     }
-    pub fn area(label: impl Into<String>, color: RGBColor, points: Vec<(f64, f64)>) -> Line {
+    pub(crate) fn area(label: impl Into<String>, color: RGBColor, points: Vec<(f64, f64)>) -> Line {
         Line { filled: true, ..Line::solid(label, color, points) }
     }
 }
 
 /// A confidence band between two curves.
-pub struct Band {
-    pub color: RGBColor,
-    pub low: Vec<(f64, f64)>,
-    pub high: Vec<(f64, f64)>,
+pub(crate) struct Band {
+    pub(crate) color: RGBColor,
+    pub(crate) low: Vec<(f64, f64)>,
+    pub(crate) high: Vec<(f64, f64)>,
 }
 
 /// A vertical marker, optionally labelled at the top.
-pub struct Mark {
-    pub x: f64,
-    pub color: RGBColor,
-    pub label: Option<String>,
+pub(crate) struct Mark {
+    pub(crate) x: f64,
+    pub(crate) color: RGBColor,
+    pub(crate) label: Option<String>,
 }
 
 /// A horizontal reference line (a limit), labelled at the right.
-pub struct Level {
-    pub y: f64,
-    pub color: RGBColor,
-    pub label: String,
+pub(crate) struct Level {
+    pub(crate) y: f64,
+    pub(crate) color: RGBColor,
+    pub(crate) label: String,
 }
 
 /// A bar from `x0` to `x1`, zero to `y`.
-pub struct Bar {
-    pub x0: f64,
-    pub x1: f64,
-    pub y: f64,
-    pub color: RGBColor,
+pub(crate) struct Bar {
+    pub(crate) x0: f64,
+    pub(crate) x1: f64,
+    pub(crate) y: f64,
+    pub(crate) color: RGBColor,
 }
 
-pub type Format = Box<dyn Fn(f64) -> String + Send + Sync>;
+pub(crate) type Format = Box<dyn Fn(f64) -> String + Send + Sync>;
 
 /// One chart panel.
-pub struct Panel {
-    pub title: String,
-    pub x_desc: String,
-    pub y_desc: String,
-    pub x_range: (f64, f64),
-    pub y_range: (f64, f64),
-    pub x_format: Format,
-    pub y_format: Format,
-    pub lines: Vec<Line>,
-    pub bands: Vec<Band>,
-    pub bars: Vec<Bar>,
+pub(crate) struct Panel {
+    pub(crate) title: String,
+    pub(crate) x_desc: String,
+    pub(crate) y_desc: String,
+    pub(crate) x_range: (f64, f64),
+    pub(crate) y_range: (f64, f64),
+    pub(crate) x_format: Format,
+    pub(crate) y_format: Format,
+    pub(crate) lines: Vec<Line>,
+    pub(crate) bands: Vec<Band>,
+    pub(crate) bars: Vec<Bar>,
     /// Shaded spans of x (outages).
-    pub shaded: Vec<(f64, f64)>,
+    pub(crate) shaded: Vec<(f64, f64)>,
     /// Grey dotted day boundaries.
-    pub midnights: Vec<f64>,
-    pub marks: Vec<Mark>,
-    pub levels: Vec<Level>,
+    pub(crate) midnights: Vec<f64>,
+    pub(crate) marks: Vec<Mark>,
+    pub(crate) levels: Vec<Level>,
     /// A note drawn in the middle when there is nothing to plot.
-    pub empty_note: Option<String>,
+    pub(crate) empty_note: Option<String>,
     /// Chosen x ticks (position, label) instead of evenly spaced numbers.
-    pub x_ticks: Option<Vec<(f64, String)>>,
+    pub(crate) x_ticks: Option<Vec<(f64, String)>>,
     /// Where the legend goes: where the data leaves room.
-    pub legend: SeriesLabelPosition,
+    pub(crate) legend: SeriesLabelPosition,
     /// The y axis is seconds: ticks on round durations (30s, 2m, 1h).
-    pub y_seconds: bool,
+    pub(crate) y_seconds: bool,
 }
 
 impl Panel {
-    pub fn new(title: impl Into<String>, x_desc: impl Into<String>, y_desc: impl Into<String>) -> Panel {
+    pub(crate) fn new(title: impl Into<String>, x_desc: impl Into<String>, y_desc: impl Into<String>) -> Panel {
         Panel {
             title: title.into(),
             x_desc: x_desc.into(),
@@ -134,7 +134,7 @@ impl Panel {
     }
 
     /// Sets the y range from zero to a little above everything drawn.
-    pub fn fit_y(&mut self) {
+    pub(crate) fn fit_y(&mut self) {
         let top = self
             .lines
             .iter()
@@ -149,7 +149,7 @@ impl Panel {
 
 /// At most `max` points: consecutive points merged by `merge` (mean for
 /// rates, max for levels), so dense series stay legible.
-pub fn thin(points: Vec<(f64, f64)>, max: usize, merge: fn(&[f64]) -> f64) -> Vec<(f64, f64)> {
+pub(crate) fn thin(points: Vec<(f64, f64)>, max: usize, merge: fn(&[f64]) -> f64) -> Vec<(f64, f64)> {
     if points.len() <= max {
         return points;
     }
@@ -163,16 +163,16 @@ pub fn thin(points: Vec<(f64, f64)>, max: usize, merge: fn(&[f64]) -> f64) -> Ve
         .collect()
 }
 
-pub fn mean(v: &[f64]) -> f64 {
+pub(crate) fn mean(v: &[f64]) -> f64 {
     v.iter().sum::<f64>() / v.len().max(1) as f64
 }
 
-pub fn max(v: &[f64]) -> f64 {
+pub(crate) fn max(v: &[f64]) -> f64 {
     v.iter().copied().fold(f64::MIN, f64::max)
 }
 
 /// A round duration step (seconds) giving at most six ticks over `span`.
-pub fn duration_step(span: f64) -> f64 {
+pub(crate) fn duration_step(span: f64) -> f64 {
     const STEPS: [f64; 25] = [
         0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0, 15.0, 30.0, 60.0, 120.0, 300.0,
         600.0, 900.0, 1800.0, 3600.0, 7200.0, 21_600.0, 86_400.0,
@@ -181,7 +181,7 @@ pub fn duration_step(span: f64) -> f64 {
 }
 
 /// `1500` as `1.5k`, `0.0123` as `0.0123`.
-pub fn short_number(v: f64) -> String {
+pub(crate) fn short_number(v: f64) -> String {
     let a = v.abs();
     if a >= 1e6 {
         format!("{}M", trim(v / 1e6))
@@ -203,7 +203,7 @@ type Plot<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoord
 
 /// Draws `panel` into `area`, back to front: axes, grid ticks, outages and
 /// midnights, bands and bars, lines, limits, markers, note, legend.
-pub fn panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, p: &Panel) -> Res
+pub(crate) fn panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, p: &Panel) -> Res
 where
     DB::ErrorType: 'static,
 {
@@ -428,17 +428,17 @@ where
 }
 
 /// A heat map: `values[row][col]` with labelled rows and columns.
-pub struct Heat {
-    pub title: String,
-    pub x_desc: String,
-    pub y_desc: String,
-    pub x_labels: Vec<String>,
-    pub y_labels: Vec<String>,
-    pub values: Vec<Vec<f64>>,
-    pub format: Format,
+pub(crate) struct Heat {
+    pub(crate) title: String,
+    pub(crate) x_desc: String,
+    pub(crate) y_desc: String,
+    pub(crate) x_labels: Vec<String>,
+    pub(crate) y_labels: Vec<String>,
+    pub(crate) values: Vec<Vec<f64>>,
+    pub(crate) format: Format,
 }
 
-pub fn heat<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, h: &Heat) -> Res
+pub(crate) fn heat<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, h: &Heat) -> Res
 where
     DB::ErrorType: 'static,
 {
@@ -483,7 +483,7 @@ where
 }
 
 /// The label of the cell whose centre is at `v` (labels only at centres).
-pub fn label_at(labels: &[String], v: f64) -> String {
+pub(crate) fn label_at(labels: &[String], v: f64) -> String {
     let i = v - 0.5;
     if (i - i.round()).abs() < 1e-6 && i >= 0.0 {
         labels.get(i.round() as usize).cloned().unwrap_or_default()

@@ -18,8 +18,8 @@ use plotters::prelude::*;
 use rayon::prelude::*;
 use std::sync::OnceLock;
 
-pub use run::run_charts;
-pub use sweep::sweep_charts;
+pub(crate) use run::run_charts;
+pub(crate) use sweep::sweep_charts;
 
 /// Chart size: readable at 1200 px wide.
 const SIZE: (u32, u32) = (1200, 640);
@@ -37,14 +37,14 @@ fn register_font() {
 
 /// One rendered chart.
 #[derive(Clone, Debug)]
-pub struct Chart {
+pub(crate) struct Chart {
     /// File stem: `latency` gives `latency.svg` and `latency.png`.
-    pub name: String,
-    pub title: String,
+    pub(crate) name: String,
+    pub(crate) title: String,
     /// One line on how to read it.
-    pub caption: String,
-    pub svg: String,
-    pub png: Vec<u8>,
+    pub(crate) caption: String,
+    pub(crate) svg: String,
+    pub(crate) png: Vec<u8>,
 }
 
 /// What a chart draws: one or more panels, or a heat map.
@@ -122,7 +122,7 @@ fn render(d: Draft) -> Result<Chart, String> {
 }
 
 /// Seconds as a short duration: `250ms`, `30s`, `5m`, `1.5h`, `2d`.
-pub fn duration_label(s: f64) -> String {
+pub(crate) fn duration_label(s: f64) -> String {
     let trimmed = |v: f64, unit: &str| format!("{}{unit}", draw::short_number((v * 10.0).round() / 10.0));
     match s {
         s if s <= 0.0 => "0".into(),

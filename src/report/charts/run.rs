@@ -24,7 +24,7 @@ fn log_ticks(range: (f64, f64)) -> Vec<(f64, String)> {
 }
 
 /// Every chart of one run.
-pub fn run_charts(sc: &Scenario, r: &RunResult) -> Result<Vec<Chart>, String> {
+pub(crate) fn run_charts(sc: &Scenario, r: &RunResult) -> Result<Vec<Chart>, String> {
     let clock = Clock::new(sc, r);
     let rows: Vec<Row> = r.stats.series.rows().collect();
     render_all(vec![

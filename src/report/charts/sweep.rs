@@ -61,13 +61,7 @@ impl SweepFigure {
     fn of(self, g: &Group, s: &Stats) -> f64 {
         match self {
             SweepFigure::ExpiryRate => g.expiry_rate(),
-            SweepFigure::LateRate => {
-                if g.accepted == 0 {
-                    0.0
-                } else {
-                    g.late as f64 / g.accepted as f64
-                }
-            }
+            SweepFigure::LateRate => g.late_rate(),
             SweepFigure::EndToEndP99 => g.end_to_end.summary().p99,
             SweepFigure::DrainTime => s.drain.as_secs_f64(),
             SweepFigure::FailedDailyCap => g.count(Outcome::FailedDailyCap) as f64,
@@ -133,7 +127,7 @@ const EXPIRY_PANELS: [ExpiryPanel; 4] = [
 
 /// Charts of a sweep: `expiry.svg` for a `message_expiry` sweep, a chart
 /// per figure against one parameter, or heat maps for two.
-pub fn sweep_charts(loaded: &Loaded, results: &[RunResult], target: f64) -> Result<Vec<Chart>, String> {
+pub(crate) fn sweep_charts(loaded: &Loaded, results: &[RunResult], target: f64) -> Result<Vec<Chart>, String> {
     let sweep = loaded.sweep.as_ref().expect("a sweep");
     let mut charts = Vec::new();
     if sweep.parameters.len() == 1 {
