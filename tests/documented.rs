@@ -1,5 +1,5 @@
-//! The source document's own examples, and MODEL.md's precise rules, as
-//! exact expectations.
+//! The provider FAQ's own examples, and the model's precise rules (README,
+//! *The model in short*), as exact expectations.
 
 use crate::helpers::*;
 use a2psim::report;

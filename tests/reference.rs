@@ -1,5 +1,5 @@
-//! A second, naive implementation of the dispatch rules (MODEL sections 2
-//! and 8) to check the engine against: every waiting message is scanned in
+//! A second, naive implementation of the dispatch rules (README, *The model
+//! in short*) to check the engine against: every waiting message is scanned in
 //! acceptance order at every arrival and window boundary, with counters per
 //! window. It shares no code with the engine; agreement on generated
 //! scenarios checks the engine's lanes, held limits, skipped windows and

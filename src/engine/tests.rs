@@ -1,4 +1,4 @@
-//! The engine's dispatch rules (MODEL §1, §2 and §8) on tiny scenarios with
+//! The engine's dispatch rules (README, *The model in short*) on tiny scenarios with
 //! exact instants. Scenarios are built from the scenario types directly:
 //! `load` sits on the engine's own layer, so the engine may not use it.
 
@@ -155,7 +155,7 @@ fn delivered(log: &Log) -> Vec<(usize, u64, u64)> {
         .collect()
 }
 
-/// MODEL §2 dispatch order: at a shared limiter (the account's 1/s),
+/// The model's dispatch order: at a shared limiter (the account's 1/s),
 /// messages waiting in different lanes go in acceptance order, not lane by lane.
 #[test]
 fn a_shared_limiter_serves_waiting_messages_in_acceptance_order() {
@@ -167,7 +167,7 @@ fn a_shared_limiter_serves_waiting_messages_in_acceptance_order() {
     assert_eq!(delivered(&log), [(0, 0, 0), (1, 5, 1000), (0, 10, 2000), (1, 15, 3000), (0, 20, 4000)]);
 }
 
-/// MODEL §2: messages accepted at the same instant are ordered by their
+/// The model: messages accepted at the same instant are ordered by their
 /// stream's position in the file, then by their order within the stream.
 #[test]
 fn same_instant_ties_follow_the_file_order_of_streams() {
@@ -180,7 +180,7 @@ fn same_instant_ties_follow_the_file_order_of_streams() {
     assert_eq!(delivered(&log), [(0, 0, 0), (0, 0, 1000), (1, 0, 2000), (1, 0, 3000)]);
 }
 
-/// MODEL §2: a message held by a limit only it needs (its own number's
+/// The model: a message held by a limit only it needs (its own number's
 /// 1/s) does not hold a younger message on another number.
 #[test]
 fn a_message_held_by_its_own_number_does_not_hold_another_number() {
@@ -194,7 +194,7 @@ fn a_message_held_by_its_own_number_does_not_hold_another_number() {
     assert_eq!(delivered(&log), [(0, 0, 0), (1, 1, 1), (0, 0, 1000), (0, 0, 2000)]);
 }
 
-/// MODEL §2 and §8: a pool's numbers take messages in turn, each number
+/// The model: a pool's numbers take messages in turn, each number
 /// with its own 1/s: five messages at once go two, two, one.
 #[test]
 fn a_pool_takes_messages_in_turn_each_number_with_its_own_limit() {
@@ -223,7 +223,7 @@ fn ten_dlc(sc: &mut Scenario, tpm: u64, unit: Unit) -> usize {
     s
 }
 
-/// MODEL §2: the brand TPM is kept per carrier; a message waiting on
+/// The model: the brand TPM is kept per carrier; a message waiting on
 /// Verizon's does not hold a younger one to AT&T from the same number.
 #[test]
 fn a_message_held_by_one_carriers_tpm_does_not_hold_another_carrier() {
@@ -235,7 +235,7 @@ fn a_message_held_by_one_carriers_tpm_does_not_hold_another_carrier() {
     assert_eq!(delivered(&log), [(0, 0, 0), (1, 1000, 1000), (0, 0, 60_000)]);
 }
 
-/// MODEL §4: the brand TPM counts segments (6/min: two 3-segment messages
+/// The model: the brand TPM counts segments (6/min: two 3-segment messages
 /// per minute); set to count messages, the same four go at once.
 #[test]
 fn limits_count_the_units_they_are_set_to() {
@@ -249,7 +249,7 @@ fn limits_count_the_units_they_are_set_to() {
     assert_eq!(at(Unit::Messages), [0, 0, 0, 0]);
 }
 
-/// MODEL §8, sizes: at a shared limiter (the account, 5 segments a
+/// The model, sizes: at a shared limiter (the account, 5 segments a
 /// second), a message that needs more units than are left holds younger
 /// messages of other lanes that would fit, until the next window.
 #[test]
@@ -268,7 +268,7 @@ fn an_older_message_short_at_a_shared_limiter_holds_younger_ones() {
     assert_eq!(delivered(&log), [(0, 0, 0), (2, 2, 2)]);
 }
 
-/// MODEL §1: expiry is checked at dequeue, strictly greater than
+/// The model: expiry is checked at dequeue, strictly greater than
 /// `message_expiry`: at 1/s, the message that waited exactly 5 s goes; the
 /// next expires when it reaches the head at 6 s (not at 5 s), takes no
 /// slot, and the next message takes that slot at the same instant.
@@ -285,7 +285,7 @@ fn expiry_is_checked_at_dequeue_and_takes_no_slot() {
     assert_eq!(fates(&log), expected);
 }
 
-/// MODEL §1: a message already past its expiry but still blocked (here by
+/// The model: a message already past its expiry but still blocked (here by
 /// a platform stop) stays queued; it expires when it reaches the head, at
 /// the end of the stop, and a message behind it that has not expired
 /// takes the slot at that instant.
@@ -308,7 +308,7 @@ fn a_blocked_message_expires_only_when_it_reaches_the_head() {
     );
 }
 
-/// MODEL §8, outages: a full stop holds every dispatch from its first
+/// The model, outages: a full stop holds every dispatch from its first
 /// instant, even in the middle of a window that still has room.
 #[test]
 fn a_stop_holds_dispatches_from_its_first_instant() {
@@ -320,7 +320,7 @@ fn a_stop_holds_dispatches_from_its_first_instant() {
     assert_eq!(delivered(&log), [(0, 1200, 1200), (0, 1600, 2000), (0, 1700, 2000)]);
 }
 
-/// MODEL §8, horizon: the run covers [start, start + horizon). Arrivals at
+/// The model, horizon: the run covers [start, start + horizon). Arrivals at
 /// the end are not accepted; messages in processing or queued at the end
 /// are `queued_at_end` and those whose delivery would end at or after it
 /// `in_flight_at_end`, all with done = the end.
@@ -350,7 +350,7 @@ fn the_horizon_leaves_messages_queued_or_in_flight_at_end() {
     );
 }
 
-/// MODEL §1: every accepted message ends in exactly one outcome, reported
+/// The model: every accepted message ends in exactly one outcome, reported
 /// once: on a scenario with random delays, pools, refusals, blocking,
 /// outages, expiry and a horizon, the messages resolved are exactly the
 /// messages accepted (stream, carrier and acceptance instant), each

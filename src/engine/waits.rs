@@ -5,7 +5,7 @@
 //!
 //! The pass gives the same result as examining every lane head in
 //! acceptance order, where a head short at a limiter holds that limiter for
-//! every younger head (MODEL §8, sizes):
+//! every younger head (README, *The model in short*: sizes):
 //! * a limiter's room only shrinks between the instants it may open (its
 //!   next window, its next smooth slot, the end of a stop), so a head found
 //!   short stays short until then, and sleeping on any blocker it met (the

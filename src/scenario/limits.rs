@@ -1,4 +1,4 @@
-//! Default limits of US and Canadian A2P messaging, from the source document.
+//! Default limits of US and Canadian A2P messaging, from the provider's public messaging FAQ.
 
 use crate::scenario::model::{Class, Country, NumberType, UseCase};
 use crate::scenario::rate::Rate;

@@ -35,7 +35,7 @@ impl Rate {
         self.num as f64 / self.den as f64 / self.period.as_secs_f64()
     }
 
-    /// Window geometry from MODEL section 2: a figure of one unit or more per
+    /// Window geometry (README, *The model in short*): a figure of one unit or more per
     /// period is a window of that period holding the figure (fractions carried);
     /// less than one is one unit per window of period / figure.
     /// Returns ((capacity num, den), (window length ns num, den)).

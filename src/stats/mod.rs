@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 use series::Series;
 
 /// Distinct values kept exactly before switching to a histogram: small,
-/// deterministic runs (the source document's examples) get exact percentiles.
+/// deterministic runs (the provider FAQ's examples) get exact percentiles.
 const EXACT_LIMIT: usize = 2_048;
 
 /// A latency distribution: exact count, mean and max; nearest-rank

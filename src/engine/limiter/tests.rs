@@ -53,7 +53,7 @@ fn per_window(l: &mut Limiter, len: u64, windows: u64) -> Vec<u64> {
     (0..windows).map(|n| fill(l, ns(n * len), 1, 100)).collect()
 }
 
-/// MODEL §2: with 5 MPS, 5 messages go in one second and the rest wait
+/// The model: with 5 MPS, 5 messages go in one second and the rest wait
 /// for the next window, which starts exactly one second in.
 #[test]
 fn window_admits_its_capacity_then_opens_at_the_next_window() {
@@ -76,7 +76,7 @@ fn window_drops_unused_capacity() {
     assert_eq!(fill(&mut l, ns(7 * SEC + 999 * MS), 1, 100), 5);
 }
 
-/// MODEL §2: a rate below one per second is one message per window of
+/// The model: a rate below one per second is one message per window of
 /// 1 / rate: 0.25/s is one per 4 s window.
 #[test]
 fn window_below_one_per_second_is_one_per_long_window() {
@@ -103,7 +103,7 @@ fn window_starts_are_rounded_down_without_drift() {
     }
 }
 
-/// MODEL §8: 2.5/s uses 1 s windows with the fraction carried: 2, 3, 2, 3, ...
+/// The model: 2.5/s uses 1 s windows with the fraction carried: 2, 3, 2, 3, ...
 #[test]
 fn window_carries_a_fractional_capacity() {
     let rate = Rate::new(5, 2, SimDuration::from_secs(1)).unwrap();
@@ -148,7 +148,7 @@ fn window_charges_the_units_it_is_given() {
     assert_eq!(fill(&mut messages, ns(0), 1, 100), 5);
 }
 
-/// MODEL §8, sizes: a message larger than a whole window goes at the
+/// The model, sizes: a message larger than a whole window goes at the
 /// start of a fresh window, and the excess is charged to the windows after it.
 #[test]
 fn window_oversized_message_needs_a_fresh_window_and_leaves_debt() {
@@ -234,7 +234,7 @@ fn restart_behaves_as_new() {
     assert_eq!(s.next_room(ns(0)), ns(100 * MS));
 }
 
-/// MODEL §2: 4,500 messages back to back through a 4,500/min smooth
+/// The model: 4,500 messages back to back through a 4,500/min smooth
 /// limiter start exactly 60 s · k / 4,500 (rounded down) after the first.
 #[test]
 fn smooth_slots_are_exact_without_drift() {
@@ -285,7 +285,7 @@ fn smooth_burst_lets_b_go_at_once() {
     assert_eq!(fill(&mut l, ns(SEC), 1, 100), 3);
 }
 
-/// MODEL §3: a degraded window limiter admits f · C per window, the
+/// The model: a degraded window limiter admits f · C per window, the
 /// fraction carried; the scale at a window's start governs the whole window.
 #[test]
 fn window_scaled_by_a_degraded_outage() {
@@ -320,7 +320,7 @@ fn window_under_a_stop() {
     assert_eq!(l.next_room(ns(0)), ns(3 * SEC));
 }
 
-/// MODEL §3: a degraded smooth limiter's spacing is divided by f; the
+/// The model: a degraded smooth limiter's spacing is divided by f; the
 /// spacing changes where the outage starts and ends.
 #[test]
 fn smooth_scaled_by_a_degraded_outage() {
