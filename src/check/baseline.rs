@@ -2,6 +2,7 @@
 //! compared on every `a2psim check --baseline`, so a change that makes
 //! things worse fails the build even where no `[[expect]]` says so.
 
+use crate::stats::figure::KeyFigure;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -25,24 +26,14 @@ pub(crate) fn key(stem: &str, point: Option<&str>) -> String {
     }
 }
 
-/// Figures of a summary where higher is worse.
+/// Figures of a summary where higher is worse: [`KeyFigure::BASELINE`] of
+/// the run and [`KeyFigure::BASELINE_PER_STREAM`] of each stream.
 fn key_figures(summary: &Value) -> BTreeMap<String, f64> {
-    let mut paths: Vec<String> = [
-        "expiry_rate",
-        "queue_wait_s.p99",
-        "end_to_end_s.p99",
-        "drain_time_s",
-        "cost_usd",
-        "messages.failed_daily_cap",
-        "messages.undelivered",
-        "messages.late",
-    ]
-    .map(String::from)
-    .to_vec();
+    let path = |f: KeyFigure| f.path().expect("baseline figures are in summary.json");
+    let mut paths: Vec<String> = KeyFigure::BASELINE.iter().map(|&f| path(f).to_string()).collect();
     if let Some(streams) = summary["streams"].as_object() {
         for name in streams.keys() {
-            paths.push(format!("streams.{name}.expiry_rate"));
-            paths.push(format!("streams.{name}.end_to_end_s.p99"));
+            paths.extend(KeyFigure::BASELINE_PER_STREAM.iter().map(|&f| format!("streams.{name}.{}", path(f))));
         }
     }
     paths

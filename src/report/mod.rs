@@ -12,6 +12,7 @@ use crate::scenario::Scenario;
 use crate::scenario::model::{Carrier, Outcome};
 use crate::scenario::time::SimTime;
 use crate::stats::confidence::mean_ci;
+use crate::stats::figure::KeyFigure;
 use crate::stats::{Group, Latency, Stats, series};
 use charts::Chart;
 use rayon::prelude::*;
@@ -436,18 +437,8 @@ fn toml_to_json(v: &toml::Value) -> Value {
 
 /// The key figures of a sweep point, from one replication's statistics.
 fn key_figures(s: &Stats) -> [(&'static str, f64); 9] {
-    let t = s.total();
-    [
-        ("accepted", t.accepted as f64),
-        ("expired", t.count(Outcome::Expired) as f64),
-        ("failed_daily_cap", t.count(Outcome::FailedDailyCap) as f64),
-        ("expiry_rate", t.expiry_rate()),
-        ("late_rate", t.late_rate()),
-        ("queue_wait_p99_s", t.queue_wait.summary().p99),
-        ("end_to_end_p99_s", t.end_to_end.summary().p99),
-        ("drain_time_s", s.drain.as_secs_f64()),
-        ("cost_usd", t.cost.usd()),
-    ]
+    let total = s.total();
+    KeyFigure::SWEEP_TABLE.map(|f| (f.key(), f.of(&total, s)))
 }
 
 /// `sweep.csv`: one row per point, the parameter values, then each key

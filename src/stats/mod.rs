@@ -2,6 +2,7 @@
 //! `timeseries.csv` figures without keeping messages.
 
 pub mod confidence;
+pub mod figure;
 pub mod series;
 
 use crate::engine::{Fate, Recorder};

@@ -5,84 +5,13 @@ use super::draw::{self, Band, Format, Heat, Level, Line, Panel};
 use super::{Chart, Draft, Figure, color, draft, duration_label, render_all};
 use crate::load::{Loaded, Point, Sweep, expiry_stream, show};
 use crate::run::simulate::RunResult;
-use crate::scenario::model::Outcome;
 use crate::stats::confidence::mean_ci;
-use crate::stats::{Group, Stats};
+use crate::stats::figure::KeyFigure;
 use plotters::prelude::*;
 
-/// A figure charted per sweep point: a closed set, so no chart can ask for
-/// a figure that does not exist and silently get another.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum SweepFigure {
-    ExpiryRate,
-    LateRate,
-    EndToEndP99,
-    DrainTime,
-    FailedDailyCap,
-    Cost,
-}
-
-impl SweepFigure {
-    /// Every figure, in chart order.
-    const ALL: [SweepFigure; 6] = [
-        SweepFigure::ExpiryRate,
-        SweepFigure::LateRate,
-        SweepFigure::EndToEndP99,
-        SweepFigure::DrainTime,
-        SweepFigure::FailedDailyCap,
-        SweepFigure::Cost,
-    ];
-
-    /// The figure's key, as in `summary.json`: chart files are `sweep_<key>`.
-    fn key(self) -> &'static str {
-        match self {
-            SweepFigure::ExpiryRate => "expiry_rate",
-            SweepFigure::LateRate => "late_rate",
-            SweepFigure::EndToEndP99 => "end_to_end_p99_s",
-            SweepFigure::DrainTime => "drain_time_s",
-            SweepFigure::FailedDailyCap => "failed_daily_cap",
-            SweepFigure::Cost => "cost_usd",
-        }
-    }
-
-    /// How titles and captions name it.
-    fn name(self) -> &'static str {
-        match self {
-            SweepFigure::ExpiryRate => "expiry rate",
-            SweepFigure::LateRate => "late-delivery rate",
-            SweepFigure::EndToEndP99 => "p99 end-to-end latency",
-            SweepFigure::DrainTime => "drain time",
-            SweepFigure::FailedDailyCap => "daily-cap failures",
-            SweepFigure::Cost => "cost (USD)",
-        }
-    }
-
-    /// The figure for messages `g` of one replication `s`.
-    fn of(self, g: &Group, s: &Stats) -> f64 {
-        match self {
-            SweepFigure::ExpiryRate => g.expiry_rate(),
-            SweepFigure::LateRate => g.late_rate(),
-            SweepFigure::EndToEndP99 => g.end_to_end.summary().p99,
-            SweepFigure::DrainTime => s.drain.as_secs_f64(),
-            SweepFigure::FailedDailyCap => g.count(Outcome::FailedDailyCap) as f64,
-            SweepFigure::Cost => g.cost.usd(),
-        }
-    }
-
-    /// In seconds: its axis is labelled in durations.
-    fn is_seconds(self) -> bool {
-        matches!(self, SweepFigure::EndToEndP99 | SweepFigure::DrainTime)
-    }
-
-    /// A share of accepted messages: its axis is labelled in percent.
-    fn is_rate(self) -> bool {
-        matches!(self, SweepFigure::ExpiryRate | SweepFigure::LateRate)
-    }
-
-    /// Mean and 95 % interval over the replications of `r`, of all streams.
-    fn ci(self, r: &RunResult) -> (f64, f64, f64) {
-        ci(r.each().iter().map(|s| self.of(&s.total(), s)))
-    }
+/// Mean and 95 % interval of `figure` over the replications of `r`, of all streams.
+fn figure_ci(figure: KeyFigure, r: &RunResult) -> (f64, f64, f64) {
+    ci(r.each().iter().map(|s| figure.of(&s.total(), s)))
 }
 
 /// A figure of a sweep point, per replication: (mean, ci low, ci high).
@@ -94,7 +23,7 @@ fn ci(per_rep: impl Iterator<Item = f64>) -> (f64, f64, f64) {
 
 /// One panel of the expiry chart.
 struct ExpiryPanel {
-    figure: SweepFigure,
+    figure: KeyFigure,
     /// Of the swept stream (its name starts the title), or of the whole run.
     of_stream: bool,
     title: &'static str,
@@ -105,24 +34,19 @@ struct ExpiryPanel {
 /// figures' own charts.
 const EXPIRY_PANELS: [ExpiryPanel; 4] = [
     ExpiryPanel {
-        figure: SweepFigure::ExpiryRate,
+        figure: KeyFigure::ExpiryRate,
         of_stream: true,
         title: "expiry rate (error 420)",
         y_desc: "share of messages",
     },
     ExpiryPanel {
-        figure: SweepFigure::LateRate,
+        figure: KeyFigure::LateRate,
         of_stream: true,
         title: "delivered after useful life",
         y_desc: "share of messages",
     },
-    ExpiryPanel {
-        figure: SweepFigure::EndToEndP99,
-        of_stream: true,
-        title: "p99 end-to-end latency",
-        y_desc: "latency",
-    },
-    ExpiryPanel { figure: SweepFigure::Cost, of_stream: false, title: "cost of the run", y_desc: "USD" },
+    ExpiryPanel { figure: KeyFigure::EndToEndP99, of_stream: true, title: "p99 end-to-end latency", y_desc: "latency" },
+    ExpiryPanel { figure: KeyFigure::Cost, of_stream: false, title: "cost of the run", y_desc: "USD" },
 ];
 
 /// Charts of a sweep: `expiry.svg` for a `message_expiry` sweep, a chart
@@ -135,12 +59,12 @@ pub(crate) fn sweep_charts(loaded: &Loaded, results: &[RunResult], target: f64) 
         if let Some(s) = expiry {
             charts.push(expiry_chart(loaded, results, s, target));
         }
-        let in_expiry_chart = |f: &SweepFigure| EXPIRY_PANELS.iter().any(|p| p.figure == *f);
-        for figure in SweepFigure::ALL.into_iter().filter(|f| expiry.is_none() || !in_expiry_chart(f)) {
+        let in_expiry_chart = |f: &KeyFigure| EXPIRY_PANELS.iter().any(|p| p.figure == *f);
+        for figure in KeyFigure::SWEEP_CHARTS.into_iter().filter(|f| expiry.is_none() || !in_expiry_chart(f)) {
             charts.push(figure_chart(sweep, results, figure));
         }
     } else {
-        for figure in SweepFigure::ALL {
+        for figure in KeyFigure::SWEEP_CHARTS {
             charts.push(heat_chart(sweep, results, figure));
         }
     }
@@ -148,7 +72,7 @@ pub(crate) fn sweep_charts(loaded: &Loaded, results: &[RunResult], target: f64) 
 }
 
 /// `figure` against the one swept parameter, with its 95 % band.
-fn figure_chart(sweep: &Sweep, results: &[RunResult], figure: SweepFigure) -> Draft {
+fn figure_chart(sweep: &Sweep, results: &[RunResult], figure: KeyFigure) -> Draft {
     let (key, name) = (figure.key(), figure.name());
     let points = &sweep.points;
     let is_num = points.iter().all(|p| number(&p.values[0]).is_some());
@@ -156,7 +80,7 @@ fn figure_chart(sweep: &Sweep, results: &[RunResult], figure: SweepFigure) -> Dr
     let mut p = Panel::new(format!("{name} against {}", sweep.parameters[0]), sweep.parameters[0].clone(), name);
     let (mut mean, mut low, mut high) = (Vec::new(), Vec::new(), Vec::new());
     for (i, r) in results.iter().enumerate() {
-        let (m, l, h) = figure.ci(r);
+        let (m, l, h) = figure_ci(figure, r);
         mean.push((xs[i], m));
         low.push((xs[i], l));
         high.push((xs[i], h));
@@ -191,7 +115,7 @@ fn figure_chart(sweep: &Sweep, results: &[RunResult], figure: SweepFigure) -> Dr
 }
 
 /// `figure`'s mean at each combination of two swept parameters.
-fn heat_chart(sweep: &Sweep, results: &[RunResult], figure: SweepFigure) -> Draft {
+fn heat_chart(sweep: &Sweep, results: &[RunResult], figure: KeyFigure) -> Draft {
     let (key, name) = (figure.key(), figure.name());
     let points = &sweep.points;
     let x_vals = distinct(points.iter().map(|p| show(&p.values[1])));
@@ -202,7 +126,7 @@ fn heat_chart(sweep: &Sweep, results: &[RunResult], figure: SweepFigure) -> Draf
             y_vals.iter().position(|v| *v == show(&pt.values[0])).unwrap_or(0),
             x_vals.iter().position(|v| *v == show(&pt.values[1])).unwrap_or(0),
         );
-        values[r][c] = figure.ci(&results[i]).0;
+        values[r][c] = figure_ci(figure, &results[i]).0;
     }
     let format: Format = if figure.is_seconds() {
         Box::new(duration_label)
@@ -288,14 +212,14 @@ fn expiry_chart(loaded: &Loaded, results: &[RunResult], stream: usize, target: f
             p.y_seconds = true;
             p.y_format = Box::new(duration_label);
         }
-        if figure == SweepFigure::ExpiryRate {
+        if figure == KeyFigure::ExpiryRate {
             p.levels.push(Level {
                 y: target,
                 color: RGBColor(213, 94, 0),
                 label: format!("target {:.1}%", target * 100.0),
             });
         }
-        if let (Some(life), SweepFigure::EndToEndP99) = (loaded.scenario.traffic[stream].useful_life, figure) {
+        if let (Some(life), KeyFigure::EndToEndP99) = (loaded.scenario.traffic[stream].useful_life, figure) {
             p.levels.push(Level {
                 y: life.as_secs_f64(),
                 color: RGBColor(213, 94, 0),
@@ -311,40 +235,4 @@ fn expiry_chart(loaded: &Loaded, results: &[RunResult], stream: usize, target: f
         "Move right for longer expiries: fewer messages expire, more arrive late and cost more; bands are 95 % intervals.",
         Figure::Panels(out),
     )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::scenario::Money;
-    use crate::scenario::time::{SimDuration, SimTime};
-
-    #[test]
-    fn each_sweep_figure_reads_its_own_figure() {
-        let text = "start = \"2026-03-10T08:00:00-07:00\"\nseed = 1\n[[senders]]\nid = \"sc\"\ntype = \"short_code\"\n\
-                    [[traffic]]\nname = \"t\"\nsender = \"sc\"\narrival = { process = \"burst\", count = 1, at = \"0s\" }\n";
-        let loaded = crate::load::parse(text, "t.toml", "t", std::path::Path::new(".")).expect("a valid scenario");
-        let mut s = Stats::for_scenario(&loaded.scenario);
-        s.drain = SimTime::from_nanos(7_000_000_000);
-        let mut g = Group { accepted: 10, late: 3, cost: Money(11_000_000_000), ..Group::default() };
-        g.outcomes[Outcome::Expired.index()] = 2;
-        g.outcomes[Outcome::FailedDailyCap.index()] = 5;
-        g.end_to_end.record(SimDuration::from_secs(13));
-        let got: Vec<(&str, f64)> = SweepFigure::ALL.iter().map(|f| (f.key(), f.of(&g, &s))).collect();
-        assert_eq!(
-            got,
-            [
-                ("expiry_rate", 0.2),
-                ("late_rate", 0.3),
-                ("end_to_end_p99_s", 13.0),
-                ("drain_time_s", 7.0),
-                ("failed_daily_cap", 5.0),
-                ("cost_usd", 11.0),
-            ]
-        );
-        // Axes follow the keys' units, as they did when charts looked figures up by key.
-        for f in SweepFigure::ALL {
-            assert_eq!((f.is_seconds(), f.is_rate()), (f.key().ends_with("_s"), f.key().ends_with("_rate")), "{f:?}");
-        }
-    }
 }
