@@ -86,28 +86,42 @@ fn draft(name: &str, title: &str, caption: &str, figure: Figure) -> Draft {
     Draft { name: name.into(), title: title.into(), caption: caption.into(), figure }
 }
 
+/// A chart that could not be drawn or encoded.
+#[derive(Debug, thiserror::Error)]
+#[error("{file}: {why}")]
+pub(crate) struct ChartError {
+    file: String,
+    why: String,
+}
+
+impl ChartError {
+    fn new(name: &str, ext: &str, why: impl std::fmt::Display) -> ChartError {
+        ChartError { file: format!("{name}.{ext}"), why: why.to_string() }
+    }
+}
+
 /// Draws `drafts` in parallel; on failure, the first in their order.
-fn render_all(drafts: Vec<Draft>) -> Result<Vec<Chart>, String> {
-    let charts: Vec<Result<Chart, String>> = drafts.into_par_iter().map(render).collect();
+fn render_all(drafts: Vec<Draft>) -> Result<Vec<Chart>, ChartError> {
+    let charts: Vec<Result<Chart, ChartError>> = drafts.into_par_iter().map(render).collect();
     charts.into_iter().collect()
 }
 
 /// Draws a draft as SVG and PNG.
-fn render(d: Draft) -> Result<Chart, String> {
+fn render(d: Draft) -> Result<Chart, ChartError> {
     let Draft { name, title, caption, figure } = d;
     register_font();
     let (w, h) = if matches!(&figure, Figure::Panels(p) if p.len() > 1) { (SIZE.0, SIZE.1 * 3 / 2) } else { SIZE };
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, (w, h)).into_drawing_area();
-        figure.draw(&root).map_err(|e| format!("{name}.svg: {e}"))?;
-        root.present().map_err(|e| format!("{name}.svg: {e}"))?;
+        figure.draw(&root).map_err(|e| ChartError::new(&name, "svg", e))?;
+        root.present().map_err(|e| ChartError::new(&name, "svg", e))?;
     }
     let mut pixels = vec![255u8; (w * h * 3) as usize];
     {
         let root = BitMapBackend::with_buffer(&mut pixels, (w, h)).into_drawing_area();
-        figure.draw(&root).map_err(|e| format!("{name}.png: {e}"))?;
-        root.present().map_err(|e| format!("{name}.png: {e}"))?;
+        figure.draw(&root).map_err(|e| ChartError::new(&name, "png", e))?;
+        root.present().map_err(|e| ChartError::new(&name, "png", e))?;
     }
     let mut png = Vec::new();
     image::ImageEncoder::write_image(
@@ -117,7 +131,7 @@ fn render(d: Draft) -> Result<Chart, String> {
         h,
         image::ColorType::Rgb8,
     )
-    .map_err(|e| format!("{name}.png: {e}"))?;
+    .map_err(|e| ChartError::new(&name, "png", e))?;
     Ok(Chart { name, title, caption, svg, png })
 }
 

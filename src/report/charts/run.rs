@@ -3,7 +3,7 @@
 
 use super::clock::Clock;
 use super::draw::{self, Bar, Level, Line, Mark, Panel};
-use super::{Chart, Draft, Figure, color, draft, duration_label, render_all};
+use super::{Chart, ChartError, Draft, Figure, color, draft, duration_label, render_all};
 use crate::run::simulate::RunResult;
 use crate::scenario::model::{Carrier, Class};
 use crate::scenario::{Scenario, SenderLimit};
@@ -24,7 +24,7 @@ fn log_ticks(range: (f64, f64)) -> Vec<(f64, String)> {
 }
 
 /// Every chart of one run.
-pub(crate) fn run_charts(sc: &Scenario, r: &RunResult) -> Result<Vec<Chart>, String> {
+pub(crate) fn run_charts(sc: &Scenario, r: &RunResult) -> Result<Vec<Chart>, ChartError> {
     let clock = Clock::new(sc, r);
     let rows: Vec<Row> = r.stats.series.rows().collect();
     render_all(vec![

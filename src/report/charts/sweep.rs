@@ -2,7 +2,7 @@
 //! expiry chart for a `message_expiry` sweep), or heat maps for two.
 
 use super::draw::{self, Band, Format, Heat, Level, Line, Panel};
-use super::{Chart, Draft, Figure, color, draft, duration_label, render_all};
+use super::{Chart, ChartError, Draft, Figure, color, draft, duration_label, render_all};
 use crate::load::{Loaded, Point, Sweep, expiry_stream, show};
 use crate::run::simulate::RunResult;
 use crate::stats::confidence::mean_ci;
@@ -51,7 +51,7 @@ const EXPIRY_PANELS: [ExpiryPanel; 4] = [
 
 /// Charts of a sweep: `expiry.svg` for a `message_expiry` sweep, a chart
 /// per figure against one parameter, or heat maps for two.
-pub(crate) fn sweep_charts(loaded: &Loaded, results: &[RunResult], target: f64) -> Result<Vec<Chart>, String> {
+pub(crate) fn sweep_charts(loaded: &Loaded, results: &[RunResult], target: f64) -> Result<Vec<Chart>, ChartError> {
     let sweep = loaded.sweep.as_ref().expect("a sweep");
     let mut charts = Vec::new();
     if sweep.parameters.len() == 1 {
