@@ -2,7 +2,8 @@
 //! script, no network), and `index.html` linking them.
 
 use crate::report::advice::Advice;
-use crate::report::charts::{Chart, duration_label};
+use crate::report::charts::Chart;
+use crate::report::human;
 use crate::run::simulate::RunResult;
 use crate::scenario::Scenario;
 use crate::scenario::model::Outcome;
@@ -49,9 +50,9 @@ fn group_row(name: &str, g: &Group) -> String {
         pct(g.expiry_rate()),
         failed,
         pct(late),
-        duration_label(wait.p50),
-        duration_label(wait.p99),
-        duration_label(e2e.p99),
+        human::duration(wait.p50),
+        human::duration(wait.p99),
+        human::duration(e2e.p99),
         g.cost.usd()
     )
 }
@@ -135,7 +136,7 @@ pub(crate) fn run_page(
     b.push_str(&summary_table(sc, r));
     b.push_str(&format!(
         "<p>Drain time {} · {} messages still queued and {} in flight at the horizon.</p>\n",
-        duration_label(r.stats.drain.as_secs_f64()),
+        human::duration(r.stats.drain.as_secs_f64()),
         r.stats.total().count(Outcome::QueuedAtEnd),
         r.stats.total().count(Outcome::InFlightAtEnd)
     ));
@@ -182,9 +183,9 @@ pub(crate) fn sweep_page(
             g.accepted,
             pct(g.expiry_rate()),
             pct(late),
-            duration_label(g.queue_wait.summary().p99),
-            duration_label(g.end_to_end.summary().p99),
-            duration_label(r.stats.drain.as_secs_f64()),
+            human::duration(g.queue_wait.summary().p99),
+            human::duration(g.end_to_end.summary().p99),
+            human::duration(r.stats.drain.as_secs_f64()),
             g.cost.usd()
         ));
     }

@@ -5,6 +5,7 @@
 pub mod advice;
 pub(crate) mod charts;
 pub(crate) mod html;
+pub(crate) mod human;
 
 use crate::load::{Loaded, show};
 use crate::run::simulate::RunResult;
@@ -222,8 +223,8 @@ pub fn table(rows: &[(String, &Scenario, &RunResult)]) -> String {
                 100.0 * g.expiry_rate(),
                 g.count(Outcome::FailedDailyCap),
                 other,
-                seconds(g.queue_wait.summary().p99),
-                drain.map_or(String::new(), seconds),
+                human::duration_split(g.queue_wait.summary().p99),
+                drain.map_or(String::new(), human::duration_split),
                 g.cost.usd(),
             )
         };
@@ -239,15 +240,6 @@ pub fn table(rows: &[(String, &Scenario, &RunResult)]) -> String {
 
 fn truncate(s: &str, n: usize) -> String {
     if s.chars().count() <= n { s.to_string() } else { s.chars().take(n - 1).chain(['…']).collect() }
-}
-
-/// Seconds in a short human form: `0.25s`, `42s`, `3m20s`, `2h05m`.
-fn seconds(s: f64) -> String {
-    match s {
-        s if s < 60.0 => format!("{}s", (s * 100.0).round() / 100.0),
-        s if s < 3600.0 => format!("{}m{:02}s", (s / 60.0) as u64, (s % 60.0) as u64),
-        s => format!("{}h{:02}m", (s / 3600.0) as u64, ((s % 3600.0) / 60.0) as u64),
-    }
 }
 
 /// Writes `bytes` to `path` through a temporary file in the same folder and

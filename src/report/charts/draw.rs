@@ -5,6 +5,7 @@
 //! linear; a logarithmic axis is drawn as log10 of the values with labels
 //! written back in the original unit.
 
+use crate::report::human;
 use plotters::coord::Shift;
 use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
@@ -118,7 +119,7 @@ impl Panel {
             x_range: (0.0, 1.0),
             y_range: (0.0, 1.0),
             x_format: Box::new(|x| format!("{x}")),
-            y_format: Box::new(short_number),
+            y_format: Box::new(human::number),
             lines: Vec::new(),
             bands: Vec::new(),
             bars: Vec::new(),
@@ -178,24 +179,6 @@ pub(crate) fn duration_step(span: f64) -> f64 {
         600.0, 900.0, 1800.0, 3600.0, 7200.0, 21_600.0, 86_400.0,
     ];
     STEPS.into_iter().find(|s| span / s <= 6.0).unwrap_or(span / 6.0)
-}
-
-/// `1500` as `1.5k`, `0.0123` as `0.0123`.
-pub(crate) fn short_number(v: f64) -> String {
-    let a = v.abs();
-    if a >= 1e6 {
-        format!("{}M", trim(v / 1e6))
-    } else if a >= 1e4 {
-        format!("{}k", trim(v / 1e3))
-    } else {
-        trim(v)
-    }
-}
-
-fn trim(v: f64) -> String {
-    let s = format!("{v:.3}");
-    let s = s.trim_end_matches('0').trim_end_matches('.');
-    if s == "-0" { "0".into() } else { s.into() }
 }
 
 /// The plotting area of a panel: f64 on both axes.

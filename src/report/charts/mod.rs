@@ -135,34 +135,6 @@ fn render(d: Draft) -> Result<Chart, ChartError> {
     Ok(Chart { name, title, caption, svg, png })
 }
 
-/// Seconds as a short duration: `250ms`, `30s`, `5m`, `1.5h`, `2d`.
-pub(crate) fn duration_label(s: f64) -> String {
-    let trimmed = |v: f64, unit: &str| format!("{}{unit}", draw::short_number((v * 10.0).round() / 10.0));
-    match s {
-        s if s <= 0.0 => "0".into(),
-        s if s < 1.0 => trimmed(s * 1000.0, "ms"),
-        s if s < 60.0 => trimmed(s, "s"),
-        s if s < 3600.0 => trimmed(s / 60.0, "m"),
-        s if s < 86_400.0 => trimmed(s / 3600.0, "h"),
-        s => trimmed(s / 86_400.0, "d"),
-    }
-}
-
 fn color(i: usize) -> RGBColor {
     PALETTE[i % PALETTE.len()]
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn duration_labels() {
-        assert_eq!(duration_label(0.25), "250ms");
-        assert_eq!(duration_label(30.0), "30s");
-        assert_eq!(duration_label(300.0), "5m");
-        assert_eq!(duration_label(5400.0), "1.5h");
-        assert_eq!(duration_label(10_800.0), "3h");
-        assert_eq!(duration_label(0.0), "0");
-    }
 }

@@ -3,7 +3,8 @@
 
 use super::clock::Clock;
 use super::draw::{self, Bar, Level, Line, Mark, Panel};
-use super::{Chart, ChartError, Draft, Figure, color, draft, duration_label, render_all};
+use super::{Chart, ChartError, Draft, Figure, color, draft, render_all};
+use crate::report::human;
 use crate::run::simulate::RunResult;
 use crate::scenario::model::{Carrier, Class};
 use crate::scenario::{Scenario, SenderLimit};
@@ -18,7 +19,7 @@ const THIN: usize = 600;
 fn log_ticks(range: (f64, f64)) -> Vec<(f64, String)> {
     [0.001, 0.01, 0.1, 1.0, 10.0, 60.0, 600.0, 3600.0, 10_800.0, 86_400.0, 864_000.0]
         .into_iter()
-        .map(|s: f64| (s.log10(), duration_label(s)))
+        .map(|s: f64| (s.log10(), human::duration(s)))
         .filter(|(x, _)| (range.0..=range.1).contains(x))
         .collect()
 }
@@ -47,14 +48,14 @@ fn wait_over_time(clock: &Clock, rows: &[Row]) -> Draft {
         p.lines.push(Line::solid(name, color(k), points));
     }
     p.y_seconds = true;
-    p.y_format = Box::new(duration_label);
+    p.y_format = Box::new(human::duration);
     p.fit_y();
     draft(
         "latency_over_time",
         "Queue wait over time",
         &format!(
             "How long messages dispatched in each {} interval had waited; grey spans are outages.",
-            duration_label(step)
+            human::duration(step)
         ),
         Figure::Panels(vec![p]),
     )
@@ -83,7 +84,7 @@ fn queue_depth(sc: &Scenario, r: &RunResult, clock: &Clock, rows: &[Row]) -> Dra
         "Queue depth",
         &format!(
             "Messages waiting at the end of each {} interval; red lines mark T-Mobile's daily cap running out.",
-            duration_label(step)
+            human::duration(step)
         ),
         Figure::Panels(vec![p]),
     )
@@ -153,7 +154,7 @@ fn failures(clock: &Clock, rows: &[Row]) -> Draft {
     // Dense runs are summed over groups of intervals first, so steps stay legible.
     let group = rows.len().div_ceil(THIN / 2).max(1);
     let width = clock.step * group as f64;
-    let mut p = clock.panel("Failures by reason (stacked)", &format!("messages per {}", duration_label(width)));
+    let mut p = clock.panel("Failures by reason (stacked)", &format!("messages per {}", human::duration(width)));
     let mut stacked: Vec<Vec<f64>> = Vec::new();
     for (k, &col) in reasons.iter().enumerate() {
         let own = rows.chunks(group).map(|c| c.iter().map(|r| r.get(col) as f64).sum::<f64>());
@@ -174,7 +175,7 @@ fn failures(clock: &Clock, rows: &[Row]) -> Draft {
         "Failures by reason",
         &format!(
             "Each band is one failure reason; the top edge is all failures in the {} interval.",
-            duration_label(width)
+            human::duration(width)
         ),
         Figure::Panels(vec![p]),
     )
@@ -196,19 +197,19 @@ fn throughput(sc: &Scenario, r: &RunResult, clock: &Clock, rows: &[Row]) -> Draf
         top.levels.push(Level {
             y: tpm,
             color: RGBColor(80, 80, 80),
-            label: format!("{} TPM per carrier: {}", b.id, draw::short_number(tpm)),
+            label: format!("{} TPM per carrier: {}", b.id, human::number(tpm)),
         });
     }
     let account = sc.account[Class::Sms.index()].rate.per_sec_f64() * 60.0;
     top.levels.push(Level {
         y: account,
         color: RGBColor(0, 0, 0),
-        label: format!("account SMS: {}/min", draw::short_number(account)),
+        label: format!("account SMS: {}/min", human::number(account)),
     });
     for (s, sender) in sc.senders.iter().enumerate() {
         if let SenderLimit::PerNumber(l) = sender.limits[Class::Sms.index()] {
             let y = l.rate.per_sec_f64() * 60.0 * sender.numbers as f64;
-            let label = format!("{} ({} numbers): {}/min", sender.id, sender.numbers, draw::short_number(y));
+            let label = format!("{} ({} numbers): {}/min", sender.id, sender.numbers, human::number(y));
             top.levels.push(Level { y, color: color(4 + s), label });
         }
     }
@@ -232,7 +233,7 @@ fn throughput(sc: &Scenario, r: &RunResult, clock: &Clock, rows: &[Row]) -> Draf
         bottom.levels.push(Level {
             y: cap as f64,
             color: RGBColor(213, 94, 0),
-            label: format!("cap {}", draw::short_number(cap as f64)),
+            label: format!("cap {}", human::number(cap as f64)),
         });
     }
     bottom.fit_y();

@@ -1,9 +1,10 @@
 //! The charts of a sweep: each figure against one swept parameter (with the
 //! expiry chart for a `message_expiry` sweep), or heat maps for two.
 
-use super::draw::{self, Band, Format, Heat, Level, Line, Panel};
-use super::{Chart, ChartError, Draft, Figure, color, draft, duration_label, render_all};
+use super::draw::{Band, Format, Heat, Level, Line, Panel};
+use super::{Chart, ChartError, Draft, Figure, color, draft, render_all};
 use crate::load::{Loaded, Point, Sweep, expiry_stream, show};
+use crate::report::human;
 use crate::run::simulate::RunResult;
 use crate::stats::confidence::mean_ci;
 use crate::stats::figure::KeyFigure;
@@ -91,7 +92,7 @@ fn figure_chart(sweep: &Sweep, results: &[RunResult], figure: KeyFigure) -> Draf
     let labels: Vec<String> = points.iter().map(|pt| show(&pt.values[0])).collect();
     p.x_format = Box::new(move |x| {
         if is_num {
-            draw::short_number(x)
+            human::number(x)
         } else {
             let i = x.round();
             if (x - i).abs() < 1e-6 && i >= 0.0 {
@@ -103,7 +104,7 @@ fn figure_chart(sweep: &Sweep, results: &[RunResult], figure: KeyFigure) -> Draf
     });
     if figure.is_seconds() {
         p.y_seconds = true;
-        p.y_format = Box::new(duration_label);
+        p.y_format = Box::new(human::duration);
     }
     p.fit_y();
     draft(
@@ -129,11 +130,11 @@ fn heat_chart(sweep: &Sweep, results: &[RunResult], figure: KeyFigure) -> Draft 
         values[r][c] = figure_ci(figure, &results[i]).0;
     }
     let format: Format = if figure.is_seconds() {
-        Box::new(duration_label)
+        Box::new(human::duration)
     } else if figure.is_rate() {
         Box::new(|v| format!("{:.2}%", v * 100.0))
     } else {
-        Box::new(draw::short_number)
+        Box::new(human::number)
     };
     let heat = Heat {
         title: format!("{name}: {} against {}", sweep.parameters[0], sweep.parameters[1]),
@@ -204,13 +205,13 @@ fn expiry_chart(loaded: &Loaded, results: &[RunResult], stream: usize, target: f
         let (lo, hi) = (xs.iter().copied().fold(f64::MAX, f64::min), xs.iter().copied().fold(f64::MIN, f64::max));
         let pad = ((hi - lo) * 0.05).max(0.05);
         p.x_range = (lo - pad, hi + pad);
-        p.x_ticks = Some(xs.iter().map(|&x| (x, duration_label(10f64.powf(x)))).collect());
+        p.x_ticks = Some(xs.iter().map(|&x| (x, human::duration(10f64.powf(x)))).collect());
         if figure.is_rate() {
             p.y_format = Box::new(|y| format!("{:.1}%", y * 100.0));
         }
         if figure.is_seconds() {
             p.y_seconds = true;
-            p.y_format = Box::new(duration_label);
+            p.y_format = Box::new(human::duration);
         }
         if figure == KeyFigure::ExpiryRate {
             p.levels.push(Level {
