@@ -9,6 +9,7 @@ use crate::run::batch::{self, Job, Overrides};
 use crate::run::merge::{self, MergeError};
 use crate::run::shard::{Shard, ShardError};
 use crate::run::simulate::{Replication, RunResult};
+use crate::scenario::bounds::MAX_REPLICATIONS;
 use clap::{Args, Parser, Subcommand};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -65,7 +66,7 @@ enum Command {
         /// Also fail any key figure worse than in this baseline file.
         #[arg(long, value_name = "FILE")]
         baseline: Option<PathBuf>,
-        /// How much worse than the baseline a figure may get: 5% or 0.05.
+        /// How much worse than the baseline a figure may get, in percent: 5%.
         #[arg(long, default_value = "5%", requires = "baseline")]
         tolerance: String,
     },
@@ -104,8 +105,8 @@ struct BatchArgs {
     /// Overrides every scenario's `seed`.
     #[arg(long)]
     seed: Option<u64>,
-    /// Overrides every scenario's `replications`.
-    #[arg(long)]
+    /// Overrides every scenario's `replications` (1 to 100000).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=i64::from(MAX_REPLICATIONS)))]
     replications: Option<u32>,
     /// Add or replace a sweep parameter (repeatable): PATH=v1,v2,...
     #[arg(long, value_name = "PATH=V1,V2,...")]
@@ -313,8 +314,7 @@ fn run(paths: &[PathBuf], out: &Path, overrides: &Overrides, shard: Option<&str>
     let mine = shard.select(every);
     let results = execute(&all, &mine);
     let finished: Vec<(Job, Replication)> = mine.into_iter().zip(results).collect();
-    let files: Vec<(String, String)> =
-        loaded.iter().map(|(f, l)| (f.display().to_string(), l.source.clone())).collect();
+    let files: Vec<(String, &Loaded)> = loaded.iter().map(|(f, l)| (f.display().to_string(), l)).collect();
     for ((file, _), partial) in loaded.iter().zip(merge::partials(&files, overrides, shard, &finished)) {
         let path = out.join(load::stem(file)).join(merge::partial_name(shard));
         write(&path, &serde_json::to_vec(&partial).expect("partial results serialise"))?;

@@ -9,6 +9,7 @@ mod determinism;
 mod documented;
 mod lanes;
 mod layers;
+mod limits;
 mod outages;
 mod properties;
 mod queueing;

@@ -51,7 +51,7 @@ pub(crate) enum BaselineError {
     NotBaseline { path: PathBuf, why: String },
     #[error("{}: baseline format {found}, this a2psim reads {FORMAT}", .path.display())]
     Format { path: PathBuf, found: u32 },
-    #[error("--tolerance: expected a tolerance such as 5% or 0.05, found \"{0}\"")]
+    #[error("--tolerance: expected a percentage with its unit, such as 5%, found \"{0}\"")]
     Tolerance(String),
 }
 
@@ -110,14 +110,11 @@ pub(crate) fn compare(base: &Baseline, now: &Baseline, tolerance: f64) -> Vec<Re
     out
 }
 
-/// `5%` or `0.05`.
+/// `5%` as 0.05. The unit is required: a bare `5` could mean 5 % or 500 %.
 pub(crate) fn parse_tolerance(s: &str) -> Result<f64, BaselineError> {
     let bad = || BaselineError::Tolerance(s.to_string());
-    let v = match s.trim().strip_suffix('%') {
-        Some(p) => p.trim().parse::<f64>().map_err(|_| bad())? / 100.0,
-        None => s.trim().parse::<f64>().map_err(|_| bad())?,
-    };
-    (v.is_finite() && v >= 0.0).then_some(v).ok_or_else(bad)
+    let percent = s.trim().strip_suffix('%').ok_or_else(bad)?.trim().parse::<f64>().map_err(|_| bad())?;
+    (percent.is_finite() && percent >= 0.0).then_some(percent / 100.0).ok_or_else(bad)
 }
 
 #[cfg(test)]
@@ -138,7 +135,9 @@ mod tests {
         assert_eq!(r[1].change(), "from 0 to 0.01");
         assert!(compare(&base, &now, 0.2).iter().all(|x| x.metric != "drain_time_s"));
         assert_eq!(parse_tolerance("5%").unwrap(), 0.05);
-        assert_eq!(parse_tolerance("0.1").unwrap(), 0.1);
-        assert!(parse_tolerance("-1").is_err() && parse_tolerance("five").is_err());
+        assert_eq!(parse_tolerance(" 12.5 % ").unwrap(), 0.125);
+        for bad in ["5", "0.05", "-1%", "five%", "%", "NaN%"] {
+            assert!(parse_tolerance(bad).is_err(), "{bad}");
+        }
     }
 }

@@ -66,13 +66,15 @@ pub(crate) fn json(verdicts: &[Verdict], regressions: &[Regression]) -> String {
 /// GitHub Actions workflow commands: an error annotation at each failing
 /// `[[expect]]` line, and one per regression at the top of the file.
 pub(crate) fn github(verdicts: &[Verdict], regressions: &[Regression], file_of: impl Fn(&str) -> String) -> String {
+    // GitHub's escapes: of the message, and also of `:` and `,` in properties.
     let clean = |s: String| s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A");
+    let property = |s: String| clean(s).replace(':', "%3A").replace(',', "%2C");
     let mut out = String::new();
     for v in verdicts.iter().filter(|v| !v.passed) {
         let msg = format!("{}{}: {} is {}, expected {}", v.scenario, point(v), v.metric, shown(v.value), v.bound);
         out.push_str(&format!(
             "::error file={},line={},title=a2psim expectation failed::{}\n",
-            v.file,
+            property(v.file.clone()),
             v.line,
             clean(msg)
         ));
@@ -80,7 +82,11 @@ pub(crate) fn github(verdicts: &[Verdict], regressions: &[Regression], file_of: 
     for r in regressions {
         let stem = r.key.split(" [").next().unwrap_or(&r.key);
         let msg = format!("{}: {} is {} against a baseline of {} ({})", r.key, r.metric, r.now, r.baseline, r.change());
-        out.push_str(&format!("::error file={},line=1,title=a2psim regression::{}\n", file_of(stem), clean(msg)));
+        out.push_str(&format!(
+            "::error file={},line=1,title=a2psim regression::{}\n",
+            property(file_of(stem)),
+            clean(msg)
+        ));
     }
     out.push_str(&table(verdicts, regressions));
     out

@@ -20,6 +20,7 @@ use reader::{Reader, Tbl, Value, type_name};
 use sweep::{Parameter, blame, combinations, set_path};
 
 use crate::scenario::Scenario;
+use crate::scenario::bounds::{MAX_NAME_CHARS, MAX_SWEEP_POINTS};
 use std::fmt;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -89,6 +90,22 @@ pub fn stem(path: &Path) -> String {
     path.file_stem().map_or("scenario".into(), |s| s.to_string_lossy().into_owned())
 }
 
+/// Whether `stem` can name a report folder inside `--out` and nothing else:
+/// not empty, no `.` or `..`, no path separator or control character, not hidden.
+fn plain_stem(stem: &str) -> Result<(), String> {
+    let bad = stem.is_empty()
+        || stem.starts_with('.')
+        || stem.contains(['/', '\\'])
+        || stem.chars().any(char::is_control)
+        || stem.chars().count() > MAX_NAME_CHARS;
+    if bad {
+        return Err(format!(
+            "the file name {stem:?} cannot name its report folder: rename the file (letters, digits, `-`, `_`; not starting with `.`)"
+        ));
+    }
+    Ok(())
+}
+
 /// A path given for scenarios that holds none.
 #[derive(Debug, thiserror::Error)]
 pub enum FindError {
@@ -147,6 +164,9 @@ pub(crate) fn parse_with(
     dir: &Path,
     extra: &[SweepArg],
 ) -> Result<Loaded, Vec<Diagnostic>> {
+    if let Err(why) = plain_stem(stem) {
+        return Err(vec![Diagnostic::whole_file(file, why)]);
+    }
     let (mut loaded, mut parameters) = parse_single(text, file, stem, dir)?;
     for arg in extra {
         parameters.retain(|p| p.path != arg.path);
@@ -159,6 +179,16 @@ pub(crate) fn parse_with(
         text.parse().map_err(|e: toml::de::Error| vec![Diagnostic::whole_file(file, e.message().into())])?;
     base.remove("sweep");
     let at = |span: &Option<Range<usize>>| span.as_ref().map_or((1, 1), |s| position(text, s.start));
+    let points = parameters.iter().try_fold(1usize, |n, p| n.checked_mul(p.values.len()));
+    if points.is_none_or(|n| n > MAX_SWEEP_POINTS) {
+        let (line, column) = at(&parameters[0].key_span);
+        let counts: Vec<String> = parameters.iter().map(|p| p.values.len().to_string()).collect();
+        let message = format!(
+            "the sweep has {} points, more than {MAX_SWEEP_POINTS}: use fewer values per parameter",
+            counts.join(" × ")
+        );
+        return Err(vec![Diagnostic { file: file.into(), line, column, message, warning: false }]);
+    }
     let mut errors: Vec<Diagnostic> = Vec::new();
     let mut points = Vec::new();
     for combo in combinations(&parameters) {

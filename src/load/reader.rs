@@ -4,6 +4,7 @@
 
 use super::{Diagnostic, position, values};
 use crate::scenario::Money;
+use crate::scenario::bounds::MAX_SPAN;
 use crate::scenario::calendar::Calendar;
 use crate::scenario::rate::{Rate, Scale};
 use crate::scenario::time::{SimDuration, SimTime};
@@ -277,11 +278,17 @@ impl<'s> Reader<'s> {
                 return None;
             }
         };
-        if let Ok(d) = values::duration(&text) {
+        let offset = values::duration(&text);
+        if let Ok(d) = offset {
             return Some(SimTime::ZERO + d);
         }
         match text.parse::<jiff::Timestamp>() {
             Ok(ts) => match cal.sim_time(ts) {
+                Some(at) if at > SimTime::ZERO + MAX_SPAN => {
+                    let why = format!("{text} is more than a century ({MAX_SPAN}) after the scenario's `start`");
+                    self.invalid(t, key, v, why);
+                    None
+                }
                 Some(at) => Some(at),
                 None => {
                     self.invalid(t, key, v, format!("{text} is before the scenario's `start` ({})", cal.start()));
@@ -289,7 +296,12 @@ impl<'s> Reader<'s> {
                 }
             },
             Err(_) => {
-                self.invalid(t, key, v, format!("expected {expected}, found \"{text}\""));
+                // An offset too long to run says so rather than that it is no instant.
+                let why = match offset {
+                    Err(why) if why.contains("longest span") => why,
+                    _ => format!("expected {expected}, found \"{text}\""),
+                };
+                self.invalid(t, key, v, why);
                 None
             }
         }

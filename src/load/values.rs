@@ -1,6 +1,7 @@
 //! The scenario vocabulary: durations, rates, decimals, instants.
 //! Each parser returns what was expected on failure, for the error message.
 
+use crate::scenario::bounds::{self, MAX_RATE_PER_SEC, MAX_SPAN, MIN_RATE_DAYS};
 use crate::scenario::rate::{Rate, Scale};
 use crate::scenario::time::{NANOS_PER_SEC, SimDuration};
 
@@ -71,14 +72,22 @@ pub(crate) fn duration(s: &str) -> Result<SimDuration, String> {
         let ns = number.times_exact(*size as u128).ok_or_else(|| format!("\"{s}\" is finer than a nanosecond"))?;
         total += ns;
     }
-    u64::try_from(total).map(SimDuration::from_nanos).map_err(|_| format!("\"{s}\" is too long"))
+    within_span(total, s)
+}
+
+/// A duration of `ns` nanoseconds, written `text`, if it is at most [`MAX_SPAN`].
+fn within_span(ns: u128, text: &str) -> Result<SimDuration, String> {
+    match u64::try_from(ns) {
+        Ok(ns) if ns <= MAX_SPAN.as_nanos() => Ok(SimDuration::from_nanos(ns)),
+        _ => Err(format!("{text} is longer than the longest span a scenario may cover ({MAX_SPAN}, a century)")),
+    }
 }
 
 /// Whole or decimal seconds given as a TOML number.
 pub(crate) fn seconds(number: &str) -> Result<SimDuration, String> {
     let d = Decimal::parse(number).ok_or_else(|| format!("expected {DURATION_HELP}, found {number}"))?;
     let ns = d.times_exact(NANOS_PER_SEC as u128).ok_or_else(|| format!("{number} s is finer than a nanosecond"))?;
-    u64::try_from(ns).map(SimDuration::from_nanos).map_err(|_| format!("{number} s is too long"))
+    within_span(ns, &format!("{number} s"))
 }
 
 pub(crate) const RATE_HELP: &str = "a rate such as \"5/s\", \"4500/min\", \"200000/day\"";
@@ -109,6 +118,11 @@ pub(crate) fn rate(s: &str, default_period: SimDuration) -> Result<Rate, String>
     }
     let den = 10u64.checked_pow(d.places).ok_or_else(bad)?;
     let num = u64::try_from(d.mantissa).map_err(|_| bad())?;
+    if !bounds::rate_in_range(num as f64 / den as f64, period) {
+        return Err(format!(
+            "\"{s}\" is outside the rates a scenario may use: from 1 per {MIN_RATE_DAYS} days to {MAX_RATE_PER_SEC}/s"
+        ));
+    }
     Rate::new(num, den, period).ok_or_else(bad)
 }
 

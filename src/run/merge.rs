@@ -21,12 +21,15 @@ pub struct Partial {
     pub overrides: Overrides,
     /// Which share, as `I/N`.
     pub shard: String,
+    /// [`digest`] of what the shard ran: a merge refuses a scenario that
+    /// reloads differently (its text or trace files edited, another version).
+    pub digest: String,
     /// Finished jobs (with `scenario` 0: a partial covers one file).
     pub jobs: Vec<(Job, Replication)>,
 }
 
 /// The current [`Partial::format`].
-pub const PARTIAL_FORMAT: u32 = 1;
+pub const PARTIAL_FORMAT: u32 = 2;
 
 /// Why partial results cannot be merged.
 #[derive(Debug, thiserror::Error)]
@@ -78,6 +81,32 @@ pub enum MergeError {
         /// Jobs of the file.
         total: usize,
     },
+    /// A scenario that reloads differently from what the shards ran.
+    #[error("{file} reloads differently from what {first} ran: its text, a trace file or a2psim changed")]
+    Changed {
+        /// The scenario file.
+        file: String,
+        /// The first partial results read for it.
+        first: String,
+    },
+    /// A job run by two shards.
+    #[error("{job:?} is in both {first} and {again}: is one shard's folder given twice?")]
+    Duplicate {
+        /// The job.
+        job: Job,
+        /// Where it was first read.
+        first: String,
+        /// Where it was read again.
+        again: String,
+    },
+    /// Partial results that no run of the scenario could give.
+    #[error("{}: {why}", .path.display())]
+    Malformed {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong.
+        why: String,
+    },
     /// A `--sweep` the shards were given that does not read.
     #[error(transparent)]
     SweepArg(#[from] SweepArgError),
@@ -86,10 +115,30 @@ pub enum MergeError {
     Scenario(Vec<Diagnostic>),
 }
 
+/// A fingerprint of a loaded scenario, its sweep points and trace contents
+/// included, and of this version of a2psim: equal fingerprints ran the same.
+pub fn digest(loaded: &Loaded) -> String {
+    /// FNV-1a, fed through `fmt::Write` so a large scenario is never one string.
+    struct Fnv(u64);
+    impl std::fmt::Write for Fnv {
+        fn write_str(&mut self, s: &str) -> std::fmt::Result {
+            for b in s.bytes() {
+                self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01B3);
+            }
+            Ok(())
+        }
+    }
+    let mut h = Fnv(0xCBF2_9CE4_8422_2325);
+    let points = super::batch::points(loaded);
+    std::fmt::Write::write_fmt(&mut h, format_args!("{} {points:?}", env!("CARGO_PKG_VERSION")))
+        .expect("hashing does not fail");
+    format!("{:016x}", h.0)
+}
+
 /// One shard's partial results for each scenario file: `files` are the
-/// (path, text) of the scenarios in batch order, `finished` this shard's jobs.
+/// (path, loaded scenario) in batch order, `finished` this shard's jobs.
 pub fn partials(
-    files: &[(String, String)],
+    files: &[(String, &Loaded)],
     overrides: &Overrides,
     shard: Shard,
     finished: &[(Job, Replication)],
@@ -97,12 +146,13 @@ pub fn partials(
     files
         .iter()
         .enumerate()
-        .map(|(n, (file, source))| Partial {
+        .map(|(n, (file, loaded))| Partial {
             format: PARTIAL_FORMAT,
             scenario_file: file.clone(),
-            source: source.clone(),
+            source: loaded.source.clone(),
             overrides: overrides.clone(),
             shard: shard.to_string(),
+            digest: digest(loaded),
             jobs: finished
                 .iter()
                 .filter(|(j, _)| j.scenario == n)
@@ -157,30 +207,66 @@ fn entries(dir: impl AsRef<Path>) -> impl Iterator<Item = PathBuf> {
 /// the scenario reloaded from the text the shards ran and its results per
 /// point. Refuses shards that ran different texts, and missing jobs.
 pub fn merge(partials: &[(String, Partial)]) -> Result<Vec<(String, Loaded, Vec<RunResult>)>, MergeError> {
-    let mut files: Vec<&str> = partials.iter().map(|(_, p)| p.scenario_file.as_str()).collect();
+    // `./m.toml` and `m.toml` are one file.
+    let normal =
+        |f: &str| -> PathBuf { Path::new(f).components().filter(|c| *c != std::path::Component::CurDir).collect() };
+    let mut files: Vec<PathBuf> = partials.iter().map(|(_, p)| normal(&p.scenario_file)).collect();
     files.sort();
     files.dedup();
     let mut out = Vec::new();
-    for file in files {
-        let mine: Vec<&(String, Partial)> = partials.iter().filter(|(_, p)| p.scenario_file == file).collect();
+    for path in files {
+        let file = path.display().to_string();
+        let mine: Vec<&(String, Partial)> = partials.iter().filter(|(_, p)| normal(&p.scenario_file) == path).collect();
         let (first_at, first) = (&mine[0].0, &mine[0].1);
-        if let Some((at, _)) = mine.iter().find(|(_, p)| p.source != first.source || p.overrides != first.overrides) {
-            let (at, file, first) = (at.clone(), file.to_string(), first_at.clone());
+        let differs =
+            |p: &Partial| p.source != first.source || p.overrides != first.overrides || p.digest != first.digest;
+        if let Some((at, _)) = mine.iter().find(|(_, p)| differs(p)) {
+            let (at, file, first) = (at.clone(), file.clone(), first_at.clone());
             return Err(MergeError::DifferentRun { at, file, first });
         }
-        let path = Path::new(file);
         let args = first.overrides.sweep_args()?;
         let dir = path.parent().unwrap_or(Path::new("."));
         let mut loaded =
-            crate::load::parse_with(&first.source, file, &stem(path), dir, &args).map_err(MergeError::Scenario)?;
+            crate::load::parse_with(&first.source, &file, &stem(&path), dir, &args).map_err(MergeError::Scenario)?;
         first.overrides.apply(&mut loaded);
-        let jobs: Vec<(Job, Replication)> = mine.iter().flat_map(|(_, p)| p.jobs.iter().cloned()).collect();
+        if digest(&loaded) != first.digest {
+            return Err(MergeError::Changed { file, first: first_at.clone() });
+        }
+        let jobs = checked_jobs(&loaded, &mine)?;
         let mut results = assemble(&[&loaded], jobs).map_err(|m| MergeError::Missing {
-            file: file.to_string(),
+            file: file.clone(),
             missing: m.missing,
             total: m.total,
         })?;
-        out.push((file.to_string(), loaded, results.remove(0)));
+        out.push((file, loaded, results.remove(0)));
     }
     Ok(out)
+}
+
+/// The jobs of `mine` (partials of one scenario file), each once, each one
+/// the scenario can have, with figures that add up.
+fn checked_jobs(loaded: &Loaded, mine: &[&(String, Partial)]) -> Result<Vec<(Job, Replication)>, MergeError> {
+    let points = super::batch::points(loaded);
+    let mut seen: Vec<(Job, &str)> = Vec::new();
+    let mut jobs = Vec::new();
+    for (at, partial) in mine {
+        for (job, r) in &partial.jobs {
+            let malformed = |why: String| MergeError::Malformed { path: PathBuf::from(at), why };
+            let Some(sc) = points.get(job.point) else {
+                return Err(malformed(format!("job {job:?} names a sweep point the scenario does not have")));
+            };
+            if job.scenario != 0 || job.replication >= sc.replications || !r.stats.adds_up(sc.traffic().len()) {
+                return Err(malformed(format!(
+                    "job {job:?} is not a run of this scenario, or its counts do not add up"
+                )));
+            }
+            if let Some((_, other)) = seen.iter().find(|(j, _)| j == job) {
+                let (job, first) = (*job, other.to_string());
+                return Err(MergeError::Duplicate { job, first, again: at.clone() });
+            }
+            seen.push((*job, at));
+            jobs.push((*job, r.clone()));
+        }
+    }
+    Ok(jobs)
 }

@@ -1,6 +1,7 @@
 //! A validated scenario: typed values the engine runs. Reading one from a
 //! file lives in [`crate::load`].
 
+pub mod bounds;
 pub mod calendar;
 pub(crate) mod delay;
 pub(crate) mod limits;

@@ -103,8 +103,8 @@ impl Latency {
 
     /// Adds `other`'s values, as if recorded here.
     pub fn merge(&mut self, other: &Latency) {
-        self.count += other.count;
-        self.sum += other.sum;
+        self.count = self.count.saturating_add(other.count);
+        self.sum = self.sum.saturating_add(other.sum);
         self.max = self.max.max(other.max);
         for (&v, &n) in &other.exact {
             self.add_value(v, n);
@@ -215,12 +215,13 @@ impl Group {
 
     /// Adds `other`'s messages.
     pub fn merge(&mut self, other: &Group) {
-        self.accepted += other.accepted;
+        // Saturating: figures read from partial results may be anything.
+        self.accepted = self.accepted.saturating_add(other.accepted);
         for (a, b) in self.outcomes.iter_mut().zip(other.outcomes) {
-            *a += b;
+            *a = a.saturating_add(b);
         }
-        self.late += other.late;
-        self.cost.0 += other.cost.0;
+        self.late = self.late.saturating_add(other.late);
+        self.cost.0 = self.cost.0.saturating_add(other.cost.0);
         self.queue_wait.merge(&other.queue_wait);
         self.end_to_end.merge(&other.end_to_end);
     }
@@ -277,6 +278,25 @@ impl Stats {
 }
 
 impl Stats {
+    /// Whether these could be the statistics of a run with `streams`
+    /// streams: a group for each, and in every group outcomes that add up
+    /// to the messages accepted (read from a file, they may not).
+    pub fn adds_up(&self, streams: usize) -> bool {
+        let group_adds_up = |g: &Group| {
+            let resolved = g.outcomes.iter().try_fold(0u64, |a, &b| a.checked_add(b));
+            resolved == Some(g.accepted) && g.late <= g.accepted
+        };
+        self.streams.len() == streams
+            && self.streams.iter().chain(&self.carriers).all(group_adds_up)
+            && self.total_accepted_matches()
+    }
+
+    /// The streams' and the carriers' accepted messages are the same messages.
+    fn total_accepted_matches(&self) -> bool {
+        let sum = |gs: &[Group]| gs.iter().try_fold(0u64, |a, g| a.checked_add(g.accepted));
+        sum(&self.streams).is_some() && sum(&self.streams) == sum(&self.carriers)
+    }
+
     /// Pools another replication's figures into these.
     pub fn merge(&mut self, other: &Stats) {
         for (a, b) in self.streams.iter_mut().zip(&other.streams) {

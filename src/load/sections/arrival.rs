@@ -3,7 +3,9 @@
 
 use crate::load::values::{self, Decimal};
 use crate::load::{Quote, Reader, Tbl, Value, did_you_mean, type_name};
+use crate::scenario::bounds::{MAX_BURST, MAX_SPAN};
 use crate::scenario::calendar::Calendar;
+use crate::scenario::rate::Rate;
 use crate::scenario::time::{SimDuration, SimTime};
 use crate::scenario::traffic::{Arrival, Window};
 use std::ops::Range;
@@ -44,6 +46,7 @@ impl Reader<'_> {
                 }
                 let window = window(self);
                 let rate = rate?;
+                self.ends_within_span(&t, rate, &window);
                 Some(if process == "constant" {
                     Arrival::Constant { rate, window }
                 } else {
@@ -56,7 +59,15 @@ impl Reader<'_> {
                 }
                 let at = self.instant(&t, "at", cal).unwrap_or(SimTime::ZERO);
                 let spread = self.duration(&t, "spread").unwrap_or(SimDuration::ZERO);
-                Some(Arrival::Burst { count: count?, at, spread })
+                let count = count?;
+                if count > MAX_BURST {
+                    let why = format!(
+                        "a burst holds at most {MAX_BURST} messages, found {count}: split it into bursts or use a rate"
+                    );
+                    self.invalid(&t, "count", t.get("count").expect("read"), why);
+                    return None;
+                }
+                Some(Arrival::Burst { count, at, spread })
             }
             "profile" => {
                 let hourly = self.profile_rates(&t)?;
@@ -80,6 +91,20 @@ impl Reader<'_> {
                 self.invalid(&t, "process", v, format!("expected {expected}, found \"{other}\"{hint}"));
                 None
             }
+        }
+    }
+
+    /// Reports a `count` whose last message, at `rate` from the window's
+    /// start, would come more than a century after `start`.
+    fn ends_within_span(&mut self, t: &Tbl, rate: Rate, window: &Window) {
+        let (Some(count), None, Some(v)) = (window.count, window.until, t.get("count")) else { return };
+        let (num, den) = rate.interval();
+        let end = window.from.as_nanos() as u128 + count as u128 * num / den;
+        if end > MAX_SPAN.as_nanos() as u128 {
+            let why = format!(
+                "{count} messages at {rate} arrive over more than a century ({MAX_SPAN}): lower `count` or raise `rate`"
+            );
+            self.invalid(t, "count", v, why);
         }
     }
 

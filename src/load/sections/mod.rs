@@ -15,6 +15,7 @@ mod traffic;
 
 use super::{Expect, Quote, Reader, Tbl, Value, did_you_mean};
 use crate::scenario::Scenario;
+use crate::scenario::bounds::{MAX_NAME_CHARS, MAX_REPLICATIONS};
 use crate::scenario::calendar::Calendar;
 use crate::scenario::model::{Shape, Unit};
 use crate::scenario::time::SimDuration;
@@ -45,7 +46,8 @@ const TOP_KEYS: &[&str] = &[
 impl Reader<'_> {
     pub(super) fn scenario(&mut self, root: &Tbl, stem: &str) -> Option<(Scenario, Vec<Expect>)> {
         self.check_keys(root, TOP_KEYS);
-        let name = self.string(root, "name").unwrap_or(stem).to_string();
+        let name = self.string(root, "name").inspect(|n| self.printable(root, "name", n, 4 * MAX_NAME_CHARS));
+        let name = name.unwrap_or(stem).to_string();
         let start = self.start(root);
         let calendar = start.clone().unwrap_or_else(|| Calendar::new(jiff::Timestamp::UNIX_EPOCH));
         let horizon = self.duration(root, "horizon");
@@ -55,7 +57,7 @@ impl Reader<'_> {
             }
         }
         let seed = self.int(root, "seed", 0..=u64::MAX).unwrap_or(0);
-        let replications = self.int(root, "replications", 1..=100_000).unwrap_or(1) as u32;
+        let replications = self.int(root, "replications", 1..=MAX_REPLICATIONS as u64).unwrap_or(1) as u32;
         let timeseries_step = self.duration(root, "timeseries_step").unwrap_or(SimDuration::from_secs(60));
         if timeseries_step == SimDuration::ZERO {
             if let Some(v) = root.get("timeseries_step") {
@@ -177,8 +179,22 @@ impl Reader<'_> {
                 let v = t.get(key).expect("read above");
                 self.invalid(t, key, v, "must not be empty".into());
             }
-            _ => {}
+            Some(id) => self.printable(t, key, id, MAX_NAME_CHARS),
+            None => {}
         }
         id
+    }
+
+    /// Reports a name that reports could not show as written: a control
+    /// character (a line break, an escape sequence) or more than `max`
+    /// characters.
+    fn printable(&mut self, t: &Tbl, key: &str, name: &str, max: usize) {
+        let v = t.get(key).expect("read by the caller");
+        if let Some((i, c)) = name.chars().enumerate().find(|(_, c)| c.is_control()) {
+            let why = format!("must be printable: character {} is the control character U+{:04X}", i + 1, c as u32);
+            self.invalid(t, key, v, why);
+        } else if name.chars().count() > max {
+            self.invalid(t, key, v, format!("must be at most {max} characters, found {}", name.chars().count()));
+        }
     }
 }

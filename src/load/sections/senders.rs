@@ -1,6 +1,7 @@
 //! `[[senders]]`: the numbers messages are sent from, and their limits.
 
 use crate::load::{Reader, Tbl};
+use crate::scenario::bounds::MAX_NUMBERS;
 use crate::scenario::limits::number_limit;
 use crate::scenario::model::{Class, Country, NumberType, Unit};
 use crate::scenario::time::SimDuration;
@@ -27,7 +28,7 @@ impl Reader<'_> {
             let country = self.choice(&t, "country", &Country::ALL, Country::name).unwrap_or(Country::Us);
             let is_10dlc = country == Country::Us && number_type == NumberType::LongCode;
             let brand = self.sender_brand(&t, brands, is_10dlc);
-            let numbers = self.int(&t, "numbers", 1..=100_000).unwrap_or(1) as u32;
+            let numbers = self.int(&t, "numbers", 1..=MAX_NUMBERS as u64).unwrap_or(1) as u32;
             if is_10dlc && numbers > 49 {
                 let span = t.get("numbers").map_or(t.span.clone(), |v| v.span());
                 self.warn(span, format!("`{}`: {numbers} numbers on one 10DLC campaign: more than 49 need a T-Mobile Number Pool Request", t.path("numbers")));

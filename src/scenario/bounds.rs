@@ -1,0 +1,36 @@
+//! The bounds every scenario keeps, checked when it is read, so that every
+//! run ends in bounded time and memory and every figure is representable.
+//! The README's *Limits and safety* lists them.
+
+use super::time::{NANOS_PER_SEC, SimDuration};
+
+/// Replications of one scenario or sweep point, in the file or on the command line.
+pub const MAX_REPLICATIONS: u32 = 100_000;
+
+/// Numbers in one sender's pool.
+pub const MAX_NUMBERS: u32 = 100_000;
+
+/// Points of one sweep (the product of its parameters' value counts).
+pub const MAX_SWEEP_POINTS: usize = 10_000;
+
+/// Messages of one burst: they may all wait at once.
+pub const MAX_BURST: u64 = 10_000_000;
+
+/// Fastest rate, per second: one unit per microsecond.
+pub const MAX_RATE_PER_SEC: u64 = 1_000_000;
+
+/// Slowest rate: one unit per this many days.
+pub const MIN_RATE_DAYS: u64 = 365;
+
+/// Longest duration, and latest instant after `start`: a century keeps
+/// every sum of a few of them within integer nanoseconds (584 years).
+pub const MAX_SPAN: SimDuration = SimDuration::from_secs(100 * 365 * 86_400);
+
+/// Longest id or stream name, in characters.
+pub const MAX_NAME_CHARS: usize = 64;
+
+/// Whether `units` per `period` is within [`MAX_RATE_PER_SEC`] and [`MIN_RATE_DAYS`].
+pub fn rate_in_range(units: f64, period: SimDuration) -> bool {
+    let per_sec = units * NANOS_PER_SEC as f64 / period.as_nanos() as f64;
+    per_sec <= MAX_RATE_PER_SEC as f64 && per_sec * (MIN_RATE_DAYS * 86_400) as f64 >= 1.0
+}

@@ -1,0 +1,184 @@
+//! Bounds and hostile inputs: each is refused with a clear message and exit
+//! code 2, never a panic, a hang or an abort (README, *Limits and safety*).
+
+use crate::helpers::*;
+use std::path::Path;
+
+const BASE: &str = r#"start = "2026-03-10T08:00:00-07:00"
+seed = 3
+[[senders]]
+id = "sc"
+type = "short_code"
+[[traffic]]
+name = "otp"
+sender = "sc"
+arrival = { process = "burst", count = 10, at = "0s" }
+"#;
+
+fn stderr(o: &std::process::Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// Runs `args` in a folder holding `files`; asserts exit 2 and no panic,
+/// and returns standard error.
+fn refused(files: &[(&str, &str)], args: &[&str]) -> String {
+    let dir = tempdir();
+    for (name, text) in files {
+        std::fs::write(dir.path().join(name), text).unwrap();
+    }
+    let o = a2psim(args, dir.path());
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
+    assert!(!err.contains("panicked"), "{err}");
+    err
+}
+
+/// `BASE` with `from` replaced by `to`, validated as s.toml.
+fn invalid(from: &str, to: &str) -> String {
+    assert!(BASE.contains(from), "{from}");
+    refused(&[("s.toml", &BASE.replace(from, to))], &["validate", "s.toml"])
+}
+
+#[test]
+fn replications_are_bounded_on_the_command_line_as_in_the_file() {
+    for n in ["0", "100001"] {
+        let err = refused(&[("s.toml", BASE)], &["run", "s.toml", "--replications", n]);
+        assert!(err.contains(&format!("{n} is not in 1..=100000")), "{err}");
+    }
+    let err = invalid("seed = 3", "seed = 3\nreplications = 0");
+    assert!(err.contains("s.toml:3:16: `replications`: expected a whole number from 1 to 100000, found 0"), "{err}");
+}
+
+#[test]
+fn rates_must_be_representable_and_slow_rates_must_end() {
+    for rate in ["\"9223372036854775808/s\"", "\"2000000/s\"", "\"0.000001/day\"", "\"1/366d\""] {
+        let err = invalid("type = \"short_code\"", &format!("type = \"short_code\"\nsms_rate = {rate}"));
+        assert!(
+            err.contains("s.toml:6:12: `senders.sc.sms_rate`:")
+                && err.contains("outside the rates a scenario may use: from 1 per 365 days to 1000000/s"),
+            "{rate}: {err}"
+        );
+    }
+    let slow = BASE.replace("type = \"short_code\"", "type = \"short_code\"\nsms_rate = \"1/365d\"");
+    let dir = tempdir();
+    std::fs::write(dir.path().join("s.toml"), slow).unwrap();
+    assert_eq!(a2psim(&["validate", "s.toml"], dir.path()).status.code(), Some(0), "one a year is allowed");
+}
+
+#[test]
+fn instants_and_durations_stay_within_a_century() {
+    let err = invalid("at = \"0s\"", "at = \"9223372037s\"");
+    assert!(
+        err.contains("s.toml:9:49: `traffic.otp.arrival.at`: 9223372037s is longer than the longest span"),
+        "{err}"
+    );
+    let err = invalid("at = \"0s\"", "at = \"2200-01-01T00:00:00Z\"");
+    assert!(err.contains("2200-01-01T00:00:00Z is more than a century (36500d) after the scenario's `start`"), "{err}");
+    let err = invalid("seed = 3", "seed = 3\nhorizon = \"36501d\"");
+    assert!(err.contains("`horizon`: 36501d is longer than the longest span a scenario may cover (36500d"), "{err}");
+    let err = invalid(
+        "arrival = { process = \"burst\", count = 10, at = \"0s\" }",
+        "arrival = { process = \"constant\", rate = \"1/day\", count = 100000 }",
+    );
+    assert!(err.contains("100000 messages at 1/day arrive over more than a century"), "{err}");
+}
+
+#[test]
+fn bursts_and_sweeps_are_bounded_before_anything_is_built() {
+    let err = invalid("count = 10", "count = 1000000000");
+    assert!(err.contains("a burst holds at most 10000000 messages, found 1000000000"), "{err}");
+    let values: Vec<String> = (1..=101).map(|n| n.to_string()).collect();
+    let list = values.join(", ");
+    let sweep = format!("{BASE}[sweep]\n\"senders.sc.numbers\" = [{list}]\n\"traffic.otp.arrival.count\" = [{list}]\n");
+    let err = refused(&[("s.toml", &sweep)], &["validate", "s.toml"]);
+    assert!(err.contains("s.toml:11:1: the sweep has 101 × 101 points, more than 10000"), "{err}");
+}
+
+#[test]
+fn names_are_printable_and_short() {
+    let err = invalid("name = \"otp\"", "name = \"o\\u001b[31mtp\"");
+    assert!(err.contains("`traffic[0].name`: must be printable: character 2 is the control character U+001B"), "{err}");
+    let err = invalid("id = \"sc\"", "id = \"s\\nc\"");
+    assert!(err.contains("`senders[0].id`: must be printable: character 2 is the control character U+000A"), "{err}");
+    let long = "x".repeat(65);
+    let err = invalid("name = \"otp\"", &format!("name = \"{long}\""));
+    assert!(err.contains("must be at most 64 characters, found 65"), "{err}");
+}
+
+#[test]
+fn a_file_name_that_cannot_name_a_report_folder_is_refused() {
+    for name in ["...toml", "..toml", ".hidden.toml"] {
+        let err = refused(&[(name, BASE)], &["run", name, "--out", "out"]);
+        assert!(err.contains("cannot name its report folder"), "{name}: {err}");
+    }
+}
+
+#[test]
+fn a_tolerance_needs_its_unit_and_bounds_must_admit_a_value() {
+    let err = refused(
+        &[("s.toml", BASE), ("b.json", "{}")],
+        &["check", "s.toml", "--baseline", "b.json", "--tolerance", "5"],
+    );
+    assert!(err.contains("--tolerance: expected a percentage with its unit, such as 5%, found \"5\""), "{err}");
+    let bad = format!("{BASE}[[expect]]\nmetric = \"expiry_rate\"\nmin = 0.5\nmax = 0.1\n");
+    let err = refused(&[("s.toml", &bad)], &["validate", "s.toml"]);
+    assert!(err.contains("s.toml:12:7: `expect.0.min`: 0.5 is above `max` (0.1): no value could pass"), "{err}");
+    let err = refused(&[("s.toml", BASE)], &["check", "s.toml", "--baseline", "missing.json"]);
+    assert!(err.contains("missing.json: cannot read:"), "{err}");
+}
+
+/// Runs s.toml as two shards into `dir`/s0 and `dir`/s1 (the first named
+/// `first`, the second `second`, so paths can differ) and returns the two
+/// partial files.
+fn shards(dir: &Path, first: &str, second: &str) -> [std::path::PathBuf; 2] {
+    let text = BASE.replace("seed = 3", "seed = 3\nreplications = 3");
+    std::fs::write(dir.join("s.toml"), text).unwrap();
+    for (i, name) in [first, second].into_iter().enumerate() {
+        let o = a2psim(&["run", name, "--shard", &format!("{i}/2"), "--out", &format!("s{i}")], dir);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    }
+    [0, 1].map(|i| dir.join(format!("s{i}/s/partial-{i}-of-2.json")))
+}
+
+#[test]
+fn merge_accepts_the_same_file_by_any_path_and_refuses_duplicates() {
+    let dir = tempdir();
+    shards(dir.path(), "./s.toml", "s.toml");
+    let o = a2psim(&["merge", "s0", "s1", "--out", "merged"], dir.path());
+    assert_eq!(o.status.code(), Some(0), "./s.toml and s.toml are one file: {}", stderr(&o));
+    let o = a2psim(&["merge", "s0", "s0", "s1", "--out", "twice"], dir.path());
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("is in both s0/s/partial-0-of-2.json and s0/s/partial-0-of-2.json"), "{}", stderr(&o));
+}
+
+#[test]
+fn merge_refuses_partials_no_run_could_give() {
+    let dir = tempdir();
+    let [p0, p1] = shards(dir.path(), "s.toml", "s.toml");
+    let edit = |path: &Path, f: &dyn Fn(&mut serde_json::Value)| {
+        let mut v: serde_json::Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+        f(&mut v);
+        std::fs::write(path, serde_json::to_vec(&v).unwrap()).unwrap();
+    };
+    let original = std::fs::read(&p0).unwrap();
+    edit(&p0, &|v| v["jobs"][0][1]["stats"]["streams"] = serde_json::json!([]));
+    let o = a2psim(&["merge", "s0", "s1", "--out", "m"], dir.path());
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("is not a run of this scenario, or its counts do not add up"), "{}", stderr(&o));
+    std::fs::write(&p0, &original).unwrap();
+    edit(&p0, &|v| v["jobs"][0][1]["stats"]["streams"][0]["accepted"] = serde_json::json!(u64::MAX));
+    let o = a2psim(&["merge", "s0", "s1", "--out", "m"], dir.path());
+    assert!(stderr(&o).contains("counts do not add up") && !stderr(&o).contains("panicked"), "{}", stderr(&o));
+    std::fs::write(&p0, &original).unwrap();
+    // The stored text edited the same way in every shard: it no longer
+    // reloads as what the shards ran.
+    for p in [&p0, &p1] {
+        edit(p, &|v| {
+            let s = v["source"].as_str().unwrap().replace("count = 10", "count = 11");
+            v["source"] = s.into();
+        });
+    }
+    let o = a2psim(&["merge", "s0", "s1", "--out", "m"], dir.path());
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("reloads differently from what"), "{}", stderr(&o));
+}
