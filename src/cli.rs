@@ -50,6 +50,9 @@ enum Command {
         /// Add or replace a sweep parameter: PATH=v1,v2,...
         #[arg(long, value_name = "PATH=V1,V2,...")]
         sweep: Vec<String>,
+        /// Also let trace files be read from this folder (repeatable).
+        #[arg(long = "allow-path", value_name = "DIR")]
+        allow: Vec<PathBuf>,
     },
     /// Run scenarios and evaluate their [[expect]] tables; exit 1 if any fails.
     Check {
@@ -60,7 +63,8 @@ enum Command {
         /// How to print results: a table, JSON, or GitHub annotations.
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
-        /// Also write the results as JUnit XML.
+        /// Also write the results as JUnit XML; `-` writes it to standard
+        /// output (and the results themselves to standard error).
         #[arg(long, value_name = "FILE")]
         junit: Option<PathBuf>,
         /// Also fail any key figure worse than in this baseline file.
@@ -88,8 +92,9 @@ enum Command {
         dirs: Vec<PathBuf>,
         #[arg(long, default_value = "reports")]
         out: PathBuf,
-        #[arg(long)]
-        threads: Option<usize>,
+        /// Worker threads (default: one per core, at most 256).
+        #[arg(long, value_parser = clap::value_parser!(u16).range(1..=256))]
+        threads: Option<u16>,
     },
 }
 
@@ -111,14 +116,19 @@ struct BatchArgs {
     /// Add or replace a sweep parameter (repeatable): PATH=v1,v2,...
     #[arg(long, value_name = "PATH=V1,V2,...")]
     sweep: Vec<String>,
-    /// Worker threads (default: one per core). Results never depend on it.
-    #[arg(long)]
-    threads: Option<usize>,
+    /// Also let trace files be read from this folder, besides each
+    /// scenario's own (repeatable).
+    #[arg(long = "allow-path", value_name = "DIR")]
+    allow: Vec<PathBuf>,
+    /// Worker threads (default: one per core, at most 256). Results never depend on it.
+    #[arg(long, value_parser = clap::value_parser!(u16).range(1..=256))]
+    threads: Option<u16>,
 }
 
 impl BatchArgs {
     fn overrides(&self) -> Overrides {
-        Overrides { seed: self.seed, replications: self.replications, sweep: self.sweep.clone() }
+        let (sweep, allow) = (self.sweep.clone(), self.allow.clone());
+        Overrides { seed: self.seed, replications: self.replications, sweep, allow }
     }
 }
 
@@ -134,8 +144,6 @@ enum Error {
     SweepArg(#[from] SweepArgError),
     #[error("two scenarios share the file stem \"{0}\": their reports would overwrite each other")]
     SameStem(String),
-    #[error("--threads must be at least 1")]
-    NoThreads,
     #[error("cannot start worker threads: {0}")]
     Threads(#[from] rayon::ThreadPoolBuildError),
     #[error("--shard: {0}")]
@@ -175,7 +183,9 @@ fn command(command: Command) -> Result<Passed, Error> {
         Command::Run { paths, out, batch, shard } => {
             with_threads(batch.threads, || run(&paths, &out, &batch.overrides(), shard.as_deref()))
         }
-        Command::Validate { paths, sweep } => validate(&paths, &Overrides { sweep, ..Overrides::default() }),
+        Command::Validate { paths, sweep, allow } => {
+            validate(&paths, &Overrides { sweep, allow, ..Overrides::default() })
+        }
         Command::Check { paths, batch, format, junit, baseline, tolerance } => with_threads(batch.threads, || {
             let options = CheckOptions { format, junit, baseline, tolerance };
             check(&paths, &batch.overrides(), &options)
@@ -192,13 +202,11 @@ fn command(command: Command) -> Result<Passed, Error> {
     }
 }
 
-fn with_threads(threads: Option<usize>, job: impl FnOnce() -> Result<Passed, Error> + Send) -> Result<Passed, Error> {
+/// Runs `job` on a pool of `threads` workers (clap keeps the count from 1 to 256).
+fn with_threads(threads: Option<u16>, job: impl FnOnce() -> Result<Passed, Error> + Send) -> Result<Passed, Error> {
     let mut pool = rayon::ThreadPoolBuilder::new();
     if let Some(n) = threads {
-        if n == 0 {
-            return Err(Error::NoThreads);
-        }
-        pool = pool.num_threads(n);
+        pool = pool.num_threads(usize::from(n));
     }
     pool.build()?.install(job)
 }
@@ -216,7 +224,8 @@ fn load_all(paths: &[PathBuf], overrides: &Overrides) -> Result<Vec<(PathBuf, Lo
     let mut problems = Vec::new();
     let mut loaded = Vec::new();
     for f in files {
-        let checked = load::load_file(&f, &args).and_then(|l| expect::validated(l, &f.display().to_string()));
+        let checked = load::load_file_allowing(&f, &args, &overrides.allow)
+            .and_then(|l| expect::validated(l, &f.display().to_string()));
         match checked {
             Ok(mut l) => {
                 print_diagnostics(&l.warnings);
@@ -268,8 +277,9 @@ fn execute(all: &[&Loaded], jobs: &[Job]) -> Vec<Replication> {
     let messages: u64 = results.iter().map(|r| r.stats.accepted()).sum();
     let events: u64 = results.iter().map(|r| r.events).sum();
     eprintln!(
-        "simulated {messages} messages ({events} events, {} runs) in {secs:.2} s: {:.0} messages/s",
+        "simulated {messages} messages ({events} events, {} run{}) in {secs:.2} s: {:.0} messages/s",
         jobs.len(),
+        if jobs.len() == 1 { "" } else { "s" },
         messages as f64 / secs.max(1e-9)
     );
     results
@@ -385,13 +395,22 @@ fn check(paths: &[PathBuf], overrides: &Overrides, options: &CheckOptions) -> Re
     let file_of = |s: &str| {
         runs.iter().find(|(f, _, _)| load::stem(f) == s).map_or(s.to_string(), |(f, _, _)| f.display().to_string())
     };
-    print(&match options.format {
+    let results = match options.format {
         Format::Human => ci::table(&verdicts, &regressions),
         Format::Json => ci::json(&verdicts, &regressions),
         Format::Github => ci::github(&verdicts, &regressions, file_of),
-    });
-    if let Some(path) = &options.junit {
-        write(path, ci::junit(&verdicts, &regressions).as_bytes())?;
+    };
+    let junit = ci::junit(&verdicts, &regressions);
+    match options.junit.as_deref() {
+        Some(path) if path == Path::new("-") => {
+            eprint!("{results}");
+            print(&junit);
+        }
+        Some(path) => {
+            print(&results);
+            write(path, junit.as_bytes())?;
+        }
+        None => print(&results),
     }
     Ok(verdicts.iter().all(|v| v.passed) && regressions.is_empty())
 }

@@ -182,3 +182,89 @@ fn merge_refuses_partials_no_run_could_give() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("reloads differently from what"), "{}", stderr(&o));
 }
+
+/// BASE with a trace arrival reading `file`.
+fn with_trace(file: &str) -> String {
+    BASE.replace(
+        "arrival = { process = \"burst\", count = 10, at = \"0s\" }",
+        &format!("arrival = {{ process = \"trace\", file = \"{file}\" }}"),
+    )
+}
+
+#[test]
+fn trace_files_stay_in_the_scenarios_folder_unless_allowed() {
+    let dir = tempdir();
+    let inner = dir.path().join("scenario");
+    std::fs::create_dir(&inner).unwrap();
+    std::fs::write(dir.path().join("outside.csv"), "1s\n2s\n").unwrap();
+    let secret = dir.path().join("outside.csv").canonicalize().unwrap();
+    for file in ["../outside.csv", secret.to_str().unwrap(), "/dev/zero"] {
+        std::fs::write(inner.join("s.toml"), with_trace(file)).unwrap();
+        let o = a2psim(&["validate", "scenario/s.toml"], dir.path());
+        assert_eq!(o.status.code(), Some(2), "{file}");
+        assert!(
+            stderr(&o).contains("outside the scenario's folder (allow its folder with --allow-path)"),
+            "{}",
+            stderr(&o)
+        );
+    }
+    std::fs::write(inner.join("s.toml"), with_trace("../outside.csv")).unwrap();
+    let o = a2psim(&["validate", "scenario/s.toml", "--allow-path", "."], dir.path());
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    std::fs::create_dir(inner.join("folder.csv")).unwrap();
+    std::fs::write(inner.join("s.toml"), with_trace("folder.csv")).unwrap();
+    let o = a2psim(&["validate", "scenario/s.toml"], dir.path());
+    assert!(stderr(&o).contains("folder.csv: not a regular file"), "{}", stderr(&o));
+}
+
+#[test]
+fn only_a_first_line_without_digits_is_a_header() {
+    for (first, header) in [("time", true), ("1O", false)] {
+        let err_or_ok = {
+            let dir = tempdir();
+            std::fs::write(dir.path().join("t.csv"), format!("{first}\n1s\n")).unwrap();
+            std::fs::write(dir.path().join("s.toml"), with_trace("t.csv")).unwrap();
+            a2psim(&["validate", "s.toml"], dir.path())
+        };
+        assert_eq!(err_or_ok.status.code(), Some(if header { 0 } else { 2 }), "{first}");
+        if !header {
+            assert!(stderr(&err_or_ok).contains("t.csv:1:1: expected an offset"), "{}", stderr(&err_or_ok));
+        }
+    }
+}
+
+#[test]
+fn outputs_never_replace_links_and_take_the_umask() {
+    let dir = tempdir();
+    std::fs::write(dir.path().join("s.toml"), BASE).unwrap();
+    std::fs::write(dir.path().join("target.json"), "mine").unwrap();
+    std::os::unix::fs::symlink("target.json", dir.path().join("link.json")).unwrap();
+    let o = a2psim(&["baseline", "s.toml", "--out", "link.json"], dir.path());
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("link.json: it exists and is not a regular file"), "{}", stderr(&o));
+    assert_eq!(std::fs::read_to_string(dir.path().join("target.json")).unwrap(), "mine");
+    let bin = env!("CARGO_BIN_EXE_a2psim");
+    let o = std::process::Command::new("sh")
+        .args(["-c", &format!("umask 027 && exec '{bin}' run s.toml --out out")])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(dir.path().join("out/s/summary.json")).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o640, "0666 less the umask");
+}
+
+#[test]
+fn junit_goes_to_standard_output_with_a_dash_and_threads_are_bounded() {
+    let dir = tempdir();
+    std::fs::write(dir.path().join("s.toml"), BASE).unwrap();
+    let o = a2psim(&["check", "s.toml", "--junit", "-"], dir.path());
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(String::from_utf8_lossy(&o.stdout).starts_with("<?xml"), "{}", String::from_utf8_lossy(&o.stdout));
+    assert!(!dir.path().join("-").exists());
+    for n in ["0", "257"] {
+        let err = refused(&[("s.toml", BASE)], &["run", "s.toml", "--threads", n]);
+        assert!(err.contains(&format!("{n} is not in 1..=256")), "{err}");
+    }
+}

@@ -20,7 +20,7 @@ use reader::{Reader, Tbl, Value, type_name};
 use sweep::{Parameter, blame, combinations, set_path};
 
 use crate::scenario::Scenario;
-use crate::scenario::bounds::{MAX_NAME_CHARS, MAX_SWEEP_POINTS};
+use crate::scenario::bounds::{MAX_NAME_CHARS, MAX_SCENARIO_BYTES, MAX_SWEEP_POINTS};
 use std::fmt;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -75,13 +75,39 @@ pub struct Loaded {
 /// Reads and validates the scenario file at `path`; `extra` adds or replaces
 /// sweep parameters (from the command line).
 pub fn load_file(path: &Path, extra: &[SweepArg]) -> Result<Loaded, Vec<Diagnostic>> {
+    load_file_allowing(path, extra, &[])
+}
+
+/// [`load_file`], with trace files also allowed in the folders `allow`.
+pub fn load_file_allowing(path: &Path, extra: &[SweepArg], allow: &[PathBuf]) -> Result<Loaded, Vec<Diagnostic>> {
     let file = path.display().to_string();
     let whole = |message: String| vec![Diagnostic::whole_file(&file, message)];
-    let bytes = std::fs::read(path).map_err(|e| whole(format!("cannot read the scenario file: {e}")))?;
+    let bytes =
+        read_regular(path, MAX_SCENARIO_BYTES).map_err(|e| whole(format!("cannot read the scenario file: {e}")))?;
     let text = String::from_utf8(bytes).map_err(|e| {
         whole(format!("the file is not UTF-8 text (invalid byte at offset {})", e.utf8_error().valid_up_to()))
     })?;
-    parse_with(&text, &file, &stem(path), path.parent().unwrap_or(Path::new(".")), extra)
+    parse_with(&text, &file, &stem(path), path.parent().unwrap_or(Path::new(".")), extra, allow)
+}
+
+/// The contents of `path`, if it is a regular file of at most `max` bytes:
+/// not a device, a pipe or a folder, which could be endless or hang.
+pub(crate) fn read_regular(path: &Path, max: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::{Error, Read};
+    let file = std::fs::File::open(path)?;
+    let meta = file.metadata()?;
+    if !meta.is_file() {
+        return Err(Error::other("not a regular file"));
+    }
+    if meta.len() > max {
+        return Err(Error::other(format!("larger than {max} bytes")));
+    }
+    let mut bytes = Vec::new();
+    file.take(max + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > max {
+        return Err(Error::other(format!("larger than {max} bytes")));
+    }
+    Ok(bytes)
 }
 
 /// A scenario file's name without its extension: the default scenario name
@@ -153,7 +179,7 @@ pub fn scenario_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, FindError> {
 /// Validates scenario `text`; `file` names it in messages, `stem` is the
 /// default name, and `dir` is where relative trace paths start.
 pub fn parse(text: &str, file: &str, stem: &str, dir: &Path) -> Result<Loaded, Vec<Diagnostic>> {
-    parse_with(text, file, stem, dir, &[])
+    parse_with(text, file, stem, dir, &[], &[])
 }
 
 /// [`parse`], with sweep parameters added or replaced by `extra`.
@@ -163,11 +189,12 @@ pub(crate) fn parse_with(
     stem: &str,
     dir: &Path,
     extra: &[SweepArg],
+    allow: &[PathBuf],
 ) -> Result<Loaded, Vec<Diagnostic>> {
     if let Err(why) = plain_stem(stem) {
         return Err(vec![Diagnostic::whole_file(file, why)]);
     }
-    let (mut loaded, mut parameters) = parse_single(text, file, stem, dir)?;
+    let (mut loaded, mut parameters) = parse_single(text, file, stem, dir, allow)?;
     for arg in extra {
         parameters.retain(|p| p.path != arg.path);
         parameters.push(arg.clone().into());
@@ -206,7 +233,7 @@ pub(crate) fn parse_with(
             continue;
         }
         let point_text = toml::to_string(&doc).expect("a TOML table serialises");
-        match parse_single(&point_text, file, stem, dir) {
+        match parse_single(&point_text, file, stem, dir, allow) {
             Ok((point, _)) => {
                 let values = parameters.iter().zip(&combo).map(|(p, &v)| p.values[v].clone()).collect();
                 points.push(Point { values, loaded: point });
@@ -259,8 +286,14 @@ fn attribute(d: Diagnostic, parameters: &[Parameter], combo: &[usize], text: &st
 }
 
 /// One document, without expanding its sweep: the scenario and the sweep's parameters.
-fn parse_single(text: &str, file: &str, stem: &str, dir: &Path) -> Result<(Loaded, Vec<Parameter>), Vec<Diagnostic>> {
-    let mut r = Reader { src: text, file, dir, diags: Vec::new() };
+fn parse_single(
+    text: &str,
+    file: &str,
+    stem: &str,
+    dir: &Path,
+    allow: &[PathBuf],
+) -> Result<(Loaded, Vec<Parameter>), Vec<Diagnostic>> {
+    let mut r = Reader { src: text, file, dir, allow, diags: Vec::new() };
     if text.trim().is_empty() {
         r.error(0..0, "the file is empty: a scenario needs at least `start` and one [[traffic]] stream".into());
         return Err(r.diags);

@@ -9,7 +9,7 @@ use crate::scenario::calendar::Calendar;
 use crate::scenario::rate::{Rate, Scale};
 use crate::scenario::time::{SimDuration, SimTime};
 use std::ops::Range;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
@@ -35,6 +35,8 @@ pub(super) struct Reader<'s> {
     pub(super) src: &'s str,
     pub(super) file: &'s str,
     pub(super) dir: &'s Path,
+    /// Folders besides `dir` that trace files may be in.
+    pub(super) allow: &'s [PathBuf],
     pub(super) diags: Vec<Diagnostic>,
 }
 

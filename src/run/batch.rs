@@ -21,6 +21,8 @@ pub struct Overrides {
     pub replications: Option<u32>,
     /// `--sweep` arguments, as given.
     pub sweep: Vec<String>,
+    /// `--allow-path`: folders besides each scenario's own that its trace files may be in.
+    pub allow: Vec<std::path::PathBuf>,
 }
 
 impl Overrides {

@@ -227,7 +227,8 @@ pub fn merge(partials: &[(String, Partial)]) -> Result<Vec<(String, Loaded, Vec<
         let args = first.overrides.sweep_args()?;
         let dir = path.parent().unwrap_or(Path::new("."));
         let mut loaded =
-            crate::load::parse_with(&first.source, &file, &stem(&path), dir, &args).map_err(MergeError::Scenario)?;
+            crate::load::parse_with(&first.source, &file, &stem(&path), dir, &args, &first.overrides.allow)
+                .map_err(MergeError::Scenario)?;
         first.overrides.apply(&mut loaded);
         if digest(&loaded) != first.digest {
             return Err(MergeError::Changed { file, first: first_at.clone() });

@@ -26,6 +26,15 @@ pub const MIN_RATE_DAYS: u64 = 365;
 /// every sum of a few of them within integer nanoseconds (584 years).
 pub const MAX_SPAN: SimDuration = SimDuration::from_secs(100 * 365 * 86_400);
 
+/// Largest scenario file, in bytes.
+pub const MAX_SCENARIO_BYTES: u64 = 16 << 20;
+
+/// Largest trace file, in bytes.
+pub const MAX_TRACE_BYTES: u64 = 256 << 20;
+
+/// Most timestamps of one trace file.
+pub const MAX_TRACE_LINES: usize = 10_000_000;
+
 /// Longest id or stream name, in characters.
 pub const MAX_NAME_CHARS: usize = 64;
 

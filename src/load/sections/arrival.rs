@@ -3,7 +3,7 @@
 
 use crate::load::values::{self, Decimal};
 use crate::load::{Quote, Reader, Tbl, Value, did_you_mean, type_name};
-use crate::scenario::bounds::{MAX_BURST, MAX_SPAN};
+use crate::scenario::bounds::{MAX_BURST, MAX_SPAN, MAX_TRACE_BYTES, MAX_TRACE_LINES};
 use crate::scenario::calendar::Calendar;
 use crate::scenario::rate::Rate;
 use crate::scenario::time::{SimDuration, SimTime};
@@ -180,19 +180,40 @@ impl Reader<'_> {
         Some(hourly)
     }
 
+    /// The timestamps of a trace file: confined to the scenario's folder
+    /// (and `--allow-path` folders), a regular file of bounded size, read
+    /// line by line; a first line without a digit is a header.
     fn trace(&mut self, file: &str, span: Range<usize>, cal: &Calendar) -> Option<Vec<SimTime>> {
         let path = self.dir.join(file);
-        let text = match std::fs::read_to_string(&path) {
-            Ok(text) => text,
-            Err(e) => {
-                self.error(span, format!("cannot read trace file {}: {e}", path.display()));
+        let opened = self.confined(&path).and_then(|p| {
+            let f = std::fs::File::open(&p).map_err(|e| e.to_string())?;
+            let meta = f.metadata().map_err(|e| e.to_string())?;
+            if !meta.is_file() {
+                return Err("not a regular file".into());
+            }
+            if meta.len() > MAX_TRACE_BYTES {
+                return Err(format!("larger than {MAX_TRACE_BYTES} bytes"));
+            }
+            Ok(f)
+        });
+        let file = match opened {
+            Ok(f) => f,
+            Err(why) => {
+                self.error(span, format!("cannot read trace file {}: {why}", path.display()));
                 return None;
             }
         };
         let mut times = Vec::new();
-        for (n, line) in text.lines().enumerate() {
+        for (n, line) in std::io::BufRead::lines(std::io::BufReader::new(file)).enumerate() {
+            let line = match line {
+                Ok(line) => line,
+                Err(e) => {
+                    self.error(span, format!("{}:{}: cannot read: {e}", path.display(), n + 1));
+                    return None;
+                }
+            };
             let field = line.split(',').next().unwrap_or("").trim();
-            if field.is_empty() || field.starts_with('#') {
+            if field.is_empty() || field.starts_with('#') || (n == 0 && !field.contains(|c: char| c.is_ascii_digit())) {
                 continue;
             }
             let at = values::duration(field)
@@ -200,19 +221,22 @@ impl Reader<'_> {
                 .ok()
                 .map(|d| SimTime::ZERO + d)
                 .or_else(|| field.parse::<jiff::Timestamp>().ok().and_then(|ts| cal.sim_time(ts)));
-            match at {
-                Some(at) => times.push(at),
-                None if n == 0 => {} // a header line
-                None => {
-                    let msg = format!(
-                        "{}:{}:1: expected an offset (\"90s\", seconds) or an RFC 3339 time at or after `start`, found \"{field}\"",
-                        path.display(),
-                        n + 1
-                    );
-                    self.error(span.clone(), msg);
-                    return None;
-                }
+            let Some(at) = at.filter(|&at| at <= SimTime::ZERO + MAX_SPAN) else {
+                let excerpt: String = field.chars().take(40).collect();
+                let more = if field.chars().count() > 40 { "…" } else { "" };
+                let msg = format!(
+                    "{}:{}:1: expected an offset (\"90s\", seconds) or an RFC 3339 time from `start` to a century after, found \"{excerpt}{more}\"",
+                    path.display(),
+                    n + 1
+                );
+                self.error(span, msg);
+                return None;
+            };
+            if times.len() == MAX_TRACE_LINES {
+                self.error(span, format!("trace file {} has more than {MAX_TRACE_LINES} timestamps", path.display()));
+                return None;
             }
+            times.push(at);
         }
         if times.is_empty() {
             self.error(span, format!("trace file {} has no timestamps", path.display()));
@@ -220,5 +244,19 @@ impl Reader<'_> {
         }
         times.sort();
         Some(times)
+    }
+
+    /// `path` resolved, if it lies in the scenario's folder or an allowed one.
+    fn confined(&self, path: &std::path::Path) -> Result<std::path::PathBuf, String> {
+        let real = path.canonicalize().map_err(|e| e.to_string())?;
+        let roots = std::iter::once(self.dir).chain(self.allow.iter().map(|p| p.as_path()));
+        // The folder of `s.toml` is the empty path: the current folder.
+        let here =
+            |r: &std::path::Path| if r.as_os_str().is_empty() { std::path::Path::new(".") } else { r }.canonicalize();
+        if roots.filter_map(|r| here(r).ok()).any(|r| real.starts_with(r)) {
+            Ok(real)
+        } else {
+            Err("outside the scenario's folder (allow its folder with --allow-path)".into())
+        }
     }
 }
