@@ -180,12 +180,10 @@ fn bare_md1(lambda: f64, mu: f64, count: u64) -> u64 {
             busy = false;
             served += 1;
         }
-        if !busy {
-            if let Some(at) = queue.pop_front() {
-                waited += t - at;
-                busy = true;
-                events.push(Reverse((t + service, 1)));
-            }
+        if !busy && let Some(at) = queue.pop_front() {
+            waited += t - at;
+            busy = true;
+            events.push(Reverse((t + service, 1)));
         }
     }
     std::hint::black_box(waited);

@@ -268,3 +268,57 @@ fn junit_goes_to_standard_output_with_a_dash_and_threads_are_bounded() {
         assert!(err.contains(&format!("{n} is not in 1..=256")), "{err}");
     }
 }
+
+#[test]
+fn a_report_folder_is_replaced_whole() {
+    let dir = tempdir();
+    let sweep = |n: usize| {
+        let values: Vec<String> = (1..=n).map(|v| v.to_string()).collect();
+        format!("{BASE}[sweep]\n\"senders.sc.numbers\" = [{}]\n", values.join(", "))
+    };
+    let run = |text: &str| {
+        std::fs::write(dir.path().join("s.toml"), text).unwrap();
+        let o = a2psim(&["run", "s.toml", "--out", "out"], dir.path());
+        assert!(o.status.success(), "{}", stderr(&o));
+    };
+    run(&sweep(5));
+    assert!(dir.path().join("out/s/points/004/summary.json").is_file());
+    run(&sweep(2));
+    assert!(!dir.path().join("out/s/points/002").exists(), "no stale sweep points");
+    run(BASE);
+    assert!(!dir.path().join("out/s/points").exists() && !dir.path().join("out/s/sweep.csv").exists());
+    // What an interrupted run left is cleared; nothing else is left beside the report.
+    std::fs::create_dir(dir.path().join("out/.s.a2psim-new")).unwrap();
+    std::fs::write(dir.path().join("out/.s.a2psim-new/junk"), "half").unwrap();
+    run(BASE);
+    let mut names: Vec<String> = std::fs::read_dir(dir.path().join("out"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, [".s.a2psim-lock", "index.html", "s"]);
+}
+
+#[test]
+fn a_folder_or_index_that_is_not_a_report_is_never_replaced_and_a_second_writer_fails() {
+    let dir = tempdir();
+    std::fs::write(dir.path().join("s.toml"), BASE).unwrap();
+    std::fs::create_dir_all(dir.path().join("out/s")).unwrap();
+    std::fs::write(dir.path().join("out/s/notes.txt"), "mine").unwrap();
+    let o = a2psim(&["run", "s.toml", "--out", "out"], dir.path());
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("out/s: it exists and is not an a2psim report folder: not replaced"), "{}", stderr(&o));
+    assert_eq!(std::fs::read_to_string(dir.path().join("out/s/notes.txt")).unwrap(), "mine");
+    std::fs::create_dir_all(dir.path().join("own")).unwrap();
+    std::fs::write(dir.path().join("own/index.html"), "<h1>my page</h1>").unwrap();
+    let o = a2psim(&["run", "s.toml", "--out", "own"], dir.path());
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("index.html: it exists and is not an index a2psim wrote"), "{}", stderr(&o));
+    assert_eq!(std::fs::read_to_string(dir.path().join("own/index.html")).unwrap(), "<h1>my page</h1>");
+    // A run holding the lock makes a second one fail at once.
+    let lock = std::fs::File::create(dir.path().join("own/.s.a2psim-lock")).unwrap();
+    lock.lock().unwrap();
+    let o = a2psim(&["run", "s.toml", "--out", "own"], dir.path());
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("another a2psim is writing this report now"), "{}", stderr(&o));
+}

@@ -133,10 +133,10 @@ pub fn evaluate(stem: &str, file: &str, loaded: &Loaded, results: &[RunResult]) 
         let summary = report::summary(stem, sc, r);
         let label = point.map(|p| p.to_string());
         for e in &loaded.expects {
-            if let (Some(p), Some(sweep)) = (point, &loaded.sweep) {
-                if !e.applies_to(&sweep.parameters, &p.values) {
-                    continue;
-                }
+            if let (Some(p), Some(sweep)) = (point, &loaded.sweep)
+                && !e.applies_to(&sweep.parameters, &p.values)
+            {
+                continue;
             }
             let value = measure(e, &summary);
             out.push(Verdict {

@@ -114,10 +114,10 @@ impl Reader<'_> {
             if ["min", "max", "equals"].iter().all(|k| t.get(k).is_none()) {
                 self.missing(&t, "min", "a bound: `min`, `max` or `equals`");
             }
-            if let (Some(lo), Some(hi), Some(v)) = (min, max, t.get("min")) {
-                if lo > hi {
-                    self.invalid(&t, "min", v, format!("{lo} is above `max` ({hi}): no value could pass"));
-                }
+            if let (Some(lo), Some(hi), Some(v)) = (min, max, t.get("min"))
+                && lo > hi
+            {
+                self.invalid(&t, "min", v, format!("{lo} is above `max` ({hi}): no value could pass"));
             }
             let on = self.choice(&t, "on", &On::ALL, On::name).unwrap_or(On::Mean);
             let point = self.point(&t);

@@ -4,6 +4,7 @@
 
 pub mod advice;
 pub(crate) mod charts;
+mod folder;
 pub(crate) mod html;
 pub(crate) mod human;
 
@@ -246,10 +247,10 @@ fn truncate(s: &str, n: usize) -> String {
 /// a rename, so a reader never sees a half-written file.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     // A link or a device at `path` is someone's: it is never replaced.
-    if let Ok(meta) = std::fs::symlink_metadata(path) {
-        if !meta.file_type().is_file() {
-            return Err(std::io::Error::other("it exists and is not a regular file (a link, a device or a folder)"));
-        }
+    if let Ok(meta) = std::fs::symlink_metadata(path)
+        && !meta.file_type().is_file()
+    {
+        return Err(std::io::Error::other("it exists and is not a regular file (a link, a device or a folder)"));
     }
     let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir)?;
@@ -364,8 +365,9 @@ pub fn write_scenario(dir: &Path, stem: &str, loaded: &Loaded, results: &[RunRes
     points.and(index)
 }
 
-/// Writes every scenario's reports under `out/<stem>/`, in parallel; on
-/// failure, the first in `scenarios` order, with the folder it was writing.
+/// Writes every scenario's reports under `out/<stem>/`, in parallel, each
+/// folder replaced whole; on failure, the first in `scenarios` order, with
+/// the folder it was writing.
 pub fn write_scenarios(
     out: &Path,
     scenarios: &[(String, &Loaded, &[RunResult])],
@@ -373,8 +375,12 @@ pub fn write_scenarios(
     let each: Vec<Result<(), _>> = scenarios
         .par_iter()
         .map(|(stem, loaded, results)| {
-            let dir = out.join(stem);
-            write_scenario(&dir, stem, loaded, results).map_err(|e| (dir, e))
+            let write = || {
+                let staged = folder::Staged::begin(out, stem)?;
+                write_scenario(staged.dir(), stem, loaded, results)?;
+                staged.commit()
+            };
+            write().map_err(|e| (out.join(stem), e))
         })
         .collect();
     first_error(each)
@@ -385,6 +391,7 @@ pub fn write_index(out: &Path) -> std::io::Result<()> {
     let mut reports: Vec<(String, String)> = std::fs::read_dir(out)?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.join("report.html").is_file())
+        .filter(|p| !p.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.')))
         .map(|p| {
             let stem = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
             let title = std::fs::read(p.join("summary.json"))
@@ -396,7 +403,12 @@ pub fn write_index(out: &Path) -> std::io::Result<()> {
         })
         .collect();
     reports.sort();
-    write_atomic(&out.join("index.html"), html::index_page(&reports).as_bytes())
+    let index = out.join("index.html");
+    // A user's own index.html is theirs: only one a2psim wrote is replaced.
+    if std::fs::read_to_string(&index).is_ok_and(|text| !text.contains("<title>a2psim reports</title>")) {
+        return Err(std::io::Error::other("it exists and is not an index a2psim wrote: not replaced"));
+    }
+    write_atomic(&index, html::index_page(&reports).as_bytes())
 }
 
 /// Folder of sweep point `i`, relative to the scenario's folder.

@@ -311,10 +311,10 @@ impl Smooth {
 /// case, and several times faster than 128-bit division).
 #[inline]
 fn mul_div(a: u128, b: u128, c: u128) -> u128 {
-    if let (Ok(a), Ok(b), Ok(c)) = (u64::try_from(a), u64::try_from(b), u64::try_from(c)) {
-        if let Some(p) = a.checked_mul(b) {
-            return (p / c) as u128;
-        }
+    if let (Ok(a), Ok(b), Ok(c)) = (u64::try_from(a), u64::try_from(b), u64::try_from(c))
+        && let Some(p) = a.checked_mul(b)
+    {
+        return (p / c) as u128;
     }
     a.checked_mul(b).map_or(u128::MAX, |p| p / c)
 }

@@ -29,10 +29,10 @@ impl Reader<'_> {
             if until.is_none() && count.is_none() && !has_horizon && t.get("until").is_none() {
                 r.missing(&t, "until", "an end (`until` or `count`), or a scenario `horizon`");
             }
-            if let (Some(u), Some(v)) = (until, t.get("until")) {
-                if u <= from {
-                    r.invalid(&t, "until", v, "must be later than `from`".into());
-                }
+            if let (Some(u), Some(v)) = (until, t.get("until"))
+                && u <= from
+            {
+                r.invalid(&t, "until", v, "must be later than `from`".into());
             }
             Window { from, until, count }
         };

@@ -51,18 +51,18 @@ impl Reader<'_> {
         let start = self.start(root);
         let calendar = start.clone().unwrap_or_else(|| Calendar::new(jiff::Timestamp::UNIX_EPOCH));
         let horizon = self.duration(root, "horizon");
-        if let (Some(h), Some(v)) = (horizon, root.get("horizon")) {
-            if h == SimDuration::ZERO {
-                self.invalid(root, "horizon", v, "must be longer than zero".into());
-            }
+        if let (Some(h), Some(v)) = (horizon, root.get("horizon"))
+            && h == SimDuration::ZERO
+        {
+            self.invalid(root, "horizon", v, "must be longer than zero".into());
         }
         let seed = self.int(root, "seed", 0..=u64::MAX).unwrap_or(0);
         let replications = self.int(root, "replications", 1..=MAX_REPLICATIONS as u64).unwrap_or(1) as u32;
         let timeseries_step = self.duration(root, "timeseries_step").unwrap_or(SimDuration::from_secs(60));
-        if timeseries_step == SimDuration::ZERO {
-            if let Some(v) = root.get("timeseries_step") {
-                self.invalid(root, "timeseries_step", v, "must be longer than zero".into());
-            }
+        if timeseries_step == SimDuration::ZERO
+            && let Some(v) = root.get("timeseries_step")
+        {
+            self.invalid(root, "timeseries_step", v, "must be longer than zero".into());
         }
         let warmup = self.duration(root, "warmup").unwrap_or(SimDuration::ZERO);
         let expiry_target = self.fraction(root, "expiry_target").map_or(0.01, |f| f.as_f64());

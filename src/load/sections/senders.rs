@@ -58,16 +58,14 @@ impl Reader<'_> {
                 "a US long code (10DLC) sends under a registered brand: the id of a [[brands]] table",
             );
         }
-        if !is_10dlc {
-            if let Some(v) = t.get("brand") {
-                self.warn(
-                    v.span(),
-                    format!(
-                        "`{}`: brand limits (TPM, T-Mobile's daily cap) apply to US long codes only; ignored here",
-                        t.path("brand")
-                    ),
-                );
-            }
+        if !is_10dlc && let Some(v) = t.get("brand") {
+            self.warn(
+                v.span(),
+                format!(
+                    "`{}`: brand limits (TPM, T-Mobile's daily cap) apply to US long codes only; ignored here",
+                    t.path("brand")
+                ),
+            );
         }
         brand
     }

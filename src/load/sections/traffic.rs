@@ -96,9 +96,15 @@ impl Reader<'_> {
         if let (Some(_), Some(v)) = (text, t.get("segments")) {
             self.invalid(t, "segments", v, "give either `text` or `segments`, not both".into());
         }
+        let from_text = text.map(|s| segments::count(s).1);
+        if let (Some(n), Some(v)) = (from_text, t.get("text"))
+            && n > 255
+        {
+            self.invalid(t, "text", v, format!("is {n} segments long; a message has at most 255 (as `segments`)"));
+        }
         match class {
             Class::Mms => 1,
-            Class::Sms => counted.or(text.map(|s| segments::count(s).1)).unwrap_or(1),
+            Class::Sms => counted.or(from_text.map(|n| n.min(255))).unwrap_or(1),
         }
     }
 

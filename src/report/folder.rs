@@ -1,0 +1,85 @@
+//! A scenario's report folder, replaced whole: the run writes a staging
+//! folder beside it and swaps it in at the end, under a lock, so a reader
+//! finds the previous complete report or the new one, never a mix of the
+//! two, stale sweep points, or half-written files.
+
+use std::fs::{self, File};
+use std::io;
+use std::path::{Path, PathBuf};
+
+/// A report folder being written. Dropped without [`Staged::commit`] (an
+/// error, a panic), its staging folder is removed.
+pub(crate) struct Staged {
+    target: PathBuf,
+    staging: PathBuf,
+    old: PathBuf,
+    /// Held until the swap is done: a second run on the same folder fails.
+    _lock: File,
+    committed: bool,
+}
+
+/// A sibling of `out/<stem>`: hidden, and named after the stem.
+fn sibling(out: &Path, stem: &str, what: &str) -> PathBuf {
+    out.join(format!(".{stem}.a2psim-{what}"))
+}
+
+/// Whether `dir` is a folder a2psim wrote (a report, a shard's partial
+/// results) or an empty one, and so may be replaced.
+fn is_report(dir: &Path) -> bool {
+    let Ok(entries) = fs::read_dir(dir) else { return false };
+    let names: Vec<String> =
+        entries.filter_map(|e| e.ok()).map(|e| e.file_name().to_string_lossy().into_owned()).collect();
+    names.is_empty() || names.iter().any(|n| n == "summary.json" || (n.starts_with("partial-") && n.ends_with(".json")))
+}
+
+impl Staged {
+    /// Locks `out/<stem>` and starts an empty staging folder for it,
+    /// removing what an interrupted run left.
+    pub(crate) fn begin(out: &Path, stem: &str) -> io::Result<Staged> {
+        fs::create_dir_all(out)?;
+        let target = out.join(stem);
+        if let Ok(meta) = fs::symlink_metadata(&target)
+            && (!meta.is_dir() || !is_report(&target))
+        {
+            return Err(io::Error::other("it exists and is not an a2psim report folder: not replaced"));
+        }
+        let lock = File::create(sibling(out, stem, "lock"))?;
+        lock.try_lock().map_err(|_| io::Error::other("another a2psim is writing this report now"))?;
+        let (staging, old) = (sibling(out, stem, "new"), sibling(out, stem, "old"));
+        for leftover in [&staging, &old] {
+            if leftover.exists() {
+                fs::remove_dir_all(leftover)?;
+            }
+        }
+        fs::create_dir(&staging)?;
+        Ok(Staged { target, staging, old, _lock: lock, committed: false })
+    }
+
+    /// Where the report is written until the swap.
+    pub(crate) fn dir(&self) -> &Path {
+        &self.staging
+    }
+
+    /// Swaps the staging folder in for the previous report, then removes it.
+    pub(crate) fn commit(mut self) -> io::Result<()> {
+        let had_one = self.target.exists();
+        if had_one {
+            fs::rename(&self.target, &self.old)?;
+        }
+        fs::rename(&self.staging, &self.target)?;
+        self.committed = true;
+        if had_one {
+            fs::remove_dir_all(&self.old)?;
+        }
+        Ok(())
+    }
+}
+
+impl Drop for Staged {
+    fn drop(&mut self) {
+        if !self.committed {
+            // Best effort: a folder left behind is removed by the next run.
+            let _ = fs::remove_dir_all(&self.staging);
+        }
+    }
+}
