@@ -163,7 +163,17 @@ type Passed = bool;
 
 /// Runs the command line of this process: what `a2psim` does.
 pub fn main() -> ExitCode {
-    let code = match command(Cli::parse().command) {
+    let cli = Cli::parse();
+    // Ctrl-C: the reports being written are dropped, the previous ones stay.
+    let stop = || {
+        report::abandon_all();
+        eprintln!("\ninterrupted: reports being written were removed, earlier ones are unchanged");
+        std::process::exit(130);
+    };
+    if let Err(e) = ctrlc::set_handler(stop) {
+        eprintln!("warning: Ctrl-C will not clean up: {e}");
+    }
+    let code = match command(cli.command) {
         Ok(true) => 0,
         Ok(false) => 1,
         Err(Error::Invalid(diags)) => {

@@ -322,3 +322,89 @@ fn a_folder_or_index_that_is_not_a_report_is_never_replaced_and_a_second_writer_
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("another a2psim is writing this report now"), "{}", stderr(&o));
 }
+
+#[test]
+fn ctrl_c_stops_a_run_with_130_and_leaves_earlier_reports_as_they_were() {
+    let dir = tempdir();
+    std::fs::write(dir.path().join("s.toml"), BASE).unwrap();
+    let o = a2psim(&["run", "s.toml", "--out", "out"], dir.path());
+    assert!(o.status.success(), "{}", stderr(&o));
+    let before = files(&dir.path().join("out/s"));
+    // Long enough to be interrupted: ten million messages.
+    let long = BASE.replace(
+        "arrival = { process = \"burst\", count = 10, at = \"0s\" }",
+        "arrival = { process = \"poisson\", rate = \"4/s\", count = 10000000 }",
+    );
+    std::fs::write(dir.path().join("s.toml"), long).unwrap();
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_a2psim"))
+        .args(["run", "s.toml", "--out", "out"])
+        .current_dir(dir.path())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    let kill = std::process::Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+    assert!(kill.success());
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(130), "{}", stderr(&o));
+    assert!(stderr(&o).contains("interrupted: reports being written were removed"), "{}", stderr(&o));
+    assert_eq!(files(&dir.path().join("out/s")), before, "the earlier report is untouched");
+    assert!(!dir.path().join("out/.s.a2psim-new").exists());
+}
+
+/// A shipped scenario without a sweep, with some values replaced by
+/// extremes and a short horizon, so that a run of it is quick.
+fn hostile_scenarios() -> impl proptest::strategy::Strategy<Value = String> {
+    use proptest::prelude::*;
+    let files = ["model_example", "daily_cap_dst", "mms_quarter_mps", "otp_platform_outage", "diurnal_profile"];
+    let extremes = vec![
+        "0",
+        "1",
+        "18446744073709551615",
+        "9223372036854775808",
+        "1e308",
+        "0.000001",
+        "\"1/365d\"",
+        "\"1000000/s\"",
+        "\"36500d\"",
+        "\"0s\"",
+        "\"1ns\"",
+        "10000000",
+        "\"x\\u0007\"",
+    ];
+    (
+        prop::sample::select(files.to_vec()),
+        prop::collection::vec((any::<prop::sample::Index>(), prop::sample::select(extremes)), 1..4),
+    )
+        .prop_map(|(file, edits)| {
+            let text = std::fs::read_to_string(repo().join(format!("scenarios/{file}.toml"))).unwrap();
+            let mut lines: Vec<String> = text.lines().filter(|l| !l.starts_with("horizon")).map(String::from).collect();
+            let values: Vec<usize> =
+                (0..lines.len()).filter(|&i| lines[i].contains(" = ") && !lines[i].starts_with('[')).collect();
+            for (at, with) in edits {
+                let i = values[at.index(values.len())];
+                let key = lines[i].split(" = ").next().unwrap().to_string();
+                lines[i] = format!("{key} = {with}");
+            }
+            format!("horizon = \"2h\"\n{}\n", lines.join("\n"))
+        })
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 24, ..Default::default() })]
+
+    /// Running (not only reading) a damaged scenario ends with exit 0 or 2
+    /// in bounded time and memory: no panic, hang or abort.
+    #[test]
+    fn hostile_scenarios_run_to_a_clean_end(text in hostile_scenarios()) {
+        let dir = tempdir();
+        std::fs::write(dir.path().join("h.toml"), &text).unwrap();
+        let bin = env!("CARGO_BIN_EXE_a2psim");
+        // 4 GiB of address space and 60 s at most.
+        let script = format!("ulimit -v 4194304 && exec timeout 60 '{bin}' run h.toml --out out");
+        let o = std::process::Command::new("sh").args(["-c", &script]).current_dir(dir.path()).output().unwrap();
+        let err = stderr(&o);
+        proptest::prop_assert!(matches!(o.status.code(), Some(0 | 2)), "exit {:?}\n{err}\n{text}", o.status.code());
+        proptest::prop_assert!(!err.contains("panicked"), "{err}");
+    }
+}

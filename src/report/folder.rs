@@ -6,6 +6,24 @@
 use std::fs::{self, File};
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+/// Staging folders being written, so an interrupted run can remove them
+/// ([`abandon_all`]) before it exits.
+static STAGING: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+/// Removes every staging folder of this process: for a run stopped by the
+/// user, which leaves the previous reports as they were.
+pub(crate) fn abandon_all() {
+    let staging = STAGING.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    for dir in staging.iter() {
+        let _ = fs::remove_dir_all(dir);
+    }
+}
+
+fn forget(dir: &Path) {
+    STAGING.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).retain(|d| d != dir);
+}
 
 /// A report folder being written. Dropped without [`Staged::commit`] (an
 /// error, a panic), its staging folder is removed.
@@ -52,6 +70,7 @@ impl Staged {
             }
         }
         fs::create_dir(&staging)?;
+        STAGING.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).push(staging.clone());
         Ok(Staged { target, staging, old, _lock: lock, committed: false })
     }
 
@@ -68,6 +87,7 @@ impl Staged {
         }
         fs::rename(&self.staging, &self.target)?;
         self.committed = true;
+        forget(&self.staging);
         if had_one {
             fs::remove_dir_all(&self.old)?;
         }
@@ -80,6 +100,7 @@ impl Drop for Staged {
         if !self.committed {
             // Best effort: a folder left behind is removed by the next run.
             let _ = fs::remove_dir_all(&self.staging);
+            forget(&self.staging);
         }
     }
 }

@@ -5,6 +5,8 @@
 pub mod advice;
 pub(crate) mod charts;
 mod folder;
+
+pub(crate) use folder::abandon_all;
 pub(crate) mod html;
 pub(crate) mod human;
 
