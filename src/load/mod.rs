@@ -94,11 +94,12 @@ pub fn load_file_allowing(path: &Path, extra: &[SweepArg], allow: &[PathBuf]) ->
 /// not a device, a pipe or a folder, which could be endless or hang.
 pub(crate) fn read_regular(path: &Path, max: u64) -> std::io::Result<Vec<u8>> {
     use std::io::{Error, Read};
-    let file = std::fs::File::open(path)?;
-    let meta = file.metadata()?;
+    // Looked at before opening: opening a pipe waits for a writer.
+    let meta = std::fs::metadata(path)?;
     if !meta.is_file() {
         return Err(Error::other("not a regular file"));
     }
+    let file = std::fs::File::open(path)?;
     if meta.len() > max {
         return Err(Error::other(format!("larger than {max} bytes")));
     }

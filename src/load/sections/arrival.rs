@@ -186,15 +186,15 @@ impl Reader<'_> {
     fn trace(&mut self, file: &str, span: Range<usize>, cal: &Calendar) -> Option<Vec<SimTime>> {
         let path = self.dir.join(file);
         let opened = self.confined(&path).and_then(|p| {
-            let f = std::fs::File::open(&p).map_err(|e| e.to_string())?;
-            let meta = f.metadata().map_err(|e| e.to_string())?;
+            // Looked at before opening: opening a pipe waits for a writer.
+            let meta = std::fs::metadata(&p).map_err(|e| e.to_string())?;
             if !meta.is_file() {
                 return Err("not a regular file".into());
             }
             if meta.len() > MAX_TRACE_BYTES {
                 return Err(format!("larger than {MAX_TRACE_BYTES} bytes"));
             }
-            Ok(f)
+            std::fs::File::open(&p).map_err(|e| e.to_string())
         });
         let file = match opened {
             Ok(f) => f,
