@@ -496,10 +496,19 @@ arrival = {{ process = "burst", count = 6, at = "0s" }}
 delivery = {{ dist = "fixed", value = "1500ms" }}
 "#
     );
-    let (log, _) = run_log(&scenario(&text));
+    let sc = scenario(&text);
+    let (log, _) = run_log(&sc);
     // Dispatched at 0, 1, 2; delivered at 1.5, 2.5; the one sent at 2 s lands after 3 s.
     assert_eq!(count(&log, Outcome::Delivered), 2);
     assert_eq!(count(&log, Outcome::InFlightAtEnd), 1);
     assert_eq!(count(&log, Outcome::QueuedAtEnd), 3);
     assert_eq!(log.fates.len() as u64, log.accepted);
+    // `queue_wait_s` covers every message handed to the carrier, the one in
+    // flight at the end too: waits 0, 1 and 2 s.
+    let s = report::summary("t", &sc, &simulate(&sc));
+    assert_eq!(s["queue_wait_s"]["count"], 3);
+    assert_eq!(s["queue_wait_s"]["max"], 2.0);
+    assert_eq!(s["queue_wait_s"]["mean"], 1.0);
+    assert_eq!(s["end_to_end_s"]["count"], 2);
+    assert_eq!(s["drain_time_s"], 3.0);
 }

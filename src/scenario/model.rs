@@ -90,9 +90,10 @@ named_enum!(
 );
 
 impl Outcome {
-    /// Handed to the carrier, so it counts in `queue_wait_s`.
+    /// Handed to the carrier, so it counts in `queue_wait_s`: an
+    /// `in_flight_at_end` message too, whose dispatch instant is known.
     pub fn was_dispatched(self) -> bool {
-        matches!(self, Outcome::Delivered | Outcome::Undelivered | Outcome::FailedDailyCap)
+        matches!(self, Outcome::Delivered | Outcome::Undelivered | Outcome::FailedDailyCap | Outcome::InFlightAtEnd)
     }
 }
 
