@@ -512,3 +512,24 @@ delivery = {{ dist = "fixed", value = "1500ms" }}
     assert_eq!(s["end_to_end_s"]["count"], 2);
     assert_eq!(s["drain_time_s"], 3.0);
 }
+
+/// MODEL §8, backlog: messages waiting in lanes at the end of an instant;
+/// its peak, when it was first reached, and when it next emptied.
+#[test]
+fn backlog_peaks_and_clears() {
+    // 20 at the account's 5/s: 5 go at 0 s and 15 wait; the last go at 3 s.
+    let text = account_burst(20, "sms", "short_code");
+    let sc = scenario(&text.replace("at = \"0s\" }", "at = \"0s\" }\ncarriers = { verizon = 1.0 }"));
+    let s = report::summary("t", &sc, &simulate(&sc));
+    let b = &s["backlog"];
+    assert_eq!(b["peak"], 15);
+    assert_eq!(b["peak_at"], "2026-03-10T08:00:00-07:00");
+    assert_eq!(b["cleared_at"], "2026-03-10T08:00:03-07:00");
+    assert_eq!(s["carriers"]["verizon"]["backlog"], *b, "all of it to Verizon");
+    assert_eq!(s["carriers"]["att"]["backlog"]["peak"], 0);
+    assert_eq!(s["carriers"]["att"]["backlog"]["peak_at"], serde_json::Value::Null);
+    // Five at 5/s all go at once: nothing ever waits at the end of an instant.
+    let sc = scenario(&account_burst(5, "sms", "short_code"));
+    let s = report::summary("t", &sc, &simulate(&sc));
+    assert_eq!(s["backlog"], serde_json::json!({ "peak": 0, "peak_at": null, "cleared_at": null }));
+}

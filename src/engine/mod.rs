@@ -66,6 +66,9 @@ pub trait Recorder {
     /// A message was accepted at `at`; `queued` when it goes on to a queue
     /// (not rejected or blocked at once).
     fn accepted(&mut self, stream: usize, carrier: Carrier, at: SimTime, queued: bool);
+    /// A message entered its lane at `at` (its processing delay over): it
+    /// waits there until it is dispatched or expires.
+    fn entered(&mut self, _carrier: Carrier, _at: SimTime) {}
     /// A message reached its outcome. Called exactly once per accepted message.
     fn resolved(&mut self, fate: &Fate);
     /// The run is over: every message has been resolved.
@@ -198,7 +201,7 @@ impl<'s> Engine<'s> {
             while self.processing.peek().is_some_and(|r| r.0.0 == t) {
                 let Reverse(Pending(_, msg)) = self.processing.pop().expect("peeked");
                 self.paths.pending(msg.lane, -1);
-                self.enter(msg, t);
+                self.enter(msg, t, rec);
             }
             self.waits.fire_timers(t, &mut self.paths);
             self.dispatch(t, rec);
@@ -257,7 +260,7 @@ impl<'s> Engine<'s> {
         self.seq += 1;
         let delay = self.sc.processing.sample(&self.draws[s].processing, index);
         if delay == SimDuration::ZERO {
-            self.enter(msg, t);
+            self.enter(msg, t, rec);
         } else {
             self.paths.pending(lane, 1);
             self.processing.push(Reverse(Pending(t + delay, msg)));
@@ -267,8 +270,9 @@ impl<'s> Engine<'s> {
     /// Puts a message that finished processing into its lane, in acceptance
     /// order. Only a new head can change what the next dispatch pass does:
     /// a head that was blocked stays blocked until a limit it waits for opens.
-    fn enter(&mut self, msg: Msg, t: SimTime) {
+    fn enter<R: Recorder>(&mut self, msg: Msg, t: SimTime, rec: &mut R) {
         self.events += 1;
+        rec.entered(msg.carrier, t);
         let li = msg.lane;
         let lane = &mut self.paths.lanes[li as usize];
         // Most messages are the youngest of their lane: append.

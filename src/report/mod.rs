@@ -15,6 +15,7 @@ use crate::run::simulate::RunResult;
 use crate::scenario::Scenario;
 use crate::scenario::model::{Carrier, Outcome};
 use crate::scenario::time::SimTime;
+use crate::stats::backlog::Backlog;
 use crate::stats::confidence::mean_ci;
 use crate::stats::figure::KeyFigure;
 use crate::stats::{Group, Latency, Stats, series};
@@ -49,20 +50,33 @@ fn group(g: &Group) -> Value {
     })
 }
 
+/// The backlog's peak, and when it was reached and cleared (Pacific time).
+fn backlog(sc: &Scenario, b: &Backlog) -> Value {
+    let at = |t: Option<SimTime>| t.map(|t| sc.calendar.pacific_rfc3339(t));
+    json!({ "peak": b.peak, "peak_at": at(b.peak_at), "cleared_at": at(b.cleared_at) })
+}
+
 /// The figures of one set of statistics: what `summary.json` reports of a
 /// run, and what confidence intervals are taken over replications of.
 fn figures(sc: &Scenario, s: &Stats) -> Map<String, Value> {
     let total = s.total();
     let streams: Map<String, Value> =
         sc.traffic.iter().zip(&s.streams).map(|(t, g)| (t.name.clone(), group(g))).collect();
-    let carriers: Map<String, Value> =
-        Carrier::ALL.iter().map(|c| (c.name().to_string(), group(&s.carriers[c.index()]))).collect();
+    let carriers: Map<String, Value> = Carrier::ALL
+        .iter()
+        .map(|c| {
+            let mut g = group(&s.carriers[c.index()]);
+            g["backlog"] = backlog(sc, &s.backlog[1 + c.index()]);
+            (c.name().to_string(), g)
+        })
+        .collect();
     let Value::Object(m) = json!({
         "messages": messages(&total),
         "expiry_rate": total.expiry_rate(),
         "queue_wait_s": latency(&total.queue_wait),
         "end_to_end_s": latency(&total.end_to_end),
         "drain_time_s": s.drain.as_secs_f64(),
+        "backlog": backlog(sc, &s.backlog[0]),
         "cost_usd": total.cost.usd(),
         "streams": streams,
         "carriers": carriers,

@@ -38,6 +38,11 @@ impl Recorder for Counted<'_> {
     }
 
     #[inline]
+    fn entered(&mut self, carrier: Carrier, at: SimTime) {
+        self.stats.entered(carrier, at);
+    }
+
+    #[inline]
     fn resolved(&mut self, fate: &Fate) {
         self.stats.resolved(fate);
         self.unreported += 1;

@@ -1,6 +1,7 @@
 //! Streaming statistics: the [`Recorder`] that builds `summary.json` and
 //! `timeseries.csv` figures without keeping messages.
 
+pub mod backlog;
 pub mod confidence;
 pub mod figure;
 pub mod series;
@@ -14,6 +15,7 @@ use serde::{Deserialize, Serialize};
 use series::Column;
 use std::collections::BTreeMap;
 
+use backlog::Backlog;
 use series::Series;
 
 /// Distinct values kept exactly before switching to a histogram: small,
@@ -253,6 +255,8 @@ pub struct Stats {
     cells: Vec<[Group; 4]>,
     /// When the last message reached its outcome.
     pub drain: SimTime,
+    /// Messages waiting in lanes: the run's, then each carrier's by [`Carrier::index`].
+    pub backlog: [Backlog; 5],
     /// Counts, queue depths and waits over time.
     pub series: Series,
     /// Messages accepted before this instant count in the time series only.
@@ -270,6 +274,7 @@ impl Stats {
             carriers: Default::default(),
             cells: vec![Default::default(); scenario.traffic.len()],
             drain: SimTime::ZERO,
+            backlog: Default::default(),
             series: Series::new(scenario.timeseries_step, scenario.senders.len()),
             warmup: SimTime::ZERO + scenario.warmup,
             sender_of: scenario.traffic.iter().map(|t| t.sender).collect(),
@@ -306,6 +311,9 @@ impl Stats {
             a.merge(b);
         }
         self.drain = self.drain.max(other.drain);
+        for (a, b) in self.backlog.iter_mut().zip(other.backlog) {
+            *a = a.worse(b);
+        }
         self.series.merge(&other.series);
     }
 }
@@ -364,7 +372,18 @@ impl Recorder for Stats {
         }
     }
 
+    fn entered(&mut self, carrier: Carrier, at: SimTime) {
+        self.backlog[0].change(at, 1);
+        self.backlog[1 + carrier.index()].change(at, 1);
+    }
+
     fn resolved(&mut self, f: &Fate) {
+        // A message leaves its lane when it is dispatched or expires.
+        let left = f.dispatched.or((f.outcome == Outcome::Expired).then_some(f.done));
+        if let Some(t) = left {
+            self.backlog[0].change(t, -1);
+            self.backlog[1 + f.carrier.index()].change(t, -1);
+        }
         if f.accepted >= self.warmup {
             self.cells[f.stream][f.carrier.index()].resolve(f);
         }
@@ -388,6 +407,7 @@ impl Recorder for Stats {
     }
 
     fn finished(&mut self) {
+        self.backlog.iter_mut().for_each(Backlog::settle);
         for (s, cells) in std::mem::take(&mut self.cells).iter().enumerate() {
             for (c, cell) in cells.iter().enumerate() {
                 self.streams[s].merge(cell);
