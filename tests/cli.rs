@@ -326,3 +326,22 @@ fn a_class_the_sender_forbids_is_rejected() {
     assert_eq!(summary["messages"]["rejected"], 12);
     assert_eq!(summary["cost_usd"], 0.0);
 }
+
+/// MODEL §8: what a person reads shows per-replication means, labelled;
+/// `summary.json` keeps the pooled counts.
+#[test]
+fn the_table_shows_means_of_replications_and_says_so() {
+    let dir = tempdir();
+    std::fs::write(dir.path().join("g.toml"), GOOD).unwrap();
+    let o = a2psim(&["run", "g.toml", "--replications", "3", "--out", "out"], dir.path());
+    assert!(o.status.success(), "{}", stderr(&o));
+    let table = String::from_utf8_lossy(&o.stdout).into_owned();
+    let row = table.lines().find(|l| l.starts_with("g ")).expect("the scenario's row");
+    let cells: Vec<&str> = row.split_whitespace().collect();
+    // Twelve messages a replication, pooled to 36 in summary.json.
+    assert_eq!((cells[1], cells[2]), ("12.0", "12.0"), "{row}");
+    assert!(table.contains("(mean of 3 replications; 95 % intervals in summary.json `confidence`)"), "{table}");
+    let summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("out/g/summary.json")).unwrap()).unwrap();
+    assert_eq!(summary["messages"]["accepted"], 36);
+}

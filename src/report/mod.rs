@@ -225,31 +225,50 @@ pub fn table(rows: &[(String, &Scenario, &RunResult)]) -> String {
         "cost USD"
     );
     for (stem, sc, r) in rows {
-        let line = |name: &str, g: &Group, drain: Option<f64>| {
-            let other = g.count(Outcome::Undelivered)
-                + g.count(Outcome::Blocked)
-                + g.count(Outcome::Rejected)
-                + g.count(Outcome::QueuedAtEnd)
-                + g.count(Outcome::InFlightAtEnd);
+        let each = r.each();
+        // With replications, every figure is the mean of one replication's.
+        let line = |name: &str, group: &dyn Fn(&Stats) -> Group, with_drain: bool| {
+            let mean = |f: &dyn Fn(&Group, &Stats) -> f64| {
+                each.iter().map(|s| f(&group(s), s)).sum::<f64>() / each.len() as f64
+            };
+            let count = |o: Outcome| mean(&|g, _| g.count(o) as f64);
+            let other = [
+                Outcome::Undelivered,
+                Outcome::Blocked,
+                Outcome::Rejected,
+                Outcome::QueuedAtEnd,
+                Outcome::InFlightAtEnd,
+            ]
+            .into_iter()
+            .map(count)
+            .sum::<f64>();
+            let n = |x: f64| if each.len() == 1 { format!("{x:.0}") } else { format!("{x:.1}") };
+            let drain = with_drain.then(|| mean(&|_, s| s.drain.as_secs_f64()));
             format!(
                 "{:<28} {:>9} {:>9} {:>8} {:>7.2}% {:>8} {:>9} {:>10} {:>10} {:>10.2}\n",
                 truncate(name, 28),
-                g.accepted,
-                g.count(Outcome::Delivered),
-                g.count(Outcome::Expired),
-                100.0 * g.expiry_rate(),
-                g.count(Outcome::FailedDailyCap),
-                other,
-                human::duration_split(g.queue_wait.summary().p99),
+                n(mean(&|g, _| g.accepted as f64)),
+                n(count(Outcome::Delivered)),
+                n(count(Outcome::Expired)),
+                100.0 * mean(&|g, _| g.expiry_rate()),
+                n(count(Outcome::FailedDailyCap)),
+                n(other),
+                human::duration_split(mean(&|g, _| g.queue_wait.summary().p99)),
                 drain.map_or(String::new(), human::duration_split),
-                g.cost.usd(),
+                mean(&|g, _| g.cost.usd()),
             )
         };
-        out.push_str(&line(stem, &r.stats.total(), Some(r.stats.drain.as_secs_f64())));
+        out.push_str(&line(stem, &|s: &Stats| s.total(), true));
         if sc.traffic.len() > 1 {
-            for (t, g) in sc.traffic.iter().zip(&r.stats.streams) {
-                out.push_str(&line(&format!("  {}", t.name), g, None));
+            for (i, t) in sc.traffic.iter().enumerate() {
+                out.push_str(&line(&format!("  {}", t.name), &|s: &Stats| s.streams[i].clone(), false));
             }
+        }
+        if each.len() > 1 {
+            out.push_str(&format!(
+                "  (mean of {} replications; 95 % intervals in summary.json `confidence`)\n",
+                each.len()
+            ));
         }
     }
     out
