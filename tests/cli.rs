@@ -345,3 +345,17 @@ fn the_table_shows_means_of_replications_and_says_so() {
         serde_json::from_slice(&std::fs::read(dir.path().join("out/g/summary.json")).unwrap()).unwrap();
     assert_eq!(summary["messages"]["accepted"], 36);
 }
+
+/// The README's sample table is what a run of the model example prints, so
+/// it cannot go stale.
+#[test]
+fn the_readme_shows_the_table_a_run_prints() {
+    let dir = tempdir();
+    let o = a2psim(&["run", repo().join("scenarios/model_example.toml").to_str().unwrap(), "--out", "out"], dir.path());
+    assert!(o.status.success(), "{}", stderr(&o));
+    let printed = String::from_utf8_lossy(&o.stdout);
+    let table: Vec<&str> = printed.lines().take(4).collect();
+    let readme = std::fs::read_to_string(repo().join("README.md")).unwrap();
+    let block = format!("```\n{}\n```", table.join("\n"));
+    assert!(readme.contains(&block), "README's sample table should be:\n{block}");
+}

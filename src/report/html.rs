@@ -4,10 +4,10 @@
 use crate::report::advice::Advice;
 use crate::report::charts::Chart;
 use crate::report::human;
+use crate::report::row::Row;
 use crate::run::simulate::RunResult;
 use crate::scenario::Scenario;
 use crate::scenario::model::Outcome;
-use crate::stats::Group;
 use serde_json::Value;
 
 const STYLE: &str = "body{font-family:'DejaVu Sans',Verdana,sans-serif;max-width:1240px;margin:24px auto;padding:0 16px;color:#222}\
@@ -33,40 +33,43 @@ fn pct(x: f64) -> String {
     format!("{:.2} %", x * 100.0)
 }
 
-fn group_row(name: &str, g: &Group) -> String {
-    let late = g.late_rate();
-    let wait = g.queue_wait.summary();
-    let e2e = g.end_to_end.summary();
-    let failed = g.count(Outcome::FailedDailyCap)
-        + g.count(Outcome::Blocked)
-        + g.count(Outcome::Rejected)
-        + g.count(Outcome::Undelivered);
+/// The columns of a run's table, as the terminal's.
+const ROW_HEADS: &str = "<th>accepted</th><th>delivered</th><th>expired</th><th>expiry rate</th><th>cap failures</th>\
+<th>other</th><th>late</th><th>p99 wait</th><th>p99 end to end</th><th>drain</th><th>cost USD</th>";
+
+/// One row of a run's table; `drain` on the run's row only.
+fn row_cells(row: &Row, drain: bool) -> String {
     format!(
-        "<tr><td class=\"l\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{:.2}</td></tr>\n",
-        escape(name),
-        g.accepted,
-        g.count(Outcome::Delivered),
-        g.count(Outcome::Expired),
-        pct(g.expiry_rate()),
-        failed,
-        pct(late),
-        human::duration(wait.p50),
-        human::duration(wait.p99),
-        human::duration(e2e.p99),
-        g.cost.usd()
+        "<td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{:.2}</td>",
+        row.count(row.accepted),
+        row.count(row.delivered),
+        row.count(row.expired),
+        pct(row.expiry_rate),
+        row.count(row.failed_daily_cap),
+        row.count(row.other),
+        pct(row.late_rate),
+        human::duration(row.wait_p99),
+        human::duration(row.end_to_end_p99),
+        if drain { human::duration(row.drain) } else { String::new() },
+        row.cost
     )
 }
 
+/// The note under a table of means, if it is one.
+fn means_note(row: &Row) -> String {
+    row.means_note().map_or(String::new(), |n| format!("<p class=\"muted\">{}.</p>\n", escape(&n)))
+}
+
 fn summary_table(sc: &Scenario, r: &RunResult) -> String {
-    let mut t = String::from(
-        "<table>\n<tr><th class=\"l\">stream</th><th>accepted</th><th>delivered</th><th>expired</th><th>expiry rate</th>\
-<th>other failures</th><th>late</th><th>p50 wait</th><th>p99 wait</th><th>p99 end to end</th><th>cost USD</th></tr>\n",
-    );
-    t.push_str(&group_row("all streams", &r.stats.total()));
-    for (s, g) in sc.traffic.iter().zip(&r.stats.streams) {
-        t.push_str(&group_row(&s.name, g));
+    let mut t = format!("<table>\n<tr><th class=\"l\">stream</th>{ROW_HEADS}</tr>\n");
+    let total = Row::of(r, &|s| s.total());
+    t.push_str(&format!("<tr><td class=\"l\">all streams</td>{}</tr>\n", row_cells(&total, true)));
+    for (i, s) in sc.traffic.iter().enumerate() {
+        let row = Row::of(r, &|st| st.streams[i].clone());
+        t.push_str(&format!("<tr><td class=\"l\">{}</td>{}</tr>\n", escape(&s.name), row_cells(&row, false)));
     }
     t.push_str("</table>\n");
+    t.push_str(&means_note(&total));
     t
 }
 
@@ -172,24 +175,24 @@ pub(crate) fn sweep_page(
         b.push_str("<h2>Recommendation</h2>\n");
         b.push_str(&format!("<p class=\"advice\" id=\"recommendation\">{}</p>\n", escape(&a.text)));
     }
-    b.push_str("<h2>Points</h2>\n<table>\n<tr><th class=\"l\">point</th><th class=\"l\">values</th><th>accepted</th><th>expiry rate</th><th>late</th><th>p99 wait</th><th>p99 end to end</th><th>drain</th><th>cost USD</th></tr>\n");
+    b.push_str(&format!(
+        "<h2>Points</h2>\n<table>\n<tr><th class=\"l\">point</th><th class=\"l\">values</th>{ROW_HEADS}</tr>\n"
+    ));
     for (i, (values, href, r)) in points.iter().enumerate() {
-        let g = r.stats.total();
-        let late = g.late_rate();
+        let row = Row::of(r, &|s| s.total());
         b.push_str(&format!(
-            "<tr><td class=\"l\"><a href=\"{}\">{i}</a></td><td class=\"l\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{:.2}</td></tr>\n",
+            "<tr><td class=\"l\"><a href=\"{}\">{i}</a></td><td class=\"l\">{}</td>{}</tr>\n",
             escape(href),
             escape(values),
-            g.accepted,
-            pct(g.expiry_rate()),
-            pct(late),
-            human::duration(g.queue_wait.summary().p99),
-            human::duration(g.end_to_end.summary().p99),
-            human::duration(r.stats.drain.as_secs_f64()),
-            g.cost.usd()
+            row_cells(&row, true)
         ));
     }
-    b.push_str("</table>\n<h2>Charts</h2>\n");
+    b.push_str("</table>\n");
+    if let Some((_, _, r)) = points.first() {
+        b.push_str(&means_note(&Row::of(r, &|s| s.total())));
+    }
+
+    b.push_str("<h2>Charts</h2>\n");
     b.push_str(&figures(charts));
     b.push_str("<h2>Scenario as written</h2>\n");
     b.push_str(&source_block(source));

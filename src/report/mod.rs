@@ -5,6 +5,7 @@
 pub mod advice;
 pub(crate) mod charts;
 mod folder;
+mod row;
 
 pub(crate) use folder::abandon_all;
 pub(crate) mod html;
@@ -21,6 +22,7 @@ use crate::stats::figure::KeyFigure;
 use crate::stats::{Group, Latency, Stats, series};
 use charts::Chart;
 use rayon::prelude::*;
+use row::Row;
 use serde_json::{Map, Value, json};
 use std::io::Write;
 use std::path::Path;
@@ -209,10 +211,11 @@ pub fn timeseries(sc: &Scenario, r: &RunResult) -> String {
     out
 }
 
-/// The one-screen table printed after a run.
+/// The one-screen table printed after a run: the same columns as the HTML
+/// report's table; with replications, means of one replication's figures.
 pub fn table(rows: &[(String, &Scenario, &RunResult)]) -> String {
     let mut out = format!(
-        "{:<28} {:>9} {:>9} {:>8} {:>8} {:>8} {:>9} {:>10} {:>10} {:>10}\n",
+        "{:<28} {:>9} {:>9} {:>8} {:>8} {:>8} {:>8} {:>7} {:>9} {:>9} {:>10} {:>10}\n",
         "scenario / stream",
         "accepted",
         "delivered",
@@ -220,55 +223,39 @@ pub fn table(rows: &[(String, &Scenario, &RunResult)]) -> String {
         "exp.rate",
         "cap fail",
         "other",
+        "late",
         "p99 wait",
+        "p99 e2e",
         "drain",
         "cost USD"
     );
     for (stem, sc, r) in rows {
-        let each = r.each();
-        // With replications, every figure is the mean of one replication's.
-        let line = |name: &str, group: &dyn Fn(&Stats) -> Group, with_drain: bool| {
-            let mean = |f: &dyn Fn(&Group, &Stats) -> f64| {
-                each.iter().map(|s| f(&group(s), s)).sum::<f64>() / each.len() as f64
-            };
-            let count = |o: Outcome| mean(&|g, _| g.count(o) as f64);
-            let other = [
-                Outcome::Undelivered,
-                Outcome::Blocked,
-                Outcome::Rejected,
-                Outcome::QueuedAtEnd,
-                Outcome::InFlightAtEnd,
-            ]
-            .into_iter()
-            .map(count)
-            .sum::<f64>();
-            let n = |x: f64| if each.len() == 1 { format!("{x:.0}") } else { format!("{x:.1}") };
-            let drain = with_drain.then(|| mean(&|_, s| s.drain.as_secs_f64()));
+        let line = |name: &str, row: &Row, drain: bool| {
             format!(
-                "{:<28} {:>9} {:>9} {:>8} {:>7.2}% {:>8} {:>9} {:>10} {:>10} {:>10.2}\n",
+                "{:<28} {:>9} {:>9} {:>8} {:>7.2}% {:>8} {:>8} {:>6.2}% {:>9} {:>9} {:>10} {:>10.2}\n",
                 truncate(name, 28),
-                n(mean(&|g, _| g.accepted as f64)),
-                n(count(Outcome::Delivered)),
-                n(count(Outcome::Expired)),
-                100.0 * mean(&|g, _| g.expiry_rate()),
-                n(count(Outcome::FailedDailyCap)),
-                n(other),
-                human::duration_split(mean(&|g, _| g.queue_wait.summary().p99)),
-                drain.map_or(String::new(), human::duration_split),
-                mean(&|g, _| g.cost.usd()),
+                row.count(row.accepted),
+                row.count(row.delivered),
+                row.count(row.expired),
+                100.0 * row.expiry_rate,
+                row.count(row.failed_daily_cap),
+                row.count(row.other),
+                100.0 * row.late_rate,
+                human::duration_split(row.wait_p99),
+                human::duration_split(row.end_to_end_p99),
+                if drain { human::duration_split(row.drain) } else { String::new() },
+                row.cost,
             )
         };
-        out.push_str(&line(stem, &|s: &Stats| s.total(), true));
+        let total = Row::of(r, &|s| s.total());
+        out.push_str(&line(stem, &total, true));
         if sc.traffic.len() > 1 {
             for (i, t) in sc.traffic.iter().enumerate() {
-                out.push_str(&line(&format!("  {}", t.name), &|s: &Stats| s.streams[i].clone(), false));
+                out.push_str(&line(&format!("  {}", t.name), &Row::of(r, &|s| s.streams[i].clone()), false));
             }
         }
-        if each.len() > 1 {
-            out.push_str(&format!(
-                "  (mean of {} replications; 95 % intervals in summary.json `confidence`)\n",
-                each.len()
-            ));
+        if let Some(note) = total.means_note() {
+            out.push_str(&format!("  ({note})\n"));
         }
     }
     out
