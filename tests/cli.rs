@@ -354,7 +354,7 @@ fn the_readme_shows_the_table_a_run_prints() {
     let o = a2psim(&["run", repo().join("scenarios/model_example.toml").to_str().unwrap(), "--out", "out"], dir.path());
     assert!(o.status.success(), "{}", stderr(&o));
     let printed = String::from_utf8_lossy(&o.stdout);
-    let table: Vec<&str> = printed.lines().take(4).collect();
+    let table: Vec<&str> = printed.lines().take(5).collect();
     let readme = std::fs::read_to_string(repo().join("README.md")).unwrap();
     let block = format!("```\n{}\n```", table.join("\n"));
     assert!(readme.contains(&block), "README's sample table should be:\n{block}");

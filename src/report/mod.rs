@@ -254,11 +254,28 @@ pub fn table(rows: &[(String, &Scenario, &RunResult)]) -> String {
                 out.push_str(&line(&format!("  {}", t.name), &Row::of(r, &|s| s.streams[i].clone()), false));
             }
         }
+        if let Some(line) = backlog_line(sc, &r.stats.backlog[0], total.replications) {
+            out.push_str(&line);
+        }
         if let Some(note) = total.means_note() {
             out.push_str(&format!("  ({note})\n"));
         }
     }
     out
+}
+
+/// `  backlog: peak 15 waiting at 09:00:00, cleared at 09:00:03` (local
+/// time of `start`), when any message waited; of the worst replication.
+fn backlog_line(sc: &Scenario, b: &Backlog, replications: usize) -> Option<String> {
+    let peak_at = b.peak_at?;
+    let clock = |t: SimTime| {
+        let day =
+            if t - SimTime::ZERO >= crate::scenario::time::SimDuration::from_secs(86_400) { "%Y-%m-%d " } else { "" };
+        sc.calendar.local(t, &format!("{day}%H:%M:%S"))
+    };
+    let cleared = b.cleared_at.map_or("not cleared by the end".to_string(), |t| format!("cleared at {}", clock(t)));
+    let of = if replications > 1 { format!(" (the worst of {replications} replications)") } else { String::new() };
+    Some(format!("  backlog{of}: peak {} waiting at {}, {cleared}\n", b.peak, clock(peak_at)))
 }
 
 fn truncate(s: &str, n: usize) -> String {
