@@ -398,19 +398,17 @@ fn check(paths: &[PathBuf], overrides: &Overrides, options: &CheckOptions) -> Re
         .iter()
         .flat_map(|(file, l, results)| expect::evaluate(&load::stem(file), &file.display().to_string(), l, results))
         .collect();
-    let regressions = match &base {
-        Some(b) => baseline::compare(b, &key_figures(&runs), tolerance),
-        None => Vec::new(),
-    };
+    let compared = base.map(|b| baseline::compare(&b, &key_figures(&runs), tolerance));
+    let regressions = compared.as_deref().unwrap_or_default();
     let file_of = |s: &str| {
         runs.iter().find(|(f, _, _)| load::stem(f) == s).map_or(s.to_string(), |(f, _, _)| f.display().to_string())
     };
     let results = match options.format {
-        Format::Human => ci::table(&verdicts, &regressions),
-        Format::Json => ci::json(&verdicts, &regressions),
-        Format::Github => ci::github(&verdicts, &regressions, file_of),
+        Format::Human => ci::table(&verdicts, compared.as_deref()),
+        Format::Json => ci::json(&verdicts, regressions),
+        Format::Github => ci::github(&verdicts, compared.as_deref(), file_of),
     };
-    let junit = ci::junit(&verdicts, &regressions);
+    let junit = ci::junit(&verdicts, regressions);
     match options.junit.as_deref() {
         Some(path) if path == Path::new("-") => {
             eprint!("{results}");

@@ -25,7 +25,7 @@ fn a_failing_expectation_exits_1_with_a_table() {
     assert_eq!(o.status.code(), Some(1));
     let out = stdout(&o);
     let line = out.lines().find(|l| l.contains("streams.otp.expiry_rate")).unwrap();
-    assert!(line.contains("0.26666666666666666") && line.contains("<= 0.001") && line.ends_with("FAIL"), "{line}");
+    assert!(line.contains("0.2667") && line.contains("<= 0.001") && line.ends_with("FAIL"), "{line}");
     assert!(out.lines().any(|l| l.contains("messages.delivered") && l.ends_with("pass")), "{out}");
     assert!(out.contains("1 passed, 1 failed"), "{out}");
 }
@@ -46,7 +46,7 @@ fn github_format_annotates_the_failing_expect_line() {
         "{}",
         errors[0]
     );
-    assert!(errors[0].contains("streams.otp.expiry_rate is 0.26666666666666666, expected <= 0.001"));
+    assert!(errors[0].contains("streams.otp.expiry_rate is 0.2667, expected <= 0.001"));
 }
 
 #[test]
@@ -81,7 +81,7 @@ fn junit_has_a_case_per_expectation_and_reads_back() {
     let failures: Vec<_> = doc.descendants().filter(|n| n.has_tag_name("failure")).collect();
     assert_eq!(failures.len(), 1);
     let message = failures[0].attribute("message").unwrap();
-    assert_eq!(message, "streams.otp.expiry_rate is 0.26666666666666666, expected <= 0.001");
+    assert_eq!(message, "streams.otp.expiry_rate is 0.2667, expected <= 0.001");
     let case = failures[0].parent().unwrap();
     assert_eq!(case.attribute("file"), Some(FAILING));
     assert_eq!(case.attribute("line"), Some("27"));

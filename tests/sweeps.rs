@@ -260,3 +260,34 @@ fn shard_auto_reads_the_batch_system() {
     let o = run(&[]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+/// A swept key the file sets to a value no point runs gets a warning: the
+/// edit would otherwise change nothing without a word.
+#[test]
+fn a_sweep_that_hides_the_files_value_says_so() {
+    let dir = tempdir();
+    let text = r#"start = "2026-03-10T08:00:00-07:00"
+[account]
+sms_mps = 10
+[[senders]]
+id = "sc"
+type = "short_code"
+[[traffic]]
+name = "t"
+sender = "sc"
+arrival = { process = "burst", count = 5, at = "0s" }
+[sweep]
+"account.sms_mps" = [5, 20]
+"#;
+    std::fs::write(dir.path().join("s.toml"), text).unwrap();
+    let o = a2psim(&["validate", "s.toml"], dir.path());
+    assert_eq!(o.status.code(), Some(0));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("s.toml:12:1: warning: sweep `account.sms_mps` replaces the file's value 10, which no point uses"),
+        "{err}"
+    );
+    std::fs::write(dir.path().join("s.toml"), text.replace("[5, 20]", "[10, 20]")).unwrap();
+    let o = a2psim(&["validate", "s.toml"], dir.path());
+    assert!(!String::from_utf8_lossy(&o.stderr).contains("warning"), "the file's value is one of the points");
+}

@@ -6,8 +6,16 @@ use crate::check::expect::Verdict;
 use crate::report::html::escape;
 use serde_json::json;
 
+/// A measured value as people compare it: whole numbers whole, others to
+/// four significant digits (`0.01577`, not `0.015770181075782708`).
 fn shown(v: Option<f64>) -> String {
-    v.map_or("absent".into(), |v| format!("{v}"))
+    let Some(v) = v else { return "absent".into() };
+    if v.fract() == 0.0 || !v.is_finite() {
+        return format!("{v}");
+    }
+    let decimals = (3 - v.abs().log10().floor() as i32).clamp(0, 12) as usize;
+    let s = format!("{v:.decimals$}");
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
 fn point(v: &Verdict) -> String {
@@ -15,7 +23,8 @@ fn point(v: &Verdict) -> String {
 }
 
 /// The human table, one line per expectation, then the regressions.
-pub(crate) fn table(verdicts: &[Verdict], regressions: &[Regression]) -> String {
+/// `regressions` is `None` when no baseline was given.
+pub(crate) fn table(verdicts: &[Verdict], regressions: Option<&[Regression]>) -> String {
     let mut out = format!("{:<36} {:<44} {:>14} {:>18}  result\n", "scenario", "expectation", "measured", "bound");
     for v in verdicts {
         out.push_str(&format!(
@@ -27,7 +36,7 @@ pub(crate) fn table(verdicts: &[Verdict], regressions: &[Regression]) -> String 
             if v.passed { "pass" } else { "FAIL" }
         ));
     }
-    for r in regressions {
+    for r in regressions.unwrap_or_default() {
         out.push_str(&format!(
             "{:<36} {:<44} {:>14} {:>18}  WORSE ({})\n",
             r.key,
@@ -38,11 +47,12 @@ pub(crate) fn table(verdicts: &[Verdict], regressions: &[Regression]) -> String 
         ));
     }
     let failed = verdicts.iter().filter(|v| !v.passed).count();
-    out.push_str(&format!(
-        "{} passed, {failed} failed; {} regression(s) against the baseline\n",
-        verdicts.len() - failed,
-        regressions.len()
-    ));
+    out.push_str(&format!("{} passed, {failed} failed", verdicts.len() - failed));
+    if let Some(r) = regressions {
+        let s = if r.len() == 1 { "" } else { "s" };
+        out.push_str(&format!("; {} regression{s} against the baseline", r.len()));
+    }
+    out.push('\n');
     out
 }
 
@@ -65,7 +75,11 @@ pub(crate) fn json(verdicts: &[Verdict], regressions: &[Regression]) -> String {
 
 /// GitHub Actions workflow commands: an error annotation at each failing
 /// `[[expect]]` line, and one per regression at the top of the file.
-pub(crate) fn github(verdicts: &[Verdict], regressions: &[Regression], file_of: impl Fn(&str) -> String) -> String {
+pub(crate) fn github(
+    verdicts: &[Verdict],
+    regressions: Option<&[Regression]>,
+    file_of: impl Fn(&str) -> String,
+) -> String {
     // GitHub's escapes: of the message, and also of `:` and `,` in properties.
     let clean = |s: String| s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A");
     let property = |s: String| clean(s).replace(':', "%3A").replace(',', "%2C");
@@ -79,7 +93,7 @@ pub(crate) fn github(verdicts: &[Verdict], regressions: &[Regression], file_of: 
             clean(msg)
         ));
     }
-    for r in regressions {
+    for r in regressions.unwrap_or_default() {
         let stem = r.key.split(" [").next().unwrap_or(&r.key);
         let msg = format!("{}: {} is {} against a baseline of {} ({})", r.key, r.metric, r.now, r.baseline, r.change());
         out.push_str(&format!(
@@ -151,4 +165,28 @@ pub(crate) fn junit(verdicts: &[Verdict], regressions: &[Regression]) -> String 
     }
     out.push_str("</testsuites>\n");
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn measured_values_are_shown_to_four_significant_digits() {
+        assert_eq!(shown(Some(0.015770181075782708)), "0.01577");
+        assert_eq!(shown(Some(0.26666666666666666)), "0.2667");
+        assert_eq!(shown(Some(1234.5678)), "1235");
+        assert_eq!(shown(Some(12.0)), "12");
+        assert_eq!(shown(Some(0.5)), "0.5");
+        assert_eq!(shown(None), "absent");
+    }
+
+    #[test]
+    fn the_baseline_is_mentioned_only_when_one_was_given() {
+        assert_eq!(table(&[], None).lines().last(), Some("0 passed, 0 failed"));
+        assert_eq!(
+            table(&[], Some(&[])).lines().last(),
+            Some("0 passed, 0 failed; 0 regressions against the baseline")
+        );
+    }
 }

@@ -219,15 +219,30 @@ pub(crate) fn parse_with(
     }
     let mut errors: Vec<Diagnostic> = Vec::new();
     let mut points = Vec::new();
+    // A swept key the file also sets to a value the sweep never runs: that
+    // value is not used, which surprises whoever edited it (said once).
+    let mut overridden = vec![false; parameters.len()];
     for combo in combinations(&parameters) {
         let mut doc = base.clone();
         let mut complete = true;
-        for (p, &v) in parameters.iter().zip(&combo) {
-            if let Err(why) = set_path(&mut doc, &p.path, p.values[v].clone()) {
-                let (line, column) = at(&p.key_span);
-                let message = format!("sweep `{}`: {why}", p.path);
-                errors.push(Diagnostic { file: file.into(), line, column, message, warning: false });
-                complete = false;
+        for (k, (p, &v)) in parameters.iter().zip(&combo).enumerate() {
+            let (line, column) = at(&p.key_span);
+            match set_path(&mut doc, &p.path, p.values[v].clone()) {
+                Ok(Some(old)) if !overridden[k] && !p.values.iter().any(|x| show(x) == show(&old)) => {
+                    overridden[k] = true;
+                    let message = format!(
+                        "sweep `{}` replaces the file's value {}, which no point uses: edit the sweep to change it",
+                        p.path,
+                        show(&old)
+                    );
+                    loaded.warnings.push(Diagnostic { file: file.into(), line, column, message, warning: true });
+                }
+                Ok(_) => {}
+                Err(why) => {
+                    let message = format!("sweep `{}`: {why}", p.path);
+                    errors.push(Diagnostic { file: file.into(), line, column, message, warning: false });
+                    complete = false;
+                }
             }
         }
         if !complete {

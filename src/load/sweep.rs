@@ -109,7 +109,7 @@ impl fmt::Display for Point {
 
 /// Sets `path` in `doc` to `value`; says what is wrong with the path if it
 /// leads nowhere.
-pub(crate) fn set_path(doc: &mut Table, path: &str, value: Value) -> Result<(), String> {
+pub(crate) fn set_path(doc: &mut Table, path: &str, value: Value) -> Result<Option<Value>, String> {
     let segments: Vec<&str> = path.split('.').collect();
     if segments.iter().any(|s| s.is_empty()) {
         return Err(format!("`{path}` is not a dotted path such as traffic.otp.message_expiry"));
@@ -151,8 +151,7 @@ pub(crate) fn set_path(doc: &mut Table, path: &str, value: Value) -> Result<(), 
             _ => return Err(format!("`{walked}` is a {kind}, not a table")),
         };
     }
-    table.insert(segments[segments.len() - 1].to_string(), value);
-    Ok(())
+    Ok(table.insert(segments[segments.len() - 1].to_string(), value))
 }
 
 /// The `id` or `name` of an entry of an array of tables.
