@@ -45,6 +45,7 @@ enum Command {
     },
     /// Check scenario files; print every problem as FILE:LINE:COLUMN: message.
     Validate {
+        /// Scenario files, or folders whose *.toml files are scenarios.
         #[arg(required = true)]
         paths: Vec<PathBuf>,
         /// Add or replace a sweep parameter: PATH=v1,v2,...
@@ -56,6 +57,7 @@ enum Command {
     },
     /// Run scenarios and evaluate their [[expect]] tables; exit 1 if any fails.
     Check {
+        /// Scenario files, or folders whose *.toml files are scenarios.
         #[arg(required = true)]
         paths: Vec<PathBuf>,
         #[command(flatten)]
@@ -76,6 +78,7 @@ enum Command {
     },
     /// Run scenarios and record their key figures as a baseline for `check --baseline`.
     Baseline {
+        /// Scenario files, or folders whose *.toml files are scenarios.
         #[arg(required = true)]
         paths: Vec<PathBuf>,
         #[command(flatten)]
@@ -90,11 +93,17 @@ enum Command {
         /// Folders holding <stem>/partial-I-of-N.json files (the --out of each shard).
         #[arg(required = true)]
         dirs: Vec<PathBuf>,
+        /// Where the merged reports go: OUT/<scenario file stem>/.
         #[arg(long, default_value = "reports")]
         out: PathBuf,
         /// Worker threads (default: one per core, at most 256).
         #[arg(long, value_parser = clap::value_parser!(u16).range(1..=256))]
         threads: Option<u16>,
+    },
+    /// Print a completion script for a shell: `a2psim completions bash > /etc/bash_completion.d/a2psim`.
+    Completions {
+        /// The shell to complete in.
+        shell: clap_complete::Shell,
     },
 }
 
@@ -202,6 +211,13 @@ fn command(command: Command) -> Result<Passed, Error> {
         }),
         Command::Baseline { paths, batch, out } => {
             with_threads(batch.threads, || record_baseline(&paths, &batch.overrides(), &out))
+        }
+        Command::Completions { shell } => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut cmd, "a2psim", &mut script);
+            print(&String::from_utf8_lossy(&script));
+            Ok(true)
         }
         Command::Merge { dirs, out, threads } => with_threads(threads, || {
             let merged = merge::merge(&merge::read(&dirs)?)?;
@@ -421,4 +437,33 @@ fn check(paths: &[PathBuf], overrides: &Overrides, options: &CheckOptions) -> Re
         None => print(&results),
     }
     Ok(verdicts.iter().all(|v| v.passed) && regressions.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn every_argument_has_help() {
+        let cli = Cli::command();
+        for sub in cli.get_subcommands() {
+            for arg in sub.get_arguments() {
+                let id = arg.get_id().as_str();
+                if id != "help" && id != "version" {
+                    assert!(arg.get_help().is_some(), "`a2psim {} --{id}` has no help text", sub.get_name());
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn completions_know_every_command() {
+        let mut script = Vec::new();
+        clap_complete::generate(clap_complete::Shell::Bash, &mut Cli::command(), "a2psim", &mut script);
+        let script = String::from_utf8(script).unwrap();
+        for name in ["run", "validate", "check", "baseline", "merge", "completions", "--allow-path", "--shard"] {
+            assert!(script.contains(name), "{name}");
+        }
+    }
 }
