@@ -359,3 +359,22 @@ fn the_readme_shows_the_table_a_run_prints() {
     let block = format!("```\n{}\n```", table.join("\n"));
     assert!(readme.contains(&block), "README's sample table should be:\n{block}");
 }
+
+/// `start` may name its time zone (RFC 9557); the offset is the zone's at
+/// that instant, so nobody works it out by hand.
+#[test]
+fn start_may_name_its_time_zone() {
+    let dir = tempdir();
+    let text = GOOD.replace("2026-03-10T08:00:00-07:00", "2026-03-10T11:00:00[America/New_York]");
+    std::fs::write(dir.path().join("z.toml"), text).unwrap();
+    let o = a2psim(&["run", "z.toml", "--out", "out"], dir.path());
+    assert!(o.status.success(), "{}", stderr(&o));
+    let summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("out/z/summary.json")).unwrap()).unwrap();
+    // New York is on daylight time from 8 March 2026: 11:00 EDT is 08:00 PDT.
+    assert_eq!(summary["start"], "2026-03-10T08:00:00-07:00");
+    let clash = GOOD.replace("2026-03-10T08:00:00-07:00", "2026-03-10T11:00:00-05:00[America/New_York]");
+    std::fs::write(dir.path().join("z.toml"), clash).unwrap();
+    let o = a2psim(&["validate", "z.toml"], dir.path());
+    assert_eq!(o.status.code(), Some(2), "an offset the zone does not have is refused");
+}

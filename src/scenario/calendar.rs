@@ -44,8 +44,14 @@ impl Calendar {
         Calendar { start, local_offset_s: 0 }
     }
 
-    /// Parses an RFC 3339 instant, keeping its UTC offset as the local time.
+    /// Parses an RFC 3339 instant, keeping its UTC offset as the local time;
+    /// or an RFC 9557 one naming its zone (`2026-03-10T09:00:00-04:00[America/New_York]`),
+    /// whose offset at that instant is worked out from the zone.
     pub(crate) fn parse(text: &str) -> Option<Calendar> {
+        if text.contains('[') {
+            let zoned: jiff::ZonedDateTime = text.trim().parse().ok()?;
+            return Some(Calendar { start: zoned.timestamp(), local_offset_s: zoned.offset().seconds() });
+        }
         let start: Timestamp = text.parse().ok()?;
         let t = text.trim();
         let local_offset_s = if t.ends_with(['Z', 'z']) {

@@ -104,7 +104,7 @@ impl Reader<'_> {
     }
 
     fn start(&mut self, root: &Tbl) -> Option<Calendar> {
-        let expected = "an RFC 3339 time with a UTC offset, such as \"2026-03-10T08:00:00-07:00\"";
+        let expected = "an RFC 3339 time with a UTC offset, such as \"2026-03-10T08:00:00-07:00\", or with a time zone, such as \"2026-03-10T11:00:00[America/New_York]\"";
         let Some(v) = root.get("start") else {
             self.missing(root, "start", expected);
             return None;
