@@ -22,6 +22,17 @@ use std::time::Instant;
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Print only errors, warnings and `check`'s results: no progress, table
+    /// or throughput figure (for scripts and CI logs).
+    #[arg(long, short, global = true)]
+    quiet: bool,
+}
+
+/// `--quiet`, for the few places that print what a person reads.
+static QUIET: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+fn quiet() -> bool {
+    QUIET.load(std::sync::atomic::Ordering::Relaxed)
 }
 
 #[derive(Subcommand)]
@@ -173,6 +184,7 @@ type Passed = bool;
 /// Runs the command line of this process: what `a2psim` does.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    QUIET.store(cli.quiet, std::sync::atomic::Ordering::Relaxed);
     // Ctrl-C: the reports being written are dropped, the previous ones stay.
     let stop = || {
         report::abandon_all();
@@ -278,6 +290,13 @@ fn print_diagnostics(diags: &[Diagnostic]) {
     }
 }
 
+/// Prints what a person reads, unless `--quiet`.
+fn say(text: &str) {
+    if !quiet() {
+        print(text);
+    }
+}
+
 /// Prints to stdout; a closed pipe (`| head`) is not an error.
 fn print(text: &str) {
     let _ = std::io::stdout().write_all(text.as_bytes());
@@ -294,7 +313,7 @@ fn execute(all: &[&Loaded], jobs: &[Job]) -> Vec<Replication> {
         ),
         None => (jobs.len() as u64, "{elapsed_precise} [{bar:40}] {pos}/{len} runs, {eta} left"),
     };
-    let bar = indicatif::ProgressBar::new(total);
+    let bar = if quiet() { indicatif::ProgressBar::hidden() } else { indicatif::ProgressBar::new(total) };
     bar.set_style(indicatif::ProgressStyle::with_template(template).expect("a valid template").progress_chars("=> "));
     let started = Instant::now();
     let results = batch::run(all, jobs, expected.as_deref(), &|n| bar.inc(n));
@@ -302,12 +321,14 @@ fn execute(all: &[&Loaded], jobs: &[Job]) -> Vec<Replication> {
     let secs = started.elapsed().as_secs_f64();
     let messages: u64 = results.iter().map(|r| r.stats.accepted()).sum();
     let events: u64 = results.iter().map(|r| r.events).sum();
-    eprintln!(
-        "simulated {messages} messages ({events} events, {} run{}) in {secs:.2} s: {:.0} messages/s",
-        jobs.len(),
-        if jobs.len() == 1 { "" } else { "s" },
-        messages as f64 / secs.max(1e-9)
-    );
+    if !quiet() {
+        eprintln!(
+            "simulated {messages} messages ({events} events, {} run{}) in {secs:.2} s: {:.0} messages/s",
+            jobs.len(),
+            if jobs.len() == 1 { "" } else { "s" },
+            messages as f64 / secs.max(1e-9)
+        );
+    }
     results
 }
 
@@ -327,13 +348,13 @@ fn write_reports(out: &Path, loaded: &[(PathBuf, Loaded)], results: &[Vec<RunRes
             rows.push((label, sc, r));
         }
     }
-    print(&report::table(&rows));
+    say(&report::table(&rows));
     for (stem, l, points) in &scenarios {
         if let Some(a) = report::advice::expiry_advice(l, points) {
-            print(&format!("\n{stem} — message_expiry for stream {}:\n  {}\n", a.stream, a.text));
+            say(&format!("\n{stem} — message_expiry for stream {}:\n  {}\n", a.stream, a.text));
         }
     }
-    print(&format!("reports written to {}/ (open {}/index.html)\n", out.display(), out.display()));
+    say(&format!("reports written to {}/ (open {}/index.html)\n", out.display(), out.display()));
     Ok(true)
 }
 
@@ -354,7 +375,7 @@ fn run(paths: &[PathBuf], out: &Path, overrides: &Overrides, shard: Option<&str>
     for ((file, _), partial) in loaded.iter().zip(merge::partials(&files, overrides, shard, &finished)) {
         let path = out.join(load::stem(file)).join(merge::partial_name(shard));
         write(&path, &serde_json::to_vec(&partial).expect("partial results serialise"))?;
-        print(&format!("{}: shard {shard}, {} jobs\n", path.display(), partial.jobs.len()));
+        say(&format!("{}: shard {shard}, {} jobs\n", path.display(), partial.jobs.len()));
     }
     Ok(true)
 }
@@ -362,7 +383,7 @@ fn run(paths: &[PathBuf], out: &Path, overrides: &Overrides, shard: Option<&str>
 fn validate(paths: &[PathBuf], overrides: &Overrides) -> Result<Passed, Error> {
     for (f, l) in load_all(paths, overrides)? {
         let points = l.sweep.as_ref().map_or(String::new(), |s| format!(", {} sweep points", s.points.len()));
-        print(&format!("{}: ok ({} traffic streams{points})\n", f.display(), l.scenario.traffic.len()));
+        say(&format!("{}: ok ({} traffic streams{points})\n", f.display(), l.scenario.traffic.len()));
     }
     Ok(true)
 }
@@ -395,7 +416,7 @@ fn record_baseline(paths: &[PathBuf], overrides: &Overrides, out: &Path) -> Resu
     let mut json = serde_json::to_string_pretty(&b).expect("a baseline serialises");
     json.push('\n');
     write(out, json.as_bytes())?;
-    print(&format!("baseline of {} runs written to {}\n", b.scenarios.len(), out.display()));
+    say(&format!("baseline of {} runs written to {}\n", b.scenarios.len(), out.display()));
     Ok(true)
 }
 

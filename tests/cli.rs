@@ -378,3 +378,17 @@ fn start_may_name_its_time_zone() {
     let o = a2psim(&["validate", "z.toml"], dir.path());
     assert_eq!(o.status.code(), Some(2), "an offset the zone does not have is refused");
 }
+
+/// `--quiet` prints nothing but problems: no table, progress or throughput.
+#[test]
+fn quiet_runs_print_nothing_but_problems() {
+    let dir = tempdir();
+    std::fs::write(dir.path().join("g.toml"), GOOD).unwrap();
+    let o = a2psim(&["run", "g.toml", "--out", "out", "--quiet"], dir.path());
+    assert!(o.status.success());
+    assert_eq!((o.stdout.len(), o.stderr.len()), (0, 0), "{}", stderr(&o));
+    assert!(dir.path().join("out/g/summary.json").is_file());
+    let o = a2psim(&["-q", "check", "g.toml"], dir.path());
+    assert!(String::from_utf8_lossy(&o.stdout).contains("1 passed, 0 failed"), "check still prints its results");
+    assert!(!stderr(&o).contains("messages/s"));
+}
