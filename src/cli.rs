@@ -86,6 +86,10 @@ enum Command {
         /// How much worse than the baseline a figure may get, in percent: 5%.
         #[arg(long, default_value = "5%", requires = "baseline")]
         tolerance: String,
+        /// The smallest worsening that counts, by kind (repeatable):
+        /// seconds=1, rate=0.001, count=1, usd=0.01 unless set.
+        #[arg(long = "min-delta", value_name = "KIND=VALUE", requires = "baseline")]
+        min_delta: Vec<String>,
     },
     /// Run scenarios and record their key figures as a baseline for `check --baseline`.
     Baseline {
@@ -217,10 +221,12 @@ fn command(command: Command) -> Result<Passed, Error> {
         Command::Validate { paths, sweep, allow } => {
             validate(&paths, &Overrides { sweep, allow, ..Overrides::default() })
         }
-        Command::Check { paths, batch, format, junit, baseline, tolerance } => with_threads(batch.threads, || {
-            let options = CheckOptions { format, junit, baseline, tolerance };
-            check(&paths, &batch.overrides(), &options)
-        }),
+        Command::Check { paths, batch, format, junit, baseline, tolerance, min_delta } => {
+            with_threads(batch.threads, || {
+                let options = CheckOptions { format, junit, baseline, tolerance, min_delta };
+                check(&paths, &batch.overrides(), &options)
+            })
+        }
         Command::Baseline { paths, batch, out } => {
             with_threads(batch.threads, || record_baseline(&paths, &batch.overrides(), &out))
         }
@@ -425,6 +431,7 @@ struct CheckOptions {
     junit: Option<PathBuf>,
     baseline: Option<PathBuf>,
     tolerance: String,
+    min_delta: Vec<String>,
 }
 
 fn check(paths: &[PathBuf], overrides: &Overrides, options: &CheckOptions) -> Result<Passed, Error> {
@@ -435,7 +442,11 @@ fn check(paths: &[PathBuf], overrides: &Overrides, options: &CheckOptions) -> Re
         .iter()
         .flat_map(|(file, l, results)| expect::evaluate(&load::stem(file), &file.display().to_string(), l, results))
         .collect();
-    let compared = base.map(|b| baseline::compare(&b, &key_figures(&runs), tolerance));
+    let mut min = baseline::MinDelta::default();
+    for arg in &options.min_delta {
+        min.set(arg)?;
+    }
+    let compared = base.map(|b| baseline::compare(&b, &key_figures(&runs), tolerance, &min));
     let regressions = compared.as_deref().unwrap_or_default();
     let file_of = |s: &str| {
         runs.iter().find(|(f, _, _)| load::stem(f) == s).map_or(s.to_string(), |(f, _, _)| f.display().to_string())

@@ -53,6 +53,9 @@ pub(crate) enum BaselineError {
     Format { path: PathBuf, found: u32 },
     #[error("--tolerance: expected a percentage with its unit, such as 5%, found \"{0}\"")]
     Tolerance(String),
+    /// A `--min-delta` that is not `KIND=VALUE`.
+    #[error("--min-delta: expected seconds=, rate=, count= or usd= and a number of at least 0, found \"{0}\"")]
+    MinDelta(String),
 }
 
 impl Baseline {
@@ -93,16 +96,66 @@ impl Regression {
     }
 }
 
+/// The smallest worsening of each kind of figure that counts, whatever the
+/// tolerance: a p99 wait going from 0.0186 s to 0.0240 s is +29 %, and no
+/// one would notice it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) struct MinDelta {
+    /// Waits, latencies and drain times, in seconds.
+    pub seconds: f64,
+    /// Expiry and other rates (0.001 is 0.1 percentage point).
+    pub rate: f64,
+    /// Message counts.
+    pub count: f64,
+    /// Cost, in US dollars.
+    pub usd: f64,
+}
+
+impl Default for MinDelta {
+    fn default() -> MinDelta {
+        MinDelta { seconds: 1.0, rate: 0.001, count: 1.0, usd: 0.01 }
+    }
+}
+
+impl MinDelta {
+    /// Sets one kind from `--min-delta KIND=VALUE`.
+    pub(crate) fn set(&mut self, arg: &str) -> Result<(), BaselineError> {
+        let bad = || BaselineError::MinDelta(arg.to_string());
+        let (kind, value) = arg.split_once('=').ok_or_else(bad)?;
+        let value: f64 = value.trim().parse().ok().filter(|v: &f64| v.is_finite() && *v >= 0.0).ok_or_else(bad)?;
+        let slot = match kind.trim() {
+            "seconds" => &mut self.seconds,
+            "rate" => &mut self.rate,
+            "count" => &mut self.count,
+            "usd" => &mut self.usd,
+            _ => return Err(bad()),
+        };
+        *slot = value;
+        Ok(())
+    }
+
+    /// The smallest worsening of the figure at `metric` (a baseline path).
+    fn of(&self, metric: &str) -> f64 {
+        let figure = KeyFigure::BASELINE.into_iter().find(|f| f.path().is_some_and(|p| metric.ends_with(p)));
+        match figure {
+            Some(f) if f.is_seconds() => self.seconds,
+            Some(f) if f.is_rate() => self.rate,
+            Some(KeyFigure::Cost) => self.usd,
+            _ => self.count,
+        }
+    }
+}
+
 /// Figures of `now` worse than in `base` by more than `tolerance` (0.05 for
-/// 5 %). A figure that was zero regresses as soon as it is above zero.
-/// Runs absent from the baseline are not compared.
-pub(crate) fn compare(base: &Baseline, now: &Baseline, tolerance: f64) -> Vec<Regression> {
+/// 5 %) and by at least `min` of their kind. Runs absent from the baseline
+/// are not compared.
+pub(crate) fn compare(base: &Baseline, now: &Baseline, tolerance: f64, min: &MinDelta) -> Vec<Regression> {
     let mut out = Vec::new();
     for (key, figures) in &now.scenarios {
         let Some(old) = base.scenarios.get(key) else { continue };
         for (metric, &v) in figures {
             let Some(&b) = old.get(metric) else { continue };
-            if v > b + tolerance * b.abs() + 1e-12 {
+            if v > b + tolerance * b.abs() + 1e-12 && v - b >= min.of(metric) - 1e-12 {
                 out.push(Regression { key: key.clone(), metric: metric.clone(), baseline: b, now: v });
             }
         }
@@ -128,16 +181,30 @@ mod tests {
         let new = json!({ "expiry_rate": 0.104, "drain_time_s": 110.0, "cost_usd": 4.0, "streams": { "otp": { "expiry_rate": 0.01 } } });
         let base = Baseline::record([("s".to_string(), &old)]);
         let now = Baseline::record([("s".to_string(), &new)]);
-        let r = compare(&base, &now, 0.05);
+        let r = compare(&base, &now, 0.05, &MinDelta::default());
         let names: Vec<&str> = r.iter().map(|x| x.metric.as_str()).collect();
         assert_eq!(names, vec!["drain_time_s", "streams.otp.expiry_rate"]);
         assert_eq!(r[0].change(), "+10.0 %");
         assert_eq!(r[1].change(), "from 0 to 0.01");
-        assert!(compare(&base, &now, 0.2).iter().all(|x| x.metric != "drain_time_s"));
+        assert!(compare(&base, &now, 0.2, &MinDelta::default()).iter().all(|x| x.metric != "drain_time_s"));
         assert_eq!(parse_tolerance("5%").unwrap(), 0.05);
         assert_eq!(parse_tolerance(" 12.5 % ").unwrap(), 0.125);
         for bad in ["5", "0.05", "-1%", "five%", "%", "NaN%"] {
             assert!(parse_tolerance(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn small_worsenings_are_not_regressions_whatever_their_percentage() {
+        let summary = |p99: f64, cost: f64| json!({ "queue_wait_s": { "p99": p99 }, "cost_usd": cost, "messages": { "late": 0 } });
+        let (old, new) = (summary(0.0186, 10.0), summary(0.0240, 10.005));
+        let base = Baseline::record([("s".to_string(), &old)]);
+        let now = Baseline::record([("s".to_string(), &new)]);
+        assert!(compare(&base, &now, 0.05, &MinDelta::default()).is_empty(), "+29 % of 5 ms, half a cent");
+        let mut strict = MinDelta::default();
+        strict.set("seconds=0.001").unwrap();
+        let r = compare(&base, &now, 0.05, &strict);
+        assert_eq!(r.iter().map(|x| x.metric.as_str()).collect::<Vec<_>>(), ["queue_wait_s.p99"]);
+        assert!(strict.set("minutes=1").is_err() && strict.set("rate=-1").is_err() && strict.set("usd").is_err());
     }
 }
