@@ -9,6 +9,7 @@ use crate::run::batch::{self, Job, Overrides};
 use crate::run::merge::{self, MergeError};
 use crate::run::shard::{Shard, ShardError};
 use crate::run::simulate::{Replication, RunResult};
+use crate::scenario::Scenario;
 use crate::scenario::bounds::MAX_REPLICATIONS;
 use clap::{Args, Parser, Subcommand};
 use std::io::Write;
@@ -406,15 +407,22 @@ fn run_everything(paths: &[PathBuf], overrides: &Overrides) -> Result<Vec<(PathB
 
 /// The key figures of every run, keyed as a baseline keys them.
 fn key_figures(runs: &[(PathBuf, Loaded, Vec<RunResult>)]) -> Baseline {
-    let mut all = Vec::new();
+    let all: Vec<(String, serde_json::Value)> =
+        keyed(runs).into_iter().map(|(key, stem, sc, r)| (key, report::summary(&stem, sc, r))).collect();
+    Baseline::record(all.iter().map(|(k, s)| (k.clone(), s)))
+}
+
+/// Every run and sweep point in the order given: (baseline key, stem, scenario, results).
+fn keyed(runs: &[(PathBuf, Loaded, Vec<RunResult>)]) -> Vec<(String, String, &Scenario, &RunResult)> {
+    let mut out = Vec::new();
     for (file, l, results) in runs {
         let s = load::stem(file);
         for (i, (sc, r)) in batch::points(l).into_iter().zip(results).enumerate() {
             let point = l.sweep.as_ref().map(|sw| sw.points[i].to_string());
-            all.push((baseline::key(&s, point.as_deref()), report::summary(&s, sc, r)));
+            out.push((baseline::key(&s, point.as_deref()), s.clone(), sc, r));
         }
     }
-    Baseline::record(all.iter().map(|(k, s)| (k.clone(), s)))
+    out
 }
 
 fn record_baseline(paths: &[PathBuf], overrides: &Overrides, out: &Path) -> Result<Passed, Error> {
@@ -446,7 +454,13 @@ fn check(paths: &[PathBuf], overrides: &Overrides, options: &CheckOptions) -> Re
     for arg in &options.min_delta {
         min.set(arg)?;
     }
-    let compared = base.map(|b| baseline::compare(&b, &key_figures(&runs), tolerance, &min));
+    let compared = base.map(|b| {
+        let mut found = baseline::compare(&b, &key_figures(&runs), tolerance, &min);
+        // In the order the scenarios were given, not the baseline's (alphabetical).
+        let order: Vec<String> = keyed(&runs).into_iter().map(|(key, ..)| key).collect();
+        found.sort_by_key(|r| order.iter().position(|k| *k == r.key));
+        found
+    });
     let regressions = compared.as_deref().unwrap_or_default();
     let file_of = |s: &str| {
         runs.iter().find(|(f, _, _)| load::stem(f) == s).map_or(s.to_string(), |(f, _, _)| f.display().to_string())

@@ -177,3 +177,27 @@ fn expectations_read_the_interval_ends_with_replications() {
     assert_eq!(verdicts[1].value, summary["confidence"]["queue_wait_s"]["p99"]["mean"].as_f64());
     assert!(verdicts[0].value > verdicts[1].value);
 }
+
+/// Regressions are listed in the order the scenarios were given, not the
+/// baseline file's alphabetical order.
+#[test]
+fn regressions_follow_the_order_of_the_scenarios() {
+    let dir = tempdir();
+    let text = |n: u32| {
+        format!(
+            "start = \"2026-03-10T08:00:00-07:00\"\n[[senders]]\nid = \"sc\"\ntype = \"short_code\"\n[[traffic]]\nname = \"t\"\nsender = \"sc\"\narrival = {{ process = \"burst\", count = {n}, at = \"0s\" }}\n"
+        )
+    };
+    for name in ["b", "a"] {
+        std::fs::write(dir.path().join(format!("{name}.toml")), text(10)).unwrap();
+    }
+    assert!(a2psim(&["baseline", "b.toml", "a.toml", "--out", "base.json"], dir.path()).status.success());
+    for name in ["b", "a"] {
+        std::fs::write(dir.path().join(format!("{name}.toml")), text(40)).unwrap();
+    }
+    let o = a2psim(&["check", "b.toml", "a.toml", "--baseline", "base.json"], dir.path());
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    let first = |name: &str| out.lines().position(|l| l.starts_with(name) && l.contains("WORSE")).unwrap();
+    assert!(first("b ") < first("a "), "{out}");
+}
