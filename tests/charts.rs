@@ -144,6 +144,12 @@ fn the_recommendation_follows_the_stream_kind() {
     assert_eq!(a.shortest_reaching.map(|x| x.0.to_string()), Some("20m".into()));
     assert_eq!(a.longest_timely.map(|x| x.0.to_string()), Some("5m".into()));
     assert_eq!(a.pick.map(|p| p.to_string()), Some("5m".into()), "an OTP never goes late");
+    // The pick is late 0.03 % of the time: the text does not promise "never".
+    assert!(
+        a.text.contains("(late: 0.03 %)") && a.text.contains("keep late deliveries within the target"),
+        "{}",
+        a.text
+    );
     let text = std::fs::read_to_string(repo().join("scenarios/otp_expiry_sweep.toml")).unwrap();
     let promo_text = text.replace("kind = \"otp\"", "kind = \"promotional\"");
     assert_ne!(promo_text, text);

@@ -83,7 +83,9 @@ pub fn expiry_advice(loaded: &Loaded, results: &[RunResult]) -> Option<Advice> {
         },
     };
     let why = match stream.kind {
-        Kind::Otp => "a one-time code delivered after it is useless only confuses the user, so never deliver late",
+        Kind::Otp => {
+            "a one-time code delivered after it is useless only confuses the user, so keep late deliveries within the target"
+        }
         Kind::Promotional => "a promotion keeps its value for hours, so keep the reach",
         Kind::Transactional => "a notice should arrive both reliably and in time",
     };
