@@ -29,6 +29,15 @@ fn page(title: &str, body: &str) -> String {
     )
 }
 
+/// An RFC 3339 instant as people read it: to the second
+/// (`…T20:11:22.491736147-08:00` as `…T20:11:22-08:00`).
+fn whole_seconds(instant: &str) -> String {
+    match (instant.find('.'), instant.rfind(['+', '-'])) {
+        (Some(dot), Some(offset)) if dot < offset => format!("{}{}", &instant[..dot], &instant[offset..]),
+        _ => instant.to_string(),
+    }
+}
+
 fn pct(x: f64) -> String {
     format!("{:.2} %", x * 100.0)
 }
@@ -88,7 +97,7 @@ fn caps_table(summary: &Value) -> String {
             c["cap"],
             c["used"],
             c["failed"],
-            escape(c["exhausted_at"].as_str().unwrap_or("not reached"))
+            escape(&c["exhausted_at"].as_str().map_or("not reached".into(), whole_seconds))
         ));
     }
     t.push_str("</table>\n");
@@ -212,4 +221,16 @@ pub(crate) fn index_page(reports: &[(String, String)]) -> String {
     }
     b.push_str("</ul>\n");
     page("a2psim reports", &b)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn instants_are_shown_to_the_second() {
+        assert_eq!(whole_seconds("2026-03-07T20:11:22.491736147-08:00"), "2026-03-07T20:11:22-08:00");
+        assert_eq!(whole_seconds("2026-03-08T09:07:15-07:00"), "2026-03-08T09:07:15-07:00");
+        assert_eq!(whole_seconds("2026-03-08T09:07:15.5+01:00"), "2026-03-08T09:07:15+01:00");
+    }
 }
