@@ -166,6 +166,10 @@ fn merge_refuses_partials_no_run_could_give() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("is not a run of this scenario, or its counts do not add up"), "{}", stderr(&o));
     std::fs::write(&p0, &original).unwrap();
+    edit(&p0, &|v| v["jobs"][0][1]["stats"]["streams"][0]["queue_wait"]["count"] = serde_json::json!(0));
+    let o = a2psim(&["merge", "s0", "s1", "--out", "m"], dir.path());
+    assert!(stderr(&o).contains("counts do not add up"), "a wait count that is not the dispatched messages'");
+    std::fs::write(&p0, &original).unwrap();
     edit(&p0, &|v| v["jobs"][0][1]["stats"]["streams"][0]["accepted"] = serde_json::json!(u64::MAX));
     let o = a2psim(&["merge", "s0", "s1", "--out", "m"], dir.path());
     assert!(stderr(&o).contains("counts do not add up") && !stderr(&o).contains("panicked"), "{}", stderr(&o));
@@ -411,4 +415,17 @@ proptest::proptest! {
         proptest::prop_assert!(matches!(o.status.code(), Some(0 | 2)), "exit {:?}\n{err}\n{text}", o.status.code());
         proptest::prop_assert!(!err.contains("panicked"), "{err}");
     }
+}
+
+#[test]
+fn a_link_at_the_lock_is_never_followed() {
+    let dir = tempdir();
+    std::fs::write(dir.path().join("s.toml"), BASE).unwrap();
+    std::fs::write(dir.path().join("victim"), "keep").unwrap();
+    std::fs::create_dir(dir.path().join("out")).unwrap();
+    std::os::unix::fs::symlink(dir.path().join("victim"), dir.path().join("out/.s.a2psim-lock")).unwrap();
+    let o = a2psim(&["run", "s.toml", "--out", "out"], dir.path());
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains(".s.a2psim-lock is not a regular file"), "{}", stderr(&o));
+    assert_eq!(std::fs::read_to_string(dir.path().join("victim")).unwrap(), "keep");
 }

@@ -61,7 +61,13 @@ impl Staged {
         {
             return Err(io::Error::other("it exists and is not an a2psim report folder: not replaced"));
         }
-        let lock = File::create(sibling(out, stem, "lock"))?;
+        // Opened without truncating, and never through a link: the lock's
+        // path must not reach any file but its own.
+        let lock_path = sibling(out, stem, "lock");
+        if fs::symlink_metadata(&lock_path).is_ok_and(|m| !m.file_type().is_file()) {
+            return Err(io::Error::other(format!("{} is not a regular file: not used", lock_path.display())));
+        }
+        let lock = fs::OpenOptions::new().create(true).truncate(false).write(true).open(&lock_path)?;
         lock.try_lock().map_err(|_| io::Error::other("another a2psim is writing this report now"))?;
         let (staging, old) = (sibling(out, stem, "new"), sibling(out, stem, "old"));
         for leftover in [&staging, &old] {

@@ -289,7 +289,12 @@ impl Stats {
     pub fn adds_up(&self, streams: usize) -> bool {
         let group_adds_up = |g: &Group| {
             let resolved = g.outcomes.iter().try_fold(0u64, |a, &b| a.checked_add(b));
-            resolved == Some(g.accepted) && g.late <= g.accepted
+            let dispatched =
+                Outcome::ALL.iter().filter(|o| o.was_dispatched()).fold(0u64, |a, &o| a.saturating_add(g.count(o)));
+            resolved == Some(g.accepted)
+                && g.late <= g.accepted
+                && g.queue_wait.count() == dispatched
+                && g.end_to_end.count() == g.count(Outcome::Delivered)
         };
         self.streams.len() == streams
             && self.streams.iter().chain(&self.carriers).all(group_adds_up)
