@@ -17,3 +17,4 @@ mod reference;
 mod series;
 mod shipped;
 mod sweeps;
+mod timezones;

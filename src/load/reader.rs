@@ -324,11 +324,12 @@ pub(super) fn type_name(v: &DeValue) -> &'static str {
 
 /// `; did you mean "x"?` when `x`, one of `options`, is close enough to
 /// `word` to be a likely typo; else nothing. Keys are quoted as `key`,
-/// values as "value", as the messages show them.
+/// values as "value", as the messages show them. Case is ignored:
+/// `america/new_york` suggests `America/New_York`.
 pub(crate) fn did_you_mean(word: &str, options: &[&str], quote: Quote) -> String {
     let closest = options
         .iter()
-        .map(|o| (edit_distance(word, o), *o))
+        .map(|o| (edit_distance(&word.to_lowercase(), &o.to_lowercase()), *o))
         .filter(|(d, o)| *d <= 2.max(o.len() / 4))
         .min_by_key(|(d, _)| *d);
     match (closest, quote) {

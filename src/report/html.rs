@@ -8,7 +8,7 @@ use crate::report::row::Row;
 use crate::run::simulate::RunResult;
 use crate::scenario::Scenario;
 use crate::scenario::model::Outcome;
-use serde_json::Value;
+use crate::scenario::time::SimTime;
 
 const STYLE: &str = "body{font-family:'DejaVu Sans',Verdana,sans-serif;max-width:1240px;margin:24px auto;padding:0 16px;color:#222}\
 h1{font-size:26px;margin-bottom:4px}h2{font-size:20px;margin-top:36px;border-bottom:1px solid #ddd;padding-bottom:4px}\
@@ -27,15 +27,6 @@ fn page(title: &str, body: &str) -> String {
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n{body}</body>\n</html>\n",
         escape(title)
     )
-}
-
-/// An RFC 3339 instant as people read it: to the second
-/// (`…T20:11:22.491736147-08:00` as `…T20:11:22-08:00`).
-fn whole_seconds(instant: &str) -> String {
-    match (instant.find('.'), instant.rfind(['+', '-'])) {
-        (Some(dot), Some(offset)) if dot < offset => format!("{}{}", &instant[..dot], &instant[offset..]),
-        _ => instant.to_string(),
-    }
 }
 
 fn pct(x: f64) -> String {
@@ -82,26 +73,32 @@ fn summary_table(sc: &Scenario, r: &RunResult) -> String {
     t
 }
 
-fn caps_table(summary: &Value) -> String {
-    let Some(caps) = summary["daily_caps"].as_array().filter(|c| !c.is_empty()) else {
+/// An instant as people read it: the display zone, to the second.
+fn when(sc: &Scenario, t: SimTime) -> String {
+    format!("{} ({})", sc.calendar.local(t, "%Y-%m-%d %H:%M:%S"), sc.calendar.zone_name())
+}
+
+fn caps_table(sc: &Scenario, r: &RunResult) -> String {
+    let days: Vec<_> = r.daily_caps.iter().filter(|(rep, _)| *rep == 0).map(|(_, d)| d).collect();
+    if days.is_empty() {
         return "<p class=\"muted\">No 10DLC traffic went to T-Mobile: no daily cap applied.</p>\n".into();
-    };
+    }
     let mut t = String::from(
         "<table>\n<tr><th class=\"l\">brand</th><th class=\"l\">Pacific day</th><th>cap</th><th>used</th><th>failed</th><th class=\"l\">cap used up at</th></tr>\n",
     );
-    for c in caps.iter().filter(|c| c["replication"].as_u64().unwrap_or(0) == 0) {
+    for d in days {
         t.push_str(&format!(
             "<tr><td class=\"l\">{}</td><td class=\"l\">{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"l\">{}</td></tr>\n",
-            escape(c["brand"].as_str().unwrap_or("")),
-            escape(c["day"].as_str().unwrap_or("")),
-            c["cap"],
-            c["used"],
-            c["failed"],
-            escape(&c["exhausted_at"].as_str().map_or("not reached".into(), whole_seconds))
+            escape(&sc.brands[d.brand].id),
+            d.date,
+            d.cap,
+            d.used,
+            d.failed,
+            escape(&d.exhausted_at.map_or("not reached".into(), |t| when(sc, t)))
         ));
     }
     t.push_str("</table>\n");
-    if summary["replications"].as_u64().unwrap_or(1) > 1 {
+    if sc.replications > 1 {
         t.push_str("<p class=\"muted\">Days of the first replication.</p>\n");
     }
     t
@@ -128,19 +125,12 @@ fn source_block(source: &str) -> String {
 }
 
 /// The page of one run.
-pub(crate) fn run_page(
-    stem: &str,
-    sc: &Scenario,
-    r: &RunResult,
-    summary: &Value,
-    source: &str,
-    charts: &[Chart],
-) -> String {
+pub(crate) fn run_page(stem: &str, sc: &Scenario, r: &RunResult, source: &str, charts: &[Chart]) -> String {
     let mut b = format!(
         "<h1>{}</h1>\n<p class=\"muted\">{} · starts {} · seed {} · {} replication(s)</p>\n",
         escape(&sc.name),
         escape(stem),
-        escape(summary["start"].as_str().unwrap_or("")),
+        escape(&when(sc, SimTime::ZERO)),
         sc.seed,
         sc.replications
     );
@@ -155,7 +145,7 @@ pub(crate) fn run_page(
     b.push_str("<h2>Charts</h2>\n");
     b.push_str(&figures(charts));
     b.push_str("<h2>T-Mobile daily cap</h2>\n");
-    b.push_str(&caps_table(summary));
+    b.push_str(&caps_table(sc, r));
     b.push_str("<h2>Scenario as run</h2>\n");
     b.push_str(&source_block(source));
     page(&sc.name, &b)
@@ -221,16 +211,4 @@ pub(crate) fn index_page(reports: &[(String, String)]) -> String {
     }
     b.push_str("</ul>\n");
     page("a2psim reports", &b)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn instants_are_shown_to_the_second() {
-        assert_eq!(whole_seconds("2026-03-07T20:11:22.491736147-08:00"), "2026-03-07T20:11:22-08:00");
-        assert_eq!(whole_seconds("2026-03-08T09:07:15-07:00"), "2026-03-08T09:07:15-07:00");
-        assert_eq!(whole_seconds("2026-03-08T09:07:15.5+01:00"), "2026-03-08T09:07:15+01:00");
-    }
 }

@@ -342,7 +342,7 @@ fn write_run(
 ) -> std::io::Result<()> {
     let (csv, charts) = rayon::join(|| timeseries(sc, r), || charts::run_charts(sc, r));
     let charts = charts.map_err(std::io::Error::other)?;
-    let page = html::run_page(stem, sc, r, summary, source, &charts);
+    let page = html::run_page(stem, sc, r, source, &charts);
     let json = json_text(summary);
     let mut files = vec![("summary.json".to_string(), json.as_bytes()), ("timeseries.csv".into(), csv.as_bytes())];
     files.extend(chart_files(&charts));

@@ -11,17 +11,24 @@ use jiff::civil::Date;
 use jiff::tz::{TimeZone, TimeZoneDatabase};
 use std::sync::OnceLock;
 
+/// The zone named `name` in the bundled time-zone database (never the
+/// machine's own).
+pub(crate) fn zone(name: &str) -> Option<TimeZone> {
+    TimeZoneDatabase::bundled().get(name).ok()
+}
+
+/// Every zone name in the bundled database, for suggestions.
+pub(crate) fn zone_names() -> Vec<String> {
+    TimeZoneDatabase::bundled().available().map(|n| n.as_str().to_string()).collect()
+}
+
 /// Toll-free numbers that are not verified are blocked from this instant on:
 /// 2024-01-31 00:00 Pacific.
 pub(crate) const TOLL_FREE_BLOCK_FROM: &str = "2024-01-31T00:00:00-08:00";
 
 fn pacific() -> &'static TimeZone {
     static TZ: OnceLock<TimeZone> = OnceLock::new();
-    TZ.get_or_init(|| {
-        TimeZoneDatabase::bundled()
-            .get("America/Los_Angeles")
-            .expect("the bundled time-zone database has America/Los_Angeles")
-    })
+    TZ.get_or_init(|| zone("America/Los_Angeles").expect("the bundled time-zone database has America/Los_Angeles"))
 }
 
 /// A Pacific calendar day and the instant (from the scenario start) it ends.
@@ -35,26 +42,27 @@ pub(crate) struct PacificDay {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Calendar {
     start: Timestamp,
-    /// The UTC offset `start` was written with: the scenario's local time.
-    local_offset_s: i32,
+    /// Where people read times: the zone named by `timezone` or by `start`
+    /// (RFC 9557), else the UTC offset `start` was written with.
+    display: TimeZone,
 }
 
 impl Calendar {
     pub(crate) fn new(start: Timestamp) -> Calendar {
-        Calendar { start, local_offset_s: 0 }
+        Calendar { start, display: TimeZone::UTC }
     }
 
-    /// Parses an RFC 3339 instant, keeping its UTC offset as the local time;
-    /// or an RFC 9557 one naming its zone (`2026-03-10T09:00:00-04:00[America/New_York]`),
-    /// whose offset at that instant is worked out from the zone.
+    /// Parses an RFC 3339 instant, keeping its UTC offset as the display
+    /// time; or an RFC 9557 one naming its zone
+    /// (`2026-03-10T09:00:00-04:00[America/New_York]`), shown in that zone.
     pub(crate) fn parse(text: &str) -> Option<Calendar> {
         if text.contains('[') {
             let zoned: jiff::ZonedDateTime = text.trim().parse().ok()?;
-            return Some(Calendar { start: zoned.timestamp(), local_offset_s: zoned.offset().seconds() });
+            return Some(Calendar { start: zoned.timestamp(), display: zoned.time_zone().clone() });
         }
         let start: Timestamp = text.parse().ok()?;
         let t = text.trim();
-        let local_offset_s = if t.ends_with(['Z', 'z']) {
+        let offset_s = if t.ends_with(['Z', 'z']) {
             0
         } else {
             let (sign, hh, mm) =
@@ -62,18 +70,37 @@ impl Calendar {
             let s = hh.parse::<i32>().ok()? * 3600 + mm.parse::<i32>().ok()? * 60;
             if sign == "-" { -s } else { s }
         };
-        Some(Calendar { start, local_offset_s })
+        let offset = jiff::tz::Offset::from_seconds(offset_s).ok()?;
+        Some(Calendar { start, display: TimeZone::fixed(offset) })
     }
 
-    /// The UTC offset of the scenario's local time, in seconds.
-    pub fn local_offset_s(&self) -> i32 {
-        self.local_offset_s
+    /// The same calendar shown in `zone` (the scenario's `timezone`).
+    pub(crate) fn shown_in(self, zone: TimeZone) -> Calendar {
+        Calendar { display: zone, ..self }
     }
 
-    /// `t` on the scenario's local wall clock, formatted with `strftime`'s `format`.
+    /// The UTC offset of the display time at `t`, in seconds: it changes at
+    /// daylight-saving transitions when the display zone has them.
+    pub fn offset_s(&self, t: SimTime) -> i32 {
+        self.display.to_offset(self.timestamp(t)).seconds()
+    }
+
+    /// The display zone as people name it: `America/New_York`, or `UTC-07:00`.
+    pub fn zone_name(&self) -> String {
+        match self.display.iana_name() {
+            Some(name) => name.to_string(),
+            None => format!("UTC{}", self.local(SimTime::ZERO, "%:z")),
+        }
+    }
+
+    /// `t` on the display wall clock, formatted with `strftime`'s `format`.
     pub fn local(&self, t: SimTime, format: &str) -> String {
-        let offset = jiff::tz::Offset::from_seconds(self.local_offset_s).unwrap_or(jiff::tz::Offset::UTC);
-        self.timestamp(t).to_zoned_datetime(TimeZone::fixed(offset)).strftime(format).to_string()
+        self.shown(self.timestamp(t), format)
+    }
+
+    /// `ts` on the display wall clock, formatted with `strftime`'s `format`.
+    pub fn shown(&self, ts: Timestamp, format: &str) -> String {
+        ts.to_zoned_datetime(self.display.clone()).strftime(format).to_string()
     }
 
     /// Every Pacific midnight strictly after the start and before `end`.

@@ -16,7 +16,7 @@ mod traffic;
 use super::{Expect, Quote, Reader, Tbl, Value, did_you_mean};
 use crate::scenario::Scenario;
 use crate::scenario::bounds::{MAX_NAME_CHARS, MAX_REPLICATIONS};
-use crate::scenario::calendar::Calendar;
+use crate::scenario::calendar::{self, Calendar};
 use crate::scenario::model::{Shape, Unit};
 use crate::scenario::time::SimDuration;
 use toml::de::DeValue;
@@ -24,6 +24,7 @@ use toml::de::DeValue;
 const TOP_KEYS: &[&str] = &[
     "name",
     "start",
+    "timezone",
     "horizon",
     "seed",
     "replications",
@@ -50,6 +51,10 @@ impl Reader<'_> {
         let name = name.unwrap_or(stem).to_string();
         let start = self.start(root);
         let calendar = start.clone().unwrap_or_else(|| Calendar::new(jiff::Timestamp::UNIX_EPOCH));
+        let calendar = match self.timezone(root) {
+            Some(zone) => calendar.shown_in(zone),
+            None => calendar,
+        };
         let horizon = self.duration(root, "horizon");
         if let (Some(h), Some(v)) = (horizon, root.get("horizon"))
             && h == SimDuration::ZERO
@@ -122,6 +127,24 @@ impl Reader<'_> {
             self.invalid(root, "start", v, format!("expected {expected}, found \"{text}\""));
         }
         calendar
+    }
+
+    /// The display zone: a name in the bundled time-zone database.
+    fn timezone(&mut self, root: &Tbl) -> Option<jiff::tz::TimeZone> {
+        let name = self.string(root, "timezone")?;
+        let zone = calendar::zone(name);
+        if let (None, Some(v)) = (&zone, root.get("timezone")) {
+            let names = calendar::zone_names();
+            let names: Vec<&str> = names.iter().map(String::as_str).collect();
+            let hint = did_you_mean(name, &names, Quote::Value);
+            self.invalid(
+                root,
+                "timezone",
+                v,
+                format!("expected a time-zone name such as \"America/New_York\" or \"UTC\", found \"{name}\"{hint}"),
+            );
+        }
+        zone
     }
 
     /// Shape, burst and unit of a limit, read from `t`.

@@ -51,28 +51,45 @@ impl Clock {
         p
     }
 
-    /// Ticks on round local times (every 1 min to 1 day, then whole weeks), at most nine.
+    /// Ticks on round display times (every 1 min to 1 day, then whole
+    /// weeks), at most nine; each is placed with the offset in force at it,
+    /// so ticks stay on round hours across a daylight-saving change.
     fn ticks(&self) -> Vec<(f64, String)> {
-        const STEPS: [f64; 12] =
-            [60.0, 300.0, 600.0, 900.0, 1800.0, 3600.0, 7200.0, 10_800.0, 21_600.0, 43_200.0, 86_400.0, 172_800.0];
-        const WEEK: f64 = 604_800.0;
-        let step = STEPS.into_iter().find(|s| self.end / s <= 8.0).unwrap_or((self.end / 8.0 / WEEK).ceil() * WEEK);
-        let offset = self.calendar.local_offset_s() as f64 + self.calendar.start().as_second() as f64;
-        let first = ((offset / step).ceil() * step) - offset;
+        const STEPS: [i64; 12] = [60, 300, 600, 900, 1800, 3600, 7200, 10_800, 21_600, 43_200, 86_400, 172_800];
+        const WEEK: i64 = 604_800;
+        let end = self.end.ceil() as i64;
+        let step = STEPS
+            .into_iter()
+            .find(|s| self.end / *s as f64 <= 8.0)
+            .unwrap_or((self.end / 8.0 / WEEK as f64).ceil() as i64 * WEEK);
+        let start = self.calendar.start().as_second();
+        let offset = |x: i64| self.calendar.offset_s(at(x)) as i64;
+        // The first instant at or after `x` whose display time is a multiple of `step`.
+        let next = |x: i64| {
+            let aligned = |off: i64| ((start + x + off) as f64 / step as f64).ceil() as i64 * step - off - start;
+            let guess = aligned(offset(x));
+            aligned(offset(guess)).max(x)
+        };
         let format = match self.end {
             e if e > DOTTED_MIDNIGHTS => "%Y-%m-%d",
             e if e > 86_400.0 => "%m-%d %H:%M",
             _ => "%H:%M",
         };
-        (0..)
-            .map(|i| first + i as f64 * step)
-            .take_while(|x| *x <= self.end)
-            .map(|x| (x, self.calendar.local(SimTime::from_nanos((x * 1e9) as u64), format)))
+        // A long label centred on the right edge would be cut off.
+        let last = if format == "%H:%M" { end } else { (self.end * 0.96) as i64 };
+        std::iter::successors(Some(next(0)), |&x| Some(next(x + 1)))
+            .take_while(|&x| x <= last)
+            .map(|x| (x as f64, self.calendar.local(at(x), format)))
             .collect()
     }
 
     fn x_desc(&self) -> String {
         let midnights = if self.end <= DOTTED_MIDNIGHTS { "; dotted: Pacific midnight" } else { "" };
-        format!("local time (UTC{}); grey: outages{midnights}", self.calendar.local(SimTime::ZERO, "%:z"))
+        format!("local time ({}); grey: outages{midnights}", self.calendar.zone_name())
     }
+}
+
+/// The instant `x` whole seconds after the start.
+fn at(x: i64) -> SimTime {
+    SimTime::from_nanos(x.max(0) as u64 * 1_000_000_000)
 }
