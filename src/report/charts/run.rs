@@ -357,6 +357,9 @@ const BINDING_SHARE: f64 = 0.95;
 /// limit is read from the per-carrier counts, so a limit is tested only when
 /// its carriers carry no other traffic (the account limit when every stream
 /// is of its class, one brand's TPM to a carrier no other sender reaches).
+///
+/// The rows of a run with replications are their sums, so the rate is
+/// compared with the limit times the replications: their mean must reach it.
 pub(super) fn binding(sc: &Scenario, limits: &[PathLimit], rows: &[Row], step: f64) -> Vec<Binding> {
     let all: Vec<(usize, Carrier)> = path_limits(sc).into_iter().flat_map(|l| l.flows).collect();
     let mut out = Vec::new();
@@ -386,7 +389,7 @@ pub(super) fn binding(sc: &Scenario, limits: &[PathLimit], rows: &[Row], step: f
             };
             let before = (g * k).checked_sub(1).map(|i| &rows[i]);
             let waiting = before.is_some_and(queued) || queued(&window[window.len() - 1]);
-            let capacity = l.per_minute / 60.0 * (to - from);
+            let capacity = l.per_minute / 60.0 * (to - from) * f64::from(sc.replications);
             let binds = !outage && waiting && sent as f64 >= BINDING_SHARE * capacity;
             match (binds, open) {
                 (true, None) => open = Some(from),
@@ -410,8 +413,13 @@ const BINDING_TINT: RGBColor = RGBColor(230, 159, 0);
 
 fn throughput(sc: &Scenario, r: &RunResult, clock: &Clock, rows: &[Row]) -> Draft {
     let step = clock.step;
-    let per_minute = 60.0 / step;
-    let mut top = clock.panel("Messages dispatched per minute against the limits", "messages per minute");
+    // Rows sum the replications: the chart shows their mean, against one run's limits.
+    let per_minute = 60.0 / step / f64::from(sc.replications);
+    let y_desc = match sc.replications {
+        1 => "messages per minute".to_string(),
+        n => format!("messages per minute (mean of {n} replications)"),
+    };
+    let mut top = clock.panel("Messages dispatched per minute against the limits", &y_desc);
     let rate = |count: &dyn Fn(&Row) -> i64| {
         let points = rows.iter().enumerate().map(|(i, row)| ((i as f64 + 0.5) * step, count(row) as f64 * per_minute));
         draw::thin(points.collect(), THIN, draw::mean)
