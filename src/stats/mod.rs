@@ -324,9 +324,9 @@ impl Stats {
 }
 
 impl Latency {
-    /// The cumulative distribution as (seconds, fraction at or below), at
-    /// most `points` points (evenly thinned).
-    pub fn cdf(&self, points: usize) -> Vec<(f64, f64)> {
+    /// Every recorded value (seconds, ascending) with its count: exact, or
+    /// each histogram bucket at its highest value (at most the maximum).
+    pub fn values(&self) -> Vec<(f64, u64)> {
         let pairs: Vec<(u64, u64)> = match &self.hist {
             None => self.exact.iter().map(|(&v, &n)| (v, n)).collect(),
             Some(h) => h
@@ -334,17 +334,7 @@ impl Latency {
                 .map(|it| (h.highest_equivalent(it.value_iterated_to()).min(self.max), it.count_at_value()))
                 .collect(),
         };
-        let mut seen = 0;
-        let all: Vec<(f64, f64)> = pairs
-            .into_iter()
-            .map(|(v, n)| {
-                seen += n;
-                (v as f64 / 1e9, seen as f64 / self.count.max(1) as f64)
-            })
-            .collect();
-        let keep = all.len().div_ceil(points.max(1)).max(1);
-        let last = all.len().saturating_sub(1);
-        all.into_iter().enumerate().filter(|(i, _)| i % keep == 0 || *i == last).map(|(_, p)| p).collect()
+        pairs.into_iter().map(|(v, n)| (v as f64 / 1e9, n)).collect()
     }
 }
 

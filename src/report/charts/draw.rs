@@ -28,6 +28,7 @@ pub(crate) const PALETTE: [RGBColor; 7] = [
 pub(crate) const FONT: &str = "sans-serif";
 const SHADE: RGBColor = RGBColor(225, 225, 225);
 const MIDNIGHT: RGBColor = RGBColor(150, 150, 150);
+const LEGEND_BORDER: RGBColor = RGBColor(200, 200, 200);
 
 /// A series of points.
 pub(crate) struct Line {
@@ -65,9 +66,18 @@ pub(crate) struct Mark {
     pub(crate) label: Option<String>,
 }
 
-/// A horizontal reference line (a limit), labelled at the right.
+/// A horizontal reference line (a limit), labelled at its left end.
 pub(crate) struct Level {
     pub(crate) y: f64,
+    pub(crate) color: RGBColor,
+    pub(crate) label: String,
+}
+
+/// A span of x tinted in `color` and labelled (in black) at the top: what
+/// held sending over that time.
+pub(crate) struct Span {
+    pub(crate) x0: f64,
+    pub(crate) x1: f64,
     pub(crate) color: RGBColor,
     pub(crate) label: String,
 }
@@ -91,11 +101,14 @@ pub(crate) struct Panel {
     pub(crate) y_range: (f64, f64),
     pub(crate) x_format: Format,
     pub(crate) y_format: Format,
+    /// Lines with an empty label have no legend entry.
     pub(crate) lines: Vec<Line>,
     pub(crate) bands: Vec<Band>,
     pub(crate) bars: Vec<Bar>,
     /// Shaded spans of x (outages).
     pub(crate) shaded: Vec<(f64, f64)>,
+    /// Tinted, labelled spans of x.
+    pub(crate) spans: Vec<Span>,
     /// Grey dotted day boundaries.
     pub(crate) midnights: Vec<f64>,
     pub(crate) marks: Vec<Mark>,
@@ -104,8 +117,8 @@ pub(crate) struct Panel {
     pub(crate) empty_note: Option<String>,
     /// Chosen x ticks (position, label) instead of evenly spaced numbers.
     pub(crate) x_ticks: Option<Vec<(f64, String)>>,
-    /// Where the legend goes: where the data leaves room.
-    pub(crate) legend: SeriesLabelPosition,
+    /// Chosen y ticks (position, label), e.g. decades of a log axis.
+    pub(crate) y_ticks: Option<Vec<(f64, String)>>,
     /// The y axis is seconds: ticks on round durations (30s, 2m, 1h).
     pub(crate) y_seconds: bool,
 }
@@ -124,12 +137,13 @@ impl Panel {
             bands: Vec::new(),
             bars: Vec::new(),
             shaded: Vec::new(),
+            spans: Vec::new(),
             midnights: Vec::new(),
             marks: Vec::new(),
             levels: Vec::new(),
             empty_note: None,
             x_ticks: None,
-            legend: SeriesLabelPosition::UpperRight,
+            y_ticks: None,
             y_seconds: false,
         }
     }
@@ -181,52 +195,394 @@ pub(crate) fn duration_step(span: f64) -> f64 {
     STEPS.into_iter().find(|s| span / s <= 6.0).unwrap_or(span / 6.0)
 }
 
+/// Space around the panel, as plotters' chart builder leaves it.
+const MARGIN: i32 = 14;
+/// Height of the x tick labels and description under the plot.
+const X_LABELS: i32 = 48;
+/// Width of the y tick labels and description left of the plot.
+const Y_LABELS: i32 = 78;
+/// Font sizes: limit labels, marker and span labels, legend entries.
+const LEVEL_FONT: f64 = 14.0;
+const MARK_FONT: f64 = 13.0;
+const LEGEND_FONT: f64 = 14.0;
+/// Legend geometry: entry height, swatch width, swatch-to-text gap, frame padding.
+const ROW: i32 = 18;
+const SWATCH: i32 = 24;
+const GAP: i32 = 6;
+const PAD: i32 = 6;
+/// Pixels kept clear between a label or legend and anything else.
+const CLEAR: i32 = 3;
+/// Where a legend ends up when it fits inside the plot, in order of
+/// preference: (at the left, at the top) of the plot.
+const CORNERS: [(bool, bool); 4] = [(false, true), (true, true), (false, false), (true, false)];
+
+/// A rectangle in pixels of the figure, y downwards.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Bounds {
+    pub(crate) x0: i32,
+    pub(crate) y0: i32,
+    pub(crate) x1: i32,
+    pub(crate) y1: i32,
+}
+
+impl Bounds {
+    fn sized(x0: i32, y0: i32, (w, h): (i32, i32)) -> Bounds {
+        Bounds { x0, y0, x1: x0 + w, y1: y0 + h }
+    }
+
+    pub(crate) fn intersects(&self, o: &Bounds) -> bool {
+        self.x0 < o.x1 && o.x0 < self.x1 && self.y0 < o.y1 && o.y0 < self.y1
+    }
+
+    fn grown(&self, by: i32) -> Bounds {
+        Bounds { x0: self.x0 - by, y0: self.y0 - by, x1: self.x1 + by, y1: self.y1 + by }
+    }
+
+    /// The same box in pixels counted from `origin`.
+    fn from(&self, origin: (i32, i32)) -> Bounds {
+        Bounds { x0: self.x0 - origin.0, y0: self.y0 - origin.1, x1: self.x1 - origin.0, y1: self.y1 - origin.1 }
+    }
+
+    fn within(&self, o: &Bounds) -> bool {
+        self.x0 >= o.x0 && self.x1 <= o.x1 && self.y0 >= o.y0 && self.y1 <= o.y1
+    }
+
+    /// Whether the segment from `a` to `b` passes through (Liang–Barsky clipping).
+    fn crossed_by(&self, a: (f64, f64), b: (f64, f64)) -> bool {
+        let (dx, dy) = (b.0 - a.0, b.1 - a.1);
+        let (mut enter, mut leave) = (0.0f64, 1.0f64);
+        let sides = [
+            (-dx, a.0 - self.x0 as f64),
+            (dx, self.x1 as f64 - a.0),
+            (-dy, a.1 - self.y0 as f64),
+            (dy, self.y1 as f64 - a.1),
+        ];
+        for (p, q) in sides {
+            if p == 0.0 {
+                if q < 0.0 {
+                    return false;
+                }
+            } else if p < 0.0 {
+                enter = enter.max(q / p);
+            } else {
+                leave = leave.min(q / p);
+            }
+        }
+        enter <= leave
+    }
+}
+
+/// Panel coordinates to pixels, as plotters maps them (within a pixel).
+struct Map {
+    plot: Bounds,
+    x: (f64, f64),
+    y: (f64, f64),
+}
+
+impl Map {
+    fn new(p: &Panel, plot: Bounds) -> Map {
+        Map { plot, x: p.x_range, y: p.y_range }
+    }
+
+    fn px(&self, (x, y): (f64, f64)) -> (f64, f64) {
+        let share = |v: f64, (a, b): (f64, f64)| if b > a { (v - a) / (b - a) } else { 0.5 };
+        let (w, h) = ((self.plot.x1 - self.plot.x0) as f64, (self.plot.y1 - self.plot.y0) as f64);
+        (self.plot.x0 as f64 + share(x, self.x) * w, self.plot.y1 as f64 - share(y, self.y) * h)
+    }
+}
+
+/// Something drawn in the plot that a legend must not cover.
+enum Obstacle {
+    Segment((f64, f64), (f64, f64)),
+    Area(Bounds),
+}
+
+impl Obstacle {
+    fn blocks(&self, b: &Bounds) -> bool {
+        match self {
+            Obstacle::Segment(a, z) => b.crossed_by(*a, *z),
+            Obstacle::Area(a) => a.intersects(b),
+        }
+    }
+
+    /// The box between two pixel points, widened to whole pixels.
+    fn between(a: (f64, f64), b: (f64, f64)) -> Obstacle {
+        Obstacle::Area(Bounds {
+            x0: a.0.min(b.0).floor() as i32,
+            y0: a.1.min(b.1).floor() as i32,
+            x1: a.0.max(b.0).ceil() as i32 + 1,
+            y1: a.1.max(b.1).ceil() as i32 + 1,
+        })
+    }
+}
+
+/// A text and where it goes: `at` is its box, drawn from the top-left corner.
+#[derive(Clone, Debug)]
+pub(crate) struct Placed {
+    pub(crate) text: String,
+    pub(crate) color: RGBColor,
+    pub(crate) size: f64,
+    pub(crate) at: Bounds,
+}
+
+/// The legend: its frame and the top-left corner of each entry, one per
+/// labelled line in order.
+#[derive(Clone, Debug)]
+pub(crate) struct Legend {
+    pub(crate) frame: Bounds,
+    entries: Vec<(i32, i32)>,
+    /// Above the plot (no corner of the plot was empty), not in a corner of it.
+    pub(crate) outside: bool,
+}
+
+/// Where a panel's plot, labels and legend go, in pixels of the whole figure.
+#[derive(Clone, Debug)]
+pub(crate) struct Layout {
+    pub(crate) plot: Bounds,
+    /// Limit, marker, span and note labels.
+    pub(crate) labels: Vec<Placed>,
+    pub(crate) legend: Option<Legend>,
+}
+
+/// The size in pixels of `text` at `size`, as plotters lays it out.
+fn text_size(text: &str, size: f64) -> (i32, i32) {
+    let (w, h) = (FONT, size)
+        .into_font()
+        .box_size(text)
+        .unwrap_or(((text.chars().count() as f64 * size * 0.6) as u32, size as u32));
+    (w as i32, h as i32)
+}
+
+/// The plot inside `inner` (the panel less its margin and title) when `band`
+/// pixels above it hold the legend.
+fn plot_area(inner: Bounds, band: i32) -> Bounds {
+    Bounds { x0: inner.x0 + Y_LABELS, y0: inner.y0 + band, x1: inner.x1, y1: inner.y1 - X_LABELS }
+}
+
+/// The first of `candidates` inside `within` that keeps clear of every placed
+/// label and crosses none of `lines`; the first candidate when none does (so
+/// an overlap shows, never a missing label).
+fn first_free(candidates: Vec<Bounds>, placed: &[Placed], lines: &[Obstacle], within: Bounds) -> Bounds {
+    let free = |b: &Bounds| {
+        b.within(&within)
+            && placed.iter().all(|p| !p.at.grown(CLEAR).intersects(b))
+            && lines.iter().all(|l| !l.blocks(b))
+    };
+    candidates.iter().find(|b| free(b)).or(candidates.first()).copied().unwrap_or(within)
+}
+
+/// Rows of labels from the top of the plot down, as top edges.
+fn rows_from_top(plot: Bounds, h: i32) -> impl Iterator<Item = i32> {
+    (0..).map(move |r| plot.y0 + 4 + r * (h + 4)).take_while(move |y| y + h <= plot.y1)
+}
+
+/// Places the labels of limits, spans, markers and the empty note so that
+/// none overlaps another. Limits with the same value share one label; a
+/// label that would collide moves along its own line, then below it.
+fn place_labels(p: &Panel, plot: Bounds) -> Vec<Placed> {
+    let map = Map::new(p, plot);
+    let mut placed: Vec<Placed> = Vec::new();
+    let mut levels: Vec<(f64, RGBColor, String)> = Vec::new();
+    for lv in &p.levels {
+        match levels.iter_mut().find(|l| l.0 == lv.y) {
+            Some(l) => {
+                l.2 = format!("{} · {}", l.2, lv.label);
+                l.1 = if l.1 == lv.color { l.1 } else { BLACK };
+            }
+            None => levels.push((lv.y, lv.color, lv.label.clone())),
+        }
+    }
+    levels.sort_by(|a, b| b.0.total_cmp(&a.0));
+    for (y, color, text) in levels {
+        let size = text_size(&text, LEVEL_FONT);
+        let line = map.px((p.x_range.0, y)).1.round() as i32;
+        let xs = (plot.x0 + 8..plot.x1).step_by(8);
+        let candidates = [line - size.1 - CLEAR, line + CLEAR]
+            .into_iter()
+            .flat_map(|top| xs.clone().map(move |x| Bounds::sized(x, top, size)))
+            .collect();
+        let at = first_free(candidates, &placed, &[], plot);
+        placed.push(Placed { text, color, size: LEVEL_FONT, at });
+    }
+    let tops = |text: &str, x0: f64, sides: &[bool]| {
+        let size = text_size(text, MARK_FONT);
+        rows_from_top(plot, size.1)
+            .flat_map(|top| {
+                sides.iter().map(move |&right| {
+                    let x = if right { x0 as i32 + 4 } else { x0 as i32 - 4 - size.0 };
+                    Bounds::sized(x, top, size)
+                })
+            })
+            .collect::<Vec<_>>()
+    };
+    // Labels at the top keep off the markers' and limits' lines, so each
+    // reads as its own line's and none is struck through.
+    let lines_at_top: Vec<Obstacle> = p
+        .marks
+        .iter()
+        .map(|m| Obstacle::Segment(map.px((m.x, p.y_range.0)), map.px((m.x, p.y_range.1))))
+        .chain(p.levels.iter().map(|l| Obstacle::Segment(map.px((p.x_range.0, l.y)), map.px((p.x_range.1, l.y)))))
+        .collect();
+    for s in &p.spans {
+        let x = map.px((s.x0.max(p.x_range.0), 0.0)).0;
+        let at = first_free(tops(&s.label, x, &[true, false]), &placed, &lines_at_top, plot);
+        placed.push(Placed { text: s.label.clone(), color: BLACK, size: MARK_FONT, at });
+    }
+    let mut marks: Vec<&Mark> = p.marks.iter().collect();
+    marks.sort_by(|a, b| a.x.total_cmp(&b.x));
+    for (m, text) in marks.iter().filter_map(|m| m.label.as_ref().map(|l| (m, l))) {
+        let at = first_free(tops(text, map.px((m.x, 0.0)).0, &[true, false]), &placed, &lines_at_top, plot);
+        placed.push(Placed { text: text.clone(), color: m.color, size: MARK_FONT, at });
+    }
+    if let Some(note) = &p.empty_note {
+        let size = text_size(note, 18.0);
+        let (cx, cy) = ((plot.x0 + plot.x1) / 2, (plot.y0 + plot.y1) / 2);
+        let at = Bounds::sized(cx - size.0 / 2, cy - size.1 / 2, size);
+        placed.push(Placed { text: note.clone(), color: BLACK, size: 18.0, at });
+    }
+    placed
+}
+
+/// Everything drawn in the plot, in pixels: lines, areas, bands, bars,
+/// limits, markers and labels.
+fn obstacles(p: &Panel, map: &Map, labels: &[Placed]) -> Vec<Obstacle> {
+    let mut out = Vec::new();
+    let base = map.px((p.x_range.0, 0.0f64.clamp(p.y_range.0, p.y_range.1))).1;
+    for l in &p.lines {
+        let px: Vec<(f64, f64)> = l.points.iter().map(|&q| map.px(q)).collect();
+        if let [only] = px[..] {
+            out.push(Obstacle::Segment(only, only));
+        }
+        for w in px.windows(2) {
+            let (a, b) = (w[0], w[1]);
+            out.push(if l.filled {
+                Obstacle::between((a.0, a.1.min(b.1)), (b.0, base))
+            } else {
+                Obstacle::Segment(a, b)
+            });
+        }
+    }
+    for b in &p.bands {
+        for (lo, hi) in b.low.windows(2).zip(b.high.windows(2)) {
+            let ys = [lo[0], lo[1], hi[0], hi[1]].map(|q| map.px(q));
+            let top = ys.iter().map(|q| q.1).fold(f64::MAX, f64::min);
+            let bottom = ys.iter().map(|q| q.1).fold(f64::MIN, f64::max);
+            out.push(Obstacle::between((ys[0].0, top), (ys[1].0, bottom)));
+        }
+    }
+    for b in &p.bars {
+        out.push(Obstacle::between(map.px((b.x0, 0.0)), map.px((b.x1, b.y))));
+    }
+    for lv in &p.levels {
+        out.push(Obstacle::Segment(map.px((p.x_range.0, lv.y)), map.px((p.x_range.1, lv.y))));
+    }
+    for m in &p.marks {
+        out.push(Obstacle::Segment(map.px((m.x, p.y_range.0)), map.px((m.x, p.y_range.1))));
+    }
+    out.extend(labels.iter().map(|l| Obstacle::Area(l.at)));
+    out
+}
+
+/// Lays a panel out in `inner` (its area less margin and title): labels
+/// first, then the legend in the first corner of the plot that is empty of
+/// data, limits, markers and labels, or, when none is, in a band above the
+/// plot. A legend never covers what is plotted.
+pub(crate) fn layout(p: &Panel, inner: Bounds) -> Layout {
+    let widths: Vec<i32> = p
+        .lines
+        .iter()
+        .filter(|l| !l.label.is_empty())
+        .map(|l| SWATCH + GAP + text_size(&l.label, LEGEND_FONT).0)
+        .collect();
+    let plot = plot_area(inner, 0);
+    let labels = place_labels(p, plot);
+    if widths.is_empty() {
+        return Layout { plot, labels, legend: None };
+    }
+    let size = (2 * PAD + widths.iter().copied().max().unwrap_or(0), 2 * PAD + ROW * widths.len() as i32);
+    let blocked = obstacles(p, &Map::new(p, plot), &labels);
+    for (left, top) in CORNERS {
+        let x = if left { plot.x0 + 8 } else { plot.x1 - 8 - size.0 };
+        let y = if top { plot.y0 + 8 } else { plot.y1 - 8 - size.1 };
+        let frame = Bounds::sized(x, y, size);
+        if frame.within(&plot) && !blocked.iter().any(|o| o.blocks(&frame.grown(CLEAR))) {
+            let entries = (0..widths.len() as i32).map(|i| (x + PAD, y + PAD + i * ROW)).collect();
+            return Layout { plot, labels, legend: Some(Legend { frame, entries, outside: false }) };
+        }
+    }
+    // Above the plot: entries flow left to right, wrapping at the panel's width.
+    let (mut x, mut row, mut right) = (inner.x0 + Y_LABELS, 0, 0);
+    let mut entries = Vec::new();
+    for w in &widths {
+        if x + w > inner.x1 && x > inner.x0 + Y_LABELS {
+            (x, row) = (inner.x0 + Y_LABELS, row + 1);
+        }
+        entries.push((x, inner.y0 + row * ROW));
+        right = right.max(x + w);
+        x += w + 3 * GAP;
+    }
+    let band = (row + 1) * ROW + PAD;
+    let plot = plot_area(inner, band);
+    let frame = Bounds { x0: inner.x0 + Y_LABELS, y0: inner.y0, x1: right, y1: inner.y0 + (row + 1) * ROW };
+    Layout { plot, labels: place_labels(p, plot), legend: Some(Legend { frame, entries, outside: true }) }
+}
+
 /// The plotting area of a panel: f64 on both axes.
 type Plot<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
 
-/// Draws `panel` into `area`, back to front: axes, grid ticks, outages and
-/// midnights, bands and bars, lines, limits, markers, note, legend.
-pub(crate) fn panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, p: &Panel) -> Res
+/// Draws `panel` into `area`, back to front: title, axes, grid ticks,
+/// outages, spans and midnights, bands and bars, lines, limits, markers,
+/// labels, legend. Returns where the labels and legend went.
+pub(crate) fn panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, p: &Panel) -> Result<Layout, Box<dyn Error>>
 where
     DB::ErrorType: 'static,
 {
-    let mut chart = axes(area, p)?;
+    let inner = area.margin(MARGIN, MARGIN, MARGIN, MARGIN).titled(&p.title, (FONT, 22))?;
+    let ((x0, y0), dim) = (inner.get_base_pixel(), inner.dim_in_pixel());
+    let lay = layout(p, Bounds::sized(x0, y0, (dim.0 as i32, dim.1 as i32)));
+    let below_legend = inner.margin(lay.plot.y0 - y0, 0, 0, 0);
+    let mut chart = axes(&below_legend, p)?;
+    debug_assert_eq!(
+        chart.plotting_area().get_pixel_range(),
+        (lay.plot.x0..lay.plot.x1, lay.plot.y0..lay.plot.y1),
+        "the layout's plot is plotters' plot"
+    );
     chosen_x_ticks(&mut chart, p)?;
-    if p.y_seconds {
-        duration_y_ticks(&mut chart, p)?;
-    }
+    chosen_y_ticks(&mut chart, p)?;
     backdrop(&mut chart, p)?;
     bands_and_bars(&mut chart, p)?;
     lines(&mut chart, p)?;
     levels(&mut chart, p)?;
     marks(&mut chart, p)?;
-    if let Some(note) = &p.empty_note {
-        empty_note(&mut chart, p, note)?;
+    // The layout is in the backend's pixels; the area draws from its own corner.
+    let origin = area.get_base_pixel();
+    for l in &lay.labels {
+        let style = (FONT, l.size).into_font().color(&l.color).pos(Pos::new(HPos::Left, VPos::Top));
+        let at = l.at.from(origin);
+        area.draw(&Text::new(l.text.clone(), (at.x0, at.y0), style))?;
     }
-    if !p.lines.is_empty() {
-        legend(&mut chart, p)?;
+    if let Some(legend) = &lay.legend {
+        draw_legend(area, p, legend)?;
     }
-    Ok(())
+    Ok(lay)
 }
 
-/// The caption, axes and mesh; evenly spaced tick labels unless the panel
-/// chose its own (x) or wants durations (y).
+/// The axes and mesh of the plot below the title; evenly spaced tick labels
+/// unless the panel chose its own or wants durations.
 fn axes<'a, DB: DrawingBackend>(area: &'a DrawingArea<DB, Shift>, p: &Panel) -> Result<Plot<'a, DB>, Box<dyn Error>>
 where
     DB::ErrorType: 'static,
 {
     let mut chart = ChartBuilder::on(area)
-        .caption(&p.title, (FONT, 22))
-        .margin(14)
-        .x_label_area_size(48)
-        .y_label_area_size(78)
+        .x_label_area_size(X_LABELS)
+        .y_label_area_size(Y_LABELS)
         .build_cartesian_2d(p.x_range.0..p.x_range.1, p.y_range.0..p.y_range.1)?;
     chart
         .configure_mesh()
         .x_desc(p.x_desc.as_str())
         .y_desc(p.y_desc.as_str())
         .x_labels(if p.x_ticks.is_some() { 0 } else { 8 })
-        .y_labels(if p.y_seconds { 0 } else { 6 })
+        .y_labels(if p.y_seconds || p.y_ticks.is_some() { 0 } else { 6 })
         .x_label_formatter(&|x| (p.x_format)(*x))
         .y_label_formatter(&|y| (p.y_format)(*y))
         .label_style((FONT, 15))
@@ -266,20 +622,26 @@ where
     Ok(())
 }
 
-/// Y ticks on round durations (30s, 2m, 1h) for an axis in seconds.
-fn duration_y_ticks<DB: DrawingBackend>(chart: &mut Plot<'_, DB>, p: &Panel) -> Res
+/// The panel's own y ticks, or round durations (30s, 2m, 1h) for an axis
+/// in seconds, within range.
+fn chosen_y_ticks<DB: DrawingBackend>(chart: &mut Plot<'_, DB>, p: &Panel) -> Res
 where
     DB::ErrorType: 'static,
 {
     let ((x0, x1), (y0, y1)) = (p.x_range, p.y_range);
-    let step = duration_step(y1 - y0);
-    for y in (0..).map(|k| y0 + k as f64 * step).take_while(|y| *y <= y1) {
-        tick(chart, ((x0, y), (x1, y)), (p.y_format)(y), (-8, 0), Pos::new(HPos::Right, VPos::Center))?;
+    let ticks: Vec<(f64, String)> = if p.y_seconds {
+        let step = duration_step(y1 - y0);
+        (0..).map(|k| y0 + k as f64 * step).take_while(|y| *y <= y1).map(|y| (y, (p.y_format)(y))).collect()
+    } else {
+        p.y_ticks.iter().flatten().filter(|(y, _)| (y0..=y1).contains(y)).cloned().collect()
+    };
+    for (y, label) in ticks {
+        tick(chart, ((x0, y), (x1, y)), label, (-8, 0), Pos::new(HPos::Right, VPos::Center))?;
     }
     Ok(())
 }
 
-/// Outages shaded and midnights dotted, behind the data.
+/// Outages shaded, labelled spans tinted and midnights dotted, behind the data.
 fn backdrop<DB: DrawingBackend>(chart: &mut Plot<'_, DB>, p: &Panel) -> Res
 where
     DB::ErrorType: 'static,
@@ -287,6 +649,10 @@ where
     let ((x0, x1), (y0, y1)) = (p.x_range, p.y_range);
     for &(a, b) in &p.shaded {
         chart.draw_series(std::iter::once(Rectangle::new([(a.max(x0), y0), (b.min(x1), y1)], SHADE.filled())))?;
+    }
+    for s in &p.spans {
+        let tint = s.color.mix(0.16).filled();
+        chart.draw_series(std::iter::once(Rectangle::new([(s.x0.max(x0), y0), (s.x1.min(x1), y1)], tint)))?;
     }
     for &m in &p.midnights {
         chart.draw_series(DashedLineSeries::new(vec![(m, y0), (m, y1)], 4, 4, MIDNIGHT.stroke_width(1)))?;
@@ -309,39 +675,25 @@ where
     Ok(())
 }
 
-/// Every line (solid, dashed or filled area), each with its legend entry.
+/// Every line: solid, dashed or a filled area.
 fn lines<DB: DrawingBackend>(chart: &mut Plot<'_, DB>, p: &Panel) -> Res
 where
     DB::ErrorType: 'static,
 {
     for l in &p.lines {
         let style = l.color.stroke_width(2);
-        let color = l.color;
-        let dashed = l.dashed;
-        let legend = move |(x, y): (i32, i32)| {
-            PathElement::new(
-                vec![(x, y), (x + 24, y)],
-                if dashed { color.stroke_width(2) } else { color.stroke_width(4) },
-            )
-        };
         if l.filled {
-            chart
-                .draw_series(AreaSeries::new(l.points.iter().copied(), 0.0, l.color.mix(0.75).filled()))?
-                .label(l.label.as_str())
-                .legend(move |(x, y)| Rectangle::new([(x, y - 6), (x + 24, y + 6)], color.filled()));
+            chart.draw_series(AreaSeries::new(l.points.iter().copied(), 0.0, l.color.mix(0.75).filled()))?;
         } else if l.dashed {
-            chart
-                .draw_series(DashedLineSeries::new(l.points.iter().copied(), 8, 5, style))?
-                .label(l.label.as_str())
-                .legend(legend);
+            chart.draw_series(DashedLineSeries::new(l.points.iter().copied(), 8, 5, style))?;
         } else {
-            chart.draw_series(LineSeries::new(l.points.iter().copied(), style))?.label(l.label.as_str()).legend(legend);
+            chart.draw_series(LineSeries::new(l.points.iter().copied(), style))?;
         }
     }
     Ok(())
 }
 
-/// Limits as dashed horizontal lines, labelled at the left.
+/// Limits as dashed horizontal lines (labelled by the layout).
 fn levels<DB: DrawingBackend>(chart: &mut Plot<'_, DB>, p: &Panel) -> Res
 where
     DB::ErrorType: 'static,
@@ -349,64 +701,49 @@ where
     let (x0, x1) = p.x_range;
     for lv in &p.levels {
         chart.draw_series(DashedLineSeries::new(vec![(x0, lv.y), (x1, lv.y)], 10, 6, lv.color.stroke_width(2)))?;
-        chart.draw_series(std::iter::once(Text::new(
-            lv.label.clone(),
-            (x0 + (x1 - x0) * 0.01, lv.y),
-            (FONT, 14).into_font().color(&lv.color).pos(Pos::new(HPos::Left, VPos::Bottom)),
-        )))?;
     }
     Ok(())
 }
 
-/// Vertical markers; labels alternate between three heights so neighbours
-/// do not overlap.
+/// Vertical markers (labelled by the layout).
 fn marks<DB: DrawingBackend>(chart: &mut Plot<'_, DB>, p: &Panel) -> Res
 where
     DB::ErrorType: 'static,
 {
-    let ((x0, x1), (y0, y1)) = (p.x_range, p.y_range);
-    for (i, m) in p.marks.iter().enumerate() {
+    let (y0, y1) = p.y_range;
+    for m in &p.marks {
         chart.draw_series(LineSeries::new(vec![(m.x, y0), (m.x, y1)], m.color.stroke_width(2)))?;
-        if let Some(label) = &m.label {
-            let y = y1 - (y1 - y0) * (0.03 + 0.06 * (i % 3) as f64);
-            // Near the right edge the label goes to the left of its line.
-            let side = if m.x > x0 + (x1 - x0) * 0.8 { HPos::Right } else { HPos::Left };
-            chart.draw_series(std::iter::once(Text::new(
-                format!(" {label} "),
-                (m.x, y),
-                (FONT, 13).into_font().color(&m.color).pos(Pos::new(side, VPos::Center)),
-            )))?;
-        }
     }
     Ok(())
 }
 
-/// `note` in the middle of a panel with nothing to plot.
-fn empty_note<DB: DrawingBackend>(chart: &mut Plot<'_, DB>, p: &Panel, note: &str) -> Res
+/// The legend where the layout put it; each swatch drawn as its line is
+/// (solid, dashed or filled).
+fn draw_legend<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, p: &Panel, legend: &Legend) -> Res
 where
     DB::ErrorType: 'static,
 {
-    let ((x0, x1), (y0, y1)) = (p.x_range, p.y_range);
-    chart.draw_series(std::iter::once(Text::new(
-        note.to_string(),
-        ((x0 + x1) / 2.0, (y0 + y1) / 2.0),
-        (FONT, 18).into_font().color(&BLACK).pos(Pos::new(HPos::Center, VPos::Center)),
-    )))?;
-    Ok(())
-}
-
-/// The legend of the lines, where the panel says the data leaves room.
-fn legend<'a, DB: DrawingBackend + 'a>(chart: &mut Plot<'a, DB>, p: &Panel) -> Res
-where
-    DB::ErrorType: 'static,
-{
-    chart
-        .configure_series_labels()
-        .position(p.legend.clone())
-        .label_font((FONT, 14))
-        .background_style(WHITE.mix(0.85))
-        .border_style(RGBColor(200, 200, 200))
-        .draw()?;
+    let origin = area.get_base_pixel();
+    let f = legend.frame.from(origin);
+    if !legend.outside {
+        area.draw(&Rectangle::new([(f.x0, f.y0), (f.x1, f.y1)], WHITE.mix(0.9).filled()))?;
+        area.draw(&Rectangle::new([(f.x0, f.y0), (f.x1, f.y1)], LEGEND_BORDER))?;
+    }
+    let labelled = p.lines.iter().filter(|l| !l.label.is_empty());
+    for (l, &(x, y)) in labelled.zip(&legend.entries) {
+        let (x, mid) = (x - origin.0, y - origin.1 + ROW / 2);
+        if l.filled {
+            area.draw(&Rectangle::new([(x, mid - 6), (x + SWATCH, mid + 6)], l.color.mix(0.75).filled()))?;
+        } else if l.dashed {
+            for d in [0, 9, 18] {
+                area.draw(&PathElement::new(vec![(x + d, mid), (x + d + 6, mid)], l.color.stroke_width(3)))?;
+            }
+        } else {
+            area.draw(&PathElement::new(vec![(x, mid), (x + SWATCH, mid)], l.color.stroke_width(3)))?;
+        }
+        let style = (FONT, LEGEND_FONT).into_font().color(&BLACK).pos(Pos::new(HPos::Left, VPos::Center));
+        area.draw(&Text::new(l.label.clone(), (x + SWATCH + GAP, mid), style))?;
+    }
     Ok(())
 }
 

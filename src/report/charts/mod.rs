@@ -12,10 +12,11 @@ mod draw;
 mod run;
 mod sweep;
 
-use draw::{Heat, PALETTE, Panel, Res};
+use draw::{Heat, Layout, PALETTE, Panel};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use rayon::prelude::*;
+use std::error::Error;
 use std::sync::OnceLock;
 
 pub(crate) use run::run_charts;
@@ -54,20 +55,26 @@ enum Figure {
 }
 
 impl Figure {
-    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Res
+    /// Pixels: panels stacked or in a grid get half as much height again.
+    fn size(&self) -> (u32, u32) {
+        if matches!(self, Figure::Panels(p) if p.len() > 1) { (SIZE.0, SIZE.1 * 3 / 2) } else { SIZE }
+    }
+
+    /// Draws the figure; returns where each panel's labels and legend went.
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<Vec<Layout>, Box<dyn Error>>
     where
         DB::ErrorType: 'static,
     {
         root.fill(&WHITE)?;
         match self {
-            Figure::Heat(h) => draw::heat(root, h),
+            Figure::Heat(h) => draw::heat(root, h).map(|()| Vec::new()),
             Figure::Panels(panels) => {
                 let areas = match panels.len() {
                     1 => vec![root.clone()],
                     2 => root.split_evenly((2, 1)),
                     _ => root.split_evenly((2, 2)),
                 };
-                panels.iter().zip(&areas).try_for_each(|(p, a)| draw::panel(a, p))
+                panels.iter().zip(&areas).map(|(p, a)| draw::panel(a, p)).collect()
             }
         }
     }
@@ -110,7 +117,7 @@ fn render_all(drafts: Vec<Draft>) -> Result<Vec<Chart>, ChartError> {
 fn render(d: Draft) -> Result<Chart, ChartError> {
     let Draft { name, title, caption, figure } = d;
     register_font();
-    let (w, h) = if matches!(&figure, Figure::Panels(p) if p.len() > 1) { (SIZE.0, SIZE.1 * 3 / 2) } else { SIZE };
+    let (w, h) = figure.size();
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, (w, h)).into_drawing_area();

@@ -2,14 +2,17 @@
 //! time, failures by reason, and throughput against the limits.
 
 use super::clock::Clock;
-use super::draw::{self, Bar, Level, Line, Mark, Panel};
+use super::draw::{self, Bar, Level, Line, Mark, Panel, Span};
 use super::{Chart, ChartError, Draft, Figure, color, draft, render_all};
 use crate::report::human;
 use crate::run::simulate::RunResult;
-use crate::scenario::model::{Carrier, Class};
-use crate::scenario::{Scenario, SenderLimit};
-use crate::stats::Stats;
+use crate::scenario::model::Unit;
+use crate::scenario::model::{Carrier, Class, Outcome};
+use crate::scenario::outage::{Outage, Scope};
+use crate::scenario::time::SimTime;
+use crate::scenario::{Limit, Scenario, SenderLimit, Stream};
 use crate::stats::series::{CarrierColumn, Column, Row, wait_quantile};
+use crate::stats::{Group, Latency, Stats};
 use plotters::prelude::*;
 
 /// Points per line at most: about two per horizontal pixel of the plot.
@@ -26,15 +29,19 @@ fn log_ticks(range: (f64, f64)) -> Vec<(f64, String)> {
 
 /// Every chart of one run.
 pub(crate) fn run_charts(sc: &Scenario, r: &RunResult) -> Result<Vec<Chart>, ChartError> {
+    render_all(drafts(sc, r))
+}
+
+fn drafts(sc: &Scenario, r: &RunResult) -> Vec<Draft> {
     let clock = Clock::new(sc, r);
     let rows: Vec<Row> = r.stats.series.rows().collect();
-    render_all(vec![
+    vec![
         latency(sc, &r.stats),
         wait_over_time(&clock, &rows),
         queue_depth(sc, r, &clock, &rows),
         failures(&clock, &rows),
         throughput(sc, r, &clock, &rows),
-    ])
+    ]
 }
 
 /// Queue-wait percentiles of the messages dispatched in each row.
@@ -104,26 +111,69 @@ fn cap_marks(sc: &Scenario, r: &RunResult) -> Vec<Mark> {
         .collect()
 }
 
-/// The latency distribution chart: CDFs on a log time axis with each
-/// stream's `message_expiry` and `useful_life`.
+/// Lowest share on the latency chart's log axis: one message in 10,000.
+const SHARE_FLOOR: f64 = 1e-4;
+
+/// The share of messages that took longer than each latency, as a step
+/// curve of (seconds, share): `values` (seconds, count, ascending) plus
+/// `expired` messages counted as taking `expiry`, since they waited at least
+/// that long. Without them the curve would reach zero before the expiry.
+pub(super) fn exceedance(values: &[(f64, u64)], expired: u64, expiry: f64) -> Vec<(f64, f64)> {
+    let mut all = values.to_vec();
+    if expired > 0 {
+        let i = all.partition_point(|&(v, _)| v < expiry);
+        match all.get_mut(i) {
+            Some(p) if p.0 == expiry => p.1 += expired,
+            _ => all.insert(i, (expiry, expired)),
+        }
+    }
+    let total: u64 = all.iter().map(|p| p.1).sum();
+    let mut above = total;
+    let mut out = Vec::with_capacity(2 * all.len());
+    for (v, n) in all {
+        out.push((v, above as f64 / total as f64));
+        above -= n;
+        out.push((v, above as f64 / total as f64));
+    }
+    out
+}
+
+/// The first and last point of each column `1 / per` wide: a monotone step
+/// curve keeps its shape, tail included, with at most two points a column.
+fn columns(points: Vec<(f64, f64)>, per: f64) -> Vec<(f64, f64)> {
+    let col = |p: &(f64, f64)| (p.0 * per).floor() as i64;
+    points
+        .chunk_by(|a, b| col(a) == col(b))
+        .flat_map(|c| [c[0], c[c.len() - 1]].into_iter().take(c.len().min(2)))
+        .collect()
+}
+
+/// The latency chart: the share of messages that took longer than x, both
+/// axes logarithmic, so a 1 % tail is as tall as the median; each stream's
+/// `message_expiry` and `useful_life` marked.
 fn latency(sc: &Scenario, s: &Stats) -> Draft {
     let floor = 1e-3f64;
     let lg = |v: f64| v.max(floor).log10();
+    let expired = |g: &Group| g.count(Outcome::Expired);
+    let most = s.streams.iter().map(|g| g.queue_wait.count().max(g.end_to_end.count()) + expired(g)).max().unwrap_or(0);
+    // The decade of one message in the largest stream, not below SHARE_FLOOR.
+    let share_floor = 10f64.powf((1.0 / most.max(1) as f64).log10().floor()).max(SHARE_FLOOR);
     let mut p = Panel::new(
-        "Latency distribution per stream (solid: end to end, dashed: queue wait)",
+        "Latency per stream: share of messages slower than x (solid: end to end, dashed: queue wait)",
         "latency (log scale)",
-        "share of messages at or below",
+        "share slower than x (log scale)",
     );
     let mut top = 1.0f64;
     for (i, (t, g)) in sc.traffic.iter().zip(&s.streams).enumerate() {
         let c = color(i);
-        let e2e: Vec<(f64, f64)> = g.end_to_end.cdf(400).into_iter().map(|(x, y)| (lg(x), y)).collect();
-        let wait: Vec<(f64, f64)> = g.queue_wait.cdf(400).into_iter().map(|(x, y)| (lg(x), y)).collect();
-        top = top.max(g.end_to_end.summary().max).max(g.queue_wait.summary().max);
-        top = top.max(t.message_expiry.as_secs_f64());
-        p.lines.push(Line::solid(format!("{} end to end", t.name), c, e2e));
-        p.lines.push(Line::dashed(format!("{} queue wait", t.name), c, wait));
         let expiry = t.message_expiry.as_secs_f64();
+        let curve = |l: &Latency| {
+            let points = exceedance(&l.values(), expired(g), expiry);
+            columns(points.into_iter().map(|(x, y)| (lg(x), y.max(share_floor).log10())).collect(), 150.0)
+        };
+        top = top.max(g.end_to_end.summary().max).max(g.queue_wait.summary().max).max(expiry);
+        p.lines.push(Line::solid(format!("{} end to end", t.name), c, curve(&g.end_to_end)));
+        p.lines.push(Line::dashed(format!("{} queue wait", t.name), c, curve(&g.queue_wait)));
         p.marks.push(Mark { x: lg(expiry), color: c, label: Some(format!("{} expiry {}", t.name, t.message_expiry)) });
         if let Some(life) = t.useful_life {
             top = top.max(life.as_secs_f64());
@@ -135,14 +185,14 @@ fn latency(sc: &Scenario, s: &Stats) -> Draft {
         }
     }
     p.x_range = (floor.log10(), (top * 4.0).log10());
-    p.y_range = (0.0, 1.05);
+    let lowest = share_floor.log10().round() as i32;
+    p.y_range = (lowest as f64, 0.1);
     p.x_ticks = Some(log_ticks(p.x_range));
-    p.legend = SeriesLabelPosition::UpperLeft;
-    p.y_format = Box::new(|y| format!("{:.0}%", y * 100.0));
+    p.y_ticks = Some((lowest..=0).map(|k| (k as f64, format!("{}%", 10f64.powi(k + 2)))).collect());
     draft(
         "latency",
-        "Latency distribution",
-        "Read across at a share (say 99 %) to the latency; lines left of a stream's expiry and useful-life markers are in time.",
+        "Latency: share of messages slower than x",
+        "Read up from a latency to the share of messages that took longer (log scale: 10 %, 1 % and 0.1 % are evenly spaced). Expired messages count as taking at least their expiry, so a stream with expiries stays at its expired share until its expiry marker.",
         Figure::Panels(vec![p]),
     )
 }
@@ -181,69 +231,402 @@ fn failures(clock: &Clock, rows: &[Row]) -> Draft {
     )
 }
 
-fn throughput(sc: &Scenario, r: &RunResult, clock: &Clock, rows: &[Row]) -> Draft {
-    let step = clock.step;
-    let per_minute = 60.0 / step;
-    let mut top = clock.panel("Messages dispatched per minute, per carrier, against the limits", "messages per minute");
-    for (k, c) in Carrier::ALL.into_iter().enumerate() {
-        let rate = |row: &Row| row.carrier(c, CarrierColumn::Dispatched) as f64 * per_minute;
-        let points = rows.iter().enumerate().map(|(i, row)| ((i as f64 + 0.5) * step, rate(row)));
-        let points = draw::thin(points.collect(), THIN, draw::mean);
-        top.lines.push(Line::solid(format!("to {c}"), color(k), points));
+/// The name of a message class in labels.
+fn class_name(class: Class) -> &'static str {
+    match class {
+        Class::Sms => "SMS",
+        Class::Mms => "MMS",
     }
-    let uses_10dlc_sms = sc.traffic.iter().any(|t| t.class == Class::Sms && sc.senders[t.sender].is_10dlc());
-    for b in sc.brands.iter().filter(|_| uses_10dlc_sms) {
-        let tpm = b.tpm.rate.per_sec_f64() * 60.0;
-        top.levels.push(Level {
-            y: tpm,
-            color: RGBColor(80, 80, 80),
-            label: format!("{} TPM per carrier: {}", b.id, human::number(tpm)),
-        });
+}
+
+/// A limit on the dispatch path, in messages: what the throughput chart
+/// draws as a level and tests for holding sending.
+#[derive(Clone, Debug, PartialEq)]
+pub(super) struct PathLimit {
+    /// Its name in a span's label: "account SMS 300/min", "shop TPM to att 240/min".
+    pub(super) name: String,
+    /// The label of its level: limits kept per carrier share one.
+    level: String,
+    color: RGBColor,
+    /// Messages per minute: a limit in segments is divided by the fewest
+    /// segments of its streams.
+    per_minute: f64,
+    /// Its window (a smooth limit's period) in seconds: dispatch is compared
+    /// with the limit over whole windows, aligned to the start like the limiter's.
+    window_s: f64,
+    /// The (stream, carrier) pairs whose messages pass through it.
+    flows: Vec<(usize, Carrier)>,
+}
+
+/// Every limit on a path that carries traffic: the account's per class, each
+/// brand's TPM per carrier, each sender's per-number (or per-number per
+/// carrier) limit times its numbers.
+pub(super) fn path_limits(sc: &Scenario) -> Vec<PathLimit> {
+    let flows = |keep: &dyn Fn(&Stream) -> bool, carrier: Option<Carrier>| -> Vec<(usize, Carrier)> {
+        let refused = |t: &Stream| sc.senders[t.sender].limits[t.class.index()] == SenderLimit::Refused;
+        sc.traffic
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| keep(t) && !refused(t))
+            .flat_map(|(i, t)| {
+                Carrier::ALL.into_iter().filter(move |c| t.carriers[c.index()] > 0.0).map(move |c| (i, c))
+            })
+            .filter(|f| carrier.is_none_or(|c| f.1 == c))
+            .collect()
+    };
+    let mut out = Vec::new();
+    let mut add =
+        |name: String, level: String, color: RGBColor, limit: Limit, numbers: u32, flows: Vec<(usize, Carrier)>| {
+            let segments = match limit.unit {
+                Unit::Segments => flows.iter().map(|&(t, _)| sc.traffic[t].segments).min().unwrap_or(1).max(1),
+                Unit::Messages => 1,
+            };
+            let per_minute = limit.rate.per_sec_f64() * 60.0 * f64::from(numbers) / f64::from(segments);
+            let (_, (len, den)) = limit.rate.window();
+            let value = human::number(per_minute);
+            if !flows.is_empty() {
+                out.push(PathLimit {
+                    name: format!("{name} {value}/min"),
+                    level: format!("{level}: {value}/min"),
+                    color,
+                    per_minute,
+                    window_s: len as f64 / den as f64 / 1e9,
+                    flows,
+                });
+            }
+        };
+    for class in [Class::Sms, Class::Mms] {
+        let name = format!("account {}", class_name(class));
+        let f = flows(&|t| t.class == class, None);
+        add(name.clone(), name, BLACK, sc.account[class.index()], 1, f);
     }
-    let account = sc.account[Class::Sms.index()].rate.per_sec_f64() * 60.0;
-    top.levels.push(Level {
-        y: account,
-        color: RGBColor(0, 0, 0),
-        label: format!("account SMS: {}/min", human::number(account)),
-    });
-    for (s, sender) in sc.senders.iter().enumerate() {
-        if let SenderLimit::PerNumber(l) = sender.limits[Class::Sms.index()] {
-            let y = l.rate.per_sec_f64() * 60.0 * sender.numbers as f64;
-            let label = format!("{} ({} numbers): {}/min", sender.id, sender.numbers, human::number(y));
-            top.levels.push(Level { y, color: color(4 + s), label });
+    for (b, brand) in sc.brands.iter().enumerate() {
+        let on_tpm = |t: &Stream| {
+            let s = &sc.senders[t.sender];
+            t.class == Class::Sms && s.brand == Some(b) && s.limits[Class::Sms.index()] == SenderLimit::BrandTpm
+        };
+        for c in Carrier::ALL {
+            let level = format!("{} TPM per carrier", brand.id);
+            add(format!("{} TPM to {c}", brand.id), level, RGBColor(80, 80, 80), brand.tpm, 1, flows(&on_tpm, Some(c)));
         }
     }
-    top.fit_y();
+    for (s, sender) in sc.senders.iter().enumerate() {
+        for class in [Class::Sms, Class::Mms] {
+            let mine = |t: &Stream| t.sender == s && t.class == class;
+            let what = format!("{} {}", sender.id, class_name(class));
+            let numbers = format!("({} number{})", sender.numbers, if sender.numbers == 1 { "" } else { "s" });
+            match sender.limits[class.index()] {
+                SenderLimit::PerNumber(l) => {
+                    add(what.clone(), format!("{what} {numbers}"), color(4 + s), l, sender.numbers, flows(&mine, None));
+                }
+                SenderLimit::PerCarrier(l) => {
+                    for c in Carrier::ALL {
+                        let level = format!("{what} per carrier {numbers}");
+                        add(format!("{what} to {c}"), level, color(4 + s), l, sender.numbers, flows(&mine, Some(c)));
+                    }
+                }
+                SenderLimit::BrandTpm | SenderLimit::Refused => {}
+            }
+        }
+    }
+    out
+}
 
+/// A limit holding sending from `from` to `to` (seconds from the start).
+#[derive(Clone, Debug, PartialEq)]
+pub(super) struct Binding {
+    pub(super) limit: String,
+    pub(super) from: f64,
+    pub(super) to: f64,
+}
+
+/// Share of a limit that dispatch must reach for the limit to count as
+/// holding sending: window limits admit whole messages, so a saturated
+/// window may fall a message or two short.
+const BINDING_SHARE: f64 = 0.95;
+
+/// When each limit held sending, read from the time series. A limit binds
+/// over each of its windows (at least one row; windows aligned to the start
+/// like its limiter's) in which
+/// * the dispatch through it reached 95 % of its rate over the window,
+/// * messages of its carriers and senders were waiting at the window's start
+///   or end (a backlog it was working through), and
+/// * no outage touched its traffic (outages are shaded on their own).
+///
+/// Consecutive binding windows join into one span. The dispatch through a
+/// limit is read from the per-carrier counts, so a limit is tested only when
+/// its carriers carry no other traffic (the account limit when every stream
+/// is of its class, one brand's TPM to a carrier no other sender reaches).
+///
+/// The rows of a run with replications are their sums, so the rate is
+/// compared with the limit times the replications: their mean must reach it.
+pub(super) fn binding(sc: &Scenario, limits: &[PathLimit], rows: &[Row], step: f64) -> Vec<Binding> {
+    let all: Vec<(usize, Carrier)> = path_limits(sc).into_iter().flat_map(|l| l.flows).collect();
+    let mut out = Vec::new();
+    for l in limits {
+        let carriers: Vec<Carrier> = Carrier::ALL.into_iter().filter(|c| l.flows.iter().any(|f| f.1 == *c)).collect();
+        if all.iter().any(|f| carriers.contains(&f.1) && !l.flows.contains(f)) {
+            continue;
+        }
+        let mut senders: Vec<usize> = l.flows.iter().map(|&(t, _)| sc.traffic[t].sender).collect();
+        senders.dedup();
+        let touched = |o: &Outage| match o.scope {
+            Scope::Platform => true,
+            Scope::Carrier(c) => carriers.contains(&c),
+            Scope::Sender(s) => senders.contains(&s),
+        };
+        let k = ((l.window_s / step) - 1e-9).ceil().max(1.0) as usize;
+        let mut open: Option<f64> = None;
+        for (g, window) in rows.chunks(k).enumerate() {
+            let (from, to) = ((g * k) as f64 * step, (g * k + window.len()) as f64 * step);
+            let outage =
+                sc.outages.iter().any(|o| touched(o) && o.start.as_secs_f64() < to && o.end.as_secs_f64() > from);
+            let sent: i64 =
+                window.iter().flat_map(|r| carriers.iter().map(|&c| r.carrier(c, CarrierColumn::Dispatched))).sum();
+            let queued = |r: &Row| {
+                carriers.iter().map(|&c| r.carrier(c, CarrierColumn::QueueDepth)).sum::<i64>() > 0
+                    && senders.iter().map(|&s| r.senders[s]).sum::<i64>() > 0
+            };
+            let before = (g * k).checked_sub(1).map(|i| &rows[i]);
+            let waiting = before.is_some_and(queued) || queued(&window[window.len() - 1]);
+            let capacity = l.per_minute / 60.0 * (to - from) * f64::from(sc.replications);
+            let binds = !outage && waiting && sent as f64 >= BINDING_SHARE * capacity;
+            match (binds, open) {
+                (true, None) => open = Some(from),
+                (false, Some(start)) => {
+                    out.push(Binding { limit: l.name.clone(), from: start, to: from });
+                    open = None;
+                }
+                _ => {}
+            }
+        }
+        if let Some(start) = open {
+            out.push(Binding { limit: l.name.clone(), from: start, to: rows.len() as f64 * step });
+        }
+    }
+    out.sort_by(|a, b| a.from.total_cmp(&b.from));
+    out
+}
+
+/// The colour of a span where a limit holds sending.
+const BINDING_TINT: RGBColor = RGBColor(230, 159, 0);
+
+fn throughput(sc: &Scenario, r: &RunResult, clock: &Clock, rows: &[Row]) -> Draft {
+    let step = clock.step;
+    // Rows sum the replications: the chart shows their mean, against one run's limits.
+    let per_minute = 60.0 / step / f64::from(sc.replications);
+    let y_desc = match sc.replications {
+        1 => "messages per minute".to_string(),
+        n => format!("messages per minute (mean of {n} replications)"),
+    };
+    let mut top = clock.panel("Messages dispatched per minute against the limits", &y_desc);
+    let rate = |count: &dyn Fn(&Row) -> i64| {
+        let points = rows.iter().enumerate().map(|(i, row)| ((i as f64 + 0.5) * step, count(row) as f64 * per_minute));
+        draw::thin(points.collect(), THIN, draw::mean)
+    };
+    top.lines.push(Line::solid("total", BLACK, rate(&|row| row.get(Column::Dispatched))));
+    for (k, c) in Carrier::ALL.into_iter().enumerate() {
+        top.lines.push(Line::solid(
+            format!("to {c}"),
+            color(k),
+            rate(&|row| row.carrier(c, CarrierColumn::Dispatched)),
+        ));
+    }
+    let limits = path_limits(sc);
+    for l in &limits {
+        if !top.levels.iter().any(|lv| lv.label == l.level) {
+            top.levels.push(Level { y: l.per_minute, color: l.color, label: l.level.clone() });
+        }
+    }
+    let end = rows.len() as f64 * step;
+    let format = if end > 86_400.0 { "%m-%d %H:%M" } else { "%H:%M" };
+    let at = |s: f64| sc.calendar.local(SimTime::from_nanos((s * 1e9) as u64), format);
+    for b in binding(sc, &limits, rows, step) {
+        let label = format!("limited by {}, {}–{}", b.limit, at(b.from), at(b.to));
+        top.spans.push(Span { x0: b.from, x1: b.to, color: BINDING_TINT, label });
+    }
+    top.fit_y();
+    let mut panels = vec![top];
     let days: Vec<_> = r.daily_caps.iter().filter(|(rep, _)| *rep == 0).map(|(_, d)| d).collect();
-    let mut bottom = Panel::new(
-        "T-Mobile use per Pacific day against the daily cap",
-        "Pacific day (brand)",
-        "units (SMS segments + MMS)",
-    );
-    bottom.x_range = (0.0, days.len().max(1) as f64);
-    let labels: Vec<String> =
-        days.iter().map(|d| format!("{} ({})", d.date.strftime("%m-%d"), sc.brands[d.brand].id)).collect();
-    bottom.x_format = Box::new(move |x| draw::label_at(&labels, x));
-    for (i, d) in days.iter().enumerate() {
-        bottom.bars.push(Bar { x0: i as f64 + 0.15, x1: i as f64 + 0.85, y: d.used as f64, color: color(1) });
-        bottom.bars.push(Bar { x0: i as f64 + 0.15, x1: i as f64 + 0.85, y: 0.0, color: color(1) });
+    if !days.is_empty() {
+        let mut bottom = Panel::new(
+            "T-Mobile use per Pacific day against the daily cap",
+            "Pacific day (brand)",
+            "units (SMS segments + MMS)",
+        );
+        bottom.x_range = (0.0, days.len() as f64);
+        bottom.x_ticks = Some(
+            days.iter()
+                .enumerate()
+                .map(|(i, d)| (i as f64 + 0.5, format!("{} ({})", d.date.strftime("%m-%d"), sc.brands[d.brand].id)))
+                .collect(),
+        );
+        for (i, d) in days.iter().enumerate() {
+            bottom.bars.push(Bar { x0: i as f64 + 0.15, x1: i as f64 + 0.85, y: d.used as f64, color: color(1) });
+        }
+        for cap in days.iter().map(|d| d.cap).collect::<std::collections::BTreeSet<_>>() {
+            bottom.levels.push(Level {
+                y: cap as f64,
+                color: RGBColor(213, 94, 0),
+                label: format!("cap {}", human::number(cap as f64)),
+            });
+        }
+        bottom.fit_y();
+        panels.push(bottom);
     }
-    for cap in days.iter().map(|d| d.cap).collect::<std::collections::BTreeSet<_>>() {
-        bottom.levels.push(Level {
-            y: cap as f64,
-            color: RGBColor(213, 94, 0),
-            label: format!("cap {}", human::number(cap as f64)),
-        });
-    }
-    bottom.fit_y();
-    if days.is_empty() {
-        bottom.empty_note = Some("no 10DLC traffic to T-Mobile: no daily cap applies".into());
-    }
+    let bottom = if panels.len() > 1 { " Bottom: T-Mobile units used per Pacific day against the cap." } else { "" };
     draft(
         "throughput",
         "Throughput against the limits",
-        "Top: dispatch rate per carrier with the limits as dashed lines. Bottom: T-Mobile units used per Pacific day against the cap.",
-        Figure::Panels(vec![top, bottom]),
+        &format!(
+            "Dispatch rate, total and per carrier, with the limits on the path as dashed lines; tinted spans name the limit that held sending.{bottom}"
+        ),
+        Figure::Panels(panels),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::Figure;
+    use super::*;
+    use crate::run::simulate::simulate;
+    use plotters::backend::BitMapBackend;
+    use std::path::Path;
+
+    fn scenario(text: &str) -> Scenario {
+        let head = "start = \"2026-03-10T09:00:00-07:00\"\n";
+        crate::load::parse(&format!("{head}{text}"), "t.toml", "t", Path::new(".")).unwrap().scenario
+    }
+
+    fn bindings(sc: &Scenario) -> Vec<(String, f64, f64)> {
+        let r = simulate(sc);
+        let rows: Vec<Row> = r.stats.series.rows().collect();
+        let step = r.stats.series.step().as_secs_f64();
+        binding(sc, &path_limits(sc), &rows, step).into_iter().map(|b| (b.limit, b.from, b.to)).collect()
+    }
+
+    const NO_DELAYS: &str = "[delays]\nprocessing = { dist = \"fixed\", value = \"0s\" }\n\
+                             delivery = { dist = \"fixed\", value = \"1s\" }\n";
+
+    #[test]
+    fn the_account_limit_binds_through_a_burst_and_a_brand_tpm_through_its_carrier() {
+        // 3,000 at once through 50/s of toll-free numbers: the account's 5/s
+        // (300/min) holds them for exactly ten minutes.
+        let burst = scenario(&format!(
+            "[[senders]]\nid = \"tf\"\ntype = \"toll_free\"\nnumbers = 2\n\
+             [[traffic]]\nname = \"alert\"\nsender = \"tf\"\nkind = \"transactional\"\ntext = \"a\"\n\
+             arrival = {{ process = \"burst\", count = 3000, at = \"0s\" }}\n{NO_DELAYS}"
+        ));
+        assert_eq!(bindings(&burst), [("account SMS 300/min".to_string(), 0.0, 600.0)]);
+        // 2,400 to T-Mobile through a brand of score 30: its 240 TPM holds
+        // them for ten minutes, under the account's 300/min.
+        let tpm = scenario(&format!(
+            "[[brands]]\nid = \"shop\"\nvetting_score = 30\n\
+             [[senders]]\nid = \"lc\"\ntype = \"long_code\"\nbrand = \"shop\"\n\
+             [[traffic]]\nname = \"promo\"\nsender = \"lc\"\nkind = \"promotional\"\ntext = \"a\"\n\
+             carriers = {{ tmobile = 1.0 }}\narrival = {{ process = \"burst\", count = 2400, at = \"0s\" }}\n{NO_DELAYS}"
+        ));
+        assert_eq!(bindings(&tpm), [("shop TPM to tmobile 240/min".to_string(), 0.0, 600.0)]);
+    }
+
+    #[test]
+    fn expired_messages_count_as_waiting_at_least_their_expiry() {
+        // 60 at once, 5 a second, expiry 5 s: 5 go at each of 0..=5 s, and the
+        // 30 left expire at 6 s (waited more than 5 s).
+        let sc = scenario(&format!(
+            "[[senders]]\nid = \"tf\"\ntype = \"toll_free\"\n\
+             [[traffic]]\nname = \"otp\"\nsender = \"tf\"\nkind = \"otp\"\ntext = \"a\"\nmessage_expiry = \"5s\"\n\
+             arrival = {{ process = \"burst\", count = 60, at = \"0s\" }}\n{NO_DELAYS}"
+        ));
+        let g = &simulate(&sc).stats.streams[0];
+        assert_eq!(g.count(Outcome::Expired), 30);
+        let curve = exceedance(&g.queue_wait.values(), 30, 5.0);
+        let share = |n: u32| f64::from(n) / 60.0;
+        let steps: Vec<(f64, f64)> =
+            (0..6).flat_map(|s| [(f64::from(s), share(60 - 5 * s)), (f64::from(s), share(55 - 5 * s))]).collect();
+        let expected = [&steps[..10], &[(5.0, share(35)), (5.0, 0.0)]].concat();
+        assert_eq!(curve, expected, "just under the expiry, 35 of 60 (not 5 of 30) waited longer");
+        assert_eq!(exceedance(&[], 0, 5.0), []);
+    }
+
+    /// A figure drawn into pixels, with each panel's layout.
+    fn pixels(figure: &Figure) -> (Vec<u8>, u32, Vec<draw::Layout>) {
+        super::super::register_font();
+        let (w, h) = figure.size();
+        let mut px = vec![255u8; (w * h * 3) as usize];
+        let layouts = {
+            let root = BitMapBackend::with_buffer(&mut px, (w, h)).into_drawing_area();
+            figure.draw(&root).unwrap()
+        };
+        (px, w, layouts)
+    }
+
+    /// `drafts` without legends (no line keeps its label), and with `data`
+    /// also without anything plotted: lines, bars, bands, limits, markers, labels.
+    fn stripped(mut drafts: Vec<Draft>, data: bool) -> Vec<Draft> {
+        for p in drafts.iter_mut().flat_map(|d| match &mut d.figure {
+            Figure::Panels(ps) => ps.iter_mut(),
+            Figure::Heat(_) => [].iter_mut(),
+        }) {
+            p.lines.iter_mut().for_each(|l| l.label.clear());
+            if data {
+                p.lines.iter_mut().for_each(|l| l.points.clear());
+                p.spans.iter_mut().for_each(|s| s.label.clear());
+                p.bars.clear();
+                p.bands.clear();
+                p.levels.clear();
+                p.marks.clear();
+                p.empty_note = None;
+            }
+        }
+        drafts
+    }
+
+    #[test]
+    fn legends_cover_no_data_and_labels_do_not_overlap() {
+        let (mut corner, mut above) = (0, 0);
+        for stem in ["daily_cap_dst", "otp_platform_outage", "model_example", "mms_quarter_mps", "mps_10_in_one_second"]
+        {
+            let file = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("scenarios/{stem}.toml"));
+            let sc = crate::load::load_file(&file, &[]).unwrap().scenario;
+            let r = simulate(&sc);
+            let (bare, empty) = (stripped(drafts(&sc, &r), false), stripped(drafts(&sc, &r), true));
+            for ((d, bare), empty) in drafts(&sc, &r).iter().zip(&bare).zip(&empty) {
+                let (_, width, layouts) = pixels(&d.figure);
+                let ((with_data, ..), (without, ..)) = (pixels(&bare.figure), pixels(&empty.figure));
+                for (i, lay) in layouts.iter().enumerate() {
+                    let name = format!("{stem}/{} panel {i}", d.name);
+                    for (k, a) in lay.labels.iter().enumerate() {
+                        for b in &lay.labels[k + 1..] {
+                            assert!(!a.at.intersects(&b.at), "{name}: {:?} overlaps {:?}", a.text, b.text);
+                        }
+                    }
+                    let Some(legend) = &lay.legend else { continue };
+                    for l in &lay.labels {
+                        assert!(!l.at.intersects(&legend.frame), "{name}: the legend covers {:?}", l.text);
+                    }
+                    if legend.outside {
+                        above += 1;
+                        assert!(!legend.frame.intersects(&lay.plot), "{name}: the legend is above the plot");
+                        continue;
+                    }
+                    // In a corner: without legends the panel keeps its layout, so
+                    // the pixels under the legend must be those of the empty plot.
+                    corner += 1;
+                    let f = legend.frame;
+                    for y in f.y0 + 1..f.y1 - 1 {
+                        for x in f.x0 + 1..f.x1 - 1 {
+                            let at = ((y as u32 * width + x as u32) * 3) as usize;
+                            assert_eq!(
+                                with_data[at..at + 3],
+                                without[at..at + 3],
+                                "{name}: data under the legend at ({x}, {y})"
+                            );
+                        }
+                    }
+                }
+            }
+        }
+        assert!(corner >= 5 && above >= 3, "legends in corners: {corner}, above plots: {above}");
+    }
 }
