@@ -2,7 +2,7 @@
 //! script, no network), and `index.html` linking them.
 
 use crate::report::advice::Advice;
-use crate::report::charts::Chart;
+use crate::report::charts::{Chart, SweepCharts};
 use crate::report::human;
 use crate::report::row::Row;
 use crate::run::simulate::RunResult;
@@ -168,7 +168,7 @@ pub(crate) fn sweep_page(
     parameters: &[String],
     points: &[(String, String, &RunResult)],
     source: &str,
-    charts: &[Chart],
+    charts: &SweepCharts,
     advice: Option<&Advice>,
 ) -> String {
     let mut b = format!(
@@ -202,7 +202,14 @@ pub(crate) fn sweep_page(
     }
 
     b.push_str("<h2>Charts</h2>\n");
-    b.push_str(&figures(charts));
+    if !charts.zero.is_empty() {
+        let names: Vec<&str> = charts.zero.iter().map(|f| f.name()).collect();
+        b.push_str(&format!(
+            "<p class=\"muted\" id=\"zero-figures\">Zero at every point, so not drawn: {}.</p>\n",
+            escape(&names.join(", "))
+        ));
+    }
+    b.push_str(&figures(&charts.charts));
     b.push_str("<h2>Scenario as written</h2>\n");
     b.push_str(&source_block(source));
     page(&sc.name, &b)
