@@ -307,6 +307,89 @@ fn a_sweep_over_names_draws_bars_with_whiskers_not_a_line() {
     assert!(!line.rects.iter().any(|f| f == "#0072B2"));
 }
 
+/// `n` with thousands separators.
+fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, d) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(d);
+    }
+    out
+}
+
+/// The report's first cells of a group of `summary.json`: accepted,
+/// delivered, expired, expiry rate, cap failures.
+fn first_cells(g: &serde_json::Value) -> String {
+    let count = |k: &str| thousands(g["messages"][k].as_u64().unwrap());
+    format!(
+        "<td>{}</td><td>{}</td><td>{}</td><td>{:.2} %</td><td>{}</td>",
+        count("accepted"),
+        count("delivered"),
+        count("expired"),
+        g["expiry_rate"].as_f64().unwrap() * 100.0,
+        count("failed_daily_cap")
+    )
+}
+
+#[test]
+fn the_sweep_table_has_a_row_per_stream_under_each_point_and_separated_counts() {
+    let dir = rendered().join("promo_vetting_sweep");
+    let html = std::fs::read_to_string(dir.join("report.html")).unwrap();
+    let rows: Vec<&str> = html.lines().filter(|l| l.starts_with("<tr>")).collect();
+    let index: serde_json::Value = serde_json::from_slice(&std::fs::read(dir.join("summary.json")).unwrap()).unwrap();
+    let parameters: Vec<&str> =
+        index["sweep"]["parameters"].as_array().unwrap().iter().map(|p| p.as_str().unwrap()).collect();
+    let points = index["sweep"]["points"].as_array().unwrap();
+    assert_eq!(rows.len(), 1 + 3 * points.len(), "a header, then each point and its two streams");
+    for (i, point) in points.iter().enumerate() {
+        let values: Vec<String> = parameters.iter().map(|p| point["values"][p].to_string()).collect();
+        let s = &point["summary"];
+        let head = format!(
+            "<tr><td class=\"l\"><a href=\"points/{i:03}/report.html\">{i}</a></td><td class=\"l\">{}</td>{}",
+            values.join(", "),
+            first_cells(s)
+        );
+        assert!(rows[1 + 3 * i].starts_with(&head), "{}\nis not\n{head}", rows[1 + 3 * i]);
+        for (k, stream) in ["promo-sms", "promo-mms"].into_iter().enumerate() {
+            let want = format!("<tr><td></td><td class=\"l sub\">{stream}</td>{}", first_cells(&s["streams"][stream]));
+            assert!(rows[2 + 3 * i + k].starts_with(&want), "{}\nis not\n{want}", rows[2 + 3 * i + k]);
+        }
+    }
+    assert!(rows[1].contains("<td>55,000</td>"), "40,000 SMS and 15,000 MMS: {}", rows[1]);
+    // Cost to 4 significant digits.
+    let cost = points[0]["summary"]["cost_usd"].as_f64().unwrap();
+    assert!((100.0..1000.0).contains(&cost));
+    assert!(rows[1].ends_with(&format!("<td>{cost:.1}</td></tr>")), "{}", rows[1]);
+    // A mean of 10 replications to 4 significant digits; one stream: no stream rows.
+    let otp = rendered().join("otp_expiry_sweep");
+    let html = std::fs::read_to_string(otp.join("report.html")).unwrap();
+    let index: serde_json::Value = serde_json::from_slice(&std::fs::read(otp.join("summary.json")).unwrap()).unwrap();
+    let mean = index["sweep"]["points"][0]["summary"]["confidence"]["messages"]["accepted"]["mean"].as_f64().unwrap();
+    assert!((1000.0..10_000.0).contains(&mean) && mean.fract() != 0.0, "{mean}");
+    let row = format!("<td class=\"l\">30s</td><td>{}</td>", thousands(mean.round() as u64));
+    assert!(html.contains(&row), "no {row}");
+    assert!(!html.contains("class=\"l sub\""));
+    // The daily-cap table of a run separates thousands too.
+    let caps = std::fs::read_to_string(rendered().join("daily_cap_dst/report.html")).unwrap();
+    assert!(caps.contains("<td class=\"l\">2026-03-07</td><td>10,000</td>"), "{caps}");
+}
+
+#[test]
+fn the_terminal_lists_each_stream_under_each_sweep_point() {
+    let table = &sender_sweep().1;
+    let lines: Vec<&str> = table.lines().collect();
+    for sender in ["sc", "tf"] {
+        let at = lines.iter().position(|l| l.starts_with(&format!("senders [{sender}] "))).unwrap();
+        assert!(lines[at + 1].starts_with("  reminders ") && lines[at + 2].starts_with("  alerts "), "{table}");
+    }
+    // Counts keep their terminal form: a mean to a tenth, no separators.
+    let rows = lines.iter().filter(|l| ["senders [", "  reminders ", "  alerts "].iter().any(|p| l.starts_with(p)));
+    assert!(rows.clone().count() == 6 && !rows.clone().any(|l| l.contains(',')), "{table}");
+}
+
 /// The outline of a report: headings, figures and table headers.
 fn outline(html: &str) -> String {
     let mut out = Vec::new();

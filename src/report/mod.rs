@@ -377,12 +377,17 @@ pub fn write_scenario(dir: &Path, stem: &str, loaded: &Loaded, results: &[RunRes
     let write_index = || {
         let advice = advice::expiry_advice(loaded, results);
         let charts = charts::sweep_charts(loaded, results, advice.as_ref()).map_err(std::io::Error::other)?;
-        let points: Vec<(String, String, &RunResult)> = sweep
+        let points: Vec<html::PointRow> = sweep
             .points
             .iter()
             .zip(results)
             .enumerate()
-            .map(|(i, (p, r))| (p.to_string(), format!("{}/report.html", point_dir(i)), r))
+            .map(|(i, (p, r))| html::PointRow {
+                values: p.to_string(),
+                href: format!("{}/report.html", point_dir(i)),
+                sc: &p.loaded.scenario,
+                r,
+            })
             .collect();
         let page = html::sweep_page(
             stem,
