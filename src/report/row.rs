@@ -71,7 +71,8 @@ impl Row {
 }
 
 /// `x` to 4 significant digits with thousands separators, as the report
-/// shows numbers people read: `616,300`, `5,146`, `12.35`, `0.0395`.
+/// shows numbers people read: `616,300`, `5,146`, `278.0`, `0.03950`
+/// (trailing zeros kept, so a column's digits line up).
 pub(crate) fn readable(x: f64) -> String {
     if x == 0.0 || !x.is_finite() {
         return format!("{x}");
@@ -82,7 +83,10 @@ pub(crate) fn readable(x: f64) -> String {
         return separated(&format!("{:.0}", (x / unit).round() * unit));
     }
     let places = (4 - digits) as usize;
-    separated(format!("{x:.places$}").trim_end_matches('0').trim_end_matches('.'))
+    let text = format!("{x:.places$}");
+    // Rounding up can add a digit: 999.96 reads 1,000, not 1,000.0.
+    let significant = text.chars().filter(char::is_ascii_digit).skip_while(|&c| c == '0').count();
+    separated(&if significant > 4 { format!("{x:.*}", places - 1) } else { text })
 }
 
 /// A decimal number written out (`-1234567.5`) with thousands separators
@@ -115,9 +119,12 @@ mod tests {
         assert_eq!(readable(63_090.0), "63,090");
         assert_eq!(readable(12.3456), "12.35");
         assert_eq!(readable(0.039_52), "0.03952");
+        assert_eq!(readable(999.96), "1,000");
         assert_eq!(readable(9_999.6), "10,000");
         assert_eq!(readable(-1_234.5), "-1,235");
-        assert_eq!(readable(0.5), "0.5");
+        assert_eq!(readable(277.96), "278.0");
+        assert_eq!(readable(0.099_996), "0.1000");
+        assert_eq!(readable(0.5), "0.5000");
         assert_eq!(readable(0.0), "0");
         assert_eq!(separated("1234567.25"), "1,234,567.25");
         assert_eq!(separated("-999"), "-999");
