@@ -2,9 +2,9 @@
 //! script, no network), and `index.html` linking them.
 
 use crate::report::advice::Advice;
-use crate::report::charts::Chart;
+use crate::report::charts::{Chart, SweepCharts};
 use crate::report::human;
-use crate::report::row::Row;
+use crate::report::row::{Row, readable, separated};
 use crate::run::simulate::RunResult;
 use crate::scenario::Scenario;
 use crate::scenario::model::Outcome;
@@ -15,7 +15,7 @@ h1{font-size:26px;margin-bottom:4px}h2{font-size:20px;margin-top:36px;border-bot
 table{border-collapse:collapse;margin:8px 0;font-size:14px}th,td{border:1px solid #ccc;padding:4px 8px;text-align:right}\
 th{background:#f2f2f2}td.l,th.l{text-align:left}figure{margin:16px 0}figure svg{width:100%;height:auto;border:1px solid #eee}\
 figcaption{font-size:14px;color:#444;margin-top:4px}pre{background:#f7f7f7;padding:12px;overflow-x:auto;font-size:13px}\
-.advice{background:#eef6fb;border-left:4px solid #0072b2;padding:10px 14px}.muted{color:#666}";
+.advice{background:#eef6fb;border-left:4px solid #0072b2;padding:10px 14px}.muted{color:#666}td.sub{padding-left:24px;color:#444}";
 
 /// Escapes text for HTML.
 pub(crate) fn escape(s: &str) -> String {
@@ -40,19 +40,32 @@ const ROW_HEADS: &str = "<th>accepted</th><th>delivered</th><th>expired</th><th>
 /// One row of a run's table; `drain` on the run's row only.
 fn row_cells(row: &Row, drain: bool) -> String {
     format!(
-        "<td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{:.2}</td>",
-        row.count(row.accepted),
-        row.count(row.delivered),
-        row.count(row.expired),
+        "<td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>",
+        row.count_separated(row.accepted),
+        row.count_separated(row.delivered),
+        row.count_separated(row.expired),
         pct(row.expiry_rate),
-        row.count(row.failed_daily_cap),
-        row.count(row.other),
+        row.count_separated(row.failed_daily_cap),
+        row.count_separated(row.other),
         pct(row.late_rate),
         human::duration(row.wait_p99),
         human::duration(row.end_to_end_p99),
         if drain { human::duration(row.drain) } else { String::new() },
-        row.cost
+        readable(row.cost)
     )
+}
+
+/// A row per stream of `r`, each opened by `lead` (the cells before the
+/// stream's name), indented under the row of all streams.
+fn stream_rows(sc: &Scenario, r: &RunResult, lead: &str) -> String {
+    sc.traffic
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let row = Row::of(r, &|st| st.streams[i].clone());
+            format!("<tr>{lead}<td class=\"l sub\">{}</td>{}</tr>\n", escape(&s.name), row_cells(&row, false))
+        })
+        .collect()
 }
 
 /// The note under a table of means, if it is one.
@@ -64,10 +77,7 @@ fn summary_table(sc: &Scenario, r: &RunResult) -> String {
     let mut t = format!("<table>\n<tr><th class=\"l\">stream</th>{ROW_HEADS}</tr>\n");
     let total = Row::of(r, &|s| s.total());
     t.push_str(&format!("<tr><td class=\"l\">all streams</td>{}</tr>\n", row_cells(&total, true)));
-    for (i, s) in sc.traffic.iter().enumerate() {
-        let row = Row::of(r, &|st| st.streams[i].clone());
-        t.push_str(&format!("<tr><td class=\"l\">{}</td>{}</tr>\n", escape(&s.name), row_cells(&row, false)));
-    }
+    t.push_str(&stream_rows(sc, r, ""));
     t.push_str("</table>\n");
     t.push_str(&means_note(&total));
     t
@@ -91,9 +101,9 @@ fn caps_table(sc: &Scenario, r: &RunResult) -> String {
             "<tr><td class=\"l\">{}</td><td class=\"l\">{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"l\">{}</td></tr>\n",
             escape(&sc.brands[d.brand].id),
             d.date,
-            d.cap,
-            d.used,
-            d.failed,
+            separated(&d.cap.to_string()),
+            separated(&d.used.to_string()),
+            separated(&d.failed.to_string()),
             escape(&d.exhausted_at.map_or("not reached".into(), |t| when(sc, t)))
         ));
     }
@@ -139,8 +149,8 @@ pub(crate) fn run_page(stem: &str, sc: &Scenario, r: &RunResult, source: &str, c
     b.push_str(&format!(
         "<p>Drain time {} · {} messages still queued and {} in flight at the horizon.</p>\n",
         human::duration(r.stats.drain.as_secs_f64()),
-        r.stats.total().count(Outcome::QueuedAtEnd),
-        r.stats.total().count(Outcome::InFlightAtEnd)
+        separated(&r.stats.total().count(Outcome::QueuedAtEnd).to_string()),
+        separated(&r.stats.total().count(Outcome::InFlightAtEnd).to_string())
     ));
     b.push_str("<h2>Charts</h2>\n");
     b.push_str(&figures(charts));
@@ -151,14 +161,25 @@ pub(crate) fn run_page(stem: &str, sc: &Scenario, r: &RunResult, source: &str, c
     page(&sc.name, &b)
 }
 
-/// The page of a sweep: its charts, the recommendation, a row per point.
+/// A sweep point as the sweep's page lists it.
+pub(crate) struct PointRow<'a> {
+    /// Its swept values, as the terminal shows them (`30, 1`).
+    pub(crate) values: String,
+    /// Its own report, relative to the sweep's.
+    pub(crate) href: String,
+    pub(crate) sc: &'a Scenario,
+    pub(crate) r: &'a RunResult,
+}
+
+/// The page of a sweep: its charts, the recommendation, a row per point
+/// (and under it a row per stream, when there are several).
 pub(crate) fn sweep_page(
     stem: &str,
     sc: &Scenario,
     parameters: &[String],
-    points: &[(String, String, &RunResult)],
+    points: &[PointRow],
     source: &str,
-    charts: &[Chart],
+    charts: &SweepCharts,
     advice: Option<&Advice>,
 ) -> String {
     let mut b = format!(
@@ -177,22 +198,32 @@ pub(crate) fn sweep_page(
     b.push_str(&format!(
         "<h2>Points</h2>\n<table>\n<tr><th class=\"l\">point</th><th class=\"l\">values</th>{ROW_HEADS}</tr>\n"
     ));
-    for (i, (values, href, r)) in points.iter().enumerate() {
-        let row = Row::of(r, &|s| s.total());
+    for (i, p) in points.iter().enumerate() {
+        let row = Row::of(p.r, &|s| s.total());
         b.push_str(&format!(
             "<tr><td class=\"l\"><a href=\"{}\">{i}</a></td><td class=\"l\">{}</td>{}</tr>\n",
-            escape(href),
-            escape(values),
+            escape(&p.href),
+            escape(&p.values),
             row_cells(&row, true)
         ));
+        if p.sc.traffic.len() > 1 {
+            b.push_str(&stream_rows(p.sc, p.r, "<td></td>"));
+        }
     }
     b.push_str("</table>\n");
-    if let Some((_, _, r)) = points.first() {
-        b.push_str(&means_note(&Row::of(r, &|s| s.total())));
+    if let Some(p) = points.first() {
+        b.push_str(&means_note(&Row::of(p.r, &|s| s.total())));
     }
 
     b.push_str("<h2>Charts</h2>\n");
-    b.push_str(&figures(charts));
+    if !charts.zero.is_empty() {
+        let names: Vec<&str> = charts.zero.iter().map(|f| f.name()).collect();
+        b.push_str(&format!(
+            "<p class=\"muted\" id=\"zero-figures\">Zero at every point, so not drawn: {}.</p>\n",
+            escape(&names.join(", "))
+        ));
+    }
+    b.push_str(&figures(&charts.charts));
     b.push_str("<h2>Scenario as written</h2>\n");
     b.push_str(&source_block(source));
     page(&sc.name, &b)

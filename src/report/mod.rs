@@ -375,16 +375,20 @@ pub fn write_scenario(dir: &Path, stem: &str, loaded: &Loaded, results: &[RunRes
         first_error(each)
     };
     let write_index = || {
-        let charts =
-            charts::sweep_charts(loaded, results, loaded.scenario.expiry_target).map_err(std::io::Error::other)?;
-        let points: Vec<(String, String, &RunResult)> = sweep
+        let advice = advice::expiry_advice(loaded, results);
+        let charts = charts::sweep_charts(loaded, results, advice.as_ref()).map_err(std::io::Error::other)?;
+        let points: Vec<html::PointRow> = sweep
             .points
             .iter()
             .zip(results)
             .enumerate()
-            .map(|(i, (p, r))| (p.to_string(), format!("{}/report.html", point_dir(i)), r))
+            .map(|(i, (p, r))| html::PointRow {
+                values: p.to_string(),
+                href: format!("{}/report.html", point_dir(i)),
+                sc: &p.loaded.scenario,
+                r,
+            })
             .collect();
-        let advice = advice::expiry_advice(loaded, results);
         let page = html::sweep_page(
             stem,
             &loaded.scenario,
@@ -396,7 +400,7 @@ pub fn write_scenario(dir: &Path, stem: &str, loaded: &Loaded, results: &[RunRes
         );
         let (csv, json) = (sweep_csv(loaded, results), json_text(&sweep_summary(stem, loaded, &summaries)));
         let mut files = vec![("sweep.csv".to_string(), csv.as_bytes()), ("summary.json".into(), json.as_bytes())];
-        files.extend(chart_files(&charts));
+        files.extend(chart_files(&charts.charts));
         files.push(("report.html".into(), page.as_bytes()));
         write_files(dir, &files)
     };

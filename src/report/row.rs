@@ -50,14 +50,84 @@ impl Row {
         }
     }
 
-    /// A count as read: whole for one replication, to a tenth for a mean.
+    /// A count as read in the terminal: whole for one replication, to a
+    /// tenth for a mean (digits line up in fixed-width columns).
     pub(crate) fn count(&self, x: f64) -> String {
         if self.replications == 1 { format!("{x:.0}") } else { format!("{x:.1}") }
+    }
+
+    /// A count as read in the report: exact for one replication, a mean to
+    /// 4 significant digits (its interval is wider than the digits dropped);
+    /// thousands separated either way.
+    pub(crate) fn count_separated(&self, x: f64) -> String {
+        if self.replications == 1 { separated(&format!("{x:.0}")) } else { readable(x) }
     }
 
     /// The note under a table of means.
     pub(crate) fn means_note(&self) -> Option<String> {
         (self.replications > 1)
             .then(|| format!("mean of {} replications; 95 % intervals in summary.json `confidence`", self.replications))
+    }
+}
+
+/// `x` to 4 significant digits with thousands separators, as the report
+/// shows numbers people read: `616,300`, `5,146`, `278.0`, `0.03950`
+/// (trailing zeros kept, so a column's digits line up).
+pub(crate) fn readable(x: f64) -> String {
+    if x == 0.0 || !x.is_finite() {
+        return format!("{x}");
+    }
+    let digits = x.abs().log10().floor() as i32 + 1;
+    if digits >= 4 {
+        let unit = 10f64.powi(digits - 4);
+        return separated(&format!("{:.0}", (x / unit).round() * unit));
+    }
+    let places = (4 - digits) as usize;
+    let text = format!("{x:.places$}");
+    // Rounding up can add a digit: 999.96 reads 1,000, not 1,000.0.
+    let significant = text.chars().filter(char::is_ascii_digit).skip_while(|&c| c == '0').count();
+    separated(&if significant > 4 { format!("{x:.*}", places - 1) } else { text })
+}
+
+/// A decimal number written out (`-1234567.5`) with thousands separators
+/// in its whole part (`-1,234,567.5`).
+pub(crate) fn separated(number: &str) -> String {
+    let (sign, unsigned) = number.strip_prefix('-').map_or(("", number), |u| ("-", u));
+    let (whole, fraction) = unsigned.split_once('.').map_or((unsigned, None), |(w, f)| (w, Some(f)));
+    let mut out = String::from(sign);
+    for (i, digit) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    if let Some(f) = fraction {
+        out.push('.');
+        out.push_str(f);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_for_people_have_four_significant_digits_and_separators() {
+        assert_eq!(readable(616_303.4), "616,300");
+        assert_eq!(readable(5_145.8), "5,146");
+        assert_eq!(readable(63_090.0), "63,090");
+        assert_eq!(readable(12.3456), "12.35");
+        assert_eq!(readable(0.039_52), "0.03952");
+        assert_eq!(readable(999.96), "1,000");
+        assert_eq!(readable(9_999.6), "10,000");
+        assert_eq!(readable(-1_234.5), "-1,235");
+        assert_eq!(readable(277.96), "278.0");
+        assert_eq!(readable(0.099_996), "0.1000");
+        assert_eq!(readable(0.5), "0.5000");
+        assert_eq!(readable(0.0), "0");
+        assert_eq!(separated("1234567.25"), "1,234,567.25");
+        assert_eq!(separated("-999"), "-999");
+        assert_eq!(separated("1000"), "1,000");
     }
 }

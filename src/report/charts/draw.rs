@@ -37,18 +37,24 @@ pub(crate) struct Line {
     pub(crate) dashed: bool,
     /// Filled down to zero (stacked areas are drawn top first).
     pub(crate) filled: bool,
+    /// A dot on every point: measured points, not a continuous curve.
+    pub(crate) dots: bool,
     pub(crate) points: Vec<(f64, f64)>,
 }
 
 impl Line {
     pub(crate) fn solid(label: impl Into<String>, color: RGBColor, points: Vec<(f64, f64)>) -> Line {
-        Line { label: label.into(), color, dashed: false, filled: false, points }
+        Line { label: label.into(), color, dashed: false, filled: false, dots: false, points }
     }
     pub(crate) fn dashed(label: impl Into<String>, color: RGBColor, points: Vec<(f64, f64)>) -> Line {
         Line { dashed: true, ..Line::solid(label, color, points) }
     }
     pub(crate) fn area(label: impl Into<String>, color: RGBColor, points: Vec<(f64, f64)>) -> Line {
         Line { filled: true, ..Line::solid(label, color, points) }
+    }
+    /// The same line with a dot on every point.
+    pub(crate) fn dotted(self) -> Line {
+        Line { dots: true, ..self }
     }
 }
 
@@ -57,6 +63,13 @@ pub(crate) struct Band {
     pub(crate) color: RGBColor,
     pub(crate) low: Vec<(f64, f64)>,
     pub(crate) high: Vec<(f64, f64)>,
+}
+
+/// A 95 % interval drawn as a whisker over a bar (a mean among categories).
+pub(crate) struct ErrorBar {
+    pub(crate) x: f64,
+    pub(crate) low: f64,
+    pub(crate) high: f64,
 }
 
 /// A vertical marker, optionally labelled at the top.
@@ -105,6 +118,7 @@ pub(crate) struct Panel {
     pub(crate) lines: Vec<Line>,
     pub(crate) bands: Vec<Band>,
     pub(crate) bars: Vec<Bar>,
+    pub(crate) error_bars: Vec<ErrorBar>,
     /// Shaded spans of x (outages).
     pub(crate) shaded: Vec<(f64, f64)>,
     /// Tinted, labelled spans of x.
@@ -136,6 +150,7 @@ impl Panel {
             lines: Vec::new(),
             bands: Vec::new(),
             bars: Vec::new(),
+            error_bars: Vec::new(),
             shaded: Vec::new(),
             spans: Vec::new(),
             midnights: Vec::new(),
@@ -156,6 +171,7 @@ impl Panel {
             .flat_map(|l| l.points.iter().map(|p| p.1))
             .chain(self.bands.iter().flat_map(|b| b.high.iter().map(|p| p.1)))
             .chain(self.bars.iter().map(|b| b.y))
+            .chain(self.error_bars.iter().map(|e| e.high))
             .chain(self.levels.iter().map(|l| l.y))
             .fold(0.0f64, f64::max);
         self.y_range = (0.0, if top > 0.0 { top * 1.12 } else { 1.0 });
@@ -660,7 +676,7 @@ where
     Ok(())
 }
 
-/// Confidence bands, then bars: translucent fills under the lines.
+/// Confidence bands, then bars and their whiskers: translucent fills under the lines.
 fn bands_and_bars<DB: DrawingBackend>(chart: &mut Plot<'_, DB>, p: &Panel) -> Res
 where
     DB::ErrorType: 'static,
@@ -671,6 +687,14 @@ where
     }
     for b in &p.bars {
         chart.draw_series(std::iter::once(Rectangle::new([(b.x0, 0.0), (b.x1, b.y)], b.color.mix(0.8).filled())))?;
+    }
+    let cap = (p.x_range.1 - p.x_range.0) * 0.012;
+    for e in &p.error_bars {
+        let ink = BLACK.stroke_width(2);
+        chart.draw_series(LineSeries::new(vec![(e.x, e.low), (e.x, e.high)], ink))?;
+        for y in [e.low, e.high] {
+            chart.draw_series(LineSeries::new(vec![(e.x - cap, y), (e.x + cap, y)], ink))?;
+        }
     }
     Ok(())
 }
@@ -688,6 +712,9 @@ where
             chart.draw_series(DashedLineSeries::new(l.points.iter().copied(), 8, 5, style))?;
         } else {
             chart.draw_series(LineSeries::new(l.points.iter().copied(), style))?;
+        }
+        if l.dots {
+            chart.draw_series(l.points.iter().map(|&at| Circle::new(at, 4, l.color.filled())))?;
         }
     }
     Ok(())

@@ -20,7 +20,7 @@ use std::error::Error;
 use std::sync::OnceLock;
 
 pub(crate) use run::run_charts;
-pub(crate) use sweep::sweep_charts;
+pub(crate) use sweep::{SweepCharts, sweep_charts};
 
 /// Chart size: readable at 1200 px wide.
 const SIZE: (u32, u32) = (1200, 640);

@@ -1,9 +1,11 @@
 //! The charts of a sweep: each figure against one swept parameter (with the
-//! expiry chart for a `message_expiry` sweep), or heat maps for two.
+//! expiry chart for a `message_expiry` sweep), or heat maps for two. A
+//! figure that is zero at every point is not drawn: the report names it.
 
-use super::draw::{Band, Format, Heat, Level, Line, Panel};
+use super::draw::{Band, Bar, ErrorBar, Format, Heat, Level, Line, Mark, Panel};
 use super::{Chart, ChartError, Draft, Figure, color, draft, render_all};
 use crate::load::{Loaded, Point, Sweep, expiry_stream, show};
+use crate::report::advice::Advice;
 use crate::report::human;
 use crate::run::simulate::RunResult;
 use crate::stats::confidence::mean_ci;
@@ -50,67 +52,115 @@ const EXPIRY_PANELS: [ExpiryPanel; 4] = [
     ExpiryPanel { figure: KeyFigure::Cost, of_stream: false, title: "cost of the run", y_desc: "USD" },
 ];
 
-/// Charts of a sweep: `expiry.svg` for a `message_expiry` sweep, a chart
-/// per figure against one parameter, or heat maps for two.
-pub(crate) fn sweep_charts(loaded: &Loaded, results: &[RunResult], target: f64) -> Result<Vec<Chart>, ChartError> {
-    let sweep = loaded.sweep.as_ref().expect("a sweep");
-    let mut charts = Vec::new();
-    if sweep.parameters.len() == 1 {
-        let expiry = expiry_stream(&sweep.parameters[0], &loaded.scenario);
-        if let Some(s) = expiry {
-            charts.push(expiry_chart(loaded, results, s, target));
-        }
-        let in_expiry_chart = |f: &KeyFigure| EXPIRY_PANELS.iter().any(|p| p.figure == *f);
-        for figure in KeyFigure::SWEEP_CHARTS.into_iter().filter(|f| expiry.is_none() || !in_expiry_chart(f)) {
-            charts.push(figure_chart(sweep, results, figure));
-        }
-    } else {
-        for figure in KeyFigure::SWEEP_CHARTS {
-            charts.push(heat_chart(sweep, results, figure));
-        }
-    }
-    render_all(charts)
+/// The charts of a sweep, and the figures left out for being zero at every
+/// point (a full-size chart of nothing hides the ones that matter).
+pub(crate) struct SweepCharts {
+    pub(crate) charts: Vec<Chart>,
+    pub(crate) zero: Vec<KeyFigure>,
 }
 
-/// `figure` against the one swept parameter, with its 95 % band.
-fn figure_chart(sweep: &Sweep, results: &[RunResult], figure: KeyFigure) -> Draft {
+/// Charts of a sweep: `expiry.svg` for a `message_expiry` sweep (with its
+/// `advice`), a chart per figure against one parameter, or heat maps for two.
+pub(crate) fn sweep_charts(
+    loaded: &Loaded,
+    results: &[RunResult],
+    advice: Option<&Advice>,
+) -> Result<SweepCharts, ChartError> {
+    let sweep = loaded.sweep.as_ref().expect("a sweep");
+    let zero_everywhere = |f: &KeyFigure| results.iter().all(|r| r.each().iter().all(|s| f.of(&s.total(), s) == 0.0));
+    let mut charts = Vec::new();
+    let mut figures = KeyFigure::SWEEP_CHARTS.to_vec();
+    let expiry = advice.and_then(|a| Some((expiry_stream(&sweep.parameters[0], &loaded.scenario)?, a)));
+    let recommended = expiry.and_then(|(s, a)| recommended_point(loaded, s, a));
+    if let Some((s, a)) = expiry {
+        charts.push(expiry_chart(loaded, results, s, a, recommended.as_ref()));
+        figures.retain(|f| !EXPIRY_PANELS.iter().any(|p| p.figure == *f));
+    }
+    let (zero, drawn): (Vec<KeyFigure>, Vec<KeyFigure>) = figures.into_iter().partition(zero_everywhere);
+    for figure in drawn {
+        charts.push(if sweep.parameters.len() == 1 {
+            figure_chart(sweep, results, figure, recommended.as_ref())
+        } else {
+            heat_chart(sweep, results, figure)
+        });
+    }
+    Ok(SweepCharts { charts: render_all(charts)?, zero })
+}
+
+/// The point whose value the advice picks, and its label.
+fn recommended_point(loaded: &Loaded, stream: usize, advice: &Advice) -> Option<(usize, String)> {
+    let pick = advice.pick?;
+    let i = expiry_seconds(loaded, stream).iter().position(|&e| e == pick.as_secs_f64())?;
+    Some((i, format!("recommended {pick}")))
+}
+
+/// The recommended value, as a vertical line at point `i` of `xs`.
+fn recommended_mark(xs: &[f64], (i, label): &(usize, String)) -> Mark {
+    Mark { x: xs[*i], color: RGBColor(0, 0, 0), label: Some(label.clone()) }
+}
+
+/// A share on a y axis: `2.5%`.
+fn percent(y: f64) -> String {
+    format!("{:.1}%", y * 100.0)
+}
+
+/// A swept value with an order (a TOML number, or a string written as a
+/// quantity: a duration or a rate starts with a digit). Names (senders,
+/// `use_case`, booleans) have none: a line between them would invent one.
+fn is_quantity(v: &toml::Value) -> bool {
+    number(v).is_some() || v.as_str().is_some_and(|s| s.starts_with(|c: char| c.is_ascii_digit()))
+}
+
+/// `figure` against the one swept parameter: a line with its 95 % band and
+/// a dot per point when the values have an order, else a bar per value with
+/// its 95 % interval as a whisker.
+fn figure_chart(
+    sweep: &Sweep,
+    results: &[RunResult],
+    figure: KeyFigure,
+    recommended: Option<&(usize, String)>,
+) -> Draft {
     let (key, name) = (figure.key(), figure.name());
     let points = &sweep.points;
     let is_num = points.iter().all(|p| number(&p.values[0]).is_some());
+    let ordered = points.iter().all(|p| is_quantity(&p.values[0]));
     let xs: Vec<f64> = (0..points.len()).map(|i| x_of(points, 0, i, is_num)).collect();
     let mut p = Panel::new(format!("{name} against {}", sweep.parameters[0]), sweep.parameters[0].clone(), name);
-    let (mut mean, mut low, mut high) = (Vec::new(), Vec::new(), Vec::new());
-    for (i, r) in results.iter().enumerate() {
-        let (m, l, h) = figure_ci(figure, r);
-        mean.push((xs[i], m));
-        low.push((xs[i], l));
-        high.push((xs[i], h));
-    }
-    p.bands.push(Band { color: color(0), low, high });
-    p.lines.push(Line::solid(format!("{name} (mean, 95 % band)"), color(0), mean));
-    p.x_range = (xs.iter().copied().fold(f64::MAX, f64::min) - 0.5, xs.iter().copied().fold(f64::MIN, f64::max) + 0.5);
-    let labels: Vec<String> = points.iter().map(|pt| show(&pt.values[0])).collect();
-    p.x_format = Box::new(move |x| {
-        if is_num {
-            human::number(x)
-        } else {
-            let i = x.round();
-            if (x - i).abs() < 1e-6 && i >= 0.0 {
-                labels.get(i as usize).cloned().unwrap_or_default()
-            } else {
-                String::new()
-            }
+    let cis: Vec<(f64, f64, f64)> = results.iter().map(|r| figure_ci(figure, r)).collect();
+    if ordered {
+        p.bands.push(Band {
+            color: color(0),
+            low: xs.iter().zip(&cis).map(|(&x, c)| (x, c.1)).collect(),
+            high: xs.iter().zip(&cis).map(|(&x, c)| (x, c.2)).collect(),
+        });
+        let mean = xs.iter().zip(&cis).map(|(&x, c)| (x, c.0)).collect();
+        p.lines.push(Line::solid(format!("{name} (mean, 95 % band)"), color(0), mean).dotted());
+    } else {
+        for (&x, &(m, l, h)) in xs.iter().zip(&cis) {
+            p.bars.push(Bar { x0: x - 0.3, x1: x + 0.3, y: m, color: color(0) });
+            p.error_bars.push(ErrorBar { x, low: l, high: h });
         }
-    });
+    }
+    p.marks.extend(recommended.map(|r| recommended_mark(&xs, r)));
+    p.x_range = (xs.iter().copied().fold(f64::MAX, f64::min) - 0.5, xs.iter().copied().fold(f64::MIN, f64::max) + 0.5);
+    if is_num {
+        p.x_format = Box::new(human::number);
+    } else {
+        p.x_ticks = Some(xs.iter().zip(points).map(|(&x, pt)| (x, show(&pt.values[0]))).collect());
+    }
+    if figure.is_rate() {
+        p.y_format = Box::new(percent);
+    }
     if figure.is_seconds() {
         p.y_seconds = true;
         p.y_format = Box::new(human::duration);
     }
     p.fit_y();
+    let interval = if ordered { "the band" } else { "the whisker" };
     draft(
         &format!("sweep_{key}"),
         &format!("{name} by {}", sweep.parameters[0]),
-        &format!("Mean over replications of the {name} at each swept value; the band is the 95 % interval."),
+        &format!("Mean over replications of the {name} at each swept value; {interval} is the 95 % interval."),
         Figure::Panels(vec![p]),
     )
 }
@@ -178,7 +228,15 @@ fn expiry_seconds(loaded: &Loaded, stream: usize) -> Vec<f64> {
     sweep.points.iter().map(|p| p.loaded.scenario.traffic[stream].message_expiry.as_secs_f64()).collect()
 }
 
-fn expiry_chart(loaded: &Loaded, results: &[RunResult], stream: usize, target: f64) -> Draft {
+/// Expiry rate, late rate, p99 latency and cost against `message_expiry`,
+/// each panel with the recommended value marked and the rates with the target.
+fn expiry_chart(
+    loaded: &Loaded,
+    results: &[RunResult],
+    stream: usize,
+    advice: &Advice,
+    recommended: Option<&(usize, String)>,
+) -> Draft {
     let xs: Vec<f64> = expiry_seconds(loaded, stream).into_iter().map(f64::log10).collect();
     let name = &loaded.scenario.traffic[stream].name;
     let mut out = Vec::new();
@@ -201,23 +259,27 @@ fn expiry_chart(loaded: &Loaded, results: &[RunResult], stream: usize, target: f
             low: xs.iter().zip(&per_point).map(|(&x, v)| (x, v.1)).collect(),
             high: xs.iter().zip(&per_point).map(|(&x, v)| (x, v.2)).collect(),
         });
-        p.lines.push(Line::solid("mean, 95 % band", c, xs.iter().zip(&per_point).map(|(&x, v)| (x, v.0)).collect()));
+        p.lines.push(
+            Line::solid("mean, 95 % band", c, xs.iter().zip(&per_point).map(|(&x, v)| (x, v.0)).collect()).dotted(),
+        );
+        p.marks.extend(recommended.map(|r| recommended_mark(&xs, r)));
         let (lo, hi) = (xs.iter().copied().fold(f64::MAX, f64::min), xs.iter().copied().fold(f64::MIN, f64::max));
         let pad = ((hi - lo) * 0.05).max(0.05);
         p.x_range = (lo - pad, hi + pad);
         p.x_ticks = Some(xs.iter().map(|&x| (x, human::duration(10f64.powf(x)))).collect());
         if figure.is_rate() {
-            p.y_format = Box::new(|y| format!("{:.1}%", y * 100.0));
+            p.y_format = Box::new(percent);
         }
         if figure.is_seconds() {
             p.y_seconds = true;
             p.y_format = Box::new(human::duration);
         }
-        if figure == KeyFigure::ExpiryRate {
+        // The advice holds both rates to the target.
+        if figure.is_rate() {
             p.levels.push(Level {
-                y: target,
+                y: advice.target,
                 color: RGBColor(213, 94, 0),
-                label: format!("target {:.1}%", target * 100.0),
+                label: format!("target {:.1}%", advice.target * 100.0),
             });
         }
         if let (Some(life), KeyFigure::EndToEndP99) = (loaded.scenario.traffic[stream].useful_life, figure) {
