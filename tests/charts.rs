@@ -575,3 +575,45 @@ fn the_committed_example_reports_are_current() {
     }
     assert!(repo().join("reports/otp_expiry_sweep/report.html").is_file());
 }
+
+#[test]
+fn time_charts_show_the_mean_of_replications_not_their_sum() {
+    // No randomness: every replication is the same, so the mean is one run.
+    let scenario = |replications: u32| {
+        format!(
+            r#"start = "2026-03-10T09:00:00-07:00"
+replications = {replications}
+[[senders]]
+id = "tf"
+type = "toll_free"
+[[traffic]]
+name = "t"
+sender = "tf"
+message_expiry = "2m"
+carriers = {{ att = 1, tmobile = 0, verizon = 0, other = 0 }}
+arrival = {{ process = "burst", count = 900 }}
+"#
+        )
+    };
+    let lines = |replications: u32, chart: &str| {
+        let dir = tempdir();
+        std::fs::write(dir.path().join("r.toml"), scenario(replications)).unwrap();
+        let o = a2psim(&["run", "r.toml", "--out", "out"], dir.path());
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let svg = dir.path().join("out/r").join(format!("{chart}.svg"));
+        let d = drawn(&svg);
+        let (desc, texts): (Vec<String>, Vec<String>) =
+            d.texts.into_iter().map(|t| t.2).partition(|t| t.starts_with("messages"));
+        // Axis numbers included: the axes scale to what is drawn.
+        ((d.polylines, texts), desc)
+    };
+    for (chart, desc) in
+        [("queue_depth", "messages queued"), ("failures", "messages per"), ("throughput", "messages per")]
+    {
+        let (one, one_desc) = lines(1, chart);
+        let (four, four_desc) = lines(4, chart);
+        assert_eq!(one, four, "{chart}: the mean of identical replications is one of them");
+        assert!(one_desc.iter().all(|t| t.starts_with(desc) && !t.contains("mean")), "{chart}: {one_desc:?}");
+        assert!(four_desc.iter().any(|t| t.ends_with("(mean of 4 replications)")), "{chart}: {four_desc:?}");
+    }
+}

@@ -7,7 +7,6 @@ use crate::report::human;
 use crate::report::row::{Row, readable, separated};
 use crate::run::simulate::RunResult;
 use crate::scenario::Scenario;
-use crate::scenario::model::Outcome;
 use crate::scenario::time::SimTime;
 
 const STYLE: &str = "body{font-family:'DejaVu Sans',Verdana,sans-serif;max-width:1240px;margin:24px auto;padding:0 16px;color:#222}\
@@ -146,11 +145,12 @@ pub(crate) fn run_page(stem: &str, sc: &Scenario, r: &RunResult, source: &str, c
     );
     b.push_str("<h2>Summary</h2>\n");
     b.push_str(&summary_table(sc, r));
+    let total = Row::of(r, &|s| s.total());
     b.push_str(&format!(
         "<p>Drain time {} · {} messages still queued and {} in flight at the horizon.</p>\n",
-        human::duration(r.stats.drain.as_secs_f64()),
-        separated(&r.stats.total().count(Outcome::QueuedAtEnd).to_string()),
-        separated(&r.stats.total().count(Outcome::InFlightAtEnd).to_string())
+        human::duration(total.drain),
+        total.count_separated(total.queued_at_end),
+        total.count_separated(total.in_flight_at_end)
     ));
     b.push_str("<h2>Charts</h2>\n");
     b.push_str(&figures(charts));

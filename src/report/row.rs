@@ -20,6 +20,9 @@ pub(crate) struct Row {
     pub late_rate: f64,
     pub wait_p99: f64,
     pub end_to_end_p99: f64,
+    /// Left waiting, and left in processing, at the horizon (part of `other`).
+    pub queued_at_end: f64,
+    pub in_flight_at_end: f64,
     /// Seconds from the start to the last outcome.
     pub drain: f64,
     pub cost: f64,
@@ -45,6 +48,8 @@ impl Row {
             late_rate: mean(&|g, _| g.late_rate()),
             wait_p99: mean(&|g, _| g.queue_wait.summary().p99),
             end_to_end_p99: mean(&|g, _| g.end_to_end.summary().p99),
+            queued_at_end: count(Outcome::QueuedAtEnd),
+            in_flight_at_end: count(Outcome::InFlightAtEnd),
             drain: mean(&|_, s| s.drain.as_secs_f64()),
             cost: mean(&|g, _| g.cost.usd()),
         }

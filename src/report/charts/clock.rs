@@ -17,6 +17,8 @@ pub(super) struct Clock {
     /// Seconds per time-series row: the series' own step, which may be
     /// longer than the scenario's `timeseries_step`.
     pub(super) step: f64,
+    /// Rows sum the replications; charts divide by this to show their mean.
+    pub(super) replications: f64,
     end: f64,
     outages: Vec<(f64, f64)>,
     midnights: Vec<f64>,
@@ -31,6 +33,7 @@ impl Clock {
         Clock {
             calendar: sc.calendar.clone(),
             step,
+            replications: f64::from(sc.replications),
             end,
             outages: sc.outages.iter().map(|o| (o.start.as_secs_f64(), o.end.as_secs_f64())).collect(),
             midnights: if end <= DOTTED_MIDNIGHTS {
@@ -38,6 +41,14 @@ impl Clock {
             } else {
                 Vec::new()
             },
+        }
+    }
+
+    /// `what` per run: with replications, "(mean of N replications)" added.
+    pub(super) fn mean_of(&self, what: &str) -> String {
+        match self.replications {
+            1.0 => what.to_string(),
+            n => format!("{what} (mean of {n} replications)"),
         }
     }
 

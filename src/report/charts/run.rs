@@ -71,15 +71,16 @@ fn wait_over_time(clock: &Clock, rows: &[Row]) -> Draft {
 /// Queue depth at each row's end, per carrier and per sender.
 fn queue_depth(sc: &Scenario, r: &RunResult, clock: &Clock, rows: &[Row]) -> Draft {
     let step = clock.step;
-    let mut p = clock.panel("Messages queued, per carrier and per sender", "messages queued");
+    let mut p = clock.panel("Messages queued, per carrier and per sender", &clock.mean_of("messages queued"));
     for (k, c) in Carrier::ALL.into_iter().enumerate() {
-        let depth = |row: &Row| row.carrier(c, CarrierColumn::QueueDepth) as f64;
+        let depth = |row: &Row| row.carrier(c, CarrierColumn::QueueDepth) as f64 / clock.replications;
         let points = rows.iter().enumerate().map(|(i, row)| ((i as f64 + 1.0) * step, depth(row)));
         let points = draw::thin(points.collect(), THIN, draw::max);
         p.lines.push(Line::solid(format!("to {c}"), color(k), points));
     }
     for (s, sender) in sc.senders.iter().enumerate() {
-        let points = rows.iter().enumerate().map(|(i, row)| ((i as f64 + 1.0) * step, row.senders[s] as f64));
+        let depth = |row: &Row| row.senders[s] as f64 / clock.replications;
+        let points = rows.iter().enumerate().map(|(i, row)| ((i as f64 + 1.0) * step, depth(row)));
         let points = draw::thin(points.collect(), THIN, draw::max);
         let label = format!("from {}", sender.id);
         p.lines.push(Line::dashed(label, color(4 + s), points));
@@ -204,10 +205,11 @@ fn failures(clock: &Clock, rows: &[Row]) -> Draft {
     // Dense runs are summed over groups of intervals first, so steps stay legible.
     let group = rows.len().div_ceil(THIN / 2).max(1);
     let width = clock.step * group as f64;
-    let mut p = clock.panel("Failures by reason (stacked)", &format!("messages per {}", human::duration(width)));
+    let y_desc = clock.mean_of(&format!("messages per {}", human::duration(width)));
+    let mut p = clock.panel("Failures by reason (stacked)", &y_desc);
     let mut stacked: Vec<Vec<f64>> = Vec::new();
     for (k, &col) in reasons.iter().enumerate() {
-        let own = rows.chunks(group).map(|c| c.iter().map(|r| r.get(col) as f64).sum::<f64>());
+        let own = rows.chunks(group).map(|c| c.iter().map(|r| r.get(col) as f64).sum::<f64>() / clock.replications);
         let below = if k == 0 { vec![0.0; rows.len().div_ceil(group)] } else { stacked[k - 1].clone() };
         stacked.push(own.zip(below).map(|(v, b)| b + v).collect());
     }
@@ -414,12 +416,9 @@ const BINDING_TINT: RGBColor = RGBColor(230, 159, 0);
 fn throughput(sc: &Scenario, r: &RunResult, clock: &Clock, rows: &[Row]) -> Draft {
     let step = clock.step;
     // Rows sum the replications: the chart shows their mean, against one run's limits.
-    let per_minute = 60.0 / step / f64::from(sc.replications);
-    let y_desc = match sc.replications {
-        1 => "messages per minute".to_string(),
-        n => format!("messages per minute (mean of {n} replications)"),
-    };
-    let mut top = clock.panel("Messages dispatched per minute against the limits", &y_desc);
+    let per_minute = 60.0 / step / clock.replications;
+    let mut top =
+        clock.panel("Messages dispatched per minute against the limits", &clock.mean_of("messages per minute"));
     let rate = |count: &dyn Fn(&Row) -> i64| {
         let points = rows.iter().enumerate().map(|(i, row)| ((i as f64 + 0.5) * step, count(row) as f64 * per_minute));
         draw::thin(points.collect(), THIN, draw::mean)
