@@ -144,7 +144,7 @@ fn whole_run(name: &str, text: &str) -> f64 {
         name,
         best_of(|| {
             let r = simulate(&l.scenario);
-            report::write_scenario(&out.path().join("bench"), "bench", &l, std::slice::from_ref(&r))
+            report::write_scenario(&out.path().join("bench"), "bench", &l, std::slice::from_ref(&r), None)
                 .expect("reports are written");
             r.stats.accepted()
         }),

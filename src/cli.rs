@@ -3,7 +3,7 @@
 
 use crate::check::baseline::{self, Baseline, BaselineError};
 use crate::check::{ci, expect};
-use crate::load::{self, Diagnostic, FindError, Loaded, SweepArgError};
+use crate::load::{self, ChartWindow, Diagnostic, FindError, Loaded, SweepArgError};
 use crate::report;
 use crate::run::batch::{self, Job, Overrides};
 use crate::run::merge::{self, MergeError};
@@ -54,6 +54,8 @@ enum Command {
         /// (JOB_COMPLETION_INDEX with A2PSIM_SHARD_COUNT) or A2PSIM_SHARD.
         #[arg(long, value_name = "I/N|auto")]
         shard: Option<String>,
+        #[command(flatten)]
+        window: WindowArg,
     },
     /// Check scenario files; print every problem as FILE:LINE:COLUMN: message.
     Validate {
@@ -115,6 +117,8 @@ enum Command {
         /// Worker threads (default: one per core, at most 256).
         #[arg(long, value_parser = clap::value_parser!(u16).range(1..=256))]
         threads: Option<u16>,
+        #[command(flatten)]
+        window: WindowArg,
     },
     /// Print a completion script for a shell: `a2psim completions bash > /etc/bash_completion.d/a2psim`.
     Completions {
@@ -128,6 +132,15 @@ enum Format {
     Human,
     Json,
     Github,
+}
+
+#[derive(Args)]
+struct WindowArg {
+    /// Draw the charts over time over this stretch only (instead of the
+    /// whole run with close-ups): offsets from each scenario's start, such
+    /// as 9h..10h30m, or RFC 3339 times.
+    #[arg(long, value_name = "START..END")]
+    window: Option<ChartWindow>,
 }
 
 #[derive(Args)]
@@ -216,9 +229,9 @@ pub fn main() -> ExitCode {
 
 fn command(command: Command) -> Result<Passed, Error> {
     match command {
-        Command::Run { paths, out, batch, shard } => {
-            with_threads(batch.threads, || run(&paths, &out, &batch.overrides(), shard.as_deref()))
-        }
+        Command::Run { paths, out, batch, shard, window } => with_threads(batch.threads, || {
+            run(&paths, &out, &batch.overrides(), shard.as_deref(), window.window.as_ref())
+        }),
         Command::Validate { paths, sweep, allow } => {
             validate(&paths, &Overrides { sweep, allow, ..Overrides::default() })
         }
@@ -238,11 +251,11 @@ fn command(command: Command) -> Result<Passed, Error> {
             print(&String::from_utf8_lossy(&script));
             Ok(true)
         }
-        Command::Merge { dirs, out, threads } => with_threads(threads, || {
+        Command::Merge { dirs, out, threads, window } => with_threads(threads, || {
             let merged = merge::merge(&merge::read(&dirs)?)?;
             let (loaded, results): (Vec<_>, Vec<_>) =
                 merged.into_iter().map(|(f, l, r)| ((PathBuf::from(f), l), r)).unzip();
-            write_reports(&out, &loaded, &results)
+            write_reports(&out, &loaded, &results, window.window.as_ref())
         }),
     }
 }
@@ -340,10 +353,15 @@ fn execute(all: &[&Loaded], jobs: &[Job]) -> Vec<Replication> {
 }
 
 /// Writes every scenario's reports and prints the table.
-fn write_reports(out: &Path, loaded: &[(PathBuf, Loaded)], results: &[Vec<RunResult>]) -> Result<Passed, Error> {
+fn write_reports(
+    out: &Path,
+    loaded: &[(PathBuf, Loaded)],
+    results: &[Vec<RunResult>],
+    window: Option<&ChartWindow>,
+) -> Result<Passed, Error> {
     let scenarios: Vec<(String, &Loaded, &[RunResult])> =
         loaded.iter().zip(results).map(|((file, l), points)| (load::stem(file), l, &points[..])).collect();
-    report::write_scenarios(out, &scenarios).map_err(|(dir, source)| Error::Report { dir, source })?;
+    report::write_scenarios(out, &scenarios, window).map_err(|(dir, source)| Error::Report { dir, source })?;
     report::write_index(out).map_err(|source| Error::Write { path: out.join("index.html"), source })?;
     let mut rows = Vec::new();
     for (stem, l, points) in &scenarios {
@@ -365,7 +383,13 @@ fn write_reports(out: &Path, loaded: &[(PathBuf, Loaded)], results: &[Vec<RunRes
     Ok(true)
 }
 
-fn run(paths: &[PathBuf], out: &Path, overrides: &Overrides, shard: Option<&str>) -> Result<Passed, Error> {
+fn run(
+    paths: &[PathBuf],
+    out: &Path,
+    overrides: &Overrides,
+    shard: Option<&str>,
+    window: Option<&ChartWindow>,
+) -> Result<Passed, Error> {
     let shard = shard.map(|s| Shard::from_arg(s, |k| std::env::var(k).ok())).transpose()?;
     let loaded = load_all(paths, overrides)?;
     let all: Vec<&Loaded> = loaded.iter().map(|(_, l)| l).collect();
@@ -373,7 +397,7 @@ fn run(paths: &[PathBuf], out: &Path, overrides: &Overrides, shard: Option<&str>
     let Some(shard) = shard else {
         let results = execute(&all, &every);
         let assembled = batch::assemble(&all, every.into_iter().zip(results).collect()).expect("every job ran");
-        return write_reports(out, &loaded, &assembled);
+        return write_reports(out, &loaded, &assembled, window);
     };
     let mine = shard.select(every);
     let results = execute(&all, &mine);

@@ -18,3 +18,4 @@ mod series;
 mod shipped;
 mod sweeps;
 mod timezones;
+mod windows;

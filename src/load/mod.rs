@@ -9,8 +9,10 @@ mod reader;
 mod sections;
 mod sweep;
 mod values;
+mod window;
 
 pub use sweep::{Point, Sweep, SweepArg, SweepArgError, expiry_stream, show};
+pub use window::{ChartWindow, WindowArgError};
 
 /// For suggestions of `summary.json` paths in [`crate::check`].
 #[cfg(feature = "report")]

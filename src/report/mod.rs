@@ -11,7 +11,7 @@ pub(crate) use folder::abandon_all;
 pub(crate) mod html;
 pub(crate) mod human;
 
-use crate::load::{Loaded, show};
+use crate::load::{ChartWindow, Loaded, show};
 use crate::run::simulate::RunResult;
 use crate::scenario::Scenario;
 use crate::scenario::model::{Carrier, Outcome};
@@ -339,8 +339,10 @@ fn write_run(
     r: &RunResult,
     summary: &Value,
     source: &str,
+    window: Option<&ChartWindow>,
 ) -> std::io::Result<()> {
-    let (csv, charts) = rayon::join(|| timeseries(sc, r), || charts::run_charts(sc, r));
+    let window = window.map(|w| w.on(&sc.calendar));
+    let (csv, charts) = rayon::join(|| timeseries(sc, r), || charts::run_charts(sc, r, window));
     let charts = charts.map_err(std::io::Error::other)?;
     let page = html::run_page(stem, sc, r, source, &charts);
     let json = json_text(summary);
@@ -353,10 +355,17 @@ fn write_run(
 /// Writes everything for one scenario file into `dir`: its run, or for a
 /// sweep each point under `points/NNN/`, `sweep.csv`, the sweep's charts,
 /// an index `summary.json` and `report.html`. Points render in parallel.
-pub fn write_scenario(dir: &Path, stem: &str, loaded: &Loaded, results: &[RunResult]) -> std::io::Result<()> {
+/// Time charts show `window` when given.
+pub fn write_scenario(
+    dir: &Path,
+    stem: &str,
+    loaded: &Loaded,
+    results: &[RunResult],
+    window: Option<&ChartWindow>,
+) -> std::io::Result<()> {
     let Some(sweep) = &loaded.sweep else {
         let (sc, r) = (&loaded.scenario, &results[0]);
-        return write_run(dir, stem, sc, r, &summary(stem, sc, r), &loaded.source);
+        return write_run(dir, stem, sc, r, &summary(stem, sc, r), &loaded.source, window);
     };
     let summaries: Vec<Value> =
         sweep.points.par_iter().zip(results).map(|(p, r)| summary(stem, &p.loaded.scenario, r)).collect();
@@ -369,7 +378,7 @@ pub fn write_scenario(dir: &Path, stem: &str, loaded: &Loaded, results: &[RunRes
             .enumerate()
             .map(|(i, ((point, r), summary))| {
                 let sc = &point.loaded.scenario;
-                write_run(&dir.join(point_dir(i)), stem, sc, r, summary, &point.loaded.source)
+                write_run(&dir.join(point_dir(i)), stem, sc, r, summary, &point.loaded.source, window)
             })
             .collect();
         first_error(each)
@@ -414,13 +423,14 @@ pub fn write_scenario(dir: &Path, stem: &str, loaded: &Loaded, results: &[RunRes
 pub fn write_scenarios(
     out: &Path,
     scenarios: &[(String, &Loaded, &[RunResult])],
+    window: Option<&ChartWindow>,
 ) -> Result<(), (std::path::PathBuf, std::io::Error)> {
     let each: Vec<Result<(), _>> = scenarios
         .par_iter()
         .map(|(stem, loaded, results)| {
             let write = || {
                 let staged = folder::Staged::begin(out, stem)?;
-                write_scenario(staged.dir(), stem, loaded, results)?;
+                write_scenario(staged.dir(), stem, loaded, results, window)?;
                 staged.commit()
             };
             write().map_err(|e| (out.join(stem), e))

@@ -11,7 +11,8 @@ use crate::scenario::time::SimTime;
 /// months the lines merge into grey, and each dash is an SVG element.
 const DOTTED_MIDNIGHTS: f64 = 62.0 * 86_400.0;
 
-/// The time axis of a run: local wall clock, outages and day boundaries.
+/// The time axis of a run's charts over the whole run or a window of it:
+/// display wall clock, outages and day boundaries.
 pub(super) struct Clock {
     calendar: Calendar,
     /// Seconds per time-series row: the series' own step, which may be
@@ -19,29 +20,73 @@ pub(super) struct Clock {
     pub(super) step: f64,
     /// Rows sum the replications; charts divide by this to show their mean.
     pub(super) replications: f64,
+    /// The axis, in seconds from the start.
+    from: f64,
     end: f64,
+    /// The rows the axis shows: `first..last` of the series.
+    first: usize,
+    last: usize,
     outages: Vec<(f64, f64)>,
     midnights: Vec<f64>,
 }
 
 impl Clock {
-    pub(super) fn new(sc: &Scenario, r: &RunResult) -> Clock {
-        let rows = r.stats.series.len() as f64;
+    /// The axis of the whole run, or of `window` within it.
+    pub(super) fn new(sc: &Scenario, r: &RunResult, window: Option<(SimTime, SimTime)>) -> Clock {
+        let rows = r.stats.series.len();
         let step = r.stats.series.step().as_secs_f64();
-        let end = (rows * step).max(r.stats.drain.as_secs_f64()).max(step);
-        let end_t = SimTime::from_nanos((end * 1e9) as u64);
+        let whole = (rows as f64 * step).max(r.stats.drain.as_secs_f64()).max(step);
+        let (from, end) = match window {
+            Some((a, b)) => (a.as_secs_f64().min(whole - step), b.as_secs_f64().min(whole)),
+            None => (0.0, whole),
+        };
+        let end = end.max(from + step);
+        let first = ((from / step).floor() as usize).min(rows);
+        let last = ((end / step).ceil() as usize).clamp(first, rows);
+        let within = |x: f64| (from..=end).contains(&x);
         Clock {
             calendar: sc.calendar.clone(),
             step,
             replications: f64::from(sc.replications),
+            from,
             end,
-            outages: sc.outages.iter().map(|o| (o.start.as_secs_f64(), o.end.as_secs_f64())).collect(),
-            midnights: if end <= DOTTED_MIDNIGHTS {
-                sc.calendar.pacific_midnights(end_t).iter().map(|t| t.as_secs_f64()).collect()
+            first,
+            last,
+            outages: sc
+                .outages
+                .iter()
+                .map(|o| (o.start.as_secs_f64().max(from), o.end.as_secs_f64().min(end)))
+                .filter(|(a, b)| a < b)
+                .collect(),
+            midnights: if end - from <= DOTTED_MIDNIGHTS {
+                let end_t = SimTime::from_nanos((end * 1e9) as u64);
+                sc.calendar.pacific_midnights(end_t).iter().map(|t| t.as_secs_f64()).filter(|&x| within(x)).collect()
             } else {
                 Vec::new()
             },
         }
+    }
+
+    /// The rows of `all` on this axis; row `i` of them spans `x(i, 0.0)..x(i, 1.0)`.
+    pub(super) fn rows<'a, T>(&self, all: &'a [T]) -> &'a [T] {
+        &all[self.first.min(all.len())..self.last.min(all.len())]
+    }
+
+    /// Seconds from the start at fraction `at` of row `i` of [`Clock::rows`].
+    pub(super) fn x(&self, i: usize, at: f64) -> f64 {
+        (self.first as f64 + i as f64 + at) * self.step
+    }
+
+    /// Whether `x` (seconds from the start) is on the axis.
+    pub(super) fn shows(&self, x: f64) -> bool {
+        (self.from..=self.end).contains(&x)
+    }
+
+    /// `t` (seconds from the start) on the display clock: with the date
+    /// when the axis spans more than a day.
+    pub(super) fn when(&self, t: f64) -> String {
+        let format = if self.end - self.from > 86_400.0 { "%m-%d %H:%M" } else { "%H:%M" };
+        self.calendar.local(SimTime::from_nanos((t * 1e9) as u64), format)
     }
 
     /// `what` per run: with replications, "(mean of N replications)" added.
@@ -55,7 +100,7 @@ impl Clock {
     /// A panel over the run's time with outages shaded and Pacific midnights dotted.
     pub(super) fn panel(&self, title: &str, y_desc: &str) -> Panel {
         let mut p = Panel::new(title, self.x_desc(), y_desc);
-        p.x_range = (0.0, self.end);
+        p.x_range = (self.from, self.end);
         p.shaded = self.outages.clone();
         p.midnights = self.midnights.clone();
         p.x_ticks = Some(self.ticks());
@@ -68,11 +113,12 @@ impl Clock {
     fn ticks(&self) -> Vec<(f64, String)> {
         const STEPS: [i64; 12] = [60, 300, 600, 900, 1800, 3600, 7200, 10_800, 21_600, 43_200, 86_400, 172_800];
         const WEEK: i64 = 604_800;
-        let end = self.end.ceil() as i64;
+        let (from, end) = (self.from.ceil() as i64, self.end.ceil() as i64);
+        let span = self.end - self.from;
         let step = STEPS
             .into_iter()
-            .find(|s| self.end / *s as f64 <= 8.0)
-            .unwrap_or((self.end / 8.0 / WEEK as f64).ceil() as i64 * WEEK);
+            .find(|s| span / *s as f64 <= 8.0)
+            .unwrap_or((span / 8.0 / WEEK as f64).ceil() as i64 * WEEK);
         let start = self.calendar.start().as_second();
         let offset = |x: i64| self.calendar.offset_s(at(x)) as i64;
         // The first instant at or after `x` whose display time is a multiple of `step`.
@@ -81,21 +127,21 @@ impl Clock {
             let guess = aligned(offset(x));
             aligned(offset(guess)).max(x)
         };
-        let format = match self.end {
-            e if e > DOTTED_MIDNIGHTS => "%Y-%m-%d",
-            e if e > 86_400.0 => "%m-%d %H:%M",
+        let format = match span {
+            s if s > DOTTED_MIDNIGHTS => "%Y-%m-%d",
+            s if s > 86_400.0 => "%m-%d %H:%M",
             _ => "%H:%M",
         };
         // A long label centred on the right edge would be cut off.
-        let last = if format == "%H:%M" { end } else { (self.end * 0.96) as i64 };
-        std::iter::successors(Some(next(0)), |&x| Some(next(x + 1)))
+        let last = if format == "%H:%M" { end } else { end - (span * 0.04) as i64 };
+        std::iter::successors(Some(next(from)), |&x| Some(next(x + 1)))
             .take_while(|&x| x <= last)
             .map(|x| (x as f64, self.calendar.local(at(x), format)))
             .collect()
     }
 
     fn x_desc(&self) -> String {
-        let midnights = if self.end <= DOTTED_MIDNIGHTS { "; dotted: Pacific midnight" } else { "" };
+        let midnights = if self.end - self.from <= DOTTED_MIDNIGHTS { "; dotted: Pacific midnight" } else { "" };
         format!("local time ({}); grey: outages{midnights}", self.calendar.zone_name())
     }
 }

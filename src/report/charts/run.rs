@@ -27,27 +27,81 @@ fn log_ticks(range: (f64, f64)) -> Vec<(f64, String)> {
         .collect()
 }
 
-/// Every chart of one run.
-pub(crate) fn run_charts(sc: &Scenario, r: &RunResult) -> Result<Vec<Chart>, ChartError> {
-    render_all(drafts(sc, r))
+/// Every chart of one run: the time charts over `window` (from the start)
+/// when given, else over the whole run, with close-ups of the activity that
+/// matters when it fills only a small part of it.
+pub(crate) fn run_charts(
+    sc: &Scenario,
+    r: &RunResult,
+    window: Option<(SimTime, SimTime)>,
+) -> Result<Vec<Chart>, ChartError> {
+    render_all(drafts(sc, r, window))
 }
 
-fn drafts(sc: &Scenario, r: &RunResult) -> Vec<Draft> {
-    let clock = Clock::new(sc, r);
+fn drafts(sc: &Scenario, r: &RunResult, window: Option<(SimTime, SimTime)>) -> Vec<Draft> {
     let rows: Vec<Row> = r.stats.series.rows().collect();
+    let clock = Clock::new(sc, r, window);
+    let mut out = vec![latency(sc, &r.stats)];
+    out.extend(time_charts(sc, r, &clock, &rows, true));
+    if window.is_none()
+        && let Some(span) = close_up(sc, &clock, &rows)
+    {
+        let near = Clock::new(sc, r, Some(span));
+        let (from, to) = (span.0.as_secs_f64(), span.1.as_secs_f64());
+        out.extend(time_charts(sc, r, &near, &rows, false).into_iter().map(|mut d| {
+            d.name.push_str("_closeup");
+            d.title = format!("{}, close-up {}–{}", d.title, near.when(from), near.when(to));
+            d
+        }));
+    }
+    out
+}
+
+/// The charts over time, on `clock`'s axis; the daily-cap panel (per
+/// Pacific day, not on the axis) with `days`.
+fn time_charts(sc: &Scenario, r: &RunResult, clock: &Clock, rows: &[Row], days: bool) -> Vec<Draft> {
+    let rows = clock.rows(rows);
     vec![
-        latency(sc, &r.stats),
-        wait_over_time(&clock, &rows),
-        queue_depth(sc, r, &clock, &rows),
-        failures(&clock, &rows),
-        throughput(sc, r, &clock, &rows),
+        wait_over_time(clock, rows),
+        queue_depth(sc, r, clock, rows),
+        failures(clock, rows),
+        throughput(sc, r, clock, rows, days),
     ]
+}
+
+/// A close-up is drawn when the activity fills at most this share of the run.
+const CLOSE_UP_SHARE: f64 = 0.25;
+
+/// The stretch of the run worth a close-up: from the first to the last row
+/// with a backlog of at least a tenth of its peak, a failure or an outage,
+/// padded by a tenth of its length (at least two rows) each side; `None`
+/// when that is more than [`CLOSE_UP_SHARE`] of the run or nothing happened.
+fn close_up(sc: &Scenario, clock: &Clock, rows: &[Row]) -> Option<(SimTime, SimTime)> {
+    let depth = |r: &Row| r.get(Column::QueueDepth);
+    let peak = rows.iter().map(depth).max().unwrap_or(0);
+    let failed = |r: &Row| FAILURES.iter().any(|&c| r.get(c) > 0);
+    let busy: Vec<usize> = (0..rows.len())
+        .filter(|&i| {
+            let (a, b) = (clock.x(i, 0.0), clock.x(i, 1.0));
+            let outage = sc.outages.iter().any(|o| o.start.as_secs_f64() < b && o.end.as_secs_f64() > a);
+            (peak > 0 && depth(&rows[i]) * 10 >= peak) || failed(&rows[i]) || outage
+        })
+        .collect();
+    let (first, last) = (*busy.first()?, *busy.last()?);
+    let (from, to) = (clock.x(first, 0.0), clock.x(last, 1.0));
+    let whole = clock.x(rows.len().saturating_sub(1), 1.0);
+    if to - from > CLOSE_UP_SHARE * whole {
+        return None;
+    }
+    let pad = ((to - from) * 0.1).max(2.0 * clock.step);
+    let at = |x: f64| SimTime::from_nanos((x.clamp(0.0, whole) * 1e9) as u64);
+    Some((at(from - pad), at(to + pad)))
 }
 
 /// Queue-wait percentiles of the messages dispatched in each row.
 fn wait_over_time(clock: &Clock, rows: &[Row]) -> Draft {
     let step = clock.step;
-    let mid = |i: usize| (i as f64 + 0.5) * step;
+    let mid = |i: usize| clock.x(i, 0.5);
     let mut p = clock.panel("Queue wait over time (p50, p90, p99 of messages dispatched)", "queue wait");
     for (k, (q, name)) in [(0.5, "p50"), (0.9, "p90"), (0.99, "p99")].into_iter().enumerate() {
         let points = rows.iter().enumerate().filter_map(|(i, row)| wait_quantile(&row.waits, q).map(|w| (mid(i), w)));
@@ -74,18 +128,19 @@ fn queue_depth(sc: &Scenario, r: &RunResult, clock: &Clock, rows: &[Row]) -> Dra
     let mut p = clock.panel("Messages queued, per carrier and per sender", &clock.mean_of("messages queued"));
     for (k, c) in Carrier::ALL.into_iter().enumerate() {
         let depth = |row: &Row| row.carrier(c, CarrierColumn::QueueDepth) as f64 / clock.replications;
-        let points = rows.iter().enumerate().map(|(i, row)| ((i as f64 + 1.0) * step, depth(row)));
+        let points = rows.iter().enumerate().map(|(i, row)| (clock.x(i, 1.0), depth(row)));
         let points = draw::thin(points.collect(), THIN, draw::max);
         p.lines.push(Line::solid(format!("to {c}"), color(k), points));
     }
     for (s, sender) in sc.senders.iter().enumerate() {
         let depth = |row: &Row| row.senders[s] as f64 / clock.replications;
-        let points = rows.iter().enumerate().map(|(i, row)| ((i as f64 + 1.0) * step, depth(row)));
+        let points = rows.iter().enumerate().map(|(i, row)| (clock.x(i, 1.0), depth(row)));
         let points = draw::thin(points.collect(), THIN, draw::max);
         let label = format!("from {}", sender.id);
         p.lines.push(Line::dashed(label, color(4 + s), points));
     }
     p.marks = cap_marks(sc, r);
+    p.marks.retain(|m| clock.shows(m.x));
     p.fit_y();
     draft(
         "queue_depth",
@@ -198,9 +253,12 @@ fn latency(sc: &Scenario, s: &Stats) -> Draft {
     )
 }
 
+/// The failure columns, each named after its outcome (so its name is the legend).
+const FAILURES: [Column; 5] =
+    [Column::Expired, Column::FailedDailyCap, Column::Blocked, Column::Rejected, Column::Undelivered];
+
 fn failures(clock: &Clock, rows: &[Row]) -> Draft {
-    // Each failure column is named after its outcome, so its name is the legend.
-    let reasons = [Column::Expired, Column::FailedDailyCap, Column::Blocked, Column::Rejected, Column::Undelivered];
+    let reasons = FAILURES;
     // Stacked: each area is the sum of its reason and those below it; tallest drawn first.
     // Dense runs are summed over groups of intervals first, so steps stay legible.
     let group = rows.len().div_ceil(THIN / 2).max(1);
@@ -214,8 +272,8 @@ fn failures(clock: &Clock, rows: &[Row]) -> Draft {
         stacked.push(own.zip(below).map(|(v, b)| b + v).collect());
     }
     for (k, col) in reasons.iter().enumerate().rev() {
-        let points =
-            stacked[k].iter().enumerate().flat_map(|(i, &v)| [(i as f64 * width, v), ((i + 1) as f64 * width, v)]);
+        let x = |i: usize| clock.x(i * group, 0.0);
+        let points = stacked[k].iter().enumerate().flat_map(|(i, &v)| [(x(i), v), (x(i + 1), v)]);
         p.lines.push(Line::area(col.name(), color(k + 1), points.collect()));
     }
     p.fit_y();
@@ -413,14 +471,14 @@ pub(super) fn binding(sc: &Scenario, limits: &[PathLimit], rows: &[Row], step: f
 /// The colour of a span where a limit holds sending.
 const BINDING_TINT: RGBColor = RGBColor(230, 159, 0);
 
-fn throughput(sc: &Scenario, r: &RunResult, clock: &Clock, rows: &[Row]) -> Draft {
+fn throughput(sc: &Scenario, r: &RunResult, clock: &Clock, rows: &[Row], days: bool) -> Draft {
     let step = clock.step;
     // Rows sum the replications: the chart shows their mean, against one run's limits.
     let per_minute = 60.0 / step / clock.replications;
     let mut top =
         clock.panel("Messages dispatched per minute against the limits", &clock.mean_of("messages per minute"));
     let rate = |count: &dyn Fn(&Row) -> i64| {
-        let points = rows.iter().enumerate().map(|(i, row)| ((i as f64 + 0.5) * step, count(row) as f64 * per_minute));
+        let points = rows.iter().enumerate().map(|(i, row)| (clock.x(i, 0.5), count(row) as f64 * per_minute));
         draw::thin(points.collect(), THIN, draw::mean)
     };
     top.lines.push(Line::solid("total", BLACK, rate(&|row| row.get(Column::Dispatched))));
@@ -437,16 +495,15 @@ fn throughput(sc: &Scenario, r: &RunResult, clock: &Clock, rows: &[Row]) -> Draf
             top.levels.push(Level { y: l.per_minute, color: l.color, label: l.level.clone() });
         }
     }
-    let end = rows.len() as f64 * step;
-    let format = if end > 86_400.0 { "%m-%d %H:%M" } else { "%H:%M" };
-    let at = |s: f64| sc.calendar.local(SimTime::from_nanos((s * 1e9) as u64), format);
+    let origin = clock.x(0, 0.0);
     for b in binding(sc, &limits, rows, step) {
-        let label = format!("limited by {}, {}–{}", b.limit, at(b.from), at(b.to));
-        top.spans.push(Span { x0: b.from, x1: b.to, color: BINDING_TINT, label });
+        let (from, to) = (origin + b.from, origin + b.to);
+        let label = format!("limited by {}, {}–{}", b.limit, clock.when(from), clock.when(to));
+        top.spans.push(Span { x0: from, x1: to, color: BINDING_TINT, label });
     }
     top.fit_y();
     let mut panels = vec![top];
-    let days: Vec<_> = r.daily_caps.iter().filter(|(rep, _)| *rep == 0).map(|(_, d)| d).collect();
+    let days: Vec<_> = r.daily_caps.iter().filter(|(rep, _)| days && *rep == 0).map(|(_, d)| d).collect();
     if !days.is_empty() {
         let mut bottom = Panel::new(
             "T-Mobile use per Pacific day against the daily cap",
@@ -589,8 +646,8 @@ mod tests {
             let file = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("scenarios/{stem}.toml"));
             let sc = crate::load::load_file(&file, &[]).unwrap().scenario;
             let r = simulate(&sc);
-            let (bare, empty) = (stripped(drafts(&sc, &r), false), stripped(drafts(&sc, &r), true));
-            for ((d, bare), empty) in drafts(&sc, &r).iter().zip(&bare).zip(&empty) {
+            let (bare, empty) = (stripped(drafts(&sc, &r, None), false), stripped(drafts(&sc, &r, None), true));
+            for ((d, bare), empty) in drafts(&sc, &r, None).iter().zip(&bare).zip(&empty) {
                 let (_, width, layouts) = pixels(&d.figure);
                 let ((with_data, ..), (without, ..)) = (pixels(&bare.figure), pixels(&empty.figure));
                 for (i, lay) in layouts.iter().enumerate() {

@@ -1,0 +1,103 @@
+//! `--window START..END`: the stretch of a run its charts show.
+
+use super::values::{DURATION_HELP, duration};
+use crate::scenario::calendar::Calendar;
+use crate::scenario::time::{SimDuration, SimTime};
+use jiff::Timestamp;
+
+/// One end of a window: an offset from each scenario's `start`, or an instant.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum End {
+    Offset(SimDuration),
+    At(Timestamp),
+}
+
+impl End {
+    fn parse(text: &str) -> Result<End, String> {
+        let text = text.trim();
+        if text.contains('T') {
+            return text
+                .parse::<Timestamp>()
+                .map(End::At)
+                .map_err(|_| format!("expected an RFC 3339 time with its offset, found \"{text}\""));
+        }
+        duration(text).map(End::Offset)
+    }
+
+    fn resolve(self, cal: &Calendar) -> SimTime {
+        match self {
+            End::Offset(d) => SimTime::ZERO + d,
+            End::At(ts) => cal.clamp(ts),
+        }
+    }
+}
+
+/// The window of `--window`, read once and placed on each scenario's calendar.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ChartWindow {
+    from: End,
+    to: End,
+}
+
+/// A `--window` argument that is not `START..END`.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct WindowArgError(String);
+
+impl std::str::FromStr for ChartWindow {
+    type Err = WindowArgError;
+    fn from_str(s: &str) -> Result<ChartWindow, WindowArgError> {
+        let bad = |why: String| WindowArgError(why);
+        let (from, to) = s.split_once("..").ok_or_else(|| {
+            bad(format!(
+                "expected START..END, each an offset from the start ({DURATION_HELP}) or an RFC 3339 time, such as 9h..10h30m"
+            ))
+        })?;
+        let (from, to) = (End::parse(from).map_err(bad)?, End::parse(to).map_err(bad)?);
+        match (from, to) {
+            (End::Offset(a), End::Offset(b)) if b <= a => {
+                Err(bad(format!("the end ({b}) must come after the start ({a})")))
+            }
+            (End::At(a), End::At(b)) if b <= a => Err(bad(format!("the end ({b}) must come after the start ({a})"))),
+            (End::Offset(_), End::At(_)) | (End::At(_), End::Offset(_)) => {
+                Err(bad("give both ends as offsets or both as RFC 3339 times".into()))
+            }
+            _ => Ok(ChartWindow { from, to }),
+        }
+    }
+}
+
+impl ChartWindow {
+    /// The window on `cal`: instants before the start clamp to it.
+    pub fn on(&self, cal: &Calendar) -> (SimTime, SimTime) {
+        (self.from.resolve(cal), self.to.resolve(cal))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn offsets_or_instants_in_order() {
+        let cal = Calendar::parse("2026-03-10T09:00:00-07:00").unwrap();
+        let at = |s: u64| SimTime::ZERO + SimDuration::from_secs(s);
+        let w: ChartWindow = "9m..1h30m".parse().unwrap();
+        assert_eq!(w.on(&cal), (at(540), at(5400)));
+        let w: ChartWindow = "2026-03-10T08:00:00-07:00..2026-03-10T12:30:00-04:00".parse().unwrap();
+        assert_eq!(w.on(&cal), (at(0), at(1800)), "before the start clamps to it");
+    }
+
+    #[test]
+    fn each_way_to_get_it_wrong_says_what_was_expected() {
+        let err = |s: &str| s.parse::<ChartWindow>().unwrap_err().to_string();
+        assert!(err("9h").starts_with("expected START..END, each an offset from the start ("));
+        assert_eq!(err("2h..1h"), "the end (1h) must come after the start (2h)");
+        assert_eq!(err("1h..2026-03-10T09:00:00Z"), "give both ends as offsets or both as RFC 3339 times");
+        assert_eq!(err("1h..2x"), format!("expected {DURATION_HELP}, found \"2x\""));
+        assert_eq!(
+            err("2026-03-10T09:00..1h"),
+            "expected an RFC 3339 time with its offset, found \"2026-03-10T09:00\""
+        );
+    }
+}
