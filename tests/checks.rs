@@ -139,11 +139,8 @@ fn refused(text: &str) -> String {
 fn unknown_metrics_and_points_are_validation_errors() {
     let err = refused(&format!("{PROMO}[[expect]]\nmetric = \"streams.promo.expiry_rat\"\nmax = 0\n"));
     assert!(err.contains("bad.toml:12:10: `expect.metric`: summary.json has no figure \"streams.promo.expiry_rat\"; did you mean streams.promo.expiry_rate"), "{err}");
-    let err = refused(&format!("{PROMO}[[expect]]\nmetric = \"carriers.att.expiry_rate\"\non = \"ci_low\"\nmax = 0\n"));
-    assert!(
-        err.contains("bad.toml:12:10: `expect.on`: \"carriers.att.expiry_rate\" has no confidence interval"),
-        "{err}"
-    );
+    let err = refused(&format!("{PROMO}[[expect]]\nmetric = \"timeseries_step_s\"\non = \"ci_low\"\nmax = 0\n"));
+    assert!(err.contains("bad.toml:12:10: `expect.on`: \"timeseries_step_s\" has no confidence interval"), "{err}");
     let err = refused(&format!(
         "{PROMO}[[expect]]\nmetric = \"drain_time_s\"\npoint = {{ \"senders.tf.numbers\" = 2 }}\nmax = 0\n"
     ));

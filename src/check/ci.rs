@@ -22,29 +22,44 @@ fn point(v: &Verdict) -> String {
     v.point.as_ref().map_or(String::new(), |p| format!(" [{p}]"))
 }
 
+/// A measured value with, over replications, its interval: `36.78 (30.12–43.44)`.
+fn measured(v: &Verdict) -> String {
+    match v.interval {
+        Some(i) if v.value.is_some() => format!("{} ({}–{})", shown(v.value), shown(Some(i.low)), shown(Some(i.high))),
+        _ => shown(v.value),
+    }
+}
+
 /// The human table, one line per expectation, then the regressions.
 /// `regressions` is `None` when no baseline was given.
 pub(crate) fn table(verdicts: &[Verdict], regressions: Option<&[Regression]>) -> String {
-    let mut out = format!("{:<36} {:<44} {:>14} {:>18}  result\n", "scenario", "expectation", "measured", "bound");
+    let mut out = format!("{:<36} {:<44} {:>24} {:>18}  result\n", "scenario", "expectation", "measured", "bound");
     for v in verdicts {
         out.push_str(&format!(
-            "{:<36} {:<44} {:>14} {:>18}  {}\n",
+            "{:<36} {:<44} {:>24} {:>18}  {}\n",
             format!("{}{}", v.scenario, point(v)),
             v.metric,
-            shown(v.value),
+            measured(v),
             v.bound,
             if v.passed { "pass" } else { "FAIL" }
         ));
     }
     for r in regressions.unwrap_or_default() {
         out.push_str(&format!(
-            "{:<36} {:<44} {:>14} {:>18}  WORSE ({})\n",
+            "{:<36} {:<44} {:>24} {:>18}  WORSE ({})\n",
             r.key,
             format!("baseline: {}", r.metric),
             r.now,
             format!("was {}", r.baseline),
             r.change()
         ));
+    }
+    let mut replications: Vec<u64> = verdicts.iter().filter_map(|v| v.interval.map(|i| i.replications)).collect();
+    replications.dedup();
+    if let [r] = replications[..] {
+        out.push_str(&format!("(measured: mean of {r} replications, 95 % interval in brackets)\n"));
+    } else if !replications.is_empty() {
+        out.push_str("(measured: mean over each scenario's replications, 95 % interval in brackets)\n");
     }
     let failed = verdicts.iter().filter(|v| !v.passed).count();
     out.push_str(&format!("{} passed, {failed} failed", verdicts.len() - failed));
@@ -63,6 +78,8 @@ pub(crate) fn json(verdicts: &[Verdict], regressions: &[Regression]) -> String {
         "expectations": verdicts.iter().map(|v| json!({
             "scenario": v.scenario, "file": v.file, "line": v.line, "point": v.point,
             "metric": v.metric, "bound": v.bound, "value": v.value, "passed": v.passed,
+            "replications": v.interval.map_or(1, |i| i.replications),
+            "ci_low": v.interval.map(|i| i.low), "ci_high": v.interval.map(|i| i.high),
         })).collect::<Vec<_>>(),
         "regressions": regressions.iter().map(|r| json!({
             "run": r.key, "metric": r.metric, "baseline": r.baseline, "now": r.now, "change": r.change(),
@@ -170,6 +187,7 @@ pub(crate) fn junit(verdicts: &[Verdict], regressions: &[Regression]) -> String 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::check::expect::Interval;
 
     #[test]
     fn measured_values_are_shown_to_four_significant_digits() {
@@ -188,5 +206,26 @@ mod tests {
             table(&[], Some(&[])).lines().last(),
             Some("0 passed, 0 failed; 0 regressions against the baseline")
         );
+    }
+
+    #[test]
+    fn a_mean_of_replications_says_so_with_its_interval() {
+        let verdict = |interval| Verdict {
+            scenario: "promo".into(),
+            file: "promo.toml".into(),
+            line: 12,
+            point: None,
+            metric: "drain_time_s".into(),
+            bound: "<= 7200".into(),
+            value: Some(601.66),
+            interval,
+            passed: true,
+        };
+        let mean = verdict(Some(Interval { replications: 3, low: 600.21, high: 603.12 }));
+        let lines: Vec<String> = table(&[mean], None).lines().map(str::to_string).collect();
+        assert!(lines[1].contains("  601.7 (600.2–603.1)  "), "{}", lines[1]);
+        assert_eq!(lines[2], "(measured: mean of 3 replications, 95 % interval in brackets)");
+        let one = table(&[verdict(None)], None);
+        assert!(one.contains(" 601.7 ") && !one.contains("mean of"), "{one}");
     }
 }

@@ -10,6 +10,24 @@ use serde_json::Value;
 
 use crate::scenario::model::On;
 
+/// The 95 % interval of the mean over replications, beside a measured value.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Interval {
+    /// Replications the mean is over.
+    pub replications: u64,
+    /// Lower end of the interval.
+    pub low: f64,
+    /// Upper end of the interval.
+    pub high: f64,
+}
+
+/// The interval of `e`'s figure in a `summary.json` of several replications.
+fn interval(e: &Expect, summary: &Value) -> Option<Interval> {
+    let c = lookup(&summary["confidence"], &e.metric)?;
+    let replications = summary["replications"].as_u64().filter(|&r| r > 1)?;
+    Some(Interval { replications, low: c["ci_low"].as_f64()?, high: c["ci_high"].as_f64()? })
+}
+
 /// The measured value of `e` in a `summary.json`.
 pub(crate) fn measure(e: &Expect, summary: &Value) -> Option<f64> {
     let confidence = lookup(&summary["confidence"], &e.metric);
@@ -118,6 +136,8 @@ pub struct Verdict {
     pub bound: String,
     /// `None` when the figure is absent from this run (a daily-cap day that did not happen).
     pub value: Option<f64>,
+    /// With replications, the interval of the mean the value is (or ends).
+    pub interval: Option<Interval>,
     /// Whether the value is within the bound.
     pub passed: bool,
 }
@@ -147,6 +167,7 @@ pub fn evaluate(stem: &str, file: &str, loaded: &Loaded, results: &[RunResult]) 
                 metric: e.label(),
                 bound: e.bound(),
                 value,
+                interval: interval(e, &summary),
                 passed: value.is_some_and(|v| e.passes(v)),
             });
         }

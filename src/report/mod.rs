@@ -134,8 +134,17 @@ pub fn summary(stem: &str, sc: &Scenario, r: &RunResult) -> Value {
 }
 
 /// Figures that get a confidence interval, at the top and per stream.
-const CONFIDENCE_KEYS: [&str; 7] =
-    ["messages", "expiry_rate", "queue_wait_s", "end_to_end_s", "drain_time_s", "cost_usd", "streams"];
+const CONFIDENCE_KEYS: [&str; 9] = [
+    "messages",
+    "expiry_rate",
+    "queue_wait_s",
+    "end_to_end_s",
+    "drain_time_s",
+    "backlog",
+    "cost_usd",
+    "streams",
+    "carriers",
+];
 
 /// Mean and 95 % confidence interval (Student t) across replications of
 /// every figure named in [`CONFIDENCE_KEYS`].
