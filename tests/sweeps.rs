@@ -291,3 +291,44 @@ arrival = { process = "burst", count = 5, at = "0s" }
     let o = a2psim(&["validate", "s.toml"], dir.path());
     assert!(!String::from_utf8_lossy(&o.stderr).contains("warning"), "the file's value is one of the points");
 }
+
+#[test]
+fn sweep_tables_and_charts_carry_the_backlog() {
+    // 3,000 at once, 5 or 10 a second, no processing delay: the backlog
+    // peaks as the first second's messages leave and clears with the last.
+    let text = r#"start = "2026-03-10T09:00:00-07:00"
+[account]
+sms_mps = 5
+[[senders]]
+id = "tf"
+type = "toll_free"
+numbers = 4
+[[traffic]]
+name = "alert"
+sender = "tf"
+message_expiry = "3h"
+arrival = { process = "burst", count = 3000, at = "0s" }
+[delays]
+processing = { dist = "fixed", value = "0s" }
+delivery = { dist = "fixed", value = "1s" }
+[sweep]
+"account.sms_mps" = [5, 10]
+"#;
+    let dir = tempdir();
+    std::fs::write(dir.path().join("alert.toml"), text).unwrap();
+    let o = a2psim(&["run", "alert.toml", "--out", "out", "-q"], dir.path());
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let csv = std::fs::read_to_string(dir.path().join("out/alert/sweep.csv")).unwrap();
+    let header: Vec<&str> = csv.lines().next().unwrap().split(',').collect();
+    let column = |name: &str| {
+        let i = header.iter().position(|h| *h == name).unwrap_or_else(|| panic!("no {name} in {header:?}"));
+        csv.lines().skip(1).map(|l| l.split(',').nth(i).unwrap().to_string()).collect::<Vec<_>>()
+    };
+    assert_eq!(column("backlog_peak"), ["2995", "2990"]);
+    assert_eq!(column("backlog_cleared_s"), ["599", "299"]);
+    for chart in ["sweep_backlog_peak.svg", "sweep_backlog_cleared_s.svg"] {
+        assert!(dir.path().join("out/alert").join(chart).is_file(), "{chart}");
+    }
+    let page = std::fs::read_to_string(dir.path().join("out/alert/points/000/report.html")).unwrap();
+    assert!(page.contains("<p id=\"backlog\">Backlog: peak 2,995 waiting at 09:00:00, cleared at 09:09:59.</p>"));
+}

@@ -82,6 +82,12 @@ fn summary_table(sc: &Scenario, r: &RunResult) -> String {
     t
 }
 
+/// `text` with a capital first letter, to start a sentence.
+fn upper_first(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or(String::new(), |c| c.to_uppercase().chain(chars).collect())
+}
+
 /// An instant as people read it: the display zone, to the second.
 fn when(sc: &Scenario, t: SimTime) -> String {
     format!("{} ({})", sc.calendar.local(t, "%Y-%m-%d %H:%M:%S"), sc.calendar.zone_name())
@@ -152,6 +158,10 @@ pub(crate) fn run_page(stem: &str, sc: &Scenario, r: &RunResult, source: &str, c
         total.count_separated(total.queued_at_end),
         total.count_separated(total.in_flight_at_end)
     ));
+    let separated = |n: u64| separated(&n.to_string());
+    if let Some(text) = super::backlog_text(sc, &r.stats.backlog[0], total.replications, &separated) {
+        b.push_str(&format!("<p id=\"backlog\">{}.</p>\n", escape(&upper_first(&text))));
+    }
     b.push_str("<h2>Charts</h2>\n");
     b.push_str(&figures(charts));
     b.push_str("<h2>T-Mobile daily cap</h2>\n");

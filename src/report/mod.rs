@@ -263,8 +263,8 @@ pub fn table(rows: &[(String, &Scenario, &RunResult)]) -> String {
                 out.push_str(&line(&format!("  {}", t.name), &Row::of(r, &|s| s.streams[i].clone()), false));
             }
         }
-        if let Some(line) = backlog_line(sc, &r.stats.backlog[0], total.replications) {
-            out.push_str(&line);
+        if let Some(text) = backlog_text(sc, &r.stats.backlog[0], total.replications, &|n| n.to_string()) {
+            out.push_str(&format!("  {text}\n"));
         }
         if let Some(note) = total.means_note() {
             out.push_str(&format!("  ({note})\n"));
@@ -273,9 +273,15 @@ pub fn table(rows: &[(String, &Scenario, &RunResult)]) -> String {
     out
 }
 
-/// `  backlog: peak 15 waiting at 09:00:00, cleared at 09:00:03` (local
-/// time of `start`), when any message waited; of the worst replication.
-fn backlog_line(sc: &Scenario, b: &Backlog, replications: usize) -> Option<String> {
+/// `backlog: peak 15 waiting at 09:00:00, cleared at 09:00:03` (display
+/// time), when any message waited; of the worst replication. `count`
+/// writes the peak.
+pub(crate) fn backlog_text(
+    sc: &Scenario,
+    b: &Backlog,
+    replications: usize,
+    count: &dyn Fn(u64) -> String,
+) -> Option<String> {
     let peak_at = b.peak_at?;
     let clock = |t: SimTime| {
         let day =
@@ -284,7 +290,7 @@ fn backlog_line(sc: &Scenario, b: &Backlog, replications: usize) -> Option<Strin
     };
     let cleared = b.cleared_at.map_or("not cleared by the end".to_string(), |t| format!("cleared at {}", clock(t)));
     let of = if replications > 1 { format!(" (the worst of {replications} replications)") } else { String::new() };
-    Some(format!("  backlog{of}: peak {} waiting at {}, {cleared}\n", b.peak, clock(peak_at)))
+    Some(format!("backlog{of}: peak {} waiting at {}, {cleared}", count(b.peak), clock(peak_at)))
 }
 
 fn truncate(s: &str, n: usize) -> String {
@@ -512,7 +518,7 @@ fn toml_to_json(v: &toml::Value) -> Value {
 }
 
 /// The key figures of a sweep point, from one replication's statistics.
-fn key_figures(s: &Stats) -> [(&'static str, f64); 9] {
+fn key_figures(s: &Stats) -> [(&'static str, f64); KeyFigure::SWEEP_TABLE.len()] {
     let total = s.total();
     KeyFigure::SWEEP_TABLE.map(|f| (f.key(), f.of(&total, s)))
 }
@@ -537,7 +543,7 @@ pub fn sweep_csv(loaded: &Loaded, results: &[RunResult]) -> String {
             out.push(',');
             out.push_str(&csv_field(&show(v)));
         }
-        let per_rep: Vec<[(&str, f64); 9]> = r.each().iter().map(key_figures).collect();
+        let per_rep: Vec<[(&str, f64); KeyFigure::SWEEP_TABLE.len()]> = r.each().iter().map(key_figures).collect();
         for k in 0..names.len() {
             let xs: Vec<f64> = per_rep.iter().map(|f| f[k].1).collect();
             let (mean, half) = mean_ci(&xs);

@@ -27,13 +27,18 @@ pub enum KeyFigure {
     EndToEndP99,
     /// When the last message reached its outcome, in seconds from the start.
     DrainTime,
+    /// The most messages waiting in lanes at once.
+    BacklogPeak,
+    /// When the backlog emptied after its peak, in seconds from the start:
+    /// 0 when nothing waited, the drain time when it never emptied.
+    BacklogCleared,
     /// What the messages were charged, in US dollars.
     Cost,
 }
 
 impl KeyFigure {
     /// The columns of `sweep.csv`, in order.
-    pub const SWEEP_TABLE: [KeyFigure; 9] = [
+    pub const SWEEP_TABLE: [KeyFigure; 11] = [
         KeyFigure::Accepted,
         KeyFigure::Expired,
         KeyFigure::FailedDailyCap,
@@ -42,15 +47,19 @@ impl KeyFigure {
         KeyFigure::QueueWaitP99,
         KeyFigure::EndToEndP99,
         KeyFigure::DrainTime,
+        KeyFigure::BacklogPeak,
+        KeyFigure::BacklogCleared,
         KeyFigure::Cost,
     ];
 
     /// The figures charted against swept parameters, in chart order.
-    pub const SWEEP_CHARTS: [KeyFigure; 6] = [
+    pub const SWEEP_CHARTS: [KeyFigure; 8] = [
         KeyFigure::ExpiryRate,
         KeyFigure::LateRate,
         KeyFigure::EndToEndP99,
         KeyFigure::DrainTime,
+        KeyFigure::BacklogPeak,
+        KeyFigure::BacklogCleared,
         KeyFigure::FailedDailyCap,
         KeyFigure::Cost,
     ];
@@ -83,6 +92,8 @@ impl KeyFigure {
             KeyFigure::QueueWaitP99 => "queue_wait_p99_s",
             KeyFigure::EndToEndP99 => "end_to_end_p99_s",
             KeyFigure::DrainTime => "drain_time_s",
+            KeyFigure::BacklogPeak => "backlog_peak",
+            KeyFigure::BacklogCleared => "backlog_cleared_s",
             KeyFigure::Cost => "cost_usd",
         }
     }
@@ -101,6 +112,8 @@ impl KeyFigure {
             KeyFigure::QueueWaitP99 => "queue_wait_s.p99",
             KeyFigure::EndToEndP99 => "end_to_end_s.p99",
             KeyFigure::DrainTime => "drain_time_s",
+            KeyFigure::BacklogPeak => "backlog.peak",
+            KeyFigure::BacklogCleared => return None,
             KeyFigure::Cost => "cost_usd",
         })
     }
@@ -118,6 +131,8 @@ impl KeyFigure {
             KeyFigure::QueueWaitP99 => "p99 queue wait",
             KeyFigure::EndToEndP99 => "p99 end-to-end latency",
             KeyFigure::DrainTime => "drain time",
+            KeyFigure::BacklogPeak => "backlog peak",
+            KeyFigure::BacklogCleared => "time to clear the backlog",
             KeyFigure::Cost => "cost (USD)",
         }
     }
@@ -135,13 +150,22 @@ impl KeyFigure {
             KeyFigure::QueueWaitP99 => g.queue_wait.summary().p99,
             KeyFigure::EndToEndP99 => g.end_to_end.summary().p99,
             KeyFigure::DrainTime => s.drain.as_secs_f64(),
+            KeyFigure::BacklogPeak => s.backlog[0].peak as f64,
+            KeyFigure::BacklogCleared => match (s.backlog[0].peak_at, s.backlog[0].cleared_at) {
+                (None, _) => 0.0,
+                (Some(_), Some(t)) => t.as_secs_f64(),
+                (Some(_), None) => s.drain.as_secs_f64(),
+            },
             KeyFigure::Cost => g.cost.usd(),
         }
     }
 
     /// In seconds: its axis is labelled in durations.
     pub fn is_seconds(self) -> bool {
-        matches!(self, KeyFigure::QueueWaitP99 | KeyFigure::EndToEndP99 | KeyFigure::DrainTime)
+        matches!(
+            self,
+            KeyFigure::QueueWaitP99 | KeyFigure::EndToEndP99 | KeyFigure::DrainTime | KeyFigure::BacklogCleared
+        )
     }
 
     /// A share of accepted messages: its axis is labelled in percent.
@@ -163,6 +187,9 @@ mod tests {
         let loaded = crate::load::parse(text, "t.toml", "t", std::path::Path::new(".")).expect("a valid scenario");
         let mut s = Stats::for_scenario(&loaded.scenario);
         s.drain = SimTime::from_nanos(7_000_000_000);
+        s.backlog[0].peak = 6;
+        s.backlog[0].peak_at = Some(SimTime::from_nanos(1_000_000_000));
+        s.backlog[0].cleared_at = Some(SimTime::from_nanos(5_000_000_000));
         let mut g = Group { accepted: 10, late: 3, cost: Money(11_000_000_000), ..Group::default() };
         g.outcomes[Outcome::Expired.index()] = 2;
         g.outcomes[Outcome::FailedDailyCap.index()] = 5;
@@ -182,11 +209,18 @@ mod tests {
                 ("queue_wait_p99_s", 4.0),
                 ("end_to_end_p99_s", 13.0),
                 ("drain_time_s", 7.0),
+                ("backlog_peak", 6.0),
+                ("backlog_cleared_s", 5.0),
                 ("cost_usd", 11.0),
                 ("undelivered", 1.0),
                 ("late", 3.0),
             ]
         );
+        // Never emptied: cleared at the drain; nothing waited: at once.
+        s.backlog[0].cleared_at = None;
+        assert_eq!(KeyFigure::BacklogCleared.of(&g, &s), 7.0);
+        s.backlog[0].peak_at = None;
+        assert_eq!(KeyFigure::BacklogCleared.of(&g, &s), 0.0);
         for f in all {
             // Axes follow the keys' units.
             assert_eq!((f.is_seconds(), f.is_rate()), (f.key().ends_with("_s"), f.key().ends_with("_rate")), "{f:?}");
