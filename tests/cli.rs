@@ -66,7 +66,13 @@ fn run_writes_reports_and_prints_a_table() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     names.sort();
-    let charts = ["failures", "latency", "latency_over_time", "queue_depth", "throughput"];
+    // Nothing failed: that chart is named, not drawn.
+    let page = std::fs::read_to_string(dir.path().join("out/good/report.html")).unwrap();
+    assert!(page.contains("Zero throughout the run, so not drawn: failures by reason."));
+    // The backlog cleared within the first row: its peak is drawn as a level.
+    let depth = std::fs::read_to_string(dir.path().join("out/good/queue_depth.svg")).unwrap();
+    assert!(depth.contains("backlog peak 7 at 08:00:00"), "{depth}");
+    let charts = ["latency", "latency_over_time", "queue_depth", "throughput"];
     let mut expected: Vec<String> = charts.iter().flat_map(|c| [format!("{c}.png"), format!("{c}.svg")]).collect();
     expected.extend(["report.html".into(), "summary.json".into(), "timeseries.csv".into()]);
     expected.sort();

@@ -80,7 +80,7 @@ fn ten_years_out_at_a_nanosecond_step_runs_in_bounded_rows() {
     assert!(rows.len() <= 10_000, "{} rows", rows.len());
     assert_eq!(column(&rows, "arrivals"), 5.0);
     // Ten years of charts: yearly ticks, no 3,650 dotted midnights.
-    let svg = std::fs::read_to_string(dir.path().join("out/s/queue_depth.svg")).unwrap();
-    assert!(svg.len() < 200_000, "queue_depth.svg is {} bytes", svg.len());
+    let svg = std::fs::read_to_string(dir.path().join("out/s/throughput.svg")).unwrap();
+    assert!(svg.len() < 200_000, "throughput.svg is {} bytes", svg.len());
     assert!(svg.contains("2035-"), "ticks name the year");
 }

@@ -58,7 +58,7 @@ fn gap(ticks: &[(String, f64)], from: &str, to: &str) -> f64 {
 fn axes_follow_daylight_saving_in_a_named_zone() {
     // 2026-03-08 02:00 in New York is 03:00: that day has 23 hours.
     let (dir, _) = run(&two_days("2026-03-07T23:00:00-05:00", Some("America/New_York")));
-    let chart = dir.path().join("out/tz/queue_depth.svg");
+    let chart = dir.path().join("out/tz/throughput.svg");
     let t = ticks(&chart);
     let labels: Vec<&str> = t.iter().map(|(l, _)| l.as_str()).take(5).collect();
     assert_eq!(labels, ["03-08 00:00", "03-08 06:00", "03-08 12:00", "03-08 18:00", "03-09 00:00"]);
@@ -69,7 +69,7 @@ fn axes_follow_daylight_saving_in_a_named_zone() {
 
     // The offset alone has no daylight saving: a day is 24 hours on the axis.
     let (dir, _) = run(&two_days("2026-03-07T23:00:00-05:00", None));
-    let chart = dir.path().join("out/tz/queue_depth.svg");
+    let chart = dir.path().join("out/tz/throughput.svg");
     let t = ticks(&chart);
     let day_in_quarters = gap(&t, "03-08 00:00", "03-09 00:00") / gap(&t, "03-08 06:00", "03-08 12:00");
     assert!((day_in_quarters - 4.0).abs() < 0.02, "{day_in_quarters}");

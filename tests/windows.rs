@@ -46,7 +46,8 @@ fn clock_ticks(svg: &Path) -> Vec<String> {
     texts(svg).into_iter().filter(|t| t.len() == 5 && t.as_bytes()[2] == b':').collect()
 }
 
-const TIME_CHARTS: [&str; 4] = ["latency_over_time", "queue_depth", "failures", "throughput"];
+/// The charts over time the spike draws (nothing fails: no failures chart).
+const TIME_CHARTS: [&str; 3] = ["latency_over_time", "queue_depth", "throughput"];
 
 #[test]
 fn a_short_spike_gets_close_ups_of_its_time_charts() {
@@ -59,6 +60,8 @@ fn a_short_spike_gets_close_ups_of_its_time_charts() {
         assert!(page.contains(&format!("<figure id=\"{chart}_closeup\"")), "{chart}");
     }
     assert!(page.contains("<b>Throughput against the limits, close-up 11:21–11:53.</b>"));
+    assert!(page.contains("Zero throughout the run, so not drawn: failures by reason."));
+    assert!(!out.join("failures_closeup.svg").exists());
     // Whole day: ticks every 3 hours. Close-up: every 5 minutes over the spike.
     assert_eq!(clock_ticks(&out.join("queue_depth.svg"))[..3], ["00:00", "03:00", "06:00"]);
     let near = clock_ticks(&out.join("queue_depth_closeup.svg"));

@@ -2,7 +2,7 @@
 //! script, no network), and `index.html` linking them.
 
 use crate::report::advice::Advice;
-use crate::report::charts::{Chart, SweepCharts};
+use crate::report::charts::Charts;
 use crate::report::human;
 use crate::report::row::{Row, readable, separated};
 use crate::run::simulate::RunResult;
@@ -119,9 +119,17 @@ fn caps_table(sc: &Scenario, r: &RunResult) -> String {
     t
 }
 
-/// Each chart inline, with its caption.
-fn figures(charts: &[Chart]) -> String {
-    charts
+/// A line naming the charts left out for being zero `when` (if any), then
+/// each chart inline, with its caption.
+fn figures(charts: &Charts, when: &str) -> String {
+    let zero = if charts.zero.is_empty() {
+        String::new()
+    } else {
+        let names = escape(&charts.zero.join(", "));
+        format!("<p class=\"muted\" id=\"zero-figures\">Zero {when}, so not drawn: {names}.</p>\n")
+    };
+    zero + &charts
+        .charts
         .iter()
         .map(|c| {
             format!(
@@ -132,7 +140,7 @@ fn figures(charts: &[Chart]) -> String {
                 escape(&c.caption)
             )
         })
-        .collect()
+        .collect::<String>()
 }
 
 fn source_block(source: &str) -> String {
@@ -140,7 +148,7 @@ fn source_block(source: &str) -> String {
 }
 
 /// The page of one run.
-pub(crate) fn run_page(stem: &str, sc: &Scenario, r: &RunResult, source: &str, charts: &[Chart]) -> String {
+pub(crate) fn run_page(stem: &str, sc: &Scenario, r: &RunResult, source: &str, charts: &Charts) -> String {
     let mut b = format!(
         "<h1>{}</h1>\n<p class=\"muted\">{} · starts {} · seed {} · {} replication(s)</p>\n",
         escape(&sc.name),
@@ -163,7 +171,7 @@ pub(crate) fn run_page(stem: &str, sc: &Scenario, r: &RunResult, source: &str, c
         b.push_str(&format!("<p id=\"backlog\">{}.</p>\n", escape(&upper_first(&text))));
     }
     b.push_str("<h2>Charts</h2>\n");
-    b.push_str(&figures(charts));
+    b.push_str(&figures(charts, "throughout the run"));
     b.push_str("<h2>T-Mobile daily cap</h2>\n");
     b.push_str(&caps_table(sc, r));
     b.push_str("<h2>Scenario as run</h2>\n");
@@ -189,7 +197,7 @@ pub(crate) fn sweep_page(
     parameters: &[String],
     points: &[PointRow],
     source: &str,
-    charts: &SweepCharts,
+    charts: &Charts,
     advice: Option<&Advice>,
 ) -> String {
     let mut b = format!(
@@ -226,14 +234,7 @@ pub(crate) fn sweep_page(
     }
 
     b.push_str("<h2>Charts</h2>\n");
-    if !charts.zero.is_empty() {
-        let names: Vec<&str> = charts.zero.iter().map(|f| f.name()).collect();
-        b.push_str(&format!(
-            "<p class=\"muted\" id=\"zero-figures\">Zero at every point, so not drawn: {}.</p>\n",
-            escape(&names.join(", "))
-        ));
-    }
-    b.push_str(&figures(&charts.charts));
+    b.push_str(&figures(charts, "at every point"));
     b.push_str("<h2>Scenario as written</h2>\n");
     b.push_str(&source_block(source));
     page(&sc.name, &b)

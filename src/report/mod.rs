@@ -362,7 +362,7 @@ fn write_run(
     let page = html::run_page(stem, sc, r, source, &charts);
     let json = json_text(summary);
     let mut files = vec![("summary.json".to_string(), json.as_bytes()), ("timeseries.csv".into(), csv.as_bytes())];
-    files.extend(chart_files(&charts));
+    files.extend(chart_files(&charts.charts));
     files.push(("report.html".into(), page.as_bytes()));
     write_files(dir, &files)
 }

@@ -127,8 +127,6 @@ pub(crate) struct Panel {
     pub(crate) midnights: Vec<f64>,
     pub(crate) marks: Vec<Mark>,
     pub(crate) levels: Vec<Level>,
-    /// A note drawn in the middle when there is nothing to plot.
-    pub(crate) empty_note: Option<String>,
     /// Chosen x ticks (position, label) instead of evenly spaced numbers.
     pub(crate) x_ticks: Option<Vec<(f64, String)>>,
     /// Chosen y ticks (position, label), e.g. decades of a log axis.
@@ -156,7 +154,6 @@ impl Panel {
             midnights: Vec::new(),
             marks: Vec::new(),
             levels: Vec::new(),
-            empty_note: None,
             x_ticks: None,
             y_ticks: None,
             y_seconds: false,
@@ -449,12 +446,6 @@ fn place_labels(p: &Panel, plot: Bounds) -> Vec<Placed> {
     for (m, text) in marks.iter().filter_map(|m| m.label.as_ref().map(|l| (m, l))) {
         let at = first_free(tops(text, map.px((m.x, 0.0)).0, &[true, false]), &placed, &lines_at_top, plot);
         placed.push(Placed { text: text.clone(), color: m.color, size: MARK_FONT, at });
-    }
-    if let Some(note) = &p.empty_note {
-        let size = text_size(note, 18.0);
-        let (cx, cy) = ((plot.x0 + plot.x1) / 2, (plot.y0 + plot.y1) / 2);
-        let at = Bounds::sized(cx - size.0 / 2, cy - size.1 / 2, size);
-        placed.push(Placed { text: note.clone(), color: BLACK, size: 18.0, at });
     }
     placed
 }

@@ -20,7 +20,7 @@ use std::error::Error;
 use std::sync::OnceLock;
 
 pub(crate) use run::run_charts;
-pub(crate) use sweep::{SweepCharts, sweep_charts};
+pub(crate) use sweep::sweep_charts;
 
 /// Chart size: readable at 1200 px wide.
 const SIZE: (u32, u32) = (1200, 640);
@@ -46,6 +46,14 @@ pub(crate) struct Chart {
     pub(crate) caption: String,
     pub(crate) svg: String,
     pub(crate) png: Vec<u8>,
+}
+
+/// The charts of a run or sweep, and those left out for being zero
+/// throughout (a full-size chart of nothing hides the ones that matter).
+pub(crate) struct Charts {
+    pub(crate) charts: Vec<Chart>,
+    /// What was left out, as titles name it.
+    pub(crate) zero: Vec<String>,
 }
 
 /// What a chart draws: one or more panels, or a heat map.
@@ -87,6 +95,20 @@ struct Draft {
     title: String,
     caption: String,
     figure: Figure,
+}
+
+impl Draft {
+    /// Nothing but zeros: every line flat at zero (or empty), no bars,
+    /// limits or markers.
+    fn is_zero(&self) -> bool {
+        let flat = |p: &Panel| p.lines.iter().all(|l| l.points.iter().all(|&(_, y)| y == 0.0));
+        match &self.figure {
+            Figure::Panels(ps) => {
+                ps.iter().all(|p| flat(p) && p.bars.is_empty() && p.levels.is_empty() && p.marks.is_empty())
+            }
+            Figure::Heat(_) => false,
+        }
+    }
 }
 
 fn draft(name: &str, title: &str, caption: &str, figure: Figure) -> Draft {

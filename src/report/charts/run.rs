@@ -3,7 +3,7 @@
 
 use super::clock::Clock;
 use super::draw::{self, Bar, Level, Line, Mark, Panel, Span};
-use super::{Chart, ChartError, Draft, Figure, color, draft, render_all};
+use super::{ChartError, Charts, Draft, Figure, color, draft, render_all};
 use crate::report::human;
 use crate::run::simulate::RunResult;
 use crate::scenario::model::Unit;
@@ -34,8 +34,11 @@ pub(crate) fn run_charts(
     sc: &Scenario,
     r: &RunResult,
     window: Option<(SimTime, SimTime)>,
-) -> Result<Vec<Chart>, ChartError> {
-    render_all(drafts(sc, r, window))
+) -> Result<Charts, ChartError> {
+    let (zero, drawn): (Vec<Draft>, Vec<Draft>) = drafts(sc, r, window).into_iter().partition(Draft::is_zero);
+    // A close-up of a chart that is zero throughout is zero too: named once.
+    let zero = zero.into_iter().filter(|d| !d.name.ends_with(CLOSE_UP)).map(|d| d.title.to_lowercase()).collect();
+    Ok(Charts { charts: render_all(drawn)?, zero })
 }
 
 fn drafts(sc: &Scenario, r: &RunResult, window: Option<(SimTime, SimTime)>) -> Vec<Draft> {
@@ -49,7 +52,7 @@ fn drafts(sc: &Scenario, r: &RunResult, window: Option<(SimTime, SimTime)>) -> V
         let near = Clock::new(sc, r, Some(span));
         let (from, to) = (span.0.as_secs_f64(), span.1.as_secs_f64());
         out.extend(time_charts(sc, r, &near, &rows, false).into_iter().map(|mut d| {
-            d.name.push_str("_closeup");
+            d.name.push_str(CLOSE_UP);
             d.title = format!("{}, close-up {}–{}", d.title, near.when(from), near.when(to));
             d
         }));
@@ -68,6 +71,9 @@ fn time_charts(sc: &Scenario, r: &RunResult, clock: &Clock, rows: &[Row], days: 
         throughput(sc, r, clock, rows, days),
     ]
 }
+
+/// The suffix of a close-up chart's name: `queue_depth_closeup`.
+const CLOSE_UP: &str = "_closeup";
 
 /// A close-up is drawn when the activity fills at most this share of the run.
 const CLOSE_UP_SHARE: f64 = 0.25;
@@ -141,6 +147,14 @@ fn queue_depth(sc: &Scenario, r: &RunResult, clock: &Clock, rows: &[Row]) -> Dra
     }
     p.marks = cap_marks(sc, r);
     p.marks.retain(|m| clock.shows(m.x));
+    // Depth is sampled at each row's end: a peak between samples is drawn as a level.
+    let b = &r.stats.backlog[0];
+    let sampled = p.lines.iter().flat_map(|l| &l.points).map(|q| q.1).fold(0.0, f64::max);
+    if let Some(at) = b.peak_at.filter(|t| b.peak as f64 > sampled && clock.shows(t.as_secs_f64())) {
+        let worst = if sc.replications > 1 { ", worst replication" } else { "" };
+        let label = format!("backlog peak {} at {}{worst}", b.peak, sc.calendar.local(at, "%H:%M:%S"));
+        p.levels.push(Level { y: b.peak as f64, color: RGBColor(120, 120, 120), label });
+    }
     p.fit_y();
     draft(
         "queue_depth",
@@ -277,9 +291,6 @@ fn failures(clock: &Clock, rows: &[Row]) -> Draft {
         p.lines.push(Line::area(col.name(), color(k + 1), points.collect()));
     }
     p.fit_y();
-    if stacked.last().is_none_or(|v| v.iter().all(|&x| x == 0.0)) {
-        p.empty_note = Some("no failures".into());
-    }
     draft(
         "failures",
         "Failures by reason",
@@ -632,7 +643,6 @@ mod tests {
                 p.bands.clear();
                 p.levels.clear();
                 p.marks.clear();
-                p.empty_note = None;
             }
         }
         drafts

@@ -3,7 +3,7 @@
 //! figure that is zero at every point is not drawn: the report names it.
 
 use super::draw::{Band, Bar, ErrorBar, Format, Heat, Level, Line, Mark, Panel};
-use super::{Chart, ChartError, Draft, Figure, color, draft, render_all};
+use super::{ChartError, Charts, Draft, Figure, color, draft, render_all};
 use crate::load::{Loaded, Point, Sweep, expiry_stream, show};
 use crate::report::advice::Advice;
 use crate::report::human;
@@ -52,20 +52,13 @@ const EXPIRY_PANELS: [ExpiryPanel; 4] = [
     ExpiryPanel { figure: KeyFigure::Cost, of_stream: false, title: "cost of the run", y_desc: "USD" },
 ];
 
-/// The charts of a sweep, and the figures left out for being zero at every
-/// point (a full-size chart of nothing hides the ones that matter).
-pub(crate) struct SweepCharts {
-    pub(crate) charts: Vec<Chart>,
-    pub(crate) zero: Vec<KeyFigure>,
-}
-
 /// Charts of a sweep: `expiry.svg` for a `message_expiry` sweep (with its
 /// `advice`), a chart per figure against one parameter, or heat maps for two.
 pub(crate) fn sweep_charts(
     loaded: &Loaded,
     results: &[RunResult],
     advice: Option<&Advice>,
-) -> Result<SweepCharts, ChartError> {
+) -> Result<Charts, ChartError> {
     let sweep = loaded.sweep.as_ref().expect("a sweep");
     let zero_everywhere = |f: &KeyFigure| results.iter().all(|r| r.each().iter().all(|s| f.of(&s.total(), s) == 0.0));
     let mut charts = Vec::new();
@@ -84,7 +77,8 @@ pub(crate) fn sweep_charts(
             heat_chart(sweep, results, figure)
         });
     }
-    Ok(SweepCharts { charts: render_all(charts)?, zero })
+    let zero = zero.into_iter().map(|f| f.name().to_string()).collect();
+    Ok(Charts { charts: render_all(charts)?, zero })
 }
 
 /// The point whose value the advice picks, and its label.
