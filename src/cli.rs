@@ -105,6 +105,18 @@ enum Command {
         #[arg(long, default_value = "baseline.json")]
         out: PathBuf,
     },
+    /// Search each scenario's [plan] for the least (or most) value of its
+    /// parameter keeping every [[expect]]; exit 1 if a plan has no answer.
+    Plan {
+        /// Scenario files with a [plan], or folders whose *.toml files are.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Where each plan.json goes: OUT/<scenario file stem>/plan.json.
+        #[arg(long, default_value = "reports")]
+        out: PathBuf,
+        #[command(flatten)]
+        batch: BatchArgs,
+    },
     /// Combine the partial results of sharded runs into the reports one
     /// machine would have written.
     Merge {
@@ -180,6 +192,8 @@ enum Error {
     Find(#[from] FindError),
     #[error(transparent)]
     SweepArg(#[from] SweepArgError),
+    #[error("{0}: no [plan] to search (add one, or use `a2psim run`)")]
+    NoPlan(PathBuf),
     #[error("two scenarios share the file stem \"{0}\": their reports would overwrite each other")]
     SameStem(String),
     #[error("cannot start worker threads: {0}")]
@@ -241,6 +255,7 @@ fn command(command: Command) -> Result<Passed, Error> {
                 check(&paths, &batch.overrides(), &options)
             })
         }
+        Command::Plan { paths, out, batch } => with_threads(batch.threads, || plan(&paths, &out, &batch.overrides())),
         Command::Baseline { paths, batch, out } => {
             with_threads(batch.threads, || record_baseline(&paths, &batch.overrides(), &out))
         }
@@ -409,6 +424,24 @@ fn run(
         say(&format!("{}: shard {shard}, {} jobs\n", path.display(), partial.jobs.len()));
     }
     Ok(true)
+}
+
+/// Searches every file's plan, printing each answer and writing `plan.json`.
+fn plan(paths: &[PathBuf], out: &Path, overrides: &Overrides) -> Result<Passed, Error> {
+    let loaded = load_all(paths, overrides)?;
+    if let Some((file, _)) = loaded.iter().find(|(_, l)| l.plan.is_none()) {
+        return Err(Error::NoPlan(file.clone()));
+    }
+    let mut answered = true;
+    for (file, l) in &loaded {
+        let stem = load::stem(file);
+        let found = crate::plan::plan(&stem, &file.display().to_string(), l, rayon::current_num_threads().max(2));
+        say(&format!("{stem}: {}", found.text()));
+        let path = out.join(&stem).join("plan.json");
+        write(&path, (serde_json::to_string_pretty(&found.json()).expect("JSON values serialise") + "\n").as_bytes())?;
+        answered &= found.answer.is_some();
+    }
+    Ok(answered)
 }
 
 fn validate(paths: &[PathBuf], overrides: &Overrides) -> Result<Passed, Error> {

@@ -42,6 +42,7 @@
 //! * [`run`]: replications and batches in parallel, shards;
 //! * `report`: `summary.json`, `timeseries.csv`, charts and HTML (feature `report`);
 //! * `check`: `[[expect]]` expectations, baselines and CI output (feature `report`);
+//! * `plan`: `[plan]` searches, the least (or most) value keeping every promise (feature `report`);
 //! * `cli`: the `a2psim` command line on top (feature `cli`).
 
 #[cfg(feature = "report")]
@@ -50,6 +51,8 @@ pub mod check;
 pub mod cli;
 pub mod engine;
 pub mod load;
+#[cfg(feature = "report")]
+pub mod plan;
 #[cfg(feature = "report")]
 pub mod report;
 pub mod run;

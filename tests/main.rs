@@ -11,6 +11,7 @@ mod lanes;
 mod layers;
 mod limits;
 mod outages;
+mod plans;
 mod properties;
 mod queueing;
 mod reference;

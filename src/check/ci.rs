@@ -8,7 +8,7 @@ use serde_json::json;
 
 /// A measured value as people compare it: whole numbers whole, others to
 /// four significant digits (`0.01577`, not `0.015770181075782708`).
-fn shown(v: Option<f64>) -> String {
+pub(crate) fn shown(v: Option<f64>) -> String {
     let Some(v) = v else { return "absent".into() };
     if v.fract() == 0.0 || !v.is_finite() {
         return format!("{v}");

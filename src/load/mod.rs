@@ -68,10 +68,36 @@ pub struct Loaded {
     pub expects: Vec<Expect>,
     /// Problems that do not stop it from running.
     pub warnings: Vec<Diagnostic>,
-    /// Its sweep points, when it has a `[sweep]` (or `--sweep` was given).
+    /// Its sweep points, when it has a `[sweep]` (or `--sweep` was given),
+    /// or its `[plan]`'s candidates (one point each).
     pub sweep: Option<Sweep>,
+    /// What `a2psim plan` wants of its candidates, when it has a `[plan]`.
+    pub plan: Option<Goal>,
     /// The text it was read from (for a sweep point, the point's document).
     pub source: String,
+}
+
+/// Which end of a `[plan]`'s candidates the planner wants: the least (or
+/// most) value that keeps every `[[expect]]`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Goal {
+    /// The smallest candidate meeting every expectation.
+    Least,
+    /// The largest candidate meeting every expectation.
+    Most,
+}
+
+impl Goal {
+    /// Every goal, for the loader's choices.
+    pub const ALL: [Goal; 2] = [Goal::Least, Goal::Most];
+
+    /// Its name in a scenario file.
+    pub fn name(self) -> &'static str {
+        match self {
+            Goal::Least => "least",
+            Goal::Most => "most",
+        }
+    }
 }
 
 /// Reads and validates the scenario file at `path`; `extra` adds or replaces
@@ -199,6 +225,10 @@ pub(crate) fn parse_with(
     }
     let (mut loaded, mut parameters) = parse_single(text, file, stem, dir, allow)?;
     for arg in extra {
+        if loaded.plan.is_some() {
+            let message = format!("--sweep {}: a scenario with [plan] searches its own parameter", arg.path);
+            return Err(vec![Diagnostic::whole_file(file, message)]);
+        }
         parameters.retain(|p| p.path != arg.path);
         parameters.push(arg.clone().into());
     }
@@ -208,6 +238,7 @@ pub(crate) fn parse_with(
     let mut base: toml::Table =
         text.parse().map_err(|e: toml::de::Error| vec![Diagnostic::whole_file(file, e.message().into())])?;
     base.remove("sweep");
+    base.remove("plan");
     let at = |span: &Option<Range<usize>>| span.as_ref().map_or((1, 1), |s| position(text, s.start));
     let points = parameters.iter().try_fold(1usize, |n, p| n.checked_mul(p.values.len()));
     if points.is_none_or(|n| n > MAX_SWEEP_POINTS) {
@@ -230,7 +261,10 @@ pub(crate) fn parse_with(
         for (k, (p, &v)) in parameters.iter().zip(&combo).enumerate() {
             let (line, column) = at(&p.key_span);
             match set_path(&mut doc, &p.path, p.values[v].clone()) {
-                Ok(Some(old)) if !overridden[k] && !p.values.iter().any(|x| show(x) == show(&old)) => {
+                // A plan's candidates are what it searches: the file's value is a placeholder.
+                Ok(Some(old))
+                    if loaded.plan.is_none() && !overridden[k] && !p.values.iter().any(|x| show(x) == show(&old)) =>
+                {
                     overridden[k] = true;
                     let message = format!(
                         "sweep `{}` replaces the file's value {}, which no point uses: edit the sweep to change it",
@@ -327,11 +361,21 @@ fn parse_single(
     };
     let root = Tbl { table: doc.get_ref(), span: doc.span(), name: String::new() };
     let loaded = r.scenario(&root, stem);
-    let parameters = r.sweep(&root);
+    let mut parameters = r.sweep(&root);
+    let plan = r.plan(&root);
+    if let (Some(_), Some(first)) = (&plan, parameters.first()) {
+        let span = first.key_span.clone().unwrap_or(0..0);
+        r.error(span, "a scenario with [plan] searches its own parameter: remove [sweep]".into());
+    }
+    let goal = plan.map(|(goal, p)| {
+        parameters.push(p);
+        goal
+    });
     let (errors, warnings): (Vec<_>, Vec<_>) = r.diags.into_iter().partition(|d| !d.warning);
     match loaded {
         Some((scenario, expects)) if errors.is_empty() => {
-            Ok((Loaded { scenario, expects, warnings, sweep: None, source: text.to_string() }, parameters))
+            let source = text.to_string();
+            Ok((Loaded { scenario, expects, warnings, sweep: None, plan: goal, source }, parameters))
         }
         _ => Err(errors.into_iter().chain(warnings).collect()),
     }

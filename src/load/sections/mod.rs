@@ -8,6 +8,7 @@ mod carriers;
 mod delays;
 mod error_codes;
 mod outages;
+mod plan;
 mod prices;
 mod senders;
 mod sweep;
@@ -42,6 +43,7 @@ const TOP_KEYS: &[&str] = &[
     "prices",
     "error_codes",
     "expect",
+    "plan",
 ];
 
 impl Reader<'_> {

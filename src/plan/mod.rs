@@ -1,0 +1,174 @@
+//! `a2psim plan`: the inverse question. A scenario's `[plan]` names one
+//! parameter and its candidates in order; its `[[expect]]` tables are the
+//! promises. The plan finds the least (or most) candidate keeping every
+//! promise, evaluating only as many candidates as a search needs.
+
+pub mod search;
+
+use crate::check::ci::shown;
+use crate::check::expect::{Verdict, evaluate};
+use crate::load::{Goal, Loaded, show};
+use crate::run::batch;
+use crate::run::simulate::RunResult;
+use crate::stats::figure::KeyFigure;
+use serde_json::{Value, json};
+use std::collections::BTreeMap;
+
+/// One candidate evaluated: its promises and its key figures.
+#[derive(Clone, Debug)]
+pub struct Evaluated {
+    /// Each expectation at this candidate.
+    pub verdicts: Vec<Verdict>,
+    /// Key figures of all streams, means over replications.
+    pub figures: Vec<(&'static str, f64)>,
+}
+
+impl Evaluated {
+    /// Whether every promise holds.
+    pub fn passed(&self) -> bool {
+        self.verdicts.iter().all(|v| v.passed)
+    }
+}
+
+/// The outcome of a plan.
+#[derive(Clone, Debug)]
+pub struct Plan {
+    /// The parameter searched.
+    pub vary: String,
+    /// Which end was wanted.
+    pub goal: Goal,
+    /// Every candidate, shown as in the file.
+    pub candidates: Vec<String>,
+    /// The candidates evaluated, by index.
+    pub evaluated: BTreeMap<usize, Evaluated>,
+    /// The answer's index.
+    pub answer: Option<usize>,
+    /// Whether the promises held on one side of a threshold.
+    pub monotone: bool,
+}
+
+/// Runs the plan of `loaded` (a scenario with `[plan]`), `width` candidates
+/// at a time; `stem` and `file` name it in verdicts.
+pub fn plan(stem: &str, file: &str, loaded: &Loaded, width: usize) -> Plan {
+    let sweep = loaded.sweep.as_ref().expect("a [plan] has its candidates as sweep points");
+    let goal = loaded.plan.expect("a scenario with [plan]");
+    let mut evaluated = BTreeMap::new();
+    let found = search::search(sweep.points.len(), goal, width, &mut |indices| {
+        let mut some = loaded.clone();
+        let points = indices.iter().map(|&i| sweep.points[i].clone()).collect();
+        some.sweep = Some(crate::load::Sweep { parameters: sweep.parameters.clone(), points });
+        let all = [&some];
+        let jobs = batch::jobs(&all);
+        let done = batch::run(&all, &jobs, None, &|_| {});
+        let results = batch::assemble(&all, jobs.into_iter().zip(done).collect()).expect("every job ran");
+        let verdicts = evaluate(stem, file, &some, &results[0]);
+        indices
+            .iter()
+            .zip(&results[0])
+            .map(|(&i, r)| {
+                let label = sweep.points[i].to_string();
+                let mine = verdicts.iter().filter(|v| v.point.as_deref() == Some(label.as_str())).cloned().collect();
+                let e = Evaluated { verdicts: mine, figures: figures(r) };
+                let passed = e.passed();
+                evaluated.insert(i, e);
+                passed
+            })
+            .collect()
+    });
+    Plan {
+        vary: sweep.parameters[0].clone(),
+        goal,
+        candidates: sweep.points.iter().map(|p| show(&p.values[0])).collect(),
+        evaluated,
+        answer: found.answer,
+        monotone: found.monotone,
+    }
+}
+
+/// The key figures of a run, means over its replications.
+fn figures(r: &RunResult) -> Vec<(&'static str, f64)> {
+    let each = r.each();
+    KeyFigure::SWEEP_TABLE
+        .iter()
+        .map(|f| (f.key(), each.iter().map(|s| f.of(&s.total(), s)).sum::<f64>() / each.len() as f64))
+        .collect()
+}
+
+impl Plan {
+    /// The candidate next to the answer on the failing side, or the best
+    /// candidate when none passed: the one that shows why.
+    fn foil(&self) -> Option<usize> {
+        let n = self.candidates.len();
+        let next = |a: usize| match self.goal {
+            Goal::Least => a.checked_sub(1),
+            Goal::Most => (a + 1 < n).then_some(a + 1),
+        };
+        match self.answer {
+            Some(a) => next(a).filter(|b| self.evaluated.contains_key(b)),
+            None => match self.goal {
+                Goal::Least => n.checked_sub(1),
+                Goal::Most => Some(0),
+            },
+        }
+    }
+
+    /// What people read: the answer and why.
+    pub fn text(&self) -> String {
+        let goal = self.goal.name();
+        let (n, k) = (self.candidates.len(), self.evaluated.len());
+        let mut out = match self.answer {
+            Some(a) => format!(
+                "{} is the {goal} `{}` meeting every expectation ({k} of {n} candidates evaluated)",
+                self.candidates[a], self.vary
+            ),
+            None => format!(
+                "no `{}` from {} to {} meets every expectation ({k} of {n} candidates evaluated)",
+                self.vary,
+                self.candidates[0],
+                self.candidates[n - 1]
+            ),
+        };
+        if let Some(b) = self.foil() {
+            let failed: Vec<String> = self.evaluated[&b]
+                .verdicts
+                .iter()
+                .filter(|v| !v.passed)
+                .map(|v| format!("`{}` = {} (bound {})", v.metric, shown(v.value), v.bound))
+                .collect();
+            out.push_str(&format!("; at {}: {}", self.candidates[b], failed.join(", ")));
+        }
+        out.push('\n');
+        if !self.monotone {
+            out.push_str(
+                "note: the expectations did not hold on one side of a threshold (a candidate failed beyond one that passed), so every candidate was evaluated\n",
+            );
+        }
+        out
+    }
+
+    /// `plan.json`: every candidate evaluated, in order, and the answer.
+    pub fn json(&self) -> Value {
+        let evaluated: Vec<Value> = self
+            .evaluated
+            .iter()
+            .map(|(&i, e)| {
+                let expectations: Vec<Value> = e
+                    .verdicts
+                    .iter()
+                    .map(|v| json!({ "metric": v.metric, "bound": v.bound, "value": v.value, "passed": v.passed }))
+                    .collect();
+                let figures: serde_json::Map<String, Value> =
+                    e.figures.iter().map(|(k, v)| (k.to_string(), json!(v))).collect();
+                json!({ "value": self.candidates[i], "passed": e.passed(), "expectations": expectations, "figures": figures })
+            })
+            .collect();
+        json!({
+            "vary": self.vary,
+            "goal": self.goal.name(),
+            "candidates": self.candidates.len(),
+            "answer": self.answer.map(|a| self.candidates[a].clone()),
+            "monotone": self.monotone,
+            "evaluated": evaluated,
+        })
+    }
+}

@@ -1,0 +1,135 @@
+//! `a2psim plan`: the least (or most) value keeping every promise.
+
+use crate::helpers::*;
+
+const EXAMPLE: &str = "scenarios/plan/toll_free_numbers_for_a_deadline.toml";
+
+/// Runs `a2psim plan` on `text` (as `p.toml`): exit code, stdout, stderr, plan.json.
+fn plan(text: &str) -> (Option<i32>, String, String, Option<serde_json::Value>) {
+    let dir = tempdir();
+    std::fs::write(dir.path().join("p.toml"), text).unwrap();
+    let o = a2psim(&["plan", "p.toml", "--out", "out"], dir.path());
+    let json = std::fs::read(dir.path().join("out/p/plan.json")).ok().map(|b| serde_json::from_slice(&b).unwrap());
+    (o.status.code(), String::from_utf8(o.stdout).unwrap(), String::from_utf8(o.stderr).unwrap(), json)
+}
+
+fn example() -> String {
+    std::fs::read_to_string(repo().join(EXAMPLE)).unwrap()
+}
+
+#[test]
+fn the_least_numbers_for_a_deadline_and_why_one_fewer_fails() {
+    // 100,000 at once; toll-free numbers send 25 a second each, the account 100:
+    // 2 numbers drain in 1,999 s (over 1,800), 3 in 1,333 s.
+    let (code, out, err, json) = plan(&example());
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(
+        out.lines().next().unwrap(),
+        "p: 3 is the least `senders.tf.numbers` meeting every expectation (5 of 10 candidates evaluated); \
+         at 2: `drain_time_s` = 1999 (bound <= 1800)"
+    );
+    let json = json.unwrap();
+    assert_eq!((json["answer"].as_str(), json["monotone"].as_bool()), (Some("3"), Some(true)));
+    let evaluated: Vec<(&str, bool, f64)> = json["evaluated"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["value"].as_str().unwrap(),
+                e["passed"].as_bool().unwrap(),
+                e["figures"]["drain_time_s"].as_f64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(evaluated[..2], [("2", false, 1999.0), ("3", true, 1333.0)]);
+    assert!(evaluated.len() < 10, "a search, not every candidate");
+}
+
+#[test]
+fn the_most_and_none_at_all() {
+    // The most numbers that still leave the batch over 30 minutes: 2.
+    let most = example().replace("goal = \"least\"", "goal = \"most\"").replace("max = 1800", "min = 1800");
+    let (code, out, _, json) = plan(&most);
+    assert_eq!(code, Some(0));
+    assert!(out.starts_with("p: 2 is the most `senders.tf.numbers` meeting every expectation"), "{out}");
+    assert!(out.contains("at 3: `drain_time_s` = 1333 (bound >= 1800)"), "{out}");
+    assert_eq!(json.unwrap()["answer"], "2");
+    // With 1 or 2 numbers nothing meets the deadline: exit 1, and why at the best.
+    let (code, out, _, json) = plan(&example().replace("range = [1, 10]", "range = [1, 2]"));
+    assert_eq!(code, Some(1));
+    assert!(out.contains("no `senders.tf.numbers` from 1 to 2 meets every expectation"), "{out}");
+    assert!(out.contains("at 2: `drain_time_s` = 1999 (bound <= 1800)"), "{out}");
+    assert!(json.unwrap()["answer"].is_null());
+}
+
+#[test]
+fn durations_with_a_step_and_listed_options() {
+    let three = example().replace("numbers = 1 ", "numbers = 3 ");
+    // Listed candidates, in order.
+    let (code, out, _, _) = plan(&example().replace("range = [1, 10]", "options = [1, 2, 3, 4]"));
+    assert_eq!(code, Some(0));
+    assert!(out.starts_with("p: 3 is the least"), "{out}");
+    // Durations `step` apart: with 3 numbers the last message waits 1,333 s
+    // (22m13s), so the least expiry losing none, in 5-minute steps, is 25m.
+    let text = three
+        .replace(
+            "vary = \"senders.tf.numbers\"\nrange = [1, 10]",
+            "vary = \"traffic.reminders.message_expiry\"\nrange = [\"5m\", \"30m\"]\nstep = \"5m\"",
+        )
+        .replace("metric = \"drain_time_s\"", "metric = \"messages.expired\"")
+        .replace("max = 1800", "max = 0");
+    let (code, out, err, json) = plan(&text);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(out.starts_with("p: 25m is the least `traffic.reminders.message_expiry`"), "{out}");
+    assert!(!err.contains("warning"), "the plan's candidates replace the file's value silently: {err}");
+    let json = json.unwrap();
+    assert_eq!(json["candidates"], 6);
+    assert_eq!(json["answer"], "25m");
+}
+
+#[test]
+fn each_way_to_get_a_plan_wrong_says_where_and_what() {
+    let base = example();
+    let cases = [
+        ("vary = \"senders.tf.numbers\"\n", "", "`plan` needs `vary`"),
+        ("range = [1, 10]", "range = [10, 1]", "`plan.range`: the high end (1) is below the low end (10)"),
+        ("range = [1, 10]", "range = [1, 10]\noptions = [1]", "`plan` needs either `range = [low, high]` or `options"),
+        ("range = [1, 10]", "range = [\"1m\", \"5m\"]", "`plan` needs `step`"),
+        ("range = [1, 10]", "range = [1]", "`plan.range`: expected [low, high]"),
+        ("goal = \"least\"", "goal = \"fewest\"", "`plan.goal`: expected one of \"least\", \"most\""),
+        (
+            "vary = \"senders.tf.numbers\"",
+            "vary = \"senders.tff.numbers\"",
+            "no [[senders]] has id, name or index \"tff\"",
+        ),
+    ];
+    for (from, to, wanted) in cases {
+        assert!(base.contains(from), "{from}");
+        let (code, _, err, json) = plan(&base.replace(from, to));
+        assert_eq!(code, Some(2), "{to}: {err}");
+        assert!(err.starts_with("p.toml:") && err.contains(wanted), "{to}: {err}");
+        assert!(json.is_none());
+    }
+    // A scenario without [plan]; a plan beside a sweep.
+    let (code, _, err, _) = plan(
+        &base
+            .replace("[plan]", "[other]")
+            .replace("[other]\n", "")
+            .replace("vary = \"senders.tf.numbers\"\nrange = [1, 10]\ngoal = \"least\"\n", ""),
+    );
+    assert_eq!(code, Some(2));
+    assert!(err.contains("no [plan] to search"), "{err}");
+    let (code, _, err, _) = plan(&format!("{base}[sweep]\n\"account.sms_mps\" = [50, 100]\n"));
+    assert_eq!(code, Some(2));
+    assert!(err.contains("searches its own parameter: remove [sweep]"), "{err}");
+}
+
+#[test]
+fn every_shipped_plan_has_an_answer() {
+    let dir = tempdir();
+    let o = a2psim(&["plan", "scenarios/plan", "--out", &dir.path().display().to_string()], &repo());
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    let v = a2psim(&["validate", "scenarios/plan"], &repo());
+    assert!(v.status.success());
+}
