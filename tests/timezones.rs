@@ -102,6 +102,28 @@ fn daily_cap_instants_are_shown_to_the_second_in_the_display_zone() {
 }
 
 #[test]
+fn a_backlog_on_another_day_than_the_start_names_the_date() {
+    let text = two_days("2026-03-10T23:59:00-07:00", None).replace("count = 300", "count = 300, at = \"2m\"");
+    let (_, out) = run(&text);
+    assert!(
+        out.contains("  backlog: peak 296 waiting at 2026-03-11 00:01:00, cleared at 2026-03-11 00:02:00\n"),
+        "{out}"
+    );
+}
+
+#[test]
+fn an_unknown_zone_in_start_is_an_error_with_a_suggestion() {
+    let dir = tempdir();
+    std::fs::write(dir.path().join("tz.toml"), two_days("2026-03-10T09:00:00-05:00[America/Chicgo]", None)).unwrap();
+    let o = a2psim(&["validate", "tz.toml"], dir.path());
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&o.stderr).lines().next().unwrap(),
+        "tz.toml:2:9: `start`: no time zone \"America/Chicgo\" in the time-zone database; did you mean \"America/Chicago\"?"
+    );
+}
+
+#[test]
 fn an_unknown_zone_is_an_error_with_a_suggestion() {
     let dir = tempdir();
     let text = two_days("2026-03-10T06:00:00-07:00", Some("america/new_yrok"));

@@ -92,17 +92,46 @@ fn a_window_chooses_the_stretch_of_every_time_chart() {
     for chart in TIME_CHARTS {
         assert_eq!(
             clock_ticks(&out.join(format!("{chart}.svg"))),
-            ["11:00", "11:10", "11:20", "11:30", "11:40", "11:50", "12:00"],
-            "{chart}"
+            ["11:00", "11:10", "11:20", "11:30", "11:40", "11:50"],
+            "{chart}: no tick label cut off at the right edge"
         );
         assert!(!out.join(format!("{chart}_closeup.svg")).exists(), "a chosen window replaces close-ups");
     }
+    // The page says the charts are of the window.
+    let page = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(page.contains("<b>Queue depth, 11:00–12:00.</b>"), "{page}");
+    assert!(page.contains("Zero in the chosen window 11:00–12:00, so not drawn: failures by reason."));
+    // A window after the traffic: the charts say so, never "throughout the run".
+    let late = spike(&["--window", "23h30m..1d"]);
+    let page = std::fs::read_to_string(late.path().join("out/county/report.html")).unwrap();
+    let zero =
+        "Zero in the chosen window 23:30–00:00, so not drawn: queue wait over time, queue depth, failures by reason.";
+    assert!(page.contains(zero), "{page}");
     // RFC 3339 ends name the same stretch.
     let same = spike(&["--window", "2026-03-10T14:00:00-04:00..2026-03-10T12:00:00-07:00"]);
     for chart in TIME_CHARTS {
         let svg = |d: &Path| std::fs::read(d.join(format!("out/county/{chart}.svg"))).unwrap();
         assert!(svg(dir.path()) == svg(same.path()), "{chart}");
     }
+}
+
+#[test]
+fn the_time_axis_runs_to_the_horizon() {
+    // Traffic for 10 minutes of a 2-hour horizon: the quiet rest is on the axis.
+    let text = SPIKE.replace("horizon = \"1d\"", "horizon = \"2h\"").replace(
+        "arrival = { process = \"constant\", rate = \"3200/min\", from = \"11h23m\", until = \"11h40m\" }",
+        "arrival = { process = \"burst\", count = 100, at = \"0s\" }",
+    );
+    let text = text.replace(
+        "arrival = { process = \"poisson\", rate = \"5/min\" }",
+        "arrival = { process = \"poisson\", rate = \"5/min\", until = \"10m\" }",
+    );
+    let dir = tempdir();
+    std::fs::write(dir.path().join("county.toml"), text).unwrap();
+    let o = a2psim(&["run", "county.toml", "--out", "out", "-q"], dir.path());
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let ticks = clock_ticks(&dir.path().join("out/county/throughput.svg"));
+    assert_eq!(ticks.last().map(String::as_str), Some("01:45"), "{ticks:?}");
 }
 
 #[test]

@@ -327,6 +327,9 @@ pub(super) fn type_name(v: &DeValue) -> &'static str {
 /// values as "value", as the messages show them. Case is ignored:
 /// `america/new_york` suggests `America/New_York`.
 pub(crate) fn did_you_mean(word: &str, options: &[&str], quote: Quote) -> String {
+    if word.trim().is_empty() {
+        return String::new();
+    }
     let closest = options
         .iter()
         .map(|o| (edit_distance(&word.to_lowercase(), &o.to_lowercase()), *o))

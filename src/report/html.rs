@@ -47,9 +47,9 @@ fn row_cells(row: &Row, drain: bool) -> String {
         row.count_separated(row.failed_daily_cap),
         row.count_separated(row.other),
         pct(row.late_rate),
-        human::duration(row.wait_p99),
-        human::duration(row.end_to_end_p99),
-        if drain { human::duration(row.drain) } else { String::new() },
+        human::duration_split(row.wait_p99),
+        human::duration_split(row.end_to_end_p99),
+        if drain { human::duration_split(row.drain) } else { String::new() },
         readable(row.cost)
     )
 }
@@ -119,9 +119,10 @@ fn caps_table(sc: &Scenario, r: &RunResult) -> String {
     t
 }
 
-/// A line naming the charts left out for being zero `when` (if any), then
-/// each chart inline, with its caption.
-fn figures(charts: &Charts, when: &str) -> String {
+/// A line naming the charts left out for being zero (if any), then each
+/// chart inline, with its caption.
+fn figures(charts: &Charts) -> String {
+    let when = &charts.when;
     let zero = if charts.zero.is_empty() {
         String::new()
     } else {
@@ -162,7 +163,7 @@ pub(crate) fn run_page(stem: &str, sc: &Scenario, r: &RunResult, source: &str, c
     let total = Row::of(r, &|s| s.total());
     b.push_str(&format!(
         "<p>Drain time {} · {} messages still queued and {} in flight at the horizon.</p>\n",
-        human::duration(total.drain),
+        human::duration_split(total.drain),
         total.count_separated(total.queued_at_end),
         total.count_separated(total.in_flight_at_end)
     ));
@@ -171,7 +172,7 @@ pub(crate) fn run_page(stem: &str, sc: &Scenario, r: &RunResult, source: &str, c
         b.push_str(&format!("<p id=\"backlog\">{}.</p>\n", escape(&upper_first(&text))));
     }
     b.push_str("<h2>Charts</h2>\n");
-    b.push_str(&figures(charts, "throughout the run"));
+    b.push_str(&figures(charts));
     b.push_str("<h2>T-Mobile daily cap</h2>\n");
     b.push_str(&caps_table(sc, r));
     b.push_str("<h2>Scenario as run</h2>\n");
@@ -234,7 +235,7 @@ pub(crate) fn sweep_page(
     }
 
     b.push_str("<h2>Charts</h2>\n");
-    b.push_str(&figures(charts, "at every point"));
+    b.push_str(&figures(charts));
     b.push_str("<h2>Scenario as written</h2>\n");
     b.push_str(&source_block(source));
     page(&sc.name, &b)

@@ -283,10 +283,10 @@ pub(crate) fn backlog_text(
     count: &dyn Fn(u64) -> String,
 ) -> Option<String> {
     let peak_at = b.peak_at?;
+    // The date too when the instant is not on the start's local day.
     let clock = |t: SimTime| {
-        let day =
-            if t - SimTime::ZERO >= crate::scenario::time::SimDuration::from_secs(86_400) { "%Y-%m-%d " } else { "" };
-        sc.calendar.local(t, &format!("{day}%H:%M:%S"))
+        let other_day = sc.calendar.local(t, "%F") != sc.calendar.local(SimTime::ZERO, "%F");
+        sc.calendar.local(t, if other_day { "%Y-%m-%d %H:%M:%S" } else { "%H:%M:%S" })
     };
     let cleared = b.cleared_at.map_or("not cleared by the end".to_string(), |t| format!("cleared at {}", clock(t)));
     let of = if replications > 1 { format!(" (the worst of {replications} replications)") } else { String::new() };

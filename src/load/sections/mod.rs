@@ -126,9 +126,24 @@ impl Reader<'_> {
         };
         let calendar = Calendar::parse(&text);
         if calendar.is_none() {
-            self.invalid(root, "start", v, format!("expected {expected}, found \"{text}\""));
+            let why = match self.unknown_zone(&text) {
+                Some(why) => why,
+                None => format!("expected {expected}, found \"{text}\""),
+            };
+            self.invalid(root, "start", v, why);
         }
         calendar
+    }
+
+    /// What is wrong with the zone an RFC 9557 `text` names, if it is unknown.
+    fn unknown_zone(&self, text: &str) -> Option<String> {
+        let name = text.split_once('[')?.1.strip_suffix(']')?;
+        if calendar::zone(name).is_some() {
+            return None;
+        }
+        let names = calendar::zone_names();
+        let names: Vec<&str> = names.iter().map(String::as_str).collect();
+        Some(format!("no time zone \"{name}\" in the time-zone database{}", did_you_mean(name, &names, Quote::Value)))
     }
 
     /// The display zone: a name in the bundled time-zone database.

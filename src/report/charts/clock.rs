@@ -35,7 +35,9 @@ impl Clock {
     pub(super) fn new(sc: &Scenario, r: &RunResult, window: Option<(SimTime, SimTime)>) -> Clock {
         let rows = r.stats.series.len();
         let step = r.stats.series.step().as_secs_f64();
-        let whole = (rows as f64 * step).max(r.stats.drain.as_secs_f64()).max(step);
+        // To the horizon when there is one: quiet hours at the end are part of the run.
+        let horizon = sc.horizon.map_or(0.0, |h| h.as_secs_f64());
+        let whole = (rows as f64 * step).max(r.stats.drain.as_secs_f64()).max(horizon).max(step);
         let (from, end) = match window {
             Some((a, b)) => (a.as_secs_f64().min(whole - step), b.as_secs_f64().min(whole)),
             None => (0.0, whole),
@@ -80,6 +82,11 @@ impl Clock {
     /// Whether `x` (seconds from the start) is on the axis.
     pub(super) fn shows(&self, x: f64) -> bool {
         (self.from..=self.end).contains(&x)
+    }
+
+    /// The axis's stretch on the display clock: `11:00–12:00`.
+    pub(super) fn stretch(&self) -> String {
+        format!("{}–{}", self.when(self.from), self.when(self.end))
     }
 
     /// `t` (seconds from the start) on the display clock: with the date
@@ -132,8 +139,8 @@ impl Clock {
             s if s > 86_400.0 => "%m-%d %H:%M",
             _ => "%H:%M",
         };
-        // A long label centred on the right edge would be cut off.
-        let last = if format == "%H:%M" { end } else { end - (span * 0.04) as i64 };
+        // A label centred on the right edge would be cut off.
+        let last = end - (span * if format == "%H:%M" { 0.025 } else { 0.04 }) as i64;
         std::iter::successors(Some(next(from)), |&x| Some(next(x + 1)))
             .take_while(|&x| x <= last)
             .map(|x| (x as f64, self.calendar.local(at(x), format)))

@@ -54,6 +54,8 @@ pub(crate) struct Charts {
     pub(crate) charts: Vec<Chart>,
     /// What was left out, as titles name it.
     pub(crate) zero: Vec<String>,
+    /// Over what they are zero: "at every point", "throughout the run".
+    pub(crate) when: String,
 }
 
 /// What a chart draws: one or more panels, or a heat map.

@@ -38,7 +38,21 @@ pub(crate) fn run_charts(
     let (zero, drawn): (Vec<Draft>, Vec<Draft>) = drafts(sc, r, window).into_iter().partition(Draft::is_zero);
     // A close-up of a chart that is zero throughout is zero too: named once.
     let zero = zero.into_iter().filter(|d| !d.name.ends_with(CLOSE_UP)).map(|d| d.title.to_lowercase()).collect();
-    Ok(Charts { charts: render_all(drawn)?, zero })
+    let Some(window) = window else {
+        return Ok(Charts { charts: render_all(drawn)?, zero, when: "throughout the run".into() });
+    };
+    // Charts of a chosen window say which.
+    let stretch = Clock::new(sc, r, Some(window)).stretch();
+    let drawn = drawn
+        .into_iter()
+        .map(|mut d| {
+            if d.name != "latency" {
+                d.title = format!("{}, {stretch}", d.title);
+            }
+            d
+        })
+        .collect();
+    Ok(Charts { charts: render_all(drawn)?, zero, when: format!("in the chosen window {stretch}") })
 }
 
 fn drafts(sc: &Scenario, r: &RunResult, window: Option<(SimTime, SimTime)>) -> Vec<Draft> {
@@ -50,10 +64,9 @@ fn drafts(sc: &Scenario, r: &RunResult, window: Option<(SimTime, SimTime)>) -> V
         && let Some(span) = close_up(sc, &clock, &rows)
     {
         let near = Clock::new(sc, r, Some(span));
-        let (from, to) = (span.0.as_secs_f64(), span.1.as_secs_f64());
         out.extend(time_charts(sc, r, &near, &rows, false).into_iter().map(|mut d| {
             d.name.push_str(CLOSE_UP);
-            d.title = format!("{}, close-up {}–{}", d.title, near.when(from), near.when(to));
+            d.title = format!("{}, close-up {}", d.title, near.stretch());
             d
         }));
     }

@@ -78,7 +78,7 @@ pub(crate) fn sweep_charts(
         });
     }
     let zero = zero.into_iter().map(|f| f.name().to_string()).collect();
-    Ok(Charts { charts: render_all(charts)?, zero })
+    Ok(Charts { charts: render_all(charts)?, zero, when: "at every point".into() })
 }
 
 /// The point whose value the advice picks, and its label.
