@@ -130,6 +130,16 @@ fn every_shipped_plan_has_an_answer() {
     let dir = tempdir();
     let o = a2psim(&["plan", "scenarios/plan", "--out", &dir.path().display().to_string()], &repo());
     assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    let answer = |stem: &str| {
+        let json: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(dir.path().join(stem).join("plan.json")).unwrap()).unwrap();
+        (json["answer"].as_str().unwrap().to_string(), json["monotone"].as_bool().unwrap())
+    };
+    // OTPs behind 6,000 reminders: at 78/s the batch holds them back 77 s.
+    assert_eq!(answer("account_mps_for_otp_beside_a_batch"), ("78".into(), true));
+    // 60,000 at 100/s take 10 minutes (and a few seconds): queue them by 20:50.
+    assert_eq!(answer("latest_start_before_quiet_hours"), ("11h50m".into(), true));
+    assert_eq!(answer("toll_free_numbers_for_a_deadline"), ("3".into(), true));
     let v = a2psim(&["validate", "scenarios/plan"], &repo());
     assert!(v.status.success());
 }
