@@ -426,7 +426,8 @@ fn run(
     Ok(true)
 }
 
-/// Searches every file's plan, printing each answer and writing `plan.json`.
+/// Searches every file's plan, printing each answer and writing its folder
+/// (`plan.json`, charts, `report.html`).
 fn plan(paths: &[PathBuf], out: &Path, overrides: &Overrides) -> Result<Passed, Error> {
     let loaded = load_all(paths, overrides)?;
     if let Some((file, _)) = loaded.iter().find(|(_, l)| l.plan.is_none()) {
@@ -437,8 +438,8 @@ fn plan(paths: &[PathBuf], out: &Path, overrides: &Overrides) -> Result<Passed, 
         let stem = load::stem(file);
         let found = crate::plan::plan(&stem, &file.display().to_string(), l, rayon::current_num_threads().max(2));
         say(&format!("{stem}: {}", found.text()));
-        let path = out.join(&stem).join("plan.json");
-        write(&path, (serde_json::to_string_pretty(&found.json()).expect("JSON values serialise") + "\n").as_bytes())?;
+        report::write_plan(out, &stem, l, &found.report(l))
+            .map_err(|source| Error::Report { dir: out.join(&stem), source })?;
         answered &= found.answer.is_some();
     }
     Ok(answered)

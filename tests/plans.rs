@@ -4,13 +4,16 @@ use crate::helpers::*;
 
 const EXAMPLE: &str = "scenarios/plan/toll_free_numbers_for_a_deadline.toml";
 
-/// Runs `a2psim plan` on `text` (as `p.toml`): exit code, stdout, stderr, plan.json.
-fn plan(text: &str) -> (Option<i32>, String, String, Option<serde_json::Value>) {
-    let dir = tempdir();
-    std::fs::write(dir.path().join("p.toml"), text).unwrap();
-    let o = a2psim(&["plan", "p.toml", "--out", "out"], dir.path());
-    let json = std::fs::read(dir.path().join("out/p/plan.json")).ok().map(|b| serde_json::from_slice(&b).unwrap());
+/// Runs `a2psim plan` on `text` (as `p.toml`) in `dir`: exit code, stdout, stderr, plan.json.
+fn plan_in(dir: &std::path::Path, text: &str) -> (Option<i32>, String, String, Option<serde_json::Value>) {
+    std::fs::write(dir.join("p.toml"), text).unwrap();
+    let o = a2psim(&["plan", "p.toml", "--out", "out"], dir);
+    let json = std::fs::read(dir.join("out/p/plan.json")).ok().map(|b| serde_json::from_slice(&b).unwrap());
     (o.status.code(), String::from_utf8(o.stdout).unwrap(), String::from_utf8(o.stderr).unwrap(), json)
+}
+
+fn plan(text: &str) -> (Option<i32>, String, String, Option<serde_json::Value>) {
+    plan_in(tempdir().path(), text)
 }
 
 fn example() -> String {
@@ -21,7 +24,8 @@ fn example() -> String {
 fn the_least_numbers_for_a_deadline_and_why_one_fewer_fails() {
     // 100,000 at once; toll-free numbers send 25 a second each, the account 100:
     // 2 numbers drain in 1,999 s (over 1,800), 3 in 1,333 s.
-    let (code, out, err, json) = plan(&example());
+    let dir = tempdir();
+    let (code, out, err, json) = plan_in(dir.path(), &example());
     assert_eq!(code, Some(0), "{err}");
     assert_eq!(
         out.lines().next().unwrap(),
@@ -44,6 +48,13 @@ fn the_least_numbers_for_a_deadline_and_why_one_fewer_fails() {
         .collect();
     assert_eq!(evaluated[..2], [("2", false, 1999.0), ("3", true, 1333.0)]);
     assert!(evaluated.len() < 10, "a search, not every candidate");
+    // The report: the answer, a row per candidate evaluated, the promise's chart.
+    let page = std::fs::read_to_string(dir.path().join("out/p/report.html")).unwrap();
+    assert!(page.contains("<p class=\"advice\" id=\"answer\">3 is the least `senders.tf.numbers`"), "{page}");
+    assert!(page.contains("<tr><td class=\"l\">2</td><td class=\"l\">broken</td><td>1,999</td></tr>"), "{page}");
+    assert!(page.contains("<tr><td class=\"l\">3 (answer)</td><td class=\"l\">kept</td><td>1,333</td></tr>"));
+    let svg = std::fs::read_to_string(dir.path().join("out/p/plan_0.svg")).unwrap();
+    assert!(svg.contains("answer 3") && svg.contains("&lt;= 1800"), "the answer and the bound are marked");
 }
 
 #[test]

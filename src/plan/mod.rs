@@ -8,6 +8,7 @@ pub mod search;
 use crate::check::ci::shown;
 use crate::check::expect::{Verdict, evaluate};
 use crate::load::{Goal, Loaded, show};
+use crate::report::{PlanPromise, PlanReport};
 use crate::run::batch;
 use crate::run::simulate::RunResult;
 use crate::stats::figure::KeyFigure;
@@ -144,6 +145,37 @@ impl Plan {
             );
         }
         out
+    }
+
+    /// What the plan's report shows: each promise at every candidate evaluated.
+    pub fn report(&self, loaded: &Loaded) -> PlanReport {
+        let promises = loaded
+            .expects
+            .iter()
+            .map(|e| PlanPromise {
+                metric: e.label(),
+                bounds: [(e.min, ">="), (e.max, "<="), (e.equals, "==")]
+                    .into_iter()
+                    .filter_map(|(v, op)| v.map(|v| (v, format!("{op} {v}"))))
+                    .collect(),
+                values: self
+                    .evaluated
+                    .iter()
+                    .filter_map(|(&i, ev)| {
+                        let v = ev.verdicts.iter().find(|v| v.line == e.line)?;
+                        Some((i, v.value?, v.passed))
+                    })
+                    .collect(),
+            })
+            .collect();
+        PlanReport {
+            vary: self.vary.clone(),
+            candidates: self.candidates.clone(),
+            answer: self.answer,
+            promises,
+            text: self.text(),
+            json: self.json(),
+        }
     }
 
     /// `plan.json`: every candidate evaluated, in order, and the answer.

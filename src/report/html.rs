@@ -1,6 +1,7 @@
 //! `report.html`: one self-contained page per run or sweep (inline SVG, no
 //! script, no network), and `index.html` linking them.
 
+use crate::report::PlanReport;
 use crate::report::advice::Advice;
 use crate::report::charts::Charts;
 use crate::report::human;
@@ -235,6 +236,52 @@ pub(crate) fn sweep_page(
     }
 
     b.push_str("<h2>Charts</h2>\n");
+    b.push_str(&figures(charts));
+    b.push_str("<h2>Scenario as written</h2>\n");
+    b.push_str(&source_block(source));
+    page(&sc.name, &b)
+}
+
+/// The page of a plan: the answer and why, a row per candidate evaluated,
+/// a chart per promise.
+pub(crate) fn plan_page(stem: &str, sc: &Scenario, plan: &PlanReport, source: &str, charts: &Charts) -> String {
+    let mut b = format!(
+        "<h1>{}</h1>\n<p class=\"muted\">{} · plan of {} · {} candidates · seed {} · {} replication(s) each</p>\n",
+        escape(&sc.name),
+        escape(stem),
+        escape(&plan.vary),
+        plan.candidates.len(),
+        sc.seed,
+        sc.replications
+    );
+    b.push_str("<h2>Answer</h2>\n");
+    b.push_str(&format!("<p class=\"advice\" id=\"answer\">{}</p>\n", escape(plan.text.trim())));
+    b.push_str("<h2>Candidates evaluated</h2>\n<table>\n<tr><th class=\"l\">");
+    b.push_str(&escape(&plan.vary));
+    b.push_str("</th><th class=\"l\">every promise</th>");
+    for p in &plan.promises {
+        b.push_str(&format!("<th>{}</th>", escape(&p.metric)));
+    }
+    b.push_str("</tr>\n");
+    let mut evaluated: Vec<usize> = plan.promises.iter().flat_map(|p| p.values.iter().map(|v| v.0)).collect();
+    evaluated.sort();
+    evaluated.dedup();
+    for i in evaluated {
+        let cells: Vec<Option<&(usize, f64, bool)>> =
+            plan.promises.iter().map(|p| p.values.iter().find(|v| v.0 == i)).collect();
+        let kept = cells.iter().all(|c| c.is_none_or(|v| v.2));
+        let answer = if plan.answer == Some(i) { " (answer)" } else { "" };
+        b.push_str(&format!(
+            "<tr><td class=\"l\">{}{answer}</td><td class=\"l\">{}</td>",
+            escape(&plan.candidates[i]),
+            if kept { "kept" } else { "broken" }
+        ));
+        for c in cells {
+            b.push_str(&format!("<td>{}</td>", c.map_or(String::new(), |v| readable(v.1))));
+        }
+        b.push_str("</tr>\n");
+    }
+    b.push_str("</table>\n<h2>Charts</h2>\n");
     b.push_str(&figures(charts));
     b.push_str("<h2>Scenario as written</h2>\n");
     b.push_str(&source_block(source));

@@ -432,6 +432,48 @@ pub fn write_scenario(
     points.and(index)
 }
 
+/// One promise of a plan across the candidates evaluated.
+#[derive(Clone, Debug)]
+pub struct PlanPromise {
+    /// The metric as `[[expect]]` names it (with its `on`).
+    pub metric: String,
+    /// Its `min`, `max` and `equals` bounds: (value, label).
+    pub bounds: Vec<(f64, String)>,
+    /// (candidate index, value, kept) at each candidate evaluated.
+    pub values: Vec<(usize, f64, bool)>,
+}
+
+/// What a plan's report shows.
+#[derive(Clone, Debug)]
+pub struct PlanReport {
+    /// The parameter searched.
+    pub vary: String,
+    /// Every candidate as written, in order.
+    pub candidates: Vec<String>,
+    /// The answer's index.
+    pub answer: Option<usize>,
+    /// Each promise.
+    pub promises: Vec<PlanPromise>,
+    /// The answer and why, as printed.
+    pub text: String,
+    /// `plan.json`.
+    pub json: Value,
+}
+
+/// Writes a plan's folder `out/<stem>/` whole: `plan.json`, a chart per
+/// promise and `report.html`.
+pub fn write_plan(out: &Path, stem: &str, loaded: &Loaded, plan: &PlanReport) -> std::io::Result<()> {
+    let charts = charts::plan_charts(plan).map_err(std::io::Error::other)?;
+    let page = html::plan_page(stem, &loaded.scenario, plan, &loaded.source, &charts);
+    let json = json_text(&plan.json);
+    let mut files = vec![("plan.json".to_string(), json.as_bytes())];
+    files.extend(chart_files(&charts.charts));
+    files.push(("report.html".into(), page.as_bytes()));
+    let staged = folder::Staged::begin(out, stem)?;
+    write_files(staged.dir(), &files)?;
+    staged.commit()
+}
+
 /// Writes every scenario's reports under `out/<stem>/`, in parallel, each
 /// folder replaced whole; on failure, the first in `scenarios` order, with
 /// the folder it was writing.

@@ -9,6 +9,7 @@
 
 mod clock;
 mod draw;
+mod plan;
 mod run;
 mod sweep;
 
@@ -19,6 +20,7 @@ use rayon::prelude::*;
 use std::error::Error;
 use std::sync::OnceLock;
 
+pub(crate) use plan::plan_charts;
 pub(crate) use run::run_charts;
 pub(crate) use sweep::sweep_charts;
 
