@@ -116,6 +116,8 @@ enum Command {
         out: PathBuf,
         #[command(flatten)]
         batch: BatchArgs,
+        #[command(flatten)]
+        plan: PlanArgs,
     },
     /// Combine the partial results of sharded runs into the reports one
     /// machine would have written.
@@ -144,6 +146,56 @@ enum Format {
     Human,
     Json,
     Github,
+}
+
+/// A plan given on the command line instead of in the files.
+#[derive(Args)]
+struct PlanArgs {
+    /// Search this parameter instead of each file's [plan] (a path as
+    /// [sweep] takes; the files must not have a [plan]).
+    #[arg(long, value_name = "PATH")]
+    vary: Option<String>,
+    /// The candidates LOW..HIGH: whole numbers, or durations with --step.
+    #[arg(long, value_name = "LOW..HIGH", requires = "vary", conflicts_with = "options")]
+    range: Option<String>,
+    /// The distance between duration candidates of --range.
+    #[arg(long, value_name = "DURATION", requires = "range")]
+    step: Option<String>,
+    /// The candidates listed, in order.
+    #[arg(long, value_name = "V1,V2,...", requires = "vary", value_delimiter = ',')]
+    options: Vec<String>,
+    /// least (default) or most: which end of the candidates keeping every [[expect]].
+    #[arg(long, requires = "vary", value_parser = ["least", "most"])]
+    goal: Option<String>,
+}
+
+impl PlanArgs {
+    /// The `[plan]` table these arguments make, in TOML.
+    fn table(&self) -> Option<String> {
+        let vary = self.vary.as_ref()?;
+        let mut plan = toml::Table::new();
+        plan.insert("vary".into(), vary.clone().into());
+        if let Some(range) = &self.range {
+            let ends = range.split_once("..").map_or(vec![range.as_str()], |(a, b)| vec![a, b]);
+            plan.insert(
+                "range".into(),
+                toml::Value::Array(ends.into_iter().map(|e| load::literal(e.trim())).collect()),
+            );
+        }
+        if let Some(step) = &self.step {
+            plan.insert("step".into(), step.clone().into());
+        }
+        if !self.options.is_empty() {
+            let options = self.options.iter().map(|o| load::literal(o.trim())).collect();
+            plan.insert("options".into(), toml::Value::Array(options));
+        }
+        if let Some(goal) = &self.goal {
+            plan.insert("goal".into(), goal.clone().into());
+        }
+        let mut doc = toml::Table::new();
+        doc.insert("plan".into(), toml::Value::Table(plan));
+        Some(toml::to_string(&doc).expect("a TOML table serialises"))
+    }
 }
 
 #[derive(Args)]
@@ -178,7 +230,7 @@ struct BatchArgs {
 impl BatchArgs {
     fn overrides(&self) -> Overrides {
         let (sweep, allow) = (self.sweep.clone(), self.allow.clone());
-        Overrides { seed: self.seed, replications: self.replications, sweep, allow }
+        Overrides { seed: self.seed, replications: self.replications, sweep, allow, plan: None }
     }
 }
 
@@ -255,7 +307,10 @@ fn command(command: Command) -> Result<Passed, Error> {
                 check(&paths, &batch.overrides(), &options)
             })
         }
-        Command::Plan { paths, out, batch } => with_threads(batch.threads, || plan(&paths, &out, &batch.overrides())),
+        Command::Plan { paths, out, batch, plan: args } => with_threads(batch.threads, || {
+            let overrides = Overrides { plan: args.table(), ..batch.overrides() };
+            plan(&paths, &out, &overrides)
+        }),
         Command::Baseline { paths, batch, out } => {
             with_threads(batch.threads, || record_baseline(&paths, &batch.overrides(), &out))
         }
@@ -297,7 +352,7 @@ fn load_all(paths: &[PathBuf], overrides: &Overrides) -> Result<Vec<(PathBuf, Lo
     let mut problems = Vec::new();
     let mut loaded = Vec::new();
     for f in files {
-        let checked = load::load_file_allowing(&f, &args, &overrides.allow)
+        let checked = load::load_file_allowing(&f, &args, &overrides.allow, overrides.plan.as_deref())
             .and_then(|l| expect::validated(l, &f.display().to_string()));
         match checked {
             Ok(mut l) => {

@@ -29,7 +29,7 @@ fn the_least_numbers_for_a_deadline_and_why_one_fewer_fails() {
     assert_eq!(code, Some(0), "{err}");
     assert_eq!(
         out.lines().next().unwrap(),
-        "p: 3 is the least `senders.tf.numbers` meeting every expectation (5 of 10 candidates evaluated); \
+        "p: 3 is the least `senders.tf.numbers` meeting every expectation (6 of 10 candidates evaluated); \
          at 2: `drain_time_s` = 1999 (bound <= 1800)"
     );
     let json = json.unwrap();
@@ -46,7 +46,7 @@ fn the_least_numbers_for_a_deadline_and_why_one_fewer_fails() {
             )
         })
         .collect();
-    assert_eq!(evaluated[..2], [("2", false, 1999.0), ("3", true, 1333.0)]);
+    assert_eq!(evaluated[..3], [("1", false, 3999.0), ("2", false, 1999.0), ("3", true, 1333.0)]);
     assert!(evaluated.len() < 10, "a search, not every candidate");
     // The report: the answer, a row per candidate evaluated, the promise's chart.
     let page = std::fs::read_to_string(dir.path().join("out/p/report.html")).unwrap();
@@ -153,4 +153,36 @@ fn every_shipped_plan_has_an_answer() {
     assert_eq!(answer("toll_free_numbers_for_a_deadline"), ("3".into(), true));
     let v = a2psim(&["validate", "scenarios/plan"], &repo());
     assert!(v.status.success());
+}
+
+#[test]
+fn a_plan_from_the_command_line() {
+    // The example without its [plan]: --vary and --range say the same.
+    let bare = example().replace("[plan]\nvary = \"senders.tf.numbers\"\nrange = [1, 10]\ngoal = \"least\"\n", "");
+    assert!(!bare.contains("[plan]"));
+    let dir = tempdir();
+    std::fs::write(dir.path().join("p.toml"), &bare).unwrap();
+    let args = ["plan", "p.toml", "--out", "out", "--vary", "senders.tf.numbers", "--range", "1..10"];
+    let o = a2psim(&args, dir.path());
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(String::from_utf8_lossy(&o.stdout).starts_with("p: 3 is the least `senders.tf.numbers`"));
+    // Again into the same folder: the plan's folder is replaced whole.
+    let o = a2psim(&[&args[..6], &["--options", "2,3", "--goal", "least"]].concat(), dir.path());
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("out/p/plan.json")).unwrap()).unwrap();
+    assert_eq!((json["candidates"].as_u64(), json["answer"].as_str()), (Some(2), Some("3")));
+    // Each way to get it wrong.
+    let err = |args: &[&str]| {
+        let o = a2psim(args, dir.path());
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        String::from_utf8_lossy(&o.stderr).into_owned()
+    };
+    let e = err(&["plan", "p.toml", "--vary", "senders.tf.numbers", "--range", "10..1"]);
+    assert!(e.starts_with("--vary:1:1: `plan.range`: the high end (1) is below the low end (10)"), "{e}");
+    let e = err(&["plan", "p.toml", "--range", "1..3"]);
+    assert!(e.contains("required arguments were not provided") && e.contains("--vary"), "{e}");
+    std::fs::write(dir.path().join("own.toml"), example()).unwrap();
+    let e = err(&["plan", "own.toml", "--vary", "senders.tf.numbers", "--range", "1..3"]);
+    assert!(e.contains("own.toml:1:1: the file has its own [plan]: edit it, or leave out --vary"), "{e}");
 }

@@ -11,6 +11,7 @@ mod sweep;
 mod values;
 mod window;
 
+pub(crate) use sweep::literal;
 pub use sweep::{Point, Sweep, SweepArg, SweepArgError, expiry_stream, show};
 pub use window::{ChartWindow, WindowArgError};
 
@@ -103,11 +104,18 @@ impl Goal {
 /// Reads and validates the scenario file at `path`; `extra` adds or replaces
 /// sweep parameters (from the command line).
 pub fn load_file(path: &Path, extra: &[SweepArg]) -> Result<Loaded, Vec<Diagnostic>> {
-    load_file_allowing(path, extra, &[])
+    load_file_allowing(path, extra, &[], None)
 }
 
-/// [`load_file`], with trace files also allowed in the folders `allow`.
-pub fn load_file_allowing(path: &Path, extra: &[SweepArg], allow: &[PathBuf]) -> Result<Loaded, Vec<Diagnostic>> {
+/// [`load_file`], with trace files also allowed in the folders `allow`,
+/// and `plan` (a `[plan]` table in TOML, from the command line) added to
+/// the file, which must not have its own.
+pub fn load_file_allowing(
+    path: &Path,
+    extra: &[SweepArg],
+    allow: &[PathBuf],
+    plan: Option<&str>,
+) -> Result<Loaded, Vec<Diagnostic>> {
     let file = path.display().to_string();
     let whole = |message: String| vec![Diagnostic::whole_file(&file, message)];
     let bytes =
@@ -115,7 +123,21 @@ pub fn load_file_allowing(path: &Path, extra: &[SweepArg], allow: &[PathBuf]) ->
     let text = String::from_utf8(bytes).map_err(|e| {
         whole(format!("the file is not UTF-8 text (invalid byte at offset {})", e.utf8_error().valid_up_to()))
     })?;
-    parse_with(&text, &file, &stem(path), path.parent().unwrap_or(Path::new(".")), extra, allow)
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let Some(plan) = plan else {
+        return parse_with(&text, &file, &stem(path), dir, extra, allow);
+    };
+    if text.parse::<toml::Table>().is_ok_and(|t| t.contains_key("plan")) {
+        return Err(whole("the file has its own [plan]: edit it, or leave out --vary".into()));
+    }
+    // Problems in the added table are the command line's, not the file's.
+    let lines = text.lines().count();
+    parse_with(&format!("{text}\n{plan}"), &file, &stem(path), dir, extra, allow).map_err(|diags| {
+        diags
+            .into_iter()
+            .map(|d| if d.line > lines { Diagnostic { file: "--vary".into(), line: 1, column: 1, ..d } } else { d })
+            .collect()
+    })
 }
 
 /// The contents of `path`, if it is a regular file of at most `max` bytes:

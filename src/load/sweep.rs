@@ -65,7 +65,7 @@ impl From<SweepArg> for Parameter {
 
 /// A command-line value as TOML would read it: `62` an integer, `0.5` a
 /// float, `true` a boolean, anything else (`30s`) a string.
-fn literal(raw: &str) -> Value {
+pub(crate) fn literal(raw: &str) -> Value {
     format!("v = {raw}")
         .parse::<Table>()
         .ok()

@@ -35,9 +35,17 @@ pub fn search(n: usize, goal: Goal, width: usize, evaluate: &mut dyn FnMut(&[usi
     };
     let width = width.max(1);
     loop {
+        // Changes between pass and fail along the candidates evaluated:
+        // a threshold makes at most one.
+        let changes = known.values().zip(known.values().skip(1)).filter(|(a, b)| a != b).count();
+        if known.get(&0) == Some(&true) {
+            // The first candidate keeps every promise: it is the answer.
+            return Found { answer: Some(index(0)), monotone: changes <= 1, known: by_index(known, index) };
+        }
         let first_pass = known.iter().find(|(_, p)| **p).map(|(k, _)| *k);
-        if known.iter().any(|(k, p)| !p && first_pass.is_some_and(|f| *k > f)) {
-            // A failure above a pass: no threshold. Evaluate the rest.
+        if changes > 1 {
+            // A failure beyond a pass, after the first candidate failed:
+            // no threshold. Evaluate the rest.
             let rest: Vec<usize> = (0..n).filter(|k| !known.contains_key(k)).collect();
             for chunk in rest.chunks(width) {
                 ask(chunk, &mut known);
@@ -52,12 +60,16 @@ pub fn search(n: usize, goal: Goal, width: usize, evaluate: &mut dyn FnMut(&[usi
             let answer = first_pass.map(index);
             return Found { answer, monotone: true, known: by_index(known, index) };
         }
-        // Probes splitting the window evenly; until something passes, the
-        // top of the window among them (if it fails, nothing passes).
+        // Probes splitting the window evenly; the first candidate (if it
+        // passes, it is the answer) and, until something passes, the top of
+        // the window (if it fails, nothing passes) among them.
         let span = high - low;
+        let bottom = (!known.contains_key(&0)).then_some(0);
         let top = first_pass.is_none().then_some(high - 1);
-        let inner = width - usize::from(top.is_some());
-        let mut probes: Vec<usize> = (1..=inner).map(|j| low + span * j / (inner + 1)).chain(top).collect();
+        let inner = width.saturating_sub(usize::from(bottom.is_some()) + usize::from(top.is_some()));
+        let mut probes: Vec<usize> =
+            bottom.into_iter().chain((1..=inner).map(|j| low + span * j / (inner + 1))).chain(top).collect();
+        probes.sort();
         probes.dedup();
         ask(&probes, &mut known);
     }
@@ -103,15 +115,18 @@ mod tests {
 
     #[test]
     fn a_pattern_without_a_threshold_is_evaluated_whole() {
-        // The first round (1, 3 and the top, 4) sees 3 fail above 1 passing.
-        let pattern = [false, true, false, false, true];
-        let (found, asked) = run(&pattern, Goal::Least, 3);
+        // The first round (0, 2, 4 and the top, 6) sees 4 fail beyond 2 passing.
+        let pattern = [false, false, true, false, false, false, true];
+        let (found, asked) = run(&pattern, Goal::Least, 4);
         assert!(!found.monotone);
         assert_eq!((found.known.len(), asked), (pattern.len(), pattern.len()), "every candidate evaluated once");
-        assert_eq!(found.answer, Some(1));
+        assert_eq!(found.answer, Some(2));
         // A threshold the same round agrees with is trusted.
         let (found, _) = run(&[false, true, true, true, true], Goal::Least, 3);
         assert_eq!((found.answer, found.monotone), (Some(1), true));
+        // Promises kept below a threshold: the first candidate is the least.
+        let (found, asked) = run(&[true, true, false, false, false, false], Goal::Least, 2);
+        assert_eq!((found.answer, found.monotone, asked), (Some(0), true, 2));
     }
 
     proptest! {
@@ -132,7 +147,7 @@ mod tests {
             prop_assert!(found.monotone);
             // Each pass of the search shrinks the window to a (width + 1)th at worst.
             let rounds = (n as f64).log((width + 1) as f64).ceil() as usize + 2;
-            prop_assert!(asked <= rounds * width, "{} evaluations for {} candidates", asked, n);
+            prop_assert!(asked <= rounds * width + 2, "{} evaluations for {} candidates", asked, n);
             // The answer's neighbour on the failing side was evaluated and failed.
             if let Some(a) = found.answer {
                 let neighbour = match goal { Goal::Least => a.checked_sub(1), Goal::Most => (a + 1 < n).then_some(a + 1) };

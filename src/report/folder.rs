@@ -41,13 +41,16 @@ fn sibling(out: &Path, stem: &str, what: &str) -> PathBuf {
     out.join(format!(".{stem}.a2psim-{what}"))
 }
 
-/// Whether `dir` is a folder a2psim wrote (a report, a shard's partial
+/// Whether `dir` is a folder a2psim wrote (a report, a plan, a shard's partial
 /// results) or an empty one, and so may be replaced.
 fn is_report(dir: &Path) -> bool {
     let Ok(entries) = fs::read_dir(dir) else { return false };
     let names: Vec<String> =
         entries.filter_map(|e| e.ok()).map(|e| e.file_name().to_string_lossy().into_owned()).collect();
-    names.is_empty() || names.iter().any(|n| n == "summary.json" || (n.starts_with("partial-") && n.ends_with(".json")))
+    names.is_empty()
+        || names
+            .iter()
+            .any(|n| n == "summary.json" || n == "plan.json" || (n.starts_with("partial-") && n.ends_with(".json")))
 }
 
 impl Staged {

@@ -23,6 +23,9 @@ pub struct Overrides {
     pub sweep: Vec<String>,
     /// `--allow-path`: folders besides each scenario's own that its trace files may be in.
     pub allow: Vec<std::path::PathBuf>,
+    /// `plan --vary ...`: a `[plan]` table (TOML) added to every scenario.
+    #[serde(skip)]
+    pub plan: Option<String>,
 }
 
 impl Overrides {
