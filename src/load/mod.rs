@@ -11,6 +11,8 @@ mod sweep;
 mod values;
 mod window;
 
+/// For `plan --vary` values on the command line.
+#[cfg(feature = "cli")]
 pub(crate) use sweep::literal;
 pub use sweep::{Point, Sweep, SweepArg, SweepArgError, expiry_stream, show};
 pub use window::{ChartWindow, WindowArgError};
