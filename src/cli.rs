@@ -497,6 +497,7 @@ fn plan(paths: &[PathBuf], out: &Path, overrides: &Overrides) -> Result<Passed, 
             .map_err(|source| Error::Report { dir: out.join(&stem), source })?;
         answered &= found.answer.is_some();
     }
+    report::write_index(out).map_err(|source| Error::Write { path: out.join("index.html"), source })?;
     Ok(answered)
 }
 

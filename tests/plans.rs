@@ -53,6 +53,8 @@ fn the_least_numbers_for_a_deadline_and_why_one_fewer_fails() {
     assert!(page.contains("<p class=\"advice\" id=\"answer\">3 is the least `senders.tf.numbers`"), "{page}");
     assert!(page.contains("<tr><td class=\"l\">2</td><td class=\"l\">broken</td><td>1,999</td></tr>"), "{page}");
     assert!(page.contains("<tr><td class=\"l\">3 (answer)</td><td class=\"l\">kept</td><td>1,333</td></tr>"));
+    let index = std::fs::read_to_string(dir.path().join("out/index.html")).unwrap();
+    assert!(index.contains("<a href=\"p/report.html\">p</a> — Least toll-free numbers for a 09:00 batch out by 09:30"));
     let svg = std::fs::read_to_string(dir.path().join("out/p/plan_0.svg")).unwrap();
     assert!(svg.contains("answer 3") && svg.contains("&lt;= 1800"), "the answer and the bound are marked");
 }

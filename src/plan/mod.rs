@@ -34,6 +34,8 @@ impl Evaluated {
 /// The outcome of a plan.
 #[derive(Clone, Debug)]
 pub struct Plan {
+    /// The scenario's name.
+    pub name: String,
     /// The parameter searched.
     pub vary: String,
     /// Which end was wanted.
@@ -77,6 +79,7 @@ pub fn plan(stem: &str, file: &str, loaded: &Loaded, width: usize) -> Plan {
             .collect()
     });
     Plan {
+        name: loaded.scenario.name.clone(),
         vary: sweep.parameters[0].clone(),
         goal,
         candidates: sweep.points.iter().map(|p| show(&p.values[0])).collect(),
@@ -195,6 +198,7 @@ impl Plan {
             })
             .collect();
         json!({
+            "name": self.name,
             "vary": self.vary,
             "goal": self.goal.name(),
             "candidates": self.candidates.len(),

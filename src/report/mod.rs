@@ -504,10 +504,13 @@ pub fn write_index(out: &Path) -> std::io::Result<()> {
         .filter(|p| !p.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.')))
         .map(|p| {
             let stem = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-            let title = std::fs::read(p.join("summary.json"))
-                .ok()
-                .and_then(|b| serde_json::from_slice::<Value>(&b).ok())
-                .and_then(|v| v["name"].as_str().map(str::to_string))
+            // A run's or sweep's summary, or a plan's.
+            let title = ["summary.json", "plan.json"]
+                .iter()
+                .find_map(|f| {
+                    let v = serde_json::from_slice::<Value>(&std::fs::read(p.join(f)).ok()?).ok()?;
+                    v["name"].as_str().map(str::to_string)
+                })
                 .unwrap_or_default();
             (stem, title)
         })
