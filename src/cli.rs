@@ -353,7 +353,8 @@ fn load_all(paths: &[PathBuf], overrides: &Overrides) -> Result<Vec<(PathBuf, Lo
     let mut loaded = Vec::new();
     for f in files {
         let checked = load::load_file_allowing(&f, &args, &overrides.allow, overrides.plan.as_deref())
-            .and_then(|l| expect::validated(l, &f.display().to_string()));
+            .and_then(|l| expect::validated(l, &f.display().to_string()))
+            .and_then(|l| crate::plan::validated(l, &f.display().to_string()));
         match checked {
             Ok(mut l) => {
                 print_diagnostics(&l.warnings);
@@ -491,7 +492,9 @@ fn plan(paths: &[PathBuf], out: &Path, overrides: &Overrides) -> Result<Passed, 
     let mut answered = true;
     for (file, l) in &loaded {
         let stem = load::stem(file);
-        let found = crate::plan::plan(&stem, &file.display().to_string(), l, rayon::current_num_threads().max(2));
+        let width = rayon::current_num_threads().max(2);
+        let found =
+            crate::plan::plan(&stem, &file.display().to_string(), l, width).map_err(|d| Error::Invalid(vec![d]))?;
         say(&format!("{stem}: {}", found.text()));
         report::write_plan(out, &stem, l, &found.report(l))
             .map_err(|source| Error::Report { dir: out.join(&stem), source })?;

@@ -16,6 +16,18 @@ fn plan(text: &str) -> (Option<i32>, String, String, Option<serde_json::Value>) 
     plan_in(tempdir().path(), text)
 }
 
+/// Plans `base` with each (from, to) replacement: refused (exit 2, no
+/// plan.json) with `wanted` in a message at a place in the file.
+fn refused(base: &str, cases: &[(&str, &str, &str)]) {
+    for (from, to, wanted) in cases {
+        assert!(base.contains(from), "{from}");
+        let (code, _, err, json) = plan(&base.replace(from, to));
+        assert_eq!(code, Some(2), "{to}: {err}");
+        assert!(err.starts_with("p.toml:") && err.contains(wanted), "{to}: {err}");
+        assert!(json.is_none());
+    }
+}
+
 fn example() -> String {
     std::fs::read_to_string(repo().join(EXAMPLE)).unwrap()
 }
@@ -117,13 +129,7 @@ fn each_way_to_get_a_plan_wrong_says_where_and_what() {
             "no [[senders]] has id, name or index \"tff\"",
         ),
     ];
-    for (from, to, wanted) in cases {
-        assert!(base.contains(from), "{from}");
-        let (code, _, err, json) = plan(&base.replace(from, to));
-        assert_eq!(code, Some(2), "{to}: {err}");
-        assert!(err.starts_with("p.toml:") && err.contains(wanted), "{to}: {err}");
-        assert!(json.is_none());
-    }
+    refused(&base, &cases);
     // A scenario without [plan]; a plan beside a sweep.
     let (code, _, err, _) = plan(
         &base
@@ -153,6 +159,7 @@ fn every_shipped_plan_has_an_answer() {
     // 60,000 at 100/s take 10 minutes (and a few seconds): queue them by 20:50.
     assert_eq!(answer("latest_start_before_quiet_hours"), ("11h50m".into(), true));
     assert_eq!(answer("toll_free_numbers_for_a_deadline"), ("3".into(), true));
+    assert_eq!(answer("cheapest_number_type_and_count"), ("toll_free, 1".into(), true));
     let v = a2psim(&["validate", "scenarios/plan"], &repo());
     assert!(v.status.success());
 }
@@ -187,4 +194,53 @@ fn a_plan_from_the_command_line() {
     std::fs::write(dir.path().join("own.toml"), example()).unwrap();
     let e = err(&["plan", "own.toml", "--vary", "senders.tf.numbers", "--range", "1..3"]);
     assert!(e.contains("own.toml:1:1: the file has its own [plan]: edit it, or leave out --vary"), "{e}");
+}
+
+const MIX: &str = "scenarios/plan/cheapest_number_type_and_count.toml";
+
+#[test]
+fn the_cheapest_mix_of_several_parameters() {
+    let text = std::fs::read_to_string(repo().join(MIX)).unwrap();
+    let (code, out, err, json) = plan(&text);
+    assert_eq!(code, Some(0), "{err}");
+    // Long codes at vetting score 30 break T-Mobile's cap; toll-free is cheaper than short code.
+    assert_eq!(
+        out.lines().next().unwrap(),
+        "p: `senders.promo.type` = toll_free, `senders.promo.numbers` = 1 has the least cost (USD) (263.6) \
+         of the candidates meeting every expectation (9 of 9 evaluated)"
+    );
+    let json = json.unwrap();
+    assert_eq!((json["answer"].as_str(), json["minimize"].as_str()), (Some("toll_free, 1"), Some("cost_usd")));
+    assert_eq!(json["vary"], "senders.promo.type, senders.promo.numbers");
+    let kept: Vec<&str> = json["evaluated"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["passed"] == true)
+        .map(|e| e["value"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        kept,
+        ["toll_free, 1", "toll_free, 2", "toll_free, 4", "short_code, 1", "short_code, 2", "short_code, 4"]
+    );
+    // Each way to get it wrong, at its place.
+    refused(
+        &text,
+        &[
+            (
+                "minimize = \"cost_usd\"",
+                "minimize = \"cost\"",
+                "p.toml:31:12: `plan.minimize`: expected one of accepted, ",
+            ),
+            ("minimize = \"cost_usd\"", "", "`plan` needs `minimize`"),
+            ("[1, 2, 4]]", "[1, 2, 4], [1]]", "`plan` with several paths needs `options = [[...], ...]`"),
+            (
+                "minimize = \"cost_usd\"",
+                "minimize = \"cost_usd\"\ngoal = \"most\"",
+                "a plan that minimizes a figure has no `goal`",
+            ),
+        ],
+    );
+    let (_, _, err, _) = plan(&text.replace("minimize = \"cost_usd\"", "minimize = \"cost_us\""));
+    assert!(err.trim_end().ends_with("found \"cost_us\"; did you mean \"cost_usd\"?"), "{err}");
 }

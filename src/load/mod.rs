@@ -75,9 +75,27 @@ pub struct Loaded {
     /// or its `[plan]`'s candidates (one point each).
     pub sweep: Option<Sweep>,
     /// What `a2psim plan` wants of its candidates, when it has a `[plan]`.
-    pub plan: Option<Goal>,
+    pub plan: Option<PlanSpec>,
     /// The text it was read from (for a sweep point, the point's document).
     pub source: String,
+}
+
+/// What a `[plan]` wants of its candidates.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PlanSpec {
+    /// Which end, for one parameter without `minimize`.
+    pub goal: Goal,
+    /// The figure to make smallest, over one or several parameters.
+    pub minimize: Option<Minimize>,
+}
+
+/// `minimize = "cost_usd"`: a key figure, checked once the figures are known.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Minimize {
+    /// The figure's key, as `sweep.csv` names it.
+    pub figure: String,
+    /// Its line and column in the file.
+    pub at: (usize, usize),
 }
 
 /// Which end of a `[plan]`'s candidates the planner wants: the least (or
@@ -391,9 +409,9 @@ fn parse_single(
         let span = first.key_span.clone().unwrap_or(0..0);
         r.error(span, "a scenario with [plan] searches its own parameter: remove [sweep]".into());
     }
-    let goal = plan.map(|(goal, p)| {
-        parameters.push(p);
-        goal
+    let goal = plan.map(|(spec, p)| {
+        parameters.extend(p);
+        spec
     });
     let (errors, warnings): (Vec<_>, Vec<_>) = r.diags.into_iter().partition(|d| !d.warning);
     match loaded {

@@ -7,7 +7,7 @@ pub mod search;
 
 use crate::check::ci::shown;
 use crate::check::expect::{Verdict, evaluate};
-use crate::load::{Goal, Loaded, show};
+use crate::load::{Diagnostic, Goal, Loaded, Minimize, Quote, did_you_mean, show};
 use crate::report::{PlanPromise, PlanReport};
 use crate::run::batch;
 use crate::run::simulate::RunResult;
@@ -25,6 +25,11 @@ pub struct Evaluated {
 }
 
 impl Evaluated {
+    /// Its value of `f`.
+    fn figure(&self, f: KeyFigure) -> f64 {
+        self.figures.iter().find(|(k, _)| *k == f.key()).map_or(f64::NAN, |(_, v)| *v)
+    }
+
     /// Whether every promise holds.
     pub fn passed(&self) -> bool {
         self.verdicts.iter().all(|v| v.passed)
@@ -38,10 +43,15 @@ pub struct Plan {
     pub name: String,
     /// The parameter searched.
     pub vary: String,
-    /// Which end was wanted.
+    /// Which end was wanted (one parameter, nothing minimized).
     pub goal: Goal,
-    /// Every candidate, shown as in the file.
+    /// The figure made smallest, if any.
+    pub minimize: Option<KeyFigure>,
+    /// Every candidate, shown as in the file (several values joined by ", ").
     pub candidates: Vec<String>,
+    /// Every candidate as a sentence names it: the value, or
+    /// "`path` = value, ..." for several parameters.
+    pub labels: Vec<String>,
     /// The candidates evaluated, by index.
     pub evaluated: BTreeMap<usize, Evaluated>,
     /// The answer's index.
@@ -51,12 +61,14 @@ pub struct Plan {
 }
 
 /// Runs the plan of `loaded` (a scenario with `[plan]`), `width` candidates
-/// at a time; `stem` and `file` name it in verdicts.
-pub fn plan(stem: &str, file: &str, loaded: &Loaded, width: usize) -> Plan {
+/// at a time; `stem` and `file` name it in verdicts. A `minimize` that names
+/// no key figure is an error at its place in the file.
+pub fn plan(stem: &str, file: &str, loaded: &Loaded, width: usize) -> Result<Plan, Diagnostic> {
     let sweep = loaded.sweep.as_ref().expect("a [plan] has its candidates as sweep points");
-    let goal = loaded.plan.expect("a scenario with [plan]");
+    let spec = loaded.plan.clone().expect("a scenario with [plan]");
+    let minimize = spec.minimize.map(|m| figure(&m, file)).transpose()?;
     let mut evaluated = BTreeMap::new();
-    let found = search::search(sweep.points.len(), goal, width, &mut |indices| {
+    let mut evaluate_some = |indices: &[usize]| -> Vec<bool> {
         let mut some = loaded.clone();
         let points = indices.iter().map(|&i| sweep.points[i].clone()).collect();
         some.sweep = Some(crate::load::Sweep { parameters: sweep.parameters.clone(), points });
@@ -77,16 +89,68 @@ pub fn plan(stem: &str, file: &str, loaded: &Loaded, width: usize) -> Plan {
                 passed
             })
             .collect()
-    });
-    Plan {
+    };
+    let n = sweep.points.len();
+    let (answer, monotone) = match minimize {
+        None => {
+            let found = search::search(n, spec.goal, width, &mut evaluate_some);
+            (found.answer, found.monotone)
+        }
+        Some(f) => {
+            // Every combination: the smallest figure among those keeping every promise.
+            let all: Vec<usize> = (0..n).collect();
+            evaluate_some(&all);
+            let value = |i: usize| evaluated[&i].figure(f);
+            let kept = (0..n).filter(|i| evaluated[i].passed());
+            (kept.min_by(|&a, &b| value(a).total_cmp(&value(b))), true)
+        }
+    };
+    Ok(Plan {
         name: loaded.scenario.name.clone(),
-        vary: sweep.parameters[0].clone(),
-        goal,
-        candidates: sweep.points.iter().map(|p| show(&p.values[0])).collect(),
+        vary: sweep.parameters.join(", "),
+        goal: spec.goal,
+        minimize,
+        candidates: sweep.points.iter().map(|p| p.to_string()).collect(),
+        labels: sweep
+            .points
+            .iter()
+            .map(|p| match &p.values[..] {
+                [one] => show(one),
+                several => {
+                    let pairs = sweep.parameters.iter().zip(several).map(|(k, v)| format!("`{k}` = {}", show(v)));
+                    pairs.collect::<Vec<_>>().join(", ")
+                }
+            })
+            .collect(),
         evaluated,
-        answer: found.answer,
-        monotone: found.monotone,
+        answer,
+        monotone,
+    })
+}
+
+/// Checks what the loader cannot: that `minimize` names a key figure.
+pub fn validated(loaded: Loaded, file: &str) -> Result<Loaded, Vec<Diagnostic>> {
+    match loaded.plan.as_ref().and_then(|p| p.minimize.as_ref()).map(|m| figure(m, file)) {
+        Some(Err(d)) => Err(vec![d]),
+        _ => Ok(loaded),
     }
+}
+
+/// The key figure `minimize` names.
+fn figure(m: &Minimize, file: &str) -> Result<KeyFigure, Diagnostic> {
+    let keys: Vec<&str> = KeyFigure::SWEEP_TABLE.iter().map(|f| f.key()).collect();
+    KeyFigure::SWEEP_TABLE.into_iter().find(|f| f.key() == m.figure).ok_or_else(|| Diagnostic {
+        file: file.to_string(),
+        line: m.at.0,
+        column: m.at.1,
+        message: format!(
+            "`plan.minimize`: expected one of {}, found \"{}\"{}",
+            keys.join(", "),
+            m.figure,
+            did_you_mean(&m.figure, &keys, Quote::Value)
+        ),
+        warning: false,
+    })
 }
 
 /// The key figures of a run, means over its replications.
@@ -120,6 +184,17 @@ impl Plan {
     pub fn text(&self) -> String {
         let goal = self.goal.name();
         let (n, k) = (self.candidates.len(), self.evaluated.len());
+        if let Some(f) = self.minimize {
+            return match self.answer {
+                Some(a) => format!(
+                    "{} has the least {} ({}) of the candidates meeting every expectation ({k} of {n} evaluated)\n",
+                    self.labels[a],
+                    f.name(),
+                    shown(Some(self.evaluated[&a].figure(f)))
+                ),
+                None => format!("no candidate of `{}` meets every expectation ({k} of {n} evaluated)\n", self.vary),
+            };
+        }
         let mut out = match self.answer {
             Some(a) => format!(
                 "{} is the {goal} `{}` meeting every expectation ({k} of {n} candidates evaluated)",
@@ -170,7 +245,14 @@ impl Plan {
                     })
                     .collect(),
             })
-            .collect();
+            .collect::<Vec<_>>();
+        // The minimized figure first, without a bound.
+        let minimized = self.minimize.map(|f| PlanPromise {
+            metric: f.key().to_string(),
+            bounds: Vec::new(),
+            values: self.evaluated.iter().map(|(&i, e)| (i, e.figure(f), e.passed())).collect(),
+        });
+        let promises = minimized.into_iter().chain(promises).collect();
         PlanReport {
             vary: self.vary.clone(),
             candidates: self.candidates.clone(),
@@ -201,6 +283,7 @@ impl Plan {
             "name": self.name,
             "vary": self.vary,
             "goal": self.goal.name(),
+            "minimize": self.minimize.map(|f| f.key()),
             "candidates": self.candidates.len(),
             "answer": self.answer.map(|a| self.candidates[a].clone()),
             "monotone": self.monotone,

@@ -4,18 +4,34 @@
 use super::super::sweep::Parameter;
 use super::super::values::duration;
 use super::super::{Reader, Tbl, Value, type_name};
-use crate::load::Goal;
+use crate::load::{Goal, Minimize, PlanSpec};
 use crate::scenario::bounds::MAX_SWEEP_POINTS;
 use crate::scenario::time::SimDuration;
 use toml::de::DeValue;
 
-const KEYS: &[&str] = &["vary", "range", "step", "options", "goal"];
+const KEYS: &[&str] = &["vary", "range", "step", "options", "goal", "minimize"];
 
 impl Reader<'_> {
-    /// The `[plan]` table, if any: its goal and its parameter with every candidate.
-    pub(in crate::load) fn plan(&mut self, root: &Tbl) -> Option<(Goal, Parameter)> {
+    /// The `[plan]` table, if any: what it wants and its parameters with
+    /// every candidate.
+    pub(in crate::load) fn plan(&mut self, root: &Tbl) -> Option<(PlanSpec, Vec<Parameter>)> {
         let t = self.table(root.get("plan")?, "plan".into(), KEYS)?;
         let goal = self.choice(&t, "goal", &Goal::ALL, Goal::name).unwrap_or(Goal::Least);
+        let minimize = self.string(&t, "minimize").map(|figure| {
+            let at = self.position(t.get("minimize").expect("read above").span().start);
+            Minimize { figure: figure.to_string(), at }
+        });
+        if let (Some(_), Some(v)) = (&minimize, t.get("goal")) {
+            self.invalid(&t, "goal", v, "a plan that minimizes a figure has no `goal`".into());
+        }
+        if let Some(DeValue::Array(paths)) = t.get("vary").map(|v| v.get_ref()) {
+            let parameters = self.several(&t, paths)?;
+            if minimize.is_none() {
+                self.missing(&t, "minimize", "the figure to make smallest over several parameters, e.g. \"cost_usd\"");
+                return None;
+            }
+            return Some((PlanSpec { goal, minimize }, parameters));
+        }
         let Some(vary) = self.string(&t, "vary") else {
             if t.get("vary").is_none() {
                 self.missing(&t, "vary", "the dotted path of the parameter to search, e.g. \"senders.tf.numbers\"");
@@ -47,9 +63,58 @@ impl Reader<'_> {
         let span = t.get(key).map(|v| v.span());
         let value_spans = vec![span; values.len()];
         Some((
-            goal,
-            Parameter { path: vary.to_string(), values, key_span: t.get("vary").map(|v| v.span()), value_spans },
+            PlanSpec { goal, minimize },
+            vec![Parameter { path: vary.to_string(), values, key_span: t.get("vary").map(|v| v.span()), value_spans }],
         ))
+    }
+
+    /// `vary = [paths]` with `options = [[...], ...]`: a parameter per path,
+    /// its candidates listed.
+    fn several(&mut self, t: &Tbl, paths: &[Value]) -> Option<Vec<Parameter>> {
+        let vary = t.get("vary").expect("read above");
+        let paths: Option<Vec<String>> = paths
+            .iter()
+            .map(|p| match p.get_ref() {
+                DeValue::String(s) => Some(s.to_string()),
+                _ => None,
+            })
+            .collect();
+        let Some(paths) = paths.filter(|p| !p.is_empty()) else {
+            self.invalid(t, "vary", vary, "expected a path, or a non-empty array of paths".into());
+            return None;
+        };
+        for key in ["range", "step"] {
+            if t.get(key).is_some() {
+                self.error(
+                    t.span.clone(),
+                    format!("`plan.{key}` is for one parameter: list each one's candidates in `options`"),
+                );
+            }
+        }
+        let expected = format!("`options = [[...], ...]`: a list of candidates for each of the {} paths", paths.len());
+        let lists = match t.get("options").map(|v| v.get_ref()) {
+            Some(DeValue::Array(lists)) if lists.len() == paths.len() => lists,
+            _ => {
+                self.error(t.span.clone(), format!("`plan` with several paths needs {expected}"));
+                return None;
+            }
+        };
+        let combinations = lists.iter().try_fold(1usize, |n, l| match l.get_ref() {
+            DeValue::Array(items) => n.checked_mul(items.len()),
+            _ => None,
+        });
+        if combinations.is_none_or(|n| n > MAX_SWEEP_POINTS) {
+            let v = t.get("options").expect("read above");
+            self.invalid(t, "options", v, format!("expected {expected}, at most {MAX_SWEEP_POINTS} combinations"));
+            return None;
+        }
+        let mut out = Vec::new();
+        for (path, list) in paths.into_iter().zip(lists) {
+            let values = self.options(&path, list)?;
+            let n = values.len();
+            out.push(Parameter { path, values, key_span: Some(vary.span()), value_spans: vec![Some(list.span()); n] });
+        }
+        Some(out)
     }
 
     /// `range = [low, high]`: whole numbers one apart, or durations `step` apart.
