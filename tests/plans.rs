@@ -16,6 +16,21 @@ fn plan(text: &str) -> (Option<i32>, String, String, Option<serde_json::Value>) 
     plan_in(tempdir().path(), text)
 }
 
+/// OTPs beside a batch, planned over their expiry against two promises
+/// that go opposite ways: short expiries lose too many, long ones deliver
+/// too many late. Both ends fail, the middle passes.
+fn opposite_promises() -> String {
+    std::fs::read_to_string(repo().join("scenarios/plan/account_mps_for_otp_beside_a_batch.toml"))
+        .unwrap()
+        .replace("message_expiry = \"1m\"\n", "message_expiry = \"1m\"\nuseful_life = \"1m\"\n")
+        .replace("sms_mps = 10 ", "sms_mps = 55 ")
+        .replace(
+            "vary = \"account.sms_mps\"\nrange = [10, 200]\ngoal = \"least\"",
+            "vary = \"traffic.otp.message_expiry\"\nrange = [\"50s\", \"2m\"]\nstep = \"5s\"",
+        )
+        .replace("max = 0.01", "max = 0.03\n\n[[expect]]\nmetric = \"streams.otp.messages.late\"\nmax = 50")
+}
+
 /// Plans `base` with each (from, to) replacement: refused (exit 2, no
 /// plan.json) with `wanted` in a message at a place in the file.
 fn refused(base: &str, cases: &[(&str, &str, &str)]) {
@@ -123,6 +138,11 @@ fn each_way_to_get_a_plan_wrong_says_where_and_what() {
         ("range = [1, 10]", "range = [\"1m\", \"5m\"]", "`plan` needs `step`"),
         ("range = [1, 10]", "range = [1]", "`plan.range`: expected [low, high]"),
         ("goal = \"least\"", "goal = \"fewest\"", "`plan.goal`: expected one of \"least\", \"most\""),
+        ("range = [1, 10]", "range = [-1, 9223372036854775807]", "9223372036854775809 candidates, more than 10000"),
+        ("range = [1, 10]", "options = [1, 5, 3]", "`plan.options`: list numbers and durations rising, each once"),
+        ("range = [1, 10]", "options = [1, 2, 2]", "`plan.options`: list numbers and durations rising, each once"),
+        ("range = [1, 10]", "range = [\"0s\", \"10m\"]\nstep = \"3m\"", "0s to 10m is not a whole number of 3m steps"),
+        (&base[base.find("[[expect]]").unwrap()..], "", "`plan`: a plan needs at least one [[expect]]"),
         (
             "vary = \"senders.tf.numbers\"",
             "vary = \"senders.tff.numbers\"",
@@ -243,4 +263,18 @@ fn the_cheapest_mix_of_several_parameters() {
     );
     let (_, _, err, _) = plan(&text.replace("minimize = \"cost_usd\"", "minimize = \"cost_us\""));
     assert!(err.trim_end().ends_with("found \"cost_us\"; did you mean \"cost_usd\"?"), "{err}");
+}
+
+#[test]
+fn promises_going_opposite_ways_are_caught_and_every_candidate_evaluated() {
+    let text = opposite_promises();
+    assert!(text.contains("useful_life") && text.contains("range = [\"50s\", \"2m\"]"), "{text}");
+    let (code, out, err, json) = plan(&text);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(
+        out.starts_with("p: 1m is the least `traffic.otp.message_expiry` meeting every expectation (15 of 15"),
+        "{out}"
+    );
+    assert!(out.contains("note: the expectations did not hold on one side of a threshold"), "{out}");
+    assert_eq!(json.unwrap()["monotone"], false);
 }

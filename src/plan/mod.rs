@@ -68,7 +68,7 @@ pub fn plan(stem: &str, file: &str, loaded: &Loaded, width: usize) -> Result<Pla
     let spec = loaded.plan.clone().expect("a scenario with [plan]");
     let minimize = spec.minimize.map(|m| figure(&m, file)).transpose()?;
     let mut evaluated = BTreeMap::new();
-    let mut evaluate_some = |indices: &[usize]| -> Vec<bool> {
+    let run = |indices: &[usize], evaluated: &mut BTreeMap<usize, Evaluated>| -> Vec<bool> {
         let mut some = loaded.clone();
         let points = indices.iter().map(|&i| sweep.points[i].clone()).collect();
         some.sweep = Some(crate::load::Sweep { parameters: sweep.parameters.clone(), points });
@@ -93,13 +93,33 @@ pub fn plan(stem: &str, file: &str, loaded: &Loaded, width: usize) -> Result<Pla
     let n = sweep.points.len();
     let (answer, monotone) = match minimize {
         None => {
-            let found = search::search(n, spec.goal, width, &mut evaluate_some);
-            (found.answer, found.monotone)
+            let found = search::search(n, spec.goal, width, &mut |ix| run(ix, &mut evaluated));
+            // Each promise on its own must change at most once, the same way
+            // for all: one kept at a candidate and broken at a later one (in
+            // the goal's order) while another goes the other way leaves no
+            // threshold (both ends can fail while the middle passes).
+            let order: Vec<usize> = match spec.goal {
+                Goal::Least => found.known.keys().copied().collect(),
+                Goal::Most => found.known.keys().rev().copied().collect(),
+            };
+            if found.monotone && !one_way(&order, &evaluated) {
+                let rest: Vec<usize> = (0..n).filter(|i| !evaluated.contains_key(i)).collect();
+                for chunk in rest.chunks(width.max(1)) {
+                    run(chunk, &mut evaluated);
+                }
+                let mut all: Vec<usize> = (0..n).collect();
+                if spec.goal == Goal::Most {
+                    all.reverse();
+                }
+                (all.into_iter().find(|i| evaluated[i].passed()), false)
+            } else {
+                (found.answer, found.monotone)
+            }
         }
         Some(f) => {
             // Every combination: the smallest figure among those keeping every promise.
             let all: Vec<usize> = (0..n).collect();
-            evaluate_some(&all);
+            run(&all, &mut evaluated);
             let value = |i: usize| evaluated[&i].figure(f);
             let kept = (0..n).filter(|i| evaluated[i].passed());
             (kept.min_by(|&a, &b| value(a).total_cmp(&value(b))), true)
@@ -129,11 +149,33 @@ pub fn plan(stem: &str, file: &str, loaded: &Loaded, width: usize) -> Result<Pla
 }
 
 /// Checks what the loader cannot: that `minimize` names a key figure.
+/// and that there are promises to keep.
 pub fn validated(loaded: Loaded, file: &str) -> Result<Loaded, Vec<Diagnostic>> {
-    match loaded.plan.as_ref().and_then(|p| p.minimize.as_ref()).map(|m| figure(m, file)) {
+    let Some(spec) = &loaded.plan else { return Ok(loaded) };
+    if loaded.expects.is_empty() {
+        let why = "`plan`: a plan needs at least one [[expect]], the promises its answer keeps".to_string();
+        return Err(vec![Diagnostic::whole_file(file, why)]);
+    }
+    match spec.minimize.as_ref().map(|m| figure(m, file)) {
         Some(Err(d)) => Err(vec![d]),
         _ => Ok(loaded),
     }
+}
+
+/// Whether, along `order`, no promise is broken after being kept while
+/// another is kept after being broken.
+fn one_way(order: &[usize], evaluated: &BTreeMap<usize, Evaluated>) -> bool {
+    let lines: Vec<usize> = order.iter().flat_map(|i| evaluated[i].verdicts.iter().map(|v| v.line)).collect();
+    let (mut rises, mut falls) = (false, false);
+    for line in lines {
+        let kept: Vec<bool> = order
+            .iter()
+            .filter_map(|i| evaluated[i].verdicts.iter().find(|v| v.line == line).map(|v| v.passed))
+            .collect();
+        rises |= kept.windows(2).any(|w| !w[0] && w[1]);
+        falls |= kept.windows(2).any(|w| w[0] && !w[1]);
+    }
+    !(rises && falls)
 }
 
 /// The key figure `minimize` names.
@@ -219,7 +261,7 @@ impl Plan {
         out.push('\n');
         if !self.monotone {
             out.push_str(
-                "note: the expectations did not hold on one side of a threshold (a candidate failed beyond one that passed), so every candidate was evaluated\n",
+                "note: the expectations did not hold on one side of a threshold, so every candidate was evaluated\n",
             );
         }
         out

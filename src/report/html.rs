@@ -277,7 +277,9 @@ pub(crate) fn plan_page(stem: &str, sc: &Scenario, plan: &PlanReport, source: &s
             if kept { "kept" } else { "broken" }
         ));
         for c in cells {
-            b.push_str(&format!("<td>{}</td>", c.map_or(String::new(), |v| readable(v.1))));
+            // Whole figures exactly, as the terminal and plan.json give them.
+            let shown = |x: f64| if x.fract() == 0.0 { separated(&format!("{x}")) } else { readable(x) };
+            b.push_str(&format!("<td>{}</td>", c.map_or(String::new(), |v| shown(v.1))));
         }
         b.push_str("</tr>\n");
     }

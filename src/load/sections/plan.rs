@@ -83,6 +83,10 @@ impl Reader<'_> {
             self.invalid(t, "vary", vary, "expected a path, or a non-empty array of paths".into());
             return None;
         };
+        if let Some(i) = (1..paths.len()).find(|&i| paths[..i].contains(&paths[i])) {
+            self.invalid(t, "vary", vary, format!("`{}` is listed twice", paths[i]));
+            return None;
+        }
         for key in ["range", "step"] {
             if t.get(key).is_some() {
                 self.error(
@@ -141,8 +145,9 @@ impl Reader<'_> {
                 if b < a {
                     return bad(self, format!("the high end ({b}) is below the low end ({a})"));
                 }
-                if (b - a) as u128 >= MAX_SWEEP_POINTS as u128 {
-                    return bad(self, format!("{} candidates, more than {MAX_SWEEP_POINTS}", (b - a) as u128 + 1));
+                let count = (i128::from(b) - i128::from(a)) as u128 + 1;
+                if count > MAX_SWEEP_POINTS as u128 {
+                    return bad(self, format!("{count} candidates, more than {MAX_SWEEP_POINTS}"));
                 }
                 Some((a..=b).map(toml::Value::Integer).collect())
             }
@@ -163,6 +168,12 @@ impl Reader<'_> {
                 if step.as_nanos() == 0 {
                     self.invalid(t, "step", t.get("step").expect("read above"), "must be longer than zero".into());
                     return None;
+                }
+                if (b.as_nanos() - a.as_nanos()) % step.as_nanos() != 0 {
+                    return bad(
+                        self,
+                        format!("{a} to {b} is not a whole number of {step} steps: its high end would be left out"),
+                    );
                 }
                 let count = (b.as_nanos() - a.as_nanos()) / step.as_nanos() + 1;
                 if count > MAX_SWEEP_POINTS as u64 {
@@ -188,7 +199,27 @@ impl Reader<'_> {
             self.error(v.span(), "`plan.options`: list at least one candidate".into());
             return None;
         }
-        let values: Vec<Option<toml::Value>> = items.iter().map(|item| self.sweep_value(vary, item)).collect();
-        values.into_iter().collect()
+        let values: Option<Vec<toml::Value>> = items.iter().map(|item| self.sweep_value(vary, item)).collect();
+        let values = values?;
+        // Least and most follow the listed order: numbers and durations must be listed rising.
+        let magnitude = |v: &toml::Value| match v {
+            toml::Value::Integer(n) => Some(*n as f64),
+            toml::Value::Float(x) => Some(*x),
+            toml::Value::String(s) => duration(s).ok().map(|d| d.as_nanos() as f64),
+            _ => None,
+        };
+        let sizes: Option<Vec<f64>> = values.iter().map(magnitude).collect();
+        let why = match sizes {
+            Some(sizes) if sizes.windows(2).any(|w| w[1] <= w[0]) => {
+                Some("list numbers and durations rising, each once (least first): least and most follow the order")
+            }
+            None if (1..values.len()).any(|i| values[..i].contains(&values[i])) => Some("list each candidate once"),
+            _ => None,
+        };
+        if let Some(why) = why {
+            self.error(v.span(), format!("`plan.options`: {why}"));
+            return None;
+        }
+        Some(values)
     }
 }
