@@ -232,6 +232,7 @@ fn the_cheapest_mix_of_several_parameters() {
     let json = json.unwrap();
     assert_eq!((json["answer"].as_str(), json["minimize"].as_str()), (Some("toll_free, 1"), Some("cost_usd")));
     assert_eq!(json["vary"], "senders.promo.type, senders.promo.numbers");
+    assert!(json["goal"].is_null(), "a minimizing plan has no goal");
     let kept: Vec<&str> = json["evaluated"]
         .as_array()
         .unwrap()

@@ -324,7 +324,7 @@ impl Plan {
         json!({
             "name": self.name,
             "vary": self.vary,
-            "goal": self.goal.name(),
+            "goal": if self.minimize.is_some() { None } else { Some(self.goal.name()) },
             "minimize": self.minimize.map(|f| f.key()),
             "candidates": self.candidates.len(),
             "answer": self.answer.map(|a| self.candidates[a].clone()),

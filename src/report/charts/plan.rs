@@ -33,15 +33,10 @@ pub(crate) fn plan_charts(view: &PlanReport) -> Result<Charts, ChartError> {
             }
             let n = view.candidates.len();
             panel.x_range = (-0.5, n as f64 - 0.5);
-            // At most about a dozen labelled candidates: every k-th, and the evaluated ones.
+            // At most about a dozen labelled candidates, evenly spaced, so labels never meet.
             let every = n.div_ceil(12).max(1);
-            let evaluated: Vec<usize> = p.values.iter().map(|v| v.0).collect();
-            panel.x_ticks = Some(
-                (0..n)
-                    .filter(|i| i % every == 0 || (every > 1 && evaluated.contains(i) && n <= 40))
-                    .map(|i| (i as f64, view.candidates[i].clone()))
-                    .collect(),
-            );
+            panel.x_ticks =
+                Some((0..n).step_by(every).map(|i| (i as f64, view.candidates[i].clone())).collect());
             panel.fit_y();
             draft(
                 &format!("plan_{k}"),
