@@ -492,9 +492,8 @@ fn plan(paths: &[PathBuf], out: &Path, overrides: &Overrides) -> Result<Passed, 
     let mut answered = true;
     for (file, l) in &loaded {
         let stem = load::stem(file);
-        let width = rayon::current_num_threads().max(2);
-        let found =
-            crate::plan::plan(&stem, &file.display().to_string(), l, width).map_err(|d| Error::Invalid(vec![d]))?;
+        let found = crate::plan::plan(&stem, &file.display().to_string(), l, crate::plan::WIDTH)
+            .map_err(|d| Error::Invalid(vec![d]))?;
         say(&format!("{stem}: {}", found.text()));
         report::write_plan(out, &stem, l, &found.report(l))
             .map_err(|source| Error::Report { dir: out.join(&stem), source })?;

@@ -182,6 +182,14 @@ fn every_shipped_plan_has_an_answer() {
     assert_eq!(answer("cheapest_number_type_and_count"), ("toll_free, 1".into(), true));
     let v = a2psim(&["validate", "scenarios/plan"], &repo());
     assert!(v.status.success());
+    // The same candidates evaluated, and the same files, whatever the threads.
+    for threads in ["1", "3"] {
+        let other = tempdir();
+        let out = other.path().display().to_string();
+        let o = a2psim(&["plan", "scenarios/plan", "--out", &out, "--threads", threads, "-q"], &repo());
+        assert_eq!(o.status.code(), Some(0));
+        assert!(files(dir.path()) == files(other.path()), "{threads} threads");
+    }
 }
 
 #[test]

@@ -60,6 +60,11 @@ pub struct Plan {
     pub monotone: bool,
 }
 
+/// Candidates a search round evaluates (in parallel): fixed, not the thread
+/// count, so which candidates a plan evaluates, and `plan.json`, are the
+/// same on every machine.
+pub const WIDTH: usize = 4;
+
 /// Runs the plan of `loaded` (a scenario with `[plan]`), `width` candidates
 /// at a time; `stem` and `file` name it in verdicts. A `minimize` that names
 /// no key figure is an error at its place in the file.
