@@ -156,8 +156,8 @@ struct PlanArgs {
     #[arg(long, value_name = "PATH")]
     vary: Option<String>,
     /// The candidates LOW..HIGH: whole numbers, or durations with --step.
-    #[arg(long, value_name = "LOW..HIGH", requires = "vary", conflicts_with = "options")]
-    range: Option<String>,
+    #[arg(long, value_name = "LOW..HIGH", requires = "vary", conflicts_with = "options", value_parser = ends)]
+    range: Option<(String, String)>,
     /// The distance between duration candidates of --range.
     #[arg(long, value_name = "DURATION", requires = "range")]
     step: Option<String>,
@@ -169,18 +169,22 @@ struct PlanArgs {
     goal: Option<String>,
 }
 
+/// `--range LOW..HIGH`: both ends.
+fn ends(s: &str) -> Result<(String, String), String> {
+    match s.split_once("..").map(|(a, b)| (a.trim(), b.trim())) {
+        Some((a, b)) if !a.is_empty() && !b.is_empty() => Ok((a.to_string(), b.to_string())),
+        _ => Err("expected LOW..HIGH, such as 1..10 or 5m..30m".into()),
+    }
+}
+
 impl PlanArgs {
     /// The `[plan]` table these arguments make, in TOML.
     fn table(&self) -> Option<String> {
         let vary = self.vary.as_ref()?;
         let mut plan = toml::Table::new();
         plan.insert("vary".into(), vary.clone().into());
-        if let Some(range) = &self.range {
-            let ends = range.split_once("..").map_or(vec![range.as_str()], |(a, b)| vec![a, b]);
-            plan.insert(
-                "range".into(),
-                toml::Value::Array(ends.into_iter().map(|e| load::literal(e.trim())).collect()),
-            );
+        if let Some((low, high)) = &self.range {
+            plan.insert("range".into(), toml::Value::Array(vec![load::literal(low), load::literal(high)]));
         }
         if let Some(step) = &self.step {
             plan.insert("step".into(), step.clone().into());
@@ -463,6 +467,7 @@ fn run(
 ) -> Result<Passed, Error> {
     let shard = shard.map(|s| Shard::from_arg(s, |k| std::env::var(k).ok())).transpose()?;
     let loaded = load_all(paths, overrides)?;
+    ready(out, &loaded)?;
     let all: Vec<&Loaded> = loaded.iter().map(|(_, l)| l).collect();
     let every = batch::jobs(&all);
     let Some(shard) = shard else {
@@ -482,6 +487,12 @@ fn run(
     Ok(true)
 }
 
+/// Checks before running that every report of `loaded` can be written into `out`.
+fn ready(out: &Path, loaded: &[(PathBuf, Loaded)]) -> Result<(), Error> {
+    let stems: Vec<String> = loaded.iter().map(|(f, _)| load::stem(f)).collect();
+    report::ready(out, &stems).map_err(|(dir, source)| Error::Report { dir, source })
+}
+
 /// Searches every file's plan, printing each answer and writing its folder
 /// (`plan.json`, charts, `report.html`).
 fn plan(paths: &[PathBuf], out: &Path, overrides: &Overrides) -> Result<Passed, Error> {
@@ -489,6 +500,7 @@ fn plan(paths: &[PathBuf], out: &Path, overrides: &Overrides) -> Result<Passed, 
     if let Some((file, _)) = loaded.iter().find(|(_, l)| l.plan.is_none()) {
         return Err(Error::NoPlan(file.clone()));
     }
+    ready(out, &loaded)?;
     let mut answered = true;
     for (file, l) in &loaded {
         let stem = load::stem(file);

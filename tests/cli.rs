@@ -81,7 +81,7 @@ fn run_writes_reports_and_prints_a_table() {
 }
 
 #[test]
-fn a_report_that_cannot_be_written_is_the_first_one_whatever_the_threads() {
+fn a_report_that_cannot_be_written_is_refused_first_and_before_running() {
     let dir = tempdir();
     for name in ["a", "b", "c"] {
         std::fs::write(dir.path().join(format!("{name}.toml")), GOOD).unwrap();
@@ -98,7 +98,7 @@ fn a_report_that_cannot_be_written_is_the_first_one_whatever_the_threads() {
         assert!(err.contains("cannot write the report into out/b:"), "{threads} threads: {err}");
         assert!(!err.contains("panicked"), "{err}");
     }
-    assert!(dir.path().join("out/a/report.html").is_file(), "the others are still written");
+    assert!(!dir.path().join("out/a").exists(), "refused before anything ran or was written");
 }
 
 #[test]

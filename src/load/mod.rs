@@ -268,7 +268,7 @@ pub(crate) fn parse_with(
     let (mut loaded, mut parameters) = parse_single(text, file, stem, dir, allow)?;
     for arg in extra {
         if loaded.plan.is_some() {
-            let message = format!("--sweep {}: a scenario with [plan] searches its own parameter", arg.path);
+            let message = format!("--sweep {}: a plan searches its own parameter: leave out --sweep", arg.path);
             return Err(vec![Diagnostic::whole_file(file, message)]);
         }
         parameters.retain(|p| p.path != arg.path);
@@ -292,6 +292,8 @@ pub(crate) fn parse_with(
         );
         return Err(vec![Diagnostic { file: file.into(), line, column, message, warning: false }]);
     }
+    // What the file's parameters are called in messages.
+    let word = if loaded.plan.is_some() { "plan" } else { "sweep" };
     let mut errors: Vec<Diagnostic> = Vec::new();
     let mut points = Vec::new();
     // A swept key the file also sets to a value the sweep never runs: that
@@ -317,7 +319,7 @@ pub(crate) fn parse_with(
                 }
                 Ok(_) => {}
                 Err(why) => {
-                    let message = format!("sweep `{}`: {why}", p.path);
+                    let message = format!("{word} `{}`: {why}", p.path);
                     errors.push(Diagnostic { file: file.into(), line, column, message, warning: false });
                     complete = false;
                 }
@@ -334,7 +336,7 @@ pub(crate) fn parse_with(
             }
             Err(diags) => {
                 for d in diags.into_iter().filter(|d| !d.warning) {
-                    errors.push(attribute(d, &parameters, &combo, text));
+                    errors.push(attribute(d, &parameters, &combo, text, word));
                 }
             }
         }
@@ -352,7 +354,7 @@ pub(crate) fn parse_with(
 /// Places a sweep point's diagnostic in the file: at the value when the
 /// message names the swept key, at the path when it names a table on the way
 /// (an unknown key), else at the first parameter's value.
-fn attribute(d: Diagnostic, parameters: &[Parameter], combo: &[usize], text: &str) -> Diagnostic {
+fn attribute(d: Diagnostic, parameters: &[Parameter], combo: &[usize], text: &str, word: &str) -> Diagnostic {
     let at = |span: &Option<Range<usize>>| span.as_ref().map_or((1, 1), |s| position(text, s.start));
     let named = |p: &Parameter| {
         let segments: Vec<&str> = p.path.split('.').collect();
@@ -370,11 +372,11 @@ fn attribute(d: Diagnostic, parameters: &[Parameter], combo: &[usize], text: &st
         Some((n, i)) if n < parameters[i].path.split('.').count() => {
             let p = &parameters[i];
             let (line, column) = at(&p.key_span);
-            Diagnostic { line, column, message: format!("sweep `{}`: {}", p.path, d.message), ..d }
+            Diagnostic { line, column, message: format!("{word} `{}`: {}", p.path, d.message), ..d }
         }
         found => {
             let i = found.map_or(0, |(_, i)| i);
-            blame(d, &parameters[i], combo[i], at(&parameters[i].value_spans[combo[i]]))
+            blame(d, &parameters[i], combo[i], at(&parameters[i].value_spans[combo[i]]), word)
         }
     }
 }

@@ -169,10 +169,11 @@ pub(crate) fn combinations(parameters: &[Parameter]) -> Vec<Vec<usize>> {
     })
 }
 
-/// Re-places a point's diagnostics at the sweep value that produced them.
-pub(super) fn blame(d: Diagnostic, p: &Parameter, value: usize, at: (usize, usize)) -> Diagnostic {
+/// Re-places a point's diagnostics at the sweep (or plan) value that
+/// produced them; `word` names which.
+pub(super) fn blame(d: Diagnostic, p: &Parameter, value: usize, at: (usize, usize), word: &str) -> Diagnostic {
     let shown = show(&p.values[value]);
-    let message = format!("sweep `{}` = {shown}: {}", p.path, d.message);
+    let message = format!("{word} `{}` = {shown}: {}", p.path, d.message);
     let (line, column) = if p.value_spans[value].is_some() { at } else { (1, 1) };
     Diagnostic { line, column, message, ..d }
 }

@@ -12,8 +12,10 @@ use crate::report::{PlanPromise, PlanReport};
 use crate::run::batch;
 use crate::run::simulate::RunResult;
 use crate::stats::figure::KeyFigure;
+use rayon::prelude::*;
 use serde_json::{Value, json};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Mutex;
 
 /// One candidate evaluated: its promises and its key figures.
 #[derive(Clone, Debug)]
@@ -45,8 +47,13 @@ pub struct Plan {
     pub vary: String,
     /// Which end was wanted (one parameter, nothing minimized).
     pub goal: Goal,
-    /// The figure made smallest, if any.
-    pub minimize: Option<KeyFigure>,
+    /// The varied paths, in order.
+    pub parameters: Vec<String>,
+    /// The path searched along (each line of it, the others fixed, when
+    /// several are varied).
+    pub along: String,
+    /// What is made smallest, if anything.
+    pub minimize: Option<Objective>,
     /// Every candidate, shown as in the file (several values joined by ", ").
     pub candidates: Vec<String>,
     /// Every candidate as a sentence names it: the value, or
@@ -65,15 +72,25 @@ pub struct Plan {
 /// same on every machine.
 pub const WIDTH: usize = 4;
 
+/// What a plan with `minimize` makes smallest.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Objective {
+    /// A key figure of the run.
+    Figure(KeyFigure),
+    /// One of the varied parameters (by position in `vary`): the candidate
+    /// listed first among those keeping every promise.
+    Parameter(usize),
+}
+
 /// Runs the plan of `loaded` (a scenario with `[plan]`), `width` candidates
 /// at a time; `stem` and `file` name it in verdicts. A `minimize` that names
-/// no key figure is an error at its place in the file.
+/// neither a key figure nor a varied path is an error at its place in the file.
 pub fn plan(stem: &str, file: &str, loaded: &Loaded, width: usize) -> Result<Plan, Diagnostic> {
     let sweep = loaded.sweep.as_ref().expect("a [plan] has its candidates as sweep points");
     let spec = loaded.plan.clone().expect("a scenario with [plan]");
-    let minimize = spec.minimize.map(|m| figure(&m, file)).transpose()?;
-    let mut evaluated = BTreeMap::new();
-    let run = |indices: &[usize], evaluated: &mut BTreeMap<usize, Evaluated>| -> Vec<bool> {
+    let objective = spec.minimize.map(|m| objective(&m, &sweep.parameters, file)).transpose()?;
+    let evaluated = Mutex::new(BTreeMap::new());
+    let run = |indices: &[usize]| -> Vec<bool> {
         let mut some = loaded.clone();
         let points = indices.iter().map(|&i| sweep.points[i].clone()).collect();
         some.sweep = Some(crate::load::Sweep { parameters: sweep.parameters.clone(), points });
@@ -82,6 +99,7 @@ pub fn plan(stem: &str, file: &str, loaded: &Loaded, width: usize) -> Result<Pla
         let done = batch::run(&all, &jobs, None, &|_| {});
         let results = batch::assemble(&all, jobs.into_iter().zip(done).collect()).expect("every job ran");
         let verdicts = evaluate(stem, file, &some, &results[0]);
+        let mut map = evaluated.lock().expect("no evaluation panicked");
         indices
             .iter()
             .zip(&results[0])
@@ -90,51 +108,74 @@ pub fn plan(stem: &str, file: &str, loaded: &Loaded, width: usize) -> Result<Pla
                 let mine = verdicts.iter().filter(|v| v.point.as_deref() == Some(label.as_str())).cloned().collect();
                 let e = Evaluated { verdicts: mine, figures: figures(r) };
                 let passed = e.passed();
-                evaluated.insert(i, e);
+                map.insert(i, e);
                 passed
             })
             .collect()
     };
     let n = sweep.points.len();
-    let (answer, monotone) = match minimize {
+    let grid = Grid::of(sweep);
+    let searched = match objective {
+        Some(Objective::Parameter(p)) => p,
+        // The parameter with the most candidates (the last listed of a tie).
+        _ => (0..grid.counts.len()).max_by_key(|&j| (grid.counts[j], j)).unwrap_or(0),
+    };
+    let (answer, monotone) = match objective {
         None => {
-            let found = search::search(n, spec.goal, width, &mut |ix| run(ix, &mut evaluated));
-            // Each promise on its own must change at most once, the same way
-            // for all: one kept at a candidate and broken at a later one (in
-            // the goal's order) while another goes the other way leaves no
-            // threshold (both ends can fail while the middle passes).
-            let order: Vec<usize> = match spec.goal {
-                Goal::Least => found.known.keys().copied().collect(),
-                Goal::Most => found.known.keys().rev().copied().collect(),
-            };
-            if found.monotone && !one_way(&order, &evaluated) {
-                let rest: Vec<usize> = (0..n).filter(|i| !evaluated.contains_key(i)).collect();
-                for chunk in rest.chunks(width.max(1)) {
-                    run(chunk, &mut evaluated);
-                }
-                let mut all: Vec<usize> = (0..n).collect();
-                if spec.goal == Goal::Most {
-                    all.reverse();
-                }
-                (all.into_iter().find(|i| evaluated[i].passed()), false)
-            } else {
-                (found.answer, found.monotone)
+            let mut line: Vec<usize> = (0..n).collect();
+            if spec.goal == Goal::Most {
+                line.reverse();
             }
+            along(&line, width, &run, &evaluated)
         }
-        Some(f) => {
-            // Every combination: the smallest figure among those keeping every promise.
-            let all: Vec<usize> = (0..n).collect();
-            run(&all, &mut evaluated);
-            let value = |i: usize| evaluated[&i].figure(f);
-            let kept = (0..n).filter(|i| evaluated[i].passed());
-            (kept.min_by(|&a, &b| value(a).total_cmp(&value(b))), true)
+        Some(objective) => {
+            let value = |i: usize, map: &BTreeMap<usize, Evaluated>| match objective {
+                Objective::Figure(f) => map[&i].figure(f),
+                Objective::Parameter(p) => grid.position(i, p) as f64,
+            };
+            // Each line along the searched parameter, the others fixed, in
+            // parallel; every line searched to the end (no short cut), so
+            // what is evaluated does not depend on timing.
+            let lines: Vec<bool> = grid
+                .lines(searched)
+                .into_par_iter()
+                .map(|line| {
+                    let (first, monotone) = along(&line, width, &run, &evaluated);
+                    let (Objective::Figure(_), Some(first)) = (objective, first) else { return monotone };
+                    // The figure must not fall beyond the line's first passing
+                    // candidate: checked at its neighbour.
+                    let k = line.iter().position(|&i| i == first).expect("on its line");
+                    let Some(&next) = line.get(k + 1) else { return monotone };
+                    let known = |i: &usize| evaluated.lock().expect("no evaluation panicked").contains_key(i);
+                    if !known(&next) {
+                        run(&[next]);
+                    }
+                    let falls = {
+                        let map = evaluated.lock().expect("no evaluation panicked");
+                        map[&next].passed() && value(next, &map) < value(first, &map)
+                    };
+                    if falls {
+                        let rest: Vec<usize> = line.iter().copied().filter(|i| !known(i)).collect();
+                        for chunk in rest.chunks(width.max(1)) {
+                            run(chunk);
+                        }
+                    }
+                    monotone && !falls
+                })
+                .collect();
+            let monotone = lines.iter().all(|&m| m);
+            let map = evaluated.lock().expect("no evaluation panicked");
+            let kept = map.keys().copied().filter(|i| map[i].passed());
+            (kept.min_by(|&a, &b| value(a, &map).total_cmp(&value(b, &map))), monotone)
         }
     };
     Ok(Plan {
         name: loaded.scenario.name.clone(),
         vary: sweep.parameters.join(", "),
+        parameters: sweep.parameters.clone(),
+        along: sweep.parameters[searched].clone(),
         goal: spec.goal,
-        minimize,
+        minimize: objective,
         candidates: sweep.points.iter().map(|p| p.to_string()).collect(),
         labels: sweep
             .points
@@ -147,21 +188,87 @@ pub fn plan(stem: &str, file: &str, loaded: &Loaded, width: usize) -> Result<Pla
                 }
             })
             .collect(),
-        evaluated,
+        evaluated: evaluated.into_inner().expect("no evaluation panicked"),
         answer,
         monotone,
     })
 }
 
-/// Checks what the loader cannot: that `minimize` names a key figure.
-/// and that there are promises to keep.
+/// The first candidate of `line` (indices in the order searched) keeping
+/// every promise, and whether they held on one side of a threshold along
+/// it; when not, every candidate of the line is evaluated.
+fn along(
+    line: &[usize],
+    width: usize,
+    run: &(dyn Fn(&[usize]) -> Vec<bool> + Sync),
+    evaluated: &Mutex<BTreeMap<usize, Evaluated>>,
+) -> (Option<usize>, bool) {
+    let found =
+        search::search(line.len(), Goal::Least, width, &mut |ks| run(&ks.iter().map(|&k| line[k]).collect::<Vec<_>>()));
+    let map = evaluated.lock().expect("no evaluation panicked");
+    // Each promise on its own must change at most once, the same way for
+    // all: one kept at a candidate and broken at a later one while another
+    // goes the other way leaves no threshold (both ends can fail while the
+    // middle passes).
+    let order: Vec<usize> = line.iter().copied().filter(|i| map.contains_key(i)).collect();
+    if found.monotone && one_way(&order, &map) {
+        return (found.answer.map(|k| line[k]), true);
+    }
+    let rest: Vec<usize> = line.iter().copied().filter(|i| !map.contains_key(i)).collect();
+    drop(map);
+    for chunk in rest.chunks(width.max(1)) {
+        run(chunk);
+    }
+    let map = evaluated.lock().expect("no evaluation panicked");
+    (line.iter().copied().find(|i| map[i].passed()), false)
+}
+
+/// The candidates of a plan over several parameters as a grid: the first
+/// parameter varies slowest.
+struct Grid {
+    /// Each parameter's number of candidates.
+    counts: Vec<usize>,
+}
+
+impl Grid {
+    fn of(sweep: &crate::load::Sweep) -> Grid {
+        let counts = (0..sweep.parameters.len())
+            .map(|j| sweep.points.iter().map(|p| show(&p.values[j])).collect::<BTreeSet<_>>().len())
+            .collect();
+        Grid { counts }
+    }
+
+    /// Distance between neighbouring candidates of parameter `j`.
+    fn stride(&self, j: usize) -> usize {
+        self.counts[j + 1..].iter().product()
+    }
+
+    /// Where candidate `i` is along parameter `j`.
+    fn position(&self, i: usize, j: usize) -> usize {
+        (i / self.stride(j)) % self.counts[j]
+    }
+
+    /// Every line along parameter `j`, the others fixed, in candidate order.
+    fn lines(&self, j: usize) -> Vec<Vec<usize>> {
+        let n: usize = self.counts.iter().product();
+        let stride = self.stride(j);
+        (0..n)
+            .filter(|&i| self.position(i, j) == 0)
+            .map(|base| (0..self.counts[j]).map(|k| base + k * stride).collect())
+            .collect()
+    }
+}
+
+/// Checks what the loader cannot: that `minimize` names a key figure or a
+/// varied path, and that there are promises to keep.
 pub fn validated(loaded: Loaded, file: &str) -> Result<Loaded, Vec<Diagnostic>> {
     let Some(spec) = &loaded.plan else { return Ok(loaded) };
     if loaded.expects.is_empty() {
         let why = "`plan`: a plan needs at least one [[expect]], the promises its answer keeps".to_string();
         return Err(vec![Diagnostic::whole_file(file, why)]);
     }
-    match spec.minimize.as_ref().map(|m| figure(m, file)) {
+    let parameters = loaded.sweep.as_ref().map_or(&[][..], |s| &s.parameters[..]);
+    match spec.minimize.as_ref().map(|m| objective(m, parameters, file)) {
         Some(Err(d)) => Err(vec![d]),
         _ => Ok(loaded),
     }
@@ -183,15 +290,19 @@ fn one_way(order: &[usize], evaluated: &BTreeMap<usize, Evaluated>) -> bool {
     !(rises && falls)
 }
 
-/// The key figure `minimize` names.
-fn figure(m: &Minimize, file: &str) -> Result<KeyFigure, Diagnostic> {
-    let keys: Vec<&str> = KeyFigure::SWEEP_TABLE.iter().map(|f| f.key()).collect();
-    KeyFigure::SWEEP_TABLE.into_iter().find(|f| f.key() == m.figure).ok_or_else(|| Diagnostic {
+/// What `minimize` names: a key figure or one of the varied paths.
+fn objective(m: &Minimize, parameters: &[String], file: &str) -> Result<Objective, Diagnostic> {
+    if let Some(p) = parameters.iter().position(|p| *p == m.figure) {
+        return Ok(Objective::Parameter(p));
+    }
+    let keys: Vec<&str> =
+        KeyFigure::SWEEP_TABLE.iter().map(|f| f.key()).chain(parameters.iter().map(String::as_str)).collect();
+    KeyFigure::SWEEP_TABLE.into_iter().find(|f| f.key() == m.figure).map(Objective::Figure).ok_or_else(|| Diagnostic {
         file: file.to_string(),
         line: m.at.0,
         column: m.at.1,
         message: format!(
-            "`plan.minimize`: expected one of {}, found \"{}\"{}",
+            "`plan.minimize`: expected a key figure or a varied path, one of {}, found \"{}\"{}",
             keys.join(", "),
             m.figure,
             did_you_mean(&m.figure, &keys, Quote::Value)
@@ -231,16 +342,46 @@ impl Plan {
     pub fn text(&self) -> String {
         let goal = self.goal.name();
         let (n, k) = (self.candidates.len(), self.evaluated.len());
-        if let Some(f) = self.minimize {
-            return match self.answer {
-                Some(a) => format!(
-                    "{} has the least {} ({}) of the candidates meeting every expectation ({k} of {n} evaluated)\n",
+        if let Some(objective) = self.minimize {
+            let mut out = match (self.answer, objective) {
+                (Some(a), Objective::Figure(f)) => format!(
+                    "{} has the least {} ({}) of the candidates meeting every expectation ({k} of {n} evaluated)",
                     self.labels[a],
                     f.name(),
                     shown(Some(self.evaluated[&a].figure(f)))
                 ),
-                None => format!("no candidate of `{}` meets every expectation ({k} of {n} evaluated)\n", self.vary),
+                (Some(a), Objective::Parameter(p)) => format!(
+                    "{} has the least `{}` of the candidates meeting every expectation ({k} of {n} evaluated)",
+                    self.labels[a], self.parameters[p]
+                ),
+                (None, _) => {
+                    let never: Vec<String> = self
+                        .evaluated
+                        .values()
+                        .next()
+                        .into_iter()
+                        .flat_map(|e| &e.verdicts)
+                        .filter(|v| {
+                            self.evaluated.values().all(|e| e.verdicts.iter().any(|w| w.line == v.line && !w.passed))
+                        })
+                        .map(|v| format!("`{}` (bound {})", v.metric, v.bound))
+                        .collect();
+                    let why = if never.is_empty() {
+                        String::new()
+                    } else {
+                        format!("; broken at every one: {}", never.join(", "))
+                    };
+                    format!("no candidate of `{}` meets every expectation ({k} of {n} evaluated){why}", self.vary)
+                }
             };
+            out.push('\n');
+            if !self.monotone {
+                out.push_str(&format!(
+                    "note: along `{}`, the expectations did not hold on one side of a threshold or the minimized figure fell beyond it, so those candidates were all evaluated\n",
+                    self.along
+                ));
+            }
+            return out;
         }
         let mut out = match self.answer {
             Some(a) => format!(
@@ -294,7 +435,11 @@ impl Plan {
             })
             .collect::<Vec<_>>();
         // The minimized figure first, without a bound.
-        let minimized = self.minimize.map(|f| PlanPromise {
+        let minimized = self.minimize.and_then(|o| match o {
+            Objective::Figure(f) => Some(f),
+            Objective::Parameter(_) => None,
+        });
+        let minimized = minimized.map(|f| PlanPromise {
             metric: f.key().to_string(),
             bounds: Vec::new(),
             values: self.evaluated.iter().map(|(&i, e)| (i, e.figure(f), e.passed())).collect(),
@@ -330,7 +475,10 @@ impl Plan {
             "name": self.name,
             "vary": self.vary,
             "goal": if self.minimize.is_some() { None } else { Some(self.goal.name()) },
-            "minimize": self.minimize.map(|f| f.key()),
+            "minimize": self.minimize.map(|o| match o {
+                Objective::Figure(f) => f.key(),
+                Objective::Parameter(p) => self.parameters[p].as_str(),
+            }),
             "candidates": self.candidates.len(),
             "answer": self.answer.map(|a| self.candidates[a].clone()),
             "monotone": self.monotone,

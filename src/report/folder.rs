@@ -53,6 +53,23 @@ fn is_report(dir: &Path) -> bool {
             .any(|n| n == "summary.json" || n == "plan.json" || (n.starts_with("partial-") && n.ends_with(".json")))
 }
 
+/// Checks, before any work, that reports of `stems` can be written into
+/// `out`: it is a folder or can be made one, and each `out/<stem>` is
+/// absent or a report a2psim may replace. The folder that is not is named.
+pub fn ready(out: &Path, stems: &[String]) -> Result<(), (PathBuf, io::Error)> {
+    let existing = out.ancestors().find(|a| a.as_os_str().is_empty() || fs::metadata(a).is_ok());
+    if let Some(a) = existing.filter(|a| !a.as_os_str().is_empty() && !a.is_dir()) {
+        return Err((a.to_path_buf(), io::Error::other("it is a file, not a folder")));
+    }
+    for stem in stems {
+        let target = out.join(stem);
+        if fs::symlink_metadata(&target).is_ok() && (!target.is_dir() || !is_report(&target)) {
+            return Err((target, io::Error::other("it exists and is not an a2psim report folder: not replaced")));
+        }
+    }
+    Ok(())
+}
+
 impl Staged {
     /// Locks `out/<stem>` and starts an empty staging folder for it,
     /// removing what an interrupted run left.

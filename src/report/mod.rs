@@ -8,6 +8,7 @@ mod folder;
 mod row;
 
 pub(crate) use folder::abandon_all;
+pub use folder::ready;
 pub(crate) mod html;
 pub(crate) mod human;
 

@@ -41,10 +41,10 @@ impl Reader<'_> {
         let (key, values) = match (t.get("range"), t.get("options")) {
             (Some(range), None) => ("range", self.range(&t, range)?),
             (None, Some(options)) => {
-                if t.get("step").is_some() {
-                    self.error(t.span.clone(), "`plan.step` goes with `range`, not `options`".into());
+                if let Some(step) = t.get("step") {
+                    self.invalid(&t, "step", step, "goes with `range`, not `options`".into());
                 }
-                ("options", self.options(vary, options)?)
+                ("options", self.options(options)?)
             }
             _ => {
                 self.error(
@@ -88,35 +88,54 @@ impl Reader<'_> {
             return None;
         }
         for key in ["range", "step"] {
-            if t.get(key).is_some() {
-                self.error(
-                    t.span.clone(),
-                    format!("`plan.{key}` is for one parameter: list each one's candidates in `options`"),
-                );
+            if let Some(v) = t.get(key) {
+                let why = "is for one parameter: with several, give a path's candidates in `options` as a list or `{ range = [low, high] }`";
+                self.invalid(t, key, v, why.into());
             }
         }
-        let expected = format!("`options = [[...], ...]`: a list of candidates for each of the {} paths", paths.len());
-        let lists = match t.get("options").map(|v| v.get_ref()) {
-            Some(DeValue::Array(lists)) if lists.len() == paths.len() => lists,
-            _ => {
-                self.error(t.span.clone(), format!("`plan` with several paths needs {expected}"));
+        let expected = format!(
+            "`options = [[...], ...]`: for each of the {} paths, a list of candidates or `{{ range = [low, high] }}`",
+            paths.len()
+        );
+        let lists = match t.get("options") {
+            None => {
+                self.missing(t, "options", &expected);
                 return None;
             }
+            Some(v) => match v.get_ref() {
+                DeValue::Array(lists) if lists.len() == paths.len() => lists,
+                DeValue::Array(lists) => {
+                    self.invalid(t, "options", v, format!("expected {expected}, found {} entries", lists.len()));
+                    return None;
+                }
+                _ => {
+                    self.wrong(t, "options", v, &expected);
+                    return None;
+                }
+            },
         };
-        let combinations = lists.iter().try_fold(1usize, |n, l| match l.get_ref() {
-            DeValue::Array(items) => n.checked_mul(items.len()),
-            _ => None,
-        });
-        if combinations.is_none_or(|n| n > MAX_SWEEP_POINTS) {
-            let v = t.get("options").expect("read above");
-            self.invalid(t, "options", v, format!("expected {expected}, at most {MAX_SWEEP_POINTS} combinations"));
-            return None;
-        }
         let mut out = Vec::new();
-        for (path, list) in paths.into_iter().zip(lists) {
-            let values = self.options(&path, list)?;
+        for (j, (path, list)) in paths.into_iter().zip(lists).enumerate() {
+            let values = match list.get_ref() {
+                DeValue::Table(_) => {
+                    let entry = self.table(list, format!("plan.options[{j}]"), &["range", "step"])?;
+                    let Some(range) = entry.get("range") else {
+                        self.missing(&entry, "range", "[low, high]: two whole numbers, or two durations with `step`");
+                        return None;
+                    };
+                    self.range(&entry, range)?
+                }
+                _ => self.options(list)?,
+            };
             let n = values.len();
             out.push(Parameter { path, values, key_span: Some(vary.span()), value_spans: vec![Some(list.span()); n] });
+        }
+        let combinations = out.iter().try_fold(1usize, |n, p| n.checked_mul(p.values.len()));
+        if combinations.is_none_or(|n| n > MAX_SWEEP_POINTS) {
+            let v = t.get("options").expect("read above");
+            let count = combinations.map_or("too many".to_string(), |n| n.to_string());
+            self.invalid(t, "options", v, format!("{count} combinations, more than {MAX_SWEEP_POINTS}"));
+            return None;
         }
         Some(out)
     }
@@ -139,8 +158,8 @@ impl Reader<'_> {
             (DeValue::Integer(a), DeValue::Integer(b)) => {
                 let (a, b): (Option<i64>, Option<i64>) = (a.as_str().parse().ok(), b.as_str().parse().ok());
                 let (Some(a), Some(b)) = (a, b) else { return bad(self, format!("expected {expected}")) };
-                if t.get("step").is_some() {
-                    self.error(t.span.clone(), "`plan.step` is for durations: a whole-number range steps by 1".into());
+                if let Some(step) = t.get("step") {
+                    self.invalid(t, "step", step, "is for durations: a whole-number range steps by 1".into());
                 }
                 if b < a {
                     return bad(self, format!("the high end ({b}) is below the low end ({a})"));
@@ -187,7 +206,7 @@ impl Reader<'_> {
     }
 
     /// `options = [...]`: the candidates as listed.
-    fn options(&mut self, vary: &str, v: &Value) -> Option<Vec<toml::Value>> {
+    fn options(&mut self, v: &Value) -> Option<Vec<toml::Value>> {
         let DeValue::Array(items) = v.get_ref().clone() else {
             self.error(
                 v.span(),
@@ -199,7 +218,8 @@ impl Reader<'_> {
             self.error(v.span(), "`plan.options`: list at least one candidate".into());
             return None;
         }
-        let values: Option<Vec<toml::Value>> = items.iter().map(|item| self.sweep_value(vary, item)).collect();
+        let values: Option<Vec<toml::Value>> =
+            items.iter().map(|item| self.sweep_value("plan.options", item)).collect();
         let values = values?;
         // Least and most follow the listed order: numbers and durations must be listed rising.
         let magnitude = |v: &toml::Value| match v {

@@ -31,7 +31,7 @@ impl Reader<'_> {
                 DeValue::Table(inner) => self.sweep_entries(inner, &format!("{path}."), out),
                 DeValue::Array(items) if !items.is_empty() => {
                     let values: Vec<Option<toml::Value>> =
-                        items.iter().map(|item| self.sweep_value(&path, item)).collect();
+                        items.iter().map(|item| self.sweep_value(&format!("sweep.\"{path}\""), item)).collect();
                     if values.iter().all(Option::is_some) {
                         out.push(Parameter {
                             path,
@@ -49,7 +49,9 @@ impl Reader<'_> {
         }
     }
 
-    pub(in crate::load) fn sweep_value(&mut self, path: &str, item: &Value) -> Option<toml::Value> {
+    /// One value a sweep, plan or expectation sets a path to; `key` names
+    /// where it is written in messages.
+    pub(in crate::load) fn sweep_value(&mut self, key: &str, item: &Value) -> Option<toml::Value> {
         let value = match item.get_ref() {
             DeValue::String(s) => Some(toml::Value::String(s.to_string())),
             DeValue::Integer(i) => i.as_str().replace('_', "").parse().ok().map(toml::Value::Integer),
@@ -60,10 +62,7 @@ impl Reader<'_> {
         if value.is_none() {
             self.error(
                 item.span(),
-                format!(
-                    "`sweep.\"{path}\"`: values are strings, numbers or booleans, found {}",
-                    type_name(item.get_ref())
-                ),
+                format!("`{key}`: values are strings, numbers or booleans, found {}", type_name(item.get_ref())),
             );
         }
         value
