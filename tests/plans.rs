@@ -424,6 +424,15 @@ fn several_parameters_searched_along_one_and_checked() {
     );
     let json = json.unwrap();
     assert_eq!((json["minimize"].as_str(), json["monotone"].as_bool()), (Some("senders.mms.numbers"), Some(true)));
+    // Its charts: each promise against the numbers, a line per score.
+    let dir = tempdir();
+    plan_in(dir.path(), &text);
+    let svg = std::fs::read_to_string(dir.path().join("out/p/plan_0.svg")).unwrap();
+    assert!(svg.contains("drain_time_s against senders.mms.numbers"), "{svg}");
+    for score in [10, 30, 62, 80] {
+        assert!(svg.contains(&format!("brands.shop.vetting_score = {score}")), "a line for score {score}");
+    }
+    assert!(svg.contains("answer 30, 3"));
     // The least drain time instead: it falls with every number added, so
     // past each line's first passing candidate the figure falls, and the
     // plan evaluates those lines whole (and says so).

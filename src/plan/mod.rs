@@ -49,9 +49,12 @@ pub struct Plan {
     pub goal: Goal,
     /// The varied paths, in order.
     pub parameters: Vec<String>,
-    /// The path searched along (each line of it, the others fixed, when
-    /// several are varied).
-    pub along: String,
+    /// The parameter searched along (each line of it, the others fixed,
+    /// when several are varied).
+    pub along: usize,
+    /// Every candidate's value of each parameter, as written.
+    pub values: Vec<Vec<String>>,
+    grid: Grid,
     /// What is made smallest, if anything.
     pub minimize: Option<Objective>,
     /// Every candidate, shown as in the file (several values joined by ", ").
@@ -173,7 +176,9 @@ pub fn plan(stem: &str, file: &str, loaded: &Loaded, width: usize) -> Result<Pla
         name: loaded.scenario.name.clone(),
         vary: sweep.parameters.join(", "),
         parameters: sweep.parameters.clone(),
-        along: sweep.parameters[searched].clone(),
+        along: searched,
+        values: sweep.points.iter().map(|p| p.values.iter().map(show).collect()).collect(),
+        grid,
         goal: spec.goal,
         minimize: objective,
         candidates: sweep.points.iter().map(|p| p.to_string()).collect(),
@@ -225,6 +230,7 @@ fn along(
 
 /// The candidates of a plan over several parameters as a grid: the first
 /// parameter varies slowest.
+#[derive(Clone, Debug)]
 struct Grid {
     /// Each parameter's number of candidates.
     counts: Vec<usize>,
@@ -378,7 +384,7 @@ impl Plan {
             if !self.monotone {
                 out.push_str(&format!(
                     "note: along `{}`, the expectations did not hold on one side of a threshold or the minimized figure fell beyond it, so those candidates were all evaluated\n",
-                    self.along
+                    self.parameters[self.along]
                 ));
             }
             return out;
@@ -445,8 +451,29 @@ impl Plan {
             values: self.evaluated.iter().map(|(&i, e)| (i, e.figure(f), e.passed())).collect(),
         });
         let promises = minimized.into_iter().chain(promises).collect();
+        // A line per combination of the other parameters, named by their values.
+        let mut series: Vec<String> = Vec::new();
+        let place = (0..self.candidates.len())
+            .map(|i| {
+                let others: Vec<String> = (0..self.parameters.len())
+                    .filter(|&j| j != self.along)
+                    .map(|j| format!("{} = {}", self.parameters[j], self.values[i][j]))
+                    .collect();
+                let name = others.join(", ");
+                let line = series.iter().position(|s| *s == name).unwrap_or_else(|| {
+                    series.push(name);
+                    series.len() - 1
+                });
+                (line, self.grid.position(i, self.along))
+            })
+            .collect();
+        let steps = self.grid.lines(self.along)[0].iter().map(|&i| self.values[i][self.along].clone()).collect();
         PlanReport {
             vary: self.vary.clone(),
+            along: self.parameters[self.along].clone(),
+            steps,
+            series,
+            place,
             candidates: self.candidates.clone(),
             answer: self.answer,
             promises,

@@ -447,8 +447,17 @@ pub struct PlanPromise {
 /// What a plan's report shows.
 #[derive(Clone, Debug)]
 pub struct PlanReport {
-    /// The parameter searched.
+    /// The parameters varied, joined by ", ".
     pub vary: String,
+    /// The parameter searched along: the charts' x axis.
+    pub along: String,
+    /// Its candidates in order, as written.
+    pub steps: Vec<String>,
+    /// One name per line drawn: the other parameters' values ("" for one
+    /// parameter).
+    pub series: Vec<String>,
+    /// Each candidate's (line, step).
+    pub place: Vec<(usize, usize)>,
     /// Every candidate as written, in order.
     pub candidates: Vec<String>,
     /// The answer's index.

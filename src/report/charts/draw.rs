@@ -39,12 +39,14 @@ pub(crate) struct Line {
     pub(crate) filled: bool,
     /// A dot on every point: measured points, not a continuous curve.
     pub(crate) dots: bool,
+    /// Whether neighbouring points are joined by a line.
+    pub(crate) joined: bool,
     pub(crate) points: Vec<(f64, f64)>,
 }
 
 impl Line {
     pub(crate) fn solid(label: impl Into<String>, color: RGBColor, points: Vec<(f64, f64)>) -> Line {
-        Line { label: label.into(), color, dashed: false, filled: false, dots: false, points }
+        Line { label: label.into(), color, dashed: false, filled: false, dots: false, joined: true, points }
     }
     pub(crate) fn dashed(label: impl Into<String>, color: RGBColor, points: Vec<(f64, f64)>) -> Line {
         Line { dashed: true, ..Line::solid(label, color, points) }
@@ -55,6 +57,10 @@ impl Line {
     /// The same line with a dot on every point.
     pub(crate) fn dotted(self) -> Line {
         Line { dots: true, ..self }
+    }
+    /// Dots only, not joined: points that are not a series.
+    pub(crate) fn scatter(label: impl Into<String>, color: RGBColor, points: Vec<(f64, f64)>) -> Line {
+        Line { joined: false, ..Line::solid(label, color, points).dotted() }
     }
 }
 
@@ -460,6 +466,10 @@ fn obstacles(p: &Panel, map: &Map, labels: &[Placed]) -> Vec<Obstacle> {
         if let [only] = px[..] {
             out.push(Obstacle::Segment(only, only));
         }
+        if !l.joined {
+            out.extend(px.iter().map(|&q| Obstacle::Segment(q, q)));
+            continue;
+        }
         for w in px.windows(2) {
             let (a, b) = (w[0], w[1]);
             out.push(if l.filled {
@@ -697,12 +707,18 @@ where
 {
     for l in &p.lines {
         let style = l.color.stroke_width(2);
-        if l.filled {
-            chart.draw_series(AreaSeries::new(l.points.iter().copied(), 0.0, l.color.mix(0.75).filled()))?;
-        } else if l.dashed {
-            chart.draw_series(DashedLineSeries::new(l.points.iter().copied(), 8, 5, style))?;
-        } else {
-            chart.draw_series(LineSeries::new(l.points.iter().copied(), style))?;
+        let points = l.points.iter().copied();
+        match (l.joined, l.filled, l.dashed) {
+            (false, _, _) => {}
+            (true, true, _) => {
+                chart.draw_series(AreaSeries::new(points, 0.0, l.color.mix(0.75).filled()))?;
+            }
+            (true, false, true) => {
+                chart.draw_series(DashedLineSeries::new(points, 8, 5, style))?;
+            }
+            (true, false, false) => {
+                chart.draw_series(LineSeries::new(points, style))?;
+            }
         }
         if l.dots {
             chart.draw_series(l.points.iter().map(|&at| Circle::new(at, 4, l.color.filled())))?;
@@ -750,7 +766,9 @@ where
     let labelled = p.lines.iter().filter(|l| !l.label.is_empty());
     for (l, &(x, y)) in labelled.zip(&legend.entries) {
         let (x, mid) = (x - origin.0, y - origin.1 + ROW / 2);
-        if l.filled {
+        if !l.joined {
+            area.draw(&Circle::new((x + SWATCH / 2, mid), 4, l.color.filled()))?;
+        } else if l.filled {
             area.draw(&Rectangle::new([(x, mid - 6), (x + SWATCH, mid + 6)], l.color.mix(0.75).filled()))?;
         } else if l.dashed {
             for d in [0, 9, 18] {
