@@ -13,6 +13,7 @@ mod limits;
 mod outages;
 mod plans;
 mod properties;
+mod provider;
 mod queueing;
 mod reference;
 mod series;

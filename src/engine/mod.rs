@@ -19,7 +19,7 @@ mod setup;
 mod waits;
 
 use crate::scenario::calendar::PacificDay;
-use crate::scenario::model::{Carrier, Class, Outcome, Unit};
+use crate::scenario::model::{Carrier, Class, Outcome, QueueScope, Unit};
 use crate::scenario::rng::{Draws, Purpose, stream_key};
 use crate::scenario::time::{SimDuration, SimTime};
 use crate::scenario::traffic::Arrivals;
@@ -49,13 +49,25 @@ pub struct Fate {
     pub late: bool,
     /// What it was charged.
     pub cost: Money,
+    /// Rejected because the provider's queue was full (`queue_full`).
+    pub queue_full: bool,
 }
 
 impl Fate {
     /// A message of `stream` to `carrier` accepted at `accepted` that never
     /// reached the carrier: it ended at `done` with `outcome`.
     fn undispatched(stream: usize, carrier: Carrier, accepted: SimTime, outcome: Outcome, done: SimTime) -> Fate {
-        Fate { stream, carrier, outcome, accepted, dispatched: None, done, late: false, cost: Money(0) }
+        Fate {
+            stream,
+            carrier,
+            outcome,
+            accepted,
+            dispatched: None,
+            done,
+            late: false,
+            cost: Money(0),
+            queue_full: false,
+        }
     }
 }
 
@@ -151,6 +163,32 @@ struct StreamDraws {
     undelivered: Draws,
 }
 
+/// Messages waiting (in processing or queued), per sender and in all.
+struct Waiting {
+    per_sender: Vec<u64>,
+    total: u64,
+}
+
+impl Waiting {
+    fn add(&mut self, sender: usize) {
+        self.per_sender[sender] += 1;
+        self.total += 1;
+    }
+
+    fn remove(&mut self, sender: usize) {
+        self.per_sender[sender] -= 1;
+        self.total -= 1;
+    }
+
+    /// Those of `scope`: sender `sender`'s, or the account's.
+    fn of(&self, sender: usize, scope: QueueScope) -> u64 {
+        match scope {
+            QueueScope::Sender => self.per_sender[sender],
+            QueueScope::Account => self.total,
+        }
+    }
+}
+
 /// A brand's running count against T-Mobile's daily cap.
 struct DailyCap {
     day: Option<(PacificDay, DailyCapDay)>,
@@ -170,6 +208,8 @@ struct Engine<'s> {
     waits: Waits,
     /// Next pool number per (sender, class).
     round_robin: Vec<[u32; 2]>,
+    /// Messages waiting, for a provider queue limit.
+    waiting: Waiting,
     caps: Vec<DailyCap>,
     seq: u64,
     events: u64,
@@ -239,6 +279,13 @@ impl<'s> Engine<'s> {
             rec.resolved(&Fate { cost, ..Fate::undispatched(s, carrier, t, outcome, t) });
             return;
         }
+        if self.queue_full(sender_ix) {
+            rec.accepted(s, carrier, t, false);
+            let fate = Fate { queue_full: true, ..Fate::undispatched(s, carrier, t, Outcome::Rejected, t) };
+            rec.resolved(&fate);
+            return;
+        }
+        self.waiting.add(sender_ix);
         rec.accepted(s, carrier, t, true);
         let rr = &mut self.round_robin[sender_ix][class.index()];
         let number = *rr;
@@ -265,6 +312,12 @@ impl<'s> Engine<'s> {
             self.paths.pending(lane, 1);
             self.processing.push(Reverse(Pending(t + delay, msg)));
         }
+    }
+
+    /// Whether the provider's queue limit refuses a new message of sender
+    /// `sender`: its scope already has the most waiting it allows.
+    fn queue_full(&self, sender: usize) -> bool {
+        self.sc.queue_limit.is_some_and(|q| self.waiting.of(sender, q.scope) >= q.max)
     }
 
     /// Puts a message that finished processing into its lane, in acceptance
@@ -309,6 +362,7 @@ impl<'s> Engine<'s> {
         let msg = self.paths.lanes[li as usize].queue.pop_front().expect("a candidate lane has a head");
         self.events += 1;
         let stream = &self.sc.traffic[msg.stream as usize];
+        self.waiting.remove(stream.sender);
         if t - msg.accepted > stream.message_expiry {
             rec.resolved(&Fate::undispatched(msg.stream as usize, msg.carrier, msg.accepted, Outcome::Expired, t));
         } else {
@@ -367,6 +421,7 @@ impl<'s> Engine<'s> {
             done,
             late,
             cost,
+            queue_full: false,
         });
     }
 

@@ -52,6 +52,7 @@ fn scenario(mps: u64) -> Scenario {
         warmup: SimDuration::ZERO,
         expiry_target: 0.01,
         error_codes: default_error_codes(),
+        queue_limit: None,
     }
 }
 
@@ -424,4 +425,72 @@ fn every_accepted_message_is_resolved_exactly_once() {
     }
     // 200 messages through 3 numbers at 1/s with a 20 s expiry: some expire, some go.
     assert!(count(0, Outcome::Expired) > 0 && count(0, Outcome::Delivered) > 0);
+}
+
+/// Each message's (outcome, dispatch instant in ms, queue_full), by
+/// acceptance instant and stream; of one instant, those queued (in dispatch
+/// order) before those refused.
+fn fates_in_order(log: &Log) -> Vec<(Outcome, Option<u64>, bool)> {
+    let mut fates = log.fates.clone();
+    fates.sort_by_key(|f| (f.accepted, f.stream, f.queue_full, f.dispatched));
+    fates.iter().map(|f| (f.outcome, f.dispatched.map(|d| d.as_nanos() / 1_000_000), f.queue_full)).collect()
+}
+
+#[test]
+fn a_full_provider_queue_rejects_the_next_message_until_one_leaves() {
+    // One a second through the account, at most 3 waiting per sender.
+    let mut sc = scenario(1);
+    sc.queue_limit = Some(crate::scenario::QueueLimit { max: 3, scope: QueueScope::Sender });
+    let s = short_code(&mut sc);
+    stream(&mut sc, s, Carrier::Att, 1, LONG, trace(&[0, 0, 0, 0, 500, 600, 1000, 1001]));
+    let log = run_log(&sc);
+    use Outcome::{Delivered as D, Rejected as R};
+    assert_eq!(
+        fates_in_order(&log),
+        [
+            (D, Some(0), false),
+            (D, Some(1000), false),
+            (D, Some(2000), false),
+            // The 4th at 0 finds 3 waiting (none dispatched yet: arrivals come first).
+            (R, None, true),
+            // At 500 ms the first has gone: 2 waiting.
+            (D, Some(3000), false),
+            (R, None, true),
+            // At 1 s arrivals come before that instant's dispatch: still 3 waiting.
+            (R, None, true),
+            (D, Some(4000), false),
+        ]
+    );
+    // A rejection is not queued.
+    let queued: Vec<bool> = log.accepted.iter().map(|a| a.3).collect();
+    assert_eq!(queued, [true, true, true, false, true, false, false, true]);
+}
+
+#[test]
+fn an_account_wide_queue_limit_counts_every_sender() {
+    let mut sc = scenario(1);
+    sc.queue_limit = Some(crate::scenario::QueueLimit { max: 2, scope: QueueScope::Account });
+    let (a, b) = (short_code(&mut sc), short_code(&mut sc));
+    stream(&mut sc, a, Carrier::Att, 1, LONG, trace(&[0, 0]));
+    stream(&mut sc, b, Carrier::Att, 1, LONG, trace(&[0, 1500, 1500]));
+    let log = run_log(&sc);
+    let b_fates: Vec<(Outcome, Option<u64>, bool)> = fates_in_order(&log);
+    use Outcome::{Delivered as D, Rejected as R};
+    assert_eq!(
+        b_fates,
+        [
+            // At 0: a, a fill the account's 2 places; b is refused whatever its own count.
+            (D, Some(0), false),
+            (D, Some(1000), false),
+            (R, None, true),
+            // At 1.5 s both have gone: b's two are taken.
+            (D, Some(2000), false),
+            (D, Some(3000), false),
+        ]
+    );
+    // Per sender, b's first one goes in; at 1.5 s b0 still waits (the account
+    // sent a0 and a1 first), so b's third is refused.
+    sc.queue_limit = Some(crate::scenario::QueueLimit { max: 2, scope: QueueScope::Sender });
+    let refused: Vec<bool> = fates_in_order(&run_log(&sc)).iter().map(|f| f.2).collect();
+    assert_eq!(refused, [false, false, false, false, true]);
 }

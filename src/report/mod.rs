@@ -39,6 +39,7 @@ fn messages(g: &Group) -> Value {
     for o in Outcome::ALL {
         m.insert(o.name().into(), g.count(o).into());
     }
+    m.insert("rejected_queue_full".into(), g.rejected_queue_full.into());
     m.insert("late".into(), g.late.into());
     Value::Object(m)
 }

@@ -16,7 +16,7 @@ pub(crate) mod traffic;
 use crate::scenario::calendar::Calendar;
 use crate::scenario::delay::Delay;
 use crate::scenario::limits::NumberLimit;
-use crate::scenario::model::{Carrier, Class, Country, Kind, NumberType, Outcome, Shape, Unit, UseCase};
+use crate::scenario::model::{Carrier, Class, Country, Kind, NumberType, Outcome, QueueScope, Shape, Unit, UseCase};
 use crate::scenario::outage::Outage;
 use crate::scenario::rate::Rate;
 use crate::scenario::time::{SimDuration, SimTime};
@@ -74,6 +74,17 @@ pub struct Scenario {
     /// Provider error code reported per outcome, by [`Outcome::index`]:
     /// `expired` is 420; the source gives none for the others.
     pub(crate) error_codes: [Option<u32>; 8],
+    /// The provider's queue limit, if the scenario sets one (MODEL §9).
+    pub(crate) queue_limit: Option<QueueLimit>,
+}
+
+/// A provider's cap on waiting messages: a message accepted when `max` of
+/// its scope are already waiting (in processing or queued) is rejected
+/// (`queue_full`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct QueueLimit {
+    pub(crate) max: u64,
+    pub(crate) scope: QueueScope,
 }
 
 #[derive(Clone, Debug, PartialEq)]

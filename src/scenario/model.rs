@@ -54,6 +54,10 @@ named_enum!(
     Kind { Otp = "otp", Transactional = "transactional", Promotional = "promotional" }
 );
 named_enum!(
+    /// Whose waiting messages a provider queue limit counts.
+    QueueScope { Sender = "sender", Account = "account" }
+);
+named_enum!(
     /// 10DLC use case of a brand.
     UseCase { Standard = "standard", LowVolume = "low_volume" }
 );

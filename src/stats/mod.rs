@@ -191,6 +191,9 @@ pub struct Group {
     pub outcomes: [u64; 8],
     /// Delivered later than the stream's `useful_life`.
     pub late: u64,
+    /// Rejected because the provider's queue was full (part of `rejected`).
+    #[serde(default)]
+    pub rejected_queue_full: u64,
     /// What the messages were charged.
     pub cost: Money,
     /// From acceptance to hand-over, of dispatched messages.
@@ -223,6 +226,7 @@ impl Group {
             *a = a.saturating_add(b);
         }
         self.late = self.late.saturating_add(other.late);
+        self.rejected_queue_full = self.rejected_queue_full.saturating_add(other.rejected_queue_full);
         self.cost.0 = self.cost.0.saturating_add(other.cost.0);
         self.queue_wait.merge(&other.queue_wait);
         self.end_to_end.merge(&other.end_to_end);
@@ -232,6 +236,7 @@ impl Group {
     fn resolve(&mut self, f: &Fate) {
         self.outcomes[f.outcome.index()] += 1;
         self.late += u64::from(f.late);
+        self.rejected_queue_full += u64::from(f.queue_full);
         self.cost.0 += f.cost.0;
         if let (true, Some(d)) = (f.outcome.was_dispatched(), f.dispatched) {
             self.queue_wait.record(d - f.accepted);
@@ -396,6 +401,9 @@ impl Recorder for Stats {
         let Some(column) = Column::of_outcome(f.outcome) else { return };
         let row = self.series.row(f.done);
         row.count(column, c, 1);
+        if f.queue_full {
+            row.count(Column::RejectedQueueFull, c, 1);
+        }
         if f.outcome == Outcome::Expired {
             row.queue(c, sender, -1);
         }

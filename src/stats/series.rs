@@ -26,13 +26,15 @@ pub enum Column {
     Blocked,
     /// Messages refused at acceptance.
     Rejected,
+    /// Those of them refused because the provider's queue was full.
+    RejectedQueueFull,
     /// Kept as changes while recording, summed into levels on read.
     QueueDepth,
 }
 
 impl Column {
     /// Every column, in file order.
-    pub const ALL: [Column; 9] = [
+    pub const ALL: [Column; 10] = [
         Column::Arrivals,
         Column::Dispatched,
         Column::Delivered,
@@ -41,6 +43,7 @@ impl Column {
         Column::FailedDailyCap,
         Column::Blocked,
         Column::Rejected,
+        Column::RejectedQueueFull,
         Column::QueueDepth,
     ];
 
@@ -56,6 +59,7 @@ impl Column {
             Column::FailedDailyCap => "failed_daily_cap",
             Column::Blocked => "blocked",
             Column::Rejected => "rejected",
+            Column::RejectedQueueFull => "rejected_queue_full",
             Column::QueueDepth => "queue_depth",
         }
     }
@@ -129,7 +133,11 @@ impl CarrierColumn {
             Column::Expired => Some(CarrierColumn::Expired),
             Column::FailedDailyCap => Some(CarrierColumn::FailedDailyCap),
             Column::QueueDepth => Some(CarrierColumn::QueueDepth),
-            Column::Delivered | Column::Undelivered | Column::Blocked | Column::Rejected => None,
+            Column::Delivered
+            | Column::Undelivered
+            | Column::Blocked
+            | Column::Rejected
+            | Column::RejectedQueueFull => None,
         }
     }
 

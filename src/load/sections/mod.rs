@@ -10,6 +10,7 @@ mod error_codes;
 mod outages;
 mod plan;
 mod prices;
+mod provider;
 mod senders;
 mod sweep;
 mod traffic;
@@ -41,6 +42,7 @@ const TOP_KEYS: &[&str] = &[
     "delays",
     "carriers",
     "prices",
+    "provider",
     "error_codes",
     "expect",
     "plan",
@@ -81,6 +83,7 @@ impl Reader<'_> {
         let (processing, delivery) = self.delays(root);
         let carriers = self.carriers(root);
         let prices = self.prices(root);
+        let queue_limit = self.provider(root);
         let expects = self.expects(root);
         let error_codes = self.codes(root);
         self.outage_warnings(&senders, &traffic, &outages, root);
@@ -105,6 +108,7 @@ impl Reader<'_> {
                 warmup,
                 expiry_target,
                 error_codes,
+                queue_limit,
             },
             expects,
         ))

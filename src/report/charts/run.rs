@@ -98,7 +98,7 @@ const CLOSE_UP_SHARE: f64 = 0.25;
 fn close_up(sc: &Scenario, clock: &Clock, rows: &[Row]) -> Option<(SimTime, SimTime)> {
     let depth = |r: &Row| r.get(Column::QueueDepth);
     let peak = rows.iter().map(depth).max().unwrap_or(0);
-    let failed = |r: &Row| FAILURES.iter().any(|&c| r.get(c) > 0);
+    let failed = |r: &Row| FAILURES.iter().any(|(_, count)| count(r) > 0);
     let busy: Vec<usize> = (0..rows.len())
         .filter(|&i| {
             let (a, b) = (clock.x(i, 0.0), clock.x(i, 1.0));
@@ -280,9 +280,19 @@ fn latency(sc: &Scenario, s: &Stats) -> Draft {
     )
 }
 
-/// The failure columns, each named after its outcome (so its name is the legend).
-const FAILURES: [Column; 5] =
-    [Column::Expired, Column::FailedDailyCap, Column::Blocked, Column::Rejected, Column::Undelivered];
+/// A count read from a time-series row.
+type Count = fn(&Row) -> i64;
+
+/// The failure reasons, named after their outcomes (the legend), with their
+/// counts in a row: rejections split by whether the provider's queue was full.
+const FAILURES: [(&str, Count); 6] = [
+    ("expired", |r| r.get(Column::Expired)),
+    ("failed_daily_cap", |r| r.get(Column::FailedDailyCap)),
+    ("blocked", |r| r.get(Column::Blocked)),
+    ("rejected", |r| r.get(Column::Rejected) - r.get(Column::RejectedQueueFull)),
+    ("rejected_queue_full", |r| r.get(Column::RejectedQueueFull)),
+    ("undelivered", |r| r.get(Column::Undelivered)),
+];
 
 fn failures(clock: &Clock, rows: &[Row]) -> Draft {
     let reasons = FAILURES;
@@ -293,15 +303,15 @@ fn failures(clock: &Clock, rows: &[Row]) -> Draft {
     let y_desc = clock.mean_of(&format!("messages per {}", human::duration(width)));
     let mut p = clock.panel("Failures by reason (stacked)", &y_desc);
     let mut stacked: Vec<Vec<f64>> = Vec::new();
-    for (k, &col) in reasons.iter().enumerate() {
-        let own = rows.chunks(group).map(|c| c.iter().map(|r| r.get(col) as f64).sum::<f64>() / clock.replications);
+    for (k, (_, count)) in reasons.iter().enumerate() {
+        let own = rows.chunks(group).map(|c| c.iter().map(|r| count(r) as f64).sum::<f64>() / clock.replications);
         let below = if k == 0 { vec![0.0; rows.len().div_ceil(group)] } else { stacked[k - 1].clone() };
         stacked.push(own.zip(below).map(|(v, b)| b + v).collect());
     }
-    for (k, col) in reasons.iter().enumerate().rev() {
+    for (k, (name, _)) in reasons.iter().enumerate().rev() {
         let x = |i: usize| clock.x(i * group, 0.0);
         let points = stacked[k].iter().enumerate().flat_map(|(i, &v)| [(x(i), v), (x(i + 1), v)]);
-        p.lines.push(Line::area(col.name(), color(k + 1), points.collect()));
+        p.lines.push(Line::area(*name, color(k + 1), points.collect()));
     }
     p.fit_y();
     draft(
