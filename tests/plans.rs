@@ -443,10 +443,27 @@ fn several_parameters_searched_along_one_and_checked() {
     assert_eq!(code, Some(0), "{err}");
     let json = json.unwrap();
     assert_eq!(json["monotone"], false);
-    assert!(out.contains("note: along `senders.mms.numbers`, the expectations did not hold"), "{out}");
+    assert!(out.contains("or the minimized figure fell beyond it, so along `senders.mms.numbers`, those candidates were all evaluated"), "{out}");
     assert_eq!(json["answer"].as_str().map(String::from), swept_answer(&dir.path().join("f.toml")));
     assert!(json["answer"].as_str().unwrap().ends_with(", 20"), "the most numbers drain quickest");
     // Score 10 fails whatever the numbers: its line is searched, not evaluated whole.
     let tens = json["evaluated"].as_array().unwrap().iter().filter(|e| e["value"].as_str().unwrap().starts_with("10,"));
     assert!(tens.count() < 20);
+}
+
+#[test]
+fn a_promise_between_two_bounds_is_evaluated_at_every_candidate() {
+    // Drain times 3999, 1999, 1333, 1000, 800, 666, ... s for 1, 2, 3, ...
+    // numbers: only 4 and 5 fall between 700 and 1100, where a first round
+    // of 1, 4, 7, 10 could miss such a band.
+    let band = example().replace("max = 1800", "min = 700\nmax = 1100");
+    let (code, out, err, json) = plan(&band);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(out.starts_with("p: 4 is the least `senders.tf.numbers` meeting every expectation (10 of 10"), "{out}");
+    assert!(out.contains("note: `drain_time_s` must stay between two bounds, which a search may step over, so every candidate was evaluated"), "{out}");
+    let json = json.unwrap();
+    assert_eq!((json["monotone"].as_bool(), json["answer"].as_str()), (Some(false), Some("4")));
+    let dir = tempdir();
+    std::fs::write(dir.path().join("b.toml"), &band).unwrap();
+    assert_eq!(swept_answer(&dir.path().join("b.toml")).as_deref(), Some("4"));
 }

@@ -7,7 +7,7 @@ pub mod search;
 
 use crate::check::ci::shown;
 use crate::check::expect::{Verdict, evaluate};
-use crate::load::{Diagnostic, Goal, Loaded, Minimize, Quote, did_you_mean, show};
+use crate::load::{Diagnostic, Expect, Goal, Loaded, Minimize, Quote, did_you_mean, show};
 use crate::report::{PlanPromise, PlanReport};
 use crate::run::batch;
 use crate::run::simulate::RunResult;
@@ -68,6 +68,9 @@ pub struct Plan {
     pub answer: Option<usize>,
     /// Whether the promises held on one side of a threshold.
     pub monotone: bool,
+    /// Promises bounded on both sides (`min` and `max`), which make the
+    /// plan evaluate every candidate.
+    pub bands: Vec<String>,
 }
 
 /// Candidates a search round evaluates (in parallel): fixed, not the thread
@@ -129,7 +132,7 @@ pub fn plan(stem: &str, file: &str, loaded: &Loaded, width: usize) -> Result<Pla
             if spec.goal == Goal::Most {
                 line.reverse();
             }
-            along(&line, width, &run, &evaluated)
+            along(&line, width, &loaded.expects, &run, &evaluated)
         }
         Some(objective) => {
             let value = |i: usize, map: &BTreeMap<usize, Evaluated>| match objective {
@@ -143,7 +146,7 @@ pub fn plan(stem: &str, file: &str, loaded: &Loaded, width: usize) -> Result<Pla
                 .lines(searched)
                 .into_par_iter()
                 .map(|line| {
-                    let (first, monotone) = along(&line, width, &run, &evaluated);
+                    let (first, monotone) = along(&line, width, &loaded.expects, &run, &evaluated);
                     let (Objective::Figure(_), Some(first)) = (objective, first) else { return monotone };
                     // The figure must not fall beyond the line's first passing
                     // candidate: checked at its neighbour.
@@ -196,6 +199,7 @@ pub fn plan(stem: &str, file: &str, loaded: &Loaded, width: usize) -> Result<Pla
         evaluated: evaluated.into_inner().expect("no evaluation panicked"),
         answer,
         monotone,
+        bands: loaded.expects.iter().filter(|e| e.min.is_some() && e.max.is_some()).map(|e| e.label()).collect(),
     })
 }
 
@@ -205,18 +209,24 @@ pub fn plan(stem: &str, file: &str, loaded: &Loaded, width: usize) -> Result<Pla
 fn along(
     line: &[usize],
     width: usize,
+    expects: &[Expect],
     run: &(dyn Fn(&[usize]) -> Vec<bool> + Sync),
     evaluated: &Mutex<BTreeMap<usize, Evaluated>>,
 ) -> (Option<usize>, bool) {
-    let found =
-        search::search(line.len(), Goal::Least, width, &mut |ks| run(&ks.iter().map(|&k| line[k]).collect::<Vec<_>>()));
+    // A promise bounded on both sides can hold only between two
+    // thresholds, where a search may never look: every candidate then.
+    let found = if expects.iter().any(|e| e.min.is_some() && e.max.is_some()) {
+        search::Found { answer: None, monotone: false, known: BTreeMap::new() }
+    } else {
+        search::search(line.len(), Goal::Least, width, &mut |ks| run(&ks.iter().map(|&k| line[k]).collect::<Vec<_>>()))
+    };
     let map = evaluated.lock().expect("no evaluation panicked");
     // Each promise on its own must change at most once, the same way for
     // all: one kept at a candidate and broken at a later one while another
     // goes the other way leaves no threshold (both ends can fail while the
     // middle passes).
     let order: Vec<usize> = line.iter().copied().filter(|i| map.contains_key(i)).collect();
-    if found.monotone && one_way(&order, &map) {
+    if found.monotone && one_way(&order, &map, expects) {
         return (found.answer.map(|k| line[k]), true);
     }
     let rest: Vec<usize> = line.iter().copied().filter(|i| !map.contains_key(i)).collect();
@@ -281,17 +291,24 @@ pub fn validated(loaded: Loaded, file: &str) -> Result<Loaded, Vec<Diagnostic>> 
 }
 
 /// Whether, along `order`, no promise is broken after being kept while
-/// another is kept after being broken.
-fn one_way(order: &[usize], evaluated: &BTreeMap<usize, Evaluated>) -> bool {
-    let lines: Vec<usize> = order.iter().flat_map(|i| evaluated[i].verdicts.iter().map(|v| v.line)).collect();
+/// another is kept after being broken. Each side of a promise (its lower
+/// and its upper bound) counts as a promise of its own: `equals` holds
+/// only where both sides do.
+fn one_way(order: &[usize], evaluated: &BTreeMap<usize, Evaluated>, expects: &[Expect]) -> bool {
     let (mut rises, mut falls) = (false, false);
-    for line in lines {
-        let kept: Vec<bool> = order
-            .iter()
-            .filter_map(|i| evaluated[i].verdicts.iter().find(|v| v.line == line).map(|v| v.passed))
-            .collect();
-        rises |= kept.windows(2).any(|w| !w[0] && w[1]);
-        falls |= kept.windows(2).any(|w| w[0] && !w[1]);
+    for e in expects {
+        let sides: [(Option<f64>, fn(f64, f64) -> bool); 2] =
+            [(e.min.or(e.equals), |v, bound| v >= bound), (e.max.or(e.equals), |v, bound| v <= bound)];
+        for (bound, holds) in sides {
+            let Some(bound) = bound else { continue };
+            let kept: Vec<bool> = order
+                .iter()
+                .filter_map(|i| evaluated[i].verdicts.iter().find(|v| v.line == e.line))
+                .map(|v| v.value.is_some_and(|x| holds(x, bound)))
+                .collect();
+            rises |= kept.windows(2).any(|w| !w[0] && w[1]);
+            falls |= kept.windows(2).any(|w| w[0] && !w[1]);
+        }
     }
     !(rises && falls)
 }
@@ -381,12 +398,7 @@ impl Plan {
                 }
             };
             out.push('\n');
-            if !self.monotone {
-                out.push_str(&format!(
-                    "note: along `{}`, the expectations did not hold on one side of a threshold or the minimized figure fell beyond it, so those candidates were all evaluated\n",
-                    self.parameters[self.along]
-                ));
-            }
+            out.push_str(&self.note());
             return out;
         }
         let mut out = match self.answer {
@@ -411,12 +423,29 @@ impl Plan {
             out.push_str(&format!("; at {}: {}", self.candidates[b], failed.join(", ")));
         }
         out.push('\n');
-        if !self.monotone {
-            out.push_str(
-                "note: the expectations did not hold on one side of a threshold, so every candidate was evaluated\n",
-            );
-        }
+        out.push_str(&self.note());
         out
+    }
+
+    /// Why more candidates were evaluated than a search needs, if they were.
+    fn note(&self) -> String {
+        if self.monotone {
+            return String::new();
+        }
+        let which = if self.parameters.len() > 1 {
+            format!("along `{}`, those candidates were all evaluated", self.parameters[self.along])
+        } else {
+            "every candidate was evaluated".to_string()
+        };
+        let why = if !self.bands.is_empty() {
+            let bands: Vec<String> = self.bands.iter().map(|m| format!("`{m}`")).collect();
+            format!("{} must stay between two bounds, which a search may step over", bands.join(" and "))
+        } else if matches!(self.minimize, Some(Objective::Figure(_))) {
+            "the expectations did not hold on one side of a threshold, or the minimized figure fell beyond it".into()
+        } else {
+            "the expectations did not hold on one side of a threshold".into()
+        };
+        format!("note: {why}, so {which}\n")
     }
 
     /// What the plan's report shows: each promise at every candidate evaluated.
