@@ -23,8 +23,8 @@ use std::time::Instant;
 struct Cli {
     #[command(subcommand)]
     command: Command,
-    /// Print only errors, warnings and `check`'s results: no progress, table
-    /// or throughput figure (for scripts and CI logs).
+    /// Print only errors, warnings, `check`'s results and `plan`'s answers:
+    /// no progress, table or throughput figure (for scripts and CI logs).
     #[arg(long, short, global = true)]
     quiet: bool,
 }
@@ -276,11 +276,11 @@ pub fn main() -> ExitCode {
     // Ctrl-C: the reports being written are dropped, the previous ones stay.
     let stop = || {
         report::abandon_all();
-        eprintln!("\ninterrupted: reports being written were removed, earlier ones are unchanged");
+        complain("\ninterrupted: reports being written were removed, earlier ones are unchanged\n");
         std::process::exit(130);
     };
     if let Err(e) = ctrlc::set_handler(stop) {
-        eprintln!("warning: Ctrl-C will not clean up: {e}");
+        complain(&format!("warning: Ctrl-C will not clean up: {e}\n"));
     }
     let code = match command(cli.command) {
         Ok(true) => 0,
@@ -290,7 +290,7 @@ pub fn main() -> ExitCode {
             2
         }
         Err(e) => {
-            eprintln!("error: {e}");
+            complain(&format!("error: {e}\n"));
             2
         }
     };
@@ -381,7 +381,7 @@ fn load_all(paths: &[PathBuf], overrides: &Overrides) -> Result<Vec<(PathBuf, Lo
 
 fn print_diagnostics(diags: &[Diagnostic]) {
     for d in diags {
-        eprintln!("{d}");
+        complain(&format!("{d}\n"));
     }
 }
 
@@ -390,6 +390,11 @@ fn say(text: &str) {
     if !quiet() {
         print(text);
     }
+}
+
+/// Prints to stderr; a closed pipe is not an error.
+fn complain(text: &str) {
+    let _ = std::io::stderr().write_all(text.as_bytes());
 }
 
 /// Prints to stdout; a closed pipe (`| head`) is not an error.
@@ -417,12 +422,12 @@ fn execute(all: &[&Loaded], jobs: &[Job]) -> Vec<Replication> {
     let messages: u64 = results.iter().map(|r| r.stats.accepted()).sum();
     let events: u64 = results.iter().map(|r| r.events).sum();
     if !quiet() {
-        eprintln!(
-            "simulated {messages} messages ({events} events, {} run{}) in {secs:.2} s: {:.0} messages/s",
+        complain(&format!(
+            "simulated {messages} messages ({events} events, {} run{}) in {secs:.2} s: {:.0} messages/s\n",
             jobs.len(),
             if jobs.len() == 1 { "" } else { "s" },
             messages as f64 / secs.max(1e-9)
-        );
+        ));
     }
     results
 }
@@ -506,7 +511,7 @@ fn plan(paths: &[PathBuf], out: &Path, overrides: &Overrides) -> Result<Passed, 
         let stem = load::stem(file);
         let found = crate::plan::plan(&stem, &file.display().to_string(), l, crate::plan::WIDTH)
             .map_err(|d| Error::Invalid(vec![d]))?;
-        say(&format!("{stem}: {}", found.text()));
+        print(&format!("{stem}: {}", found.text()));
         report::write_plan(out, &stem, l, &found.report(l))
             .map_err(|source| Error::Report { dir: out.join(&stem), source })?;
         answered &= found.answer.is_some();
@@ -601,7 +606,7 @@ fn check(paths: &[PathBuf], overrides: &Overrides, options: &CheckOptions) -> Re
     let junit = ci::junit(&verdicts, regressions);
     match options.junit.as_deref() {
         Some(path) if path == Path::new("-") => {
-            eprint!("{results}");
+            complain(&results);
             print(&junit);
         }
         Some(path) => {

@@ -398,3 +398,25 @@ fn quiet_runs_print_nothing_but_problems() {
     assert!(String::from_utf8_lossy(&o.stdout).contains("1 passed, 0 failed"), "check still prints its results");
     assert!(!stderr(&o).contains("messages/s"));
 }
+
+#[test]
+fn closed_output_pipes_are_not_a_panic() {
+    // Many errors into a stderr nobody reads (`2>&1 | head -1`), and a table
+    // into a closed stdout: the exit code is still the command's own.
+    let dir = tempdir();
+    let bad: String = (0..2000).map(|i| format!("bad{i} = 1\n")).collect();
+    std::fs::write(dir.path().join("bad.toml"), bad).unwrap();
+    std::fs::write(dir.path().join("good.toml"), GOOD).unwrap();
+    for (args, code) in [(["validate", "bad.toml"], 2), (["run", "good.toml"], 0)] {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_a2psim"))
+            .args(args)
+            .current_dir(dir.path())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        drop(child.stderr.take());
+        assert_eq!(child.wait().unwrap().code(), Some(code), "{args:?}");
+    }
+}

@@ -284,6 +284,8 @@ fn every_shipped_plan_agrees_with_a_full_sweep() {
         let json: serde_json::Value =
             serde_json::from_slice(&std::fs::read(dir.path().join(format!("out/{stem}/plan.json"))).unwrap()).unwrap();
         assert_eq!(o.status.code(), Some(0), "{stem}");
+        let said = String::from_utf8_lossy(&o.stdout);
+        assert!(said.starts_with(&format!("{stem}: ")), "-q still prints the answer: {said}");
         assert_eq!(json["answer"].as_str().map(String::from), swept_answer(&file), "{stem}");
     }
 }
@@ -320,9 +322,14 @@ fn a_plan_from_the_command_line() {
     assert!(e.contains("--sweep account.sms_mps: a plan searches its own parameter: leave out --sweep"), "{e}");
     // An --out that cannot take the report is refused before anything runs.
     std::fs::write(dir.path().join("a-file"), "").unwrap();
+    std::fs::create_dir(dir.path().join("theirs")).unwrap();
+    std::fs::write(dir.path().join("theirs/index.html"), "<p>our own page</p>").unwrap();
     for command in ["plan", "run"] {
         let e = err(&[command, "own.toml", "--out", "a-file/reports"]);
         assert!(e.contains("cannot write the report into a-file: it is a file, not a folder"), "{e}");
+        let e = err(&[command, "own.toml", "--out", "theirs"]);
+        assert!(e.contains("theirs/index.html: it exists and is not an index a2psim wrote"), "{e}");
+        assert!(!dir.path().join("theirs/own").exists(), "refused before anything was written");
     }
     let e = err(&["plan", "p.toml", "--range", "1..3"]);
     assert!(e.contains("required arguments were not provided") && e.contains("--vary"), "{e}");

@@ -67,6 +67,16 @@ pub fn ready(out: &Path, stems: &[String]) -> Result<(), (PathBuf, io::Error)> {
             return Err((target, io::Error::other("it exists and is not an a2psim report folder: not replaced")));
         }
     }
+    index_replaceable(out)
+}
+
+/// Whether `out/index.html` is absent or one a2psim wrote: a user's own
+/// index is theirs, never replaced.
+pub(crate) fn index_replaceable(out: &Path) -> Result<(), (PathBuf, io::Error)> {
+    let index = out.join("index.html");
+    if fs::read_to_string(&index).is_ok_and(|text| !text.contains("<title>a2psim reports</title>")) {
+        return Err((index, io::Error::other("it exists and is not an index a2psim wrote: not replaced")));
+    }
     Ok(())
 }
 

@@ -528,9 +528,8 @@ pub fn write_index(out: &Path) -> std::io::Result<()> {
         .collect();
     reports.sort();
     let index = out.join("index.html");
-    // A user's own index.html is theirs: only one a2psim wrote is replaced.
-    if std::fs::read_to_string(&index).is_ok_and(|text| !text.contains("<title>a2psim reports</title>")) {
-        return Err(std::io::Error::other("it exists and is not an index a2psim wrote: not replaced"));
+    if let Err((_, e)) = folder::index_replaceable(out) {
+        return Err(e);
     }
     write_atomic(&index, html::index_page(&reports).as_bytes())
 }
