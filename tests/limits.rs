@@ -324,6 +324,7 @@ fn a_folder_or_index_that_is_not_a_report_is_never_replaced_and_a_second_writer_
     assert!(stderr(&o).contains("index.html: it exists and is not an index a2psim wrote"), "{}", stderr(&o));
     assert_eq!(std::fs::read_to_string(dir.path().join("own/index.html")).unwrap(), "<h1>my page</h1>");
     // A run holding the lock makes a second one fail at once.
+    std::fs::remove_file(dir.path().join("own/index.html")).unwrap();
     let lock = std::fs::File::create(dir.path().join("own/.s.a2psim-lock")).unwrap();
     lock.lock().unwrap();
     let o = a2psim(&["run", "s.toml", "--out", "own"], dir.path());

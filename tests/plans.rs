@@ -474,3 +474,25 @@ fn a_promise_between_two_bounds_is_evaluated_at_every_candidate() {
     std::fs::write(dir.path().join("b.toml"), &band).unwrap();
     assert_eq!(swept_answer(&dir.path().join("b.toml")).as_deref(), Some("4"));
 }
+
+#[test]
+fn a_typo_in_the_path_is_told_once_not_per_candidate() {
+    let typo = example()
+        .replace("vary = \"senders.tf.numbers\"", "vary = \"senders.tf.numbrs\"")
+        .replace("range = [1, 10]", "range = [1, 10000]");
+    let (code, _, err, _) = plan(&typo);
+    assert_eq!(code, Some(2));
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(lines.len(), 2, "{err}");
+    assert!(
+        lines[0].starts_with(
+            "p.toml:23:8: plan `senders.tf.numbrs`: unknown key `numbrs` in `senders.tf`; did you mean `numbers`?"
+        ),
+        "{err}"
+    );
+    assert_eq!(lines[1], "p.toml:23:8: 9997 more candidates are refused too, as above");
+    // Values refused one by one: three told, the rest counted.
+    let (_, _, err, _) = plan(&example().replace("range = [1, 10]", "range = [-5000, 4000]"));
+    assert_eq!(err.lines().count(), 4, "{err}");
+    assert!(err.ends_with("p.toml:23:8: 4998 more candidates are refused too, as above\n"), "{err}");
+}

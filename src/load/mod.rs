@@ -299,7 +299,10 @@ pub(crate) fn parse_with(
     // A swept key the file also sets to a value the sweep never runs: that
     // value is not used, which surprises whoever edited it (said once).
     let mut overridden = vec![false; parameters.len()];
+    // Points refused: the first few are told in full, the rest counted.
+    let mut refused = 0usize;
     for combo in combinations(&parameters) {
+        let before = errors.len();
         let mut doc = base.clone();
         let mut complete = true;
         for (k, (p, &v)) in parameters.iter().zip(&combo).enumerate() {
@@ -325,31 +328,47 @@ pub(crate) fn parse_with(
                 }
             }
         }
-        if !complete {
-            continue;
-        }
-        let point_text = toml::to_string(&doc).expect("a TOML table serialises");
-        match parse_single(&point_text, file, stem, dir, allow) {
-            Ok((point, _)) => {
-                let values = parameters.iter().zip(&combo).map(|(p, &v)| p.values[v].clone()).collect();
-                points.push(Point { values, loaded: point });
-            }
-            Err(diags) => {
-                for d in diags.into_iter().filter(|d| !d.warning) {
-                    errors.push(attribute(d, &parameters, &combo, text, word));
+        if complete {
+            let point_text = toml::to_string(&doc).expect("a TOML table serialises");
+            match parse_single(&point_text, file, stem, dir, allow) {
+                Ok((point, _)) => {
+                    let values = parameters.iter().zip(&combo).map(|(p, &v)| p.values[v].clone()).collect();
+                    points.push(Point { values, loaded: point });
                 }
+                Err(diags) => {
+                    for d in diags.into_iter().filter(|d| !d.warning) {
+                        errors.push(attribute(d, &parameters, &combo, text, word));
+                    }
+                }
+            }
+        }
+        if errors.len() > before {
+            refused += 1;
+            if refused > SHOWN_REFUSED {
+                errors.truncate(before);
             }
         }
     }
     if !errors.is_empty() {
         errors.sort_by(|a, b| (a.line, a.column, &a.message).cmp(&(b.line, b.column, &b.message)));
         errors.dedup();
+        if refused > SHOWN_REFUSED {
+            let (line, column) = at(&parameters[0].key_span);
+            let what = if word == "plan" { "candidates" } else { "sweep points" };
+            let more = refused - SHOWN_REFUSED;
+            let message = format!("{more} more {what} are refused too, as above");
+            errors.push(Diagnostic { file: file.into(), line, column, message, warning: false });
+        }
         return Err(errors);
     }
     let names = parameters.iter().map(|p| p.path.clone()).collect();
     loaded.sweep = Some(Sweep { parameters: names, points });
     Ok(loaded)
 }
+
+/// Sweep points (or plan candidates) whose problems are told in full; the
+/// rest are counted, so one typo in a path does not print a line per point.
+const SHOWN_REFUSED: usize = 3;
 
 /// Places a sweep point's diagnostic in the file: at the value when the
 /// message names the swept key, at the path when it names a table on the way
@@ -369,7 +388,8 @@ fn attribute(d: Diagnostic, parameters: &[Parameter], combo: &[usize], text: &st
         .filter_map(|(i, p)| named(p).map(|n| (n, i)))
         .max_by_key(|&(n, i)| (n, std::cmp::Reverse(i)));
     match best {
-        Some((n, i)) if n < parameters[i].path.split('.').count() => {
+        // A table on the way, or the path's own key unknown: the path is wrong, not the value.
+        Some((n, i)) if n < parameters[i].path.split('.').count() || d.message.starts_with("unknown key") => {
             let p = &parameters[i];
             let (line, column) = at(&p.key_span);
             Diagnostic { line, column, message: format!("{word} `{}`: {}", p.path, d.message), ..d }
