@@ -297,14 +297,14 @@ pub fn validated(loaded: Loaded, file: &str) -> Result<Loaded, Vec<Diagnostic>> 
 fn one_way(order: &[usize], evaluated: &BTreeMap<usize, Evaluated>, expects: &[Expect]) -> bool {
     let (mut rises, mut falls) = (false, false);
     for e in expects {
-        let sides: [(Option<f64>, fn(f64, f64) -> bool); 2] =
-            [(e.min.or(e.equals), |v, bound| v >= bound), (e.max.or(e.equals), |v, bound| v <= bound)];
-        for (bound, holds) in sides {
-            let Some(bound) = bound else { continue };
+        // (bound, whether it is the lower one)
+        let sides = [e.min.or(e.equals).map(|b| (b, true)), e.max.or(e.equals).map(|b| (b, false))];
+        for (bound, lower) in sides.into_iter().flatten() {
+            let holds = |x: f64| if lower { x >= bound } else { x <= bound };
             let kept: Vec<bool> = order
                 .iter()
                 .filter_map(|i| evaluated[i].verdicts.iter().find(|v| v.line == e.line))
-                .map(|v| v.value.is_some_and(|x| holds(x, bound)))
+                .map(|v| v.value.is_some_and(holds))
                 .collect();
             rises |= kept.windows(2).any(|w| !w[0] && w[1]);
             falls |= kept.windows(2).any(|w| w[0] && !w[1]);
