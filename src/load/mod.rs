@@ -121,6 +121,17 @@ impl Goal {
     }
 }
 
+/// How large a candidate is, for a number or a duration: candidates
+/// that have one are ordered by it.
+pub fn magnitude(v: &toml::Value) -> Option<f64> {
+    match v {
+        toml::Value::Integer(n) => Some(*n as f64),
+        toml::Value::Float(x) => Some(*x),
+        toml::Value::String(s) => values::duration(s).ok().map(|d| d.as_nanos() as f64),
+        _ => None,
+    }
+}
+
 /// Reads and validates the scenario file at `path`; `extra` adds or replaces
 /// sweep parameters (from the command line).
 pub fn load_file(path: &Path, extra: &[SweepArg]) -> Result<Loaded, Vec<Diagnostic>> {

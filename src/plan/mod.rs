@@ -7,7 +7,7 @@ pub mod search;
 
 use crate::check::ci::shown;
 use crate::check::expect::{Verdict, evaluate};
-use crate::load::{Diagnostic, Expect, Goal, Loaded, Minimize, Quote, did_you_mean, show};
+use crate::load::{Diagnostic, Expect, Goal, Loaded, Minimize, Quote, did_you_mean, magnitude, show};
 use crate::report::{PlanPromise, PlanReport};
 use crate::run::batch;
 use crate::run::simulate::RunResult;
@@ -54,6 +54,8 @@ pub struct Plan {
     pub along: usize,
     /// Every candidate's value of each parameter, as written.
     pub values: Vec<Vec<String>>,
+    /// Whether the parameter searched along is numbers or durations.
+    ordered: bool,
     grid: Grid,
     /// What is made smallest, if anything.
     pub minimize: Option<Objective>,
@@ -181,6 +183,7 @@ pub fn plan(stem: &str, file: &str, loaded: &Loaded, width: usize) -> Result<Pla
         parameters: sweep.parameters.clone(),
         along: searched,
         values: sweep.points.iter().map(|p| p.values.iter().map(show).collect()).collect(),
+        ordered: sweep.points.iter().all(|p| magnitude(&p.values[searched]).is_some()),
         grid,
         goal: spec.goal,
         minimize: objective,
@@ -503,6 +506,7 @@ impl Plan {
             steps,
             series,
             place,
+            ordered: self.ordered,
             candidates: self.candidates.clone(),
             answer: self.answer,
             promises,

@@ -459,6 +459,8 @@ pub struct PlanReport {
     pub series: Vec<String>,
     /// Each candidate's (line, step).
     pub place: Vec<(usize, usize)>,
+    /// Whether the steps are numbers or durations, so neighbours may be joined.
+    pub ordered: bool,
     /// Every candidate as written, in order.
     pub candidates: Vec<String>,
     /// The answer's index.

@@ -4,7 +4,7 @@
 use super::super::sweep::Parameter;
 use super::super::values::duration;
 use super::super::{Reader, Tbl, Value, type_name};
-use crate::load::{Goal, Minimize, PlanSpec};
+use crate::load::{Goal, Minimize, PlanSpec, magnitude};
 use crate::scenario::bounds::MAX_SWEEP_POINTS;
 use crate::scenario::time::SimDuration;
 use toml::de::DeValue;
@@ -222,12 +222,6 @@ impl Reader<'_> {
             items.iter().map(|item| self.sweep_value("plan.options", item)).collect();
         let values = values?;
         // Least and most follow the listed order: numbers and durations must be listed rising.
-        let magnitude = |v: &toml::Value| match v {
-            toml::Value::Integer(n) => Some(*n as f64),
-            toml::Value::Float(x) => Some(*x),
-            toml::Value::String(s) => duration(s).ok().map(|d| d.as_nanos() as f64),
-            _ => None,
-        };
         let sizes: Option<Vec<f64>> = values.iter().map(magnitude).collect();
         let why = match sizes {
             Some(sizes) if sizes.windows(2).any(|w| w[1] <= w[0]) => {
