@@ -171,7 +171,11 @@ struct PlanArgs {
 
 /// `--range LOW..HIGH`: both ends.
 fn ends(s: &str) -> Result<(String, String), String> {
+    let whole = |e: &str| !e.is_empty() && e.trim_start_matches('-').bytes().all(|b| b.is_ascii_digit());
     match s.split_once("..").map(|(a, b)| (a.trim(), b.trim())) {
+        Some((a, b)) if [a, b].iter().any(|e| whole(e) && e.parse::<i64>().is_err()) => {
+            Err(format!("{a}..{b}: whole numbers from {} to {}", i64::MIN, i64::MAX))
+        }
         Some((a, b)) if !a.is_empty() && !b.is_empty() => Ok((a.to_string(), b.to_string())),
         _ => Err("expected LOW..HIGH, such as 1..10 or 5m..30m".into()),
     }

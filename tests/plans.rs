@@ -77,7 +77,7 @@ fn the_least_numbers_for_a_deadline_and_why_one_fewer_fails() {
     assert!(evaluated.len() < 10, "a search, not every candidate");
     // The report: the answer, a row per candidate evaluated, the promise's chart.
     let page = std::fs::read_to_string(dir.path().join("out/p/report.html")).unwrap();
-    assert!(page.contains("<p class=\"advice\" id=\"answer\">3 is the least `senders.tf.numbers`"), "{page}");
+    assert!(page.contains("<p class=\"advice\" id=\"answer\">3 is the least <code>senders.tf.numbers</code>"), "{page}");
     assert!(page.contains("<tr><td class=\"l\">2</td><td class=\"l\">broken</td><td>1,999</td></tr>"), "{page}");
     assert!(page.contains("<tr><td class=\"l\">3 (answer)</td><td class=\"l\">kept</td><td>1,333</td></tr>"));
     let index = std::fs::read_to_string(dir.path().join("out/index.html")).unwrap();
@@ -134,7 +134,6 @@ fn each_way_to_get_a_plan_wrong_says_where_and_what() {
     let cases = [
         ("vary = \"senders.tf.numbers\"\n", "", "`plan` needs `vary`"),
         ("range = [1, 10]", "range = [10, 1]", "`plan.range`: the high end (1) is below the low end (10)"),
-        ("range = [1, 10]", "range = [1, 10]\noptions = [1]", "`plan` needs either `range = [low, high]` or `options"),
         ("range = [1, 10]", "range = [\"1m\", \"5m\"]", "`plan` needs `step`"),
         ("range = [1, 10]", "range = [1]", "`plan.range`: expected [low, high]"),
         ("goal = \"least\"", "goal = \"fewest\"", "`plan.goal`: expected one of \"least\", \"most\""),
@@ -142,7 +141,23 @@ fn each_way_to_get_a_plan_wrong_says_where_and_what() {
         ("range = [1, 10]", "options = [1, 5, 3]", "`plan.options`: list numbers and durations rising, each once"),
         ("range = [1, 10]", "options = [1, 2, 2]", "`plan.options`: list numbers and durations rising, each once"),
         ("range = [1, 10]", "range = [\"0s\", \"10m\"]\nstep = \"3m\"", "0s to 10m is not a whole number of 3m steps"),
-        (&base[base.find("[[expect]]").unwrap()..], "", "`plan`: a plan needs at least one [[expect]]"),
+        (&base[base.find("[[expect]]").unwrap()..], "", "p.toml:22:1: `plan`: a plan needs at least one [[expect]]"),
+        (
+            "range = [1, 10]",
+            "range = [1, 10]\noptions = [1]",
+            "`plan.options`: `plan` takes `range` or `options`, not both",
+        ),
+        (
+            "range = [1, 10]",
+            "options = [1, \"30s\", 3]",
+            "`plan.options`: candidates are all numbers, all durations or all names: 1 is one of the numbers, 30s is not",
+        ),
+        (
+            "vary = \"senders.tf.numbers\"",
+            "vary = \"expect.0.max\"",
+            "`plan.vary`: `expect.0.max` is a promise: the plan keeps every [[expect]] as written",
+        ),
+        ("vary = \"senders.tf.numbers\"", "vary = \"seed\"", "`plan.vary`: `seed` changes only the random draws"),
         (
             "vary = \"senders.tf.numbers\"",
             "vary = \"senders.tff.numbers\"",
@@ -348,8 +363,8 @@ fn the_cheapest_mix_of_several_parameters() {
     // Long codes at vetting score 30 break T-Mobile's cap; toll-free is cheaper than short code.
     assert_eq!(
         out.lines().next().unwrap(),
-        "p: `senders.promo.type` = toll_free, `senders.promo.numbers` = 1 has the least cost (USD) (263.6) \
-         of the candidates meeting every expectation (9 of 9 evaluated)"
+        "p: `senders.promo.type` = toll_free, `senders.promo.numbers` = 1 has the least cost (USD) \
+         of the candidates meeting every expectation: 263.6 (9 of 9 evaluated)"
     );
     let json = json.unwrap();
     assert_eq!((json["answer"].as_str(), json["minimize"].as_str()), (Some("toll_free, 1"), Some("cost_usd")));
@@ -427,9 +442,14 @@ fn several_parameters_searched_along_one_and_checked() {
     assert_eq!(
         out,
         "p: `brands.shop.vetting_score` = 30, `senders.mms.numbers` = 3 has the least `senders.mms.numbers` \
-         of the candidates meeting every expectation (31 of 80 evaluated)\n"
+         of the candidates meeting every expectation (31 of 80 evaluated); \
+         at `brands.shop.vetting_score` = 30, `senders.mms.numbers` = 2: `drain_time_s` = 4021 (bound <= 3600)\n"
     );
     let json = json.unwrap();
+    let answer = serde_json::json!({ "brands.shop.vetting_score": "30", "senders.mms.numbers": "3" });
+    assert_eq!(json["answer_values"], answer);
+    assert_eq!(json["parameters"], serde_json::json!(["brands.shop.vetting_score", "senders.mms.numbers"]));
+    assert_eq!(json["along"], "senders.mms.numbers");
     assert_eq!((json["minimize"].as_str(), json["monotone"].as_bool()), (Some("senders.mms.numbers"), Some(true)));
     // Its charts: each promise against the numbers, a line per score.
     let dir = tempdir();

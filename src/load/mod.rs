@@ -87,6 +87,8 @@ pub struct PlanSpec {
     pub goal: Goal,
     /// The figure to make smallest, over one or several parameters.
     pub minimize: Option<Minimize>,
+    /// Line and column of the `[plan]` table, for messages about it.
+    pub at: (usize, usize),
 }
 
 /// `minimize = "cost_usd"`: a key figure, checked once the figures are known.

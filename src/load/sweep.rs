@@ -77,6 +77,8 @@ pub(crate) fn literal(raw: &str) -> Value {
 /// A scalar shown in a table or a file name: strings without quotes.
 pub fn show(v: &Value) -> String {
     match v {
+        // An empty name would vanish from a message or a table.
+        Value::String(s) if s.is_empty() => "\"\"".to_string(),
         Value::String(s) => s.clone(),
         other => other.to_string(),
     }

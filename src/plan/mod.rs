@@ -284,7 +284,8 @@ pub fn validated(loaded: Loaded, file: &str) -> Result<Loaded, Vec<Diagnostic>> 
     let Some(spec) = &loaded.plan else { return Ok(loaded) };
     if loaded.expects.is_empty() {
         let why = "`plan`: a plan needs at least one [[expect]], the promises its answer keeps".to_string();
-        return Err(vec![Diagnostic::whole_file(file, why)]);
+        let (line, column) = spec.at;
+        return Err(vec![Diagnostic { file: file.into(), line, column, message: why, warning: false }]);
     }
     let parameters = loaded.sweep.as_ref().map_or(&[][..], |s| &s.parameters[..]);
     match spec.minimize.as_ref().map(|m| objective(m, parameters, file)) {
@@ -350,28 +351,45 @@ impl Plan {
     /// The candidate next to the answer on the failing side, or the best
     /// candidate when none passed: the one that shows why.
     fn foil(&self) -> Option<usize> {
-        let n = self.candidates.len();
-        let next = |a: usize| match self.goal {
-            Goal::Least => a.checked_sub(1),
-            Goal::Most => (a + 1 < n).then_some(a + 1),
-        };
+        let (stride, count) = (self.grid.stride(self.along), self.grid.counts[self.along]);
+        let at = |i: usize| self.grid.position(i, self.along);
+        let most = self.minimize.is_none() && self.goal == Goal::Most;
         match self.answer {
-            Some(a) => next(a).filter(|b| self.evaluated.contains_key(b)),
-            None => match self.goal {
-                Goal::Least => n.checked_sub(1),
-                Goal::Most => Some(0),
-            },
+            // Its neighbour along the parameter searched, on the failing side.
+            Some(a) => {
+                let b = if most { (at(a) + 1 < count).then(|| a + stride) } else { (at(a) > 0).then(|| a - stride) };
+                b.filter(|b| self.evaluated.get(b).is_some_and(|e| !e.passed()))
+            }
+            None if self.minimize.is_none() => Some(if most { 0 } else { self.candidates.len() - 1 }),
+            None => None,
         }
+    }
+
+    /// "; at <candidate>: <each promise it breaks>", for the foil.
+    fn why(&self) -> String {
+        let Some(b) = self.foil() else { return String::new() };
+        let failed: Vec<String> = self.evaluated[&b]
+            .verdicts
+            .iter()
+            .filter(|v| !v.passed)
+            .map(|v| format!("`{}` = {} (bound {})", v.metric, shown(v.value), v.bound))
+            .collect();
+        format!("; at {}: {}", self.labels[b], failed.join(", "))
     }
 
     /// What people read: the answer and why.
     pub fn text(&self) -> String {
-        let goal = self.goal.name();
+        // Names listed in no order of size: "least" is the first listed.
+        let goal = match (self.ordered, self.goal) {
+            (true, g) => g.name(),
+            (false, Goal::Least) => "first listed",
+            (false, Goal::Most) => "last listed",
+        };
         let (n, k) = (self.candidates.len(), self.evaluated.len());
         if let Some(objective) = self.minimize {
             let mut out = match (self.answer, objective) {
                 (Some(a), Objective::Figure(f)) => format!(
-                    "{} has the least {} ({}) of the candidates meeting every expectation ({k} of {n} evaluated)",
+                    "{} has the least {} of the candidates meeting every expectation: {} ({k} of {n} evaluated)",
                     self.labels[a],
                     f.name(),
                     shown(Some(self.evaluated[&a].figure(f)))
@@ -400,6 +418,7 @@ impl Plan {
                     format!("no candidate of `{}` meets every expectation ({k} of {n} evaluated){why}", self.vary)
                 }
             };
+            out.push_str(&self.why());
             out.push('\n');
             out.push_str(&self.note());
             return out;
@@ -416,15 +435,7 @@ impl Plan {
                 self.candidates[n - 1]
             ),
         };
-        if let Some(b) = self.foil() {
-            let failed: Vec<String> = self.evaluated[&b]
-                .verdicts
-                .iter()
-                .filter(|v| !v.passed)
-                .map(|v| format!("`{}` = {} (bound {})", v.metric, shown(v.value), v.bound))
-                .collect();
-            out.push_str(&format!("; at {}: {}", self.candidates[b], failed.join(", ")));
-        }
+        out.push_str(&self.why());
         out.push('\n');
         out.push_str(&self.note());
         out
@@ -515,6 +526,11 @@ impl Plan {
         }
     }
 
+    /// Candidate `i`'s value of each parameter, by path, as written.
+    fn values_of(&self, i: usize) -> serde_json::Map<String, Value> {
+        self.parameters.iter().zip(&self.values[i]).map(|(p, v)| (p.clone(), json!(v))).collect()
+    }
+
     /// `plan.json`: every candidate evaluated, in order, and the answer.
     pub fn json(&self) -> Value {
         let evaluated: Vec<Value> = self
@@ -528,7 +544,13 @@ impl Plan {
                     .collect();
                 let figures: serde_json::Map<String, Value> =
                     e.figures.iter().map(|(k, v)| (k.to_string(), json!(v))).collect();
-                json!({ "value": self.candidates[i], "passed": e.passed(), "expectations": expectations, "figures": figures })
+                json!({
+                    "value": self.candidates[i],
+                    "values": self.values_of(i),
+                    "passed": e.passed(),
+                    "expectations": expectations,
+                    "figures": figures
+                })
             })
             .collect();
         json!({
@@ -541,6 +563,9 @@ impl Plan {
             }),
             "candidates": self.candidates.len(),
             "answer": self.answer.map(|a| self.candidates[a].clone()),
+            "answer_values": self.answer.map(|a| self.values_of(a)),
+            "parameters": self.parameters,
+            "along": self.parameters[self.along],
             "monotone": self.monotone,
             "evaluated": evaluated,
         })

@@ -255,7 +255,7 @@ pub(crate) fn plan_page(stem: &str, sc: &Scenario, plan: &PlanReport, source: &s
         sc.replications
     );
     b.push_str("<h2>Answer</h2>\n");
-    b.push_str(&format!("<p class=\"advice\" id=\"answer\">{}</p>\n", escape(plan.text.trim())));
+    b.push_str(&format!("<p class=\"advice\" id=\"answer\">{}</p>\n", code_spans(&escape(plan.text.trim()))));
     b.push_str("<h2>Candidates evaluated</h2>\n<table>\n<tr><th class=\"l\">");
     b.push_str(&escape(&plan.vary));
     b.push_str("</th><th class=\"l\">every promise</th>");
@@ -288,6 +288,15 @@ pub(crate) fn plan_page(stem: &str, sc: &Scenario, plan: &PlanReport, source: &s
     b.push_str("<h2>Scenario as written</h2>\n");
     b.push_str(&source_block(source));
     page(&sc.name, &b)
+}
+
+/// Text with `quoted` paths, as the terminal writes them, set as code.
+fn code_spans(escaped: &str) -> String {
+    escaped
+        .split('`')
+        .enumerate()
+        .map(|(k, part)| if k % 2 == 1 { format!("<code>{part}</code>") } else { part.to_string() })
+        .collect()
 }
 
 /// `index.html`: a link to every report in the output folder.

@@ -4,7 +4,7 @@
 use super::super::sweep::Parameter;
 use super::super::values::duration;
 use super::super::{Reader, Tbl, Value, type_name};
-use crate::load::{Goal, Minimize, PlanSpec, magnitude};
+use crate::load::{Goal, Minimize, PlanSpec, magnitude, show};
 use crate::scenario::bounds::MAX_SWEEP_POINTS;
 use crate::scenario::time::SimDuration;
 use toml::de::DeValue;
@@ -17,6 +17,7 @@ impl Reader<'_> {
     pub(in crate::load) fn plan(&mut self, root: &Tbl) -> Option<(PlanSpec, Vec<Parameter>)> {
         let t = self.table(root.get("plan")?, "plan".into(), KEYS)?;
         let goal = self.choice(&t, "goal", &Goal::ALL, Goal::name).unwrap_or(Goal::Least);
+        let at = self.position(t.span.start);
         let minimize = self.string(&t, "minimize").map(|figure| {
             let at = self.position(t.get("minimize").expect("read above").span().start);
             Minimize { figure: figure.to_string(), at }
@@ -30,7 +31,7 @@ impl Reader<'_> {
                 self.missing(&t, "minimize", "the figure to make smallest over several parameters, e.g. \"cost_usd\"");
                 return None;
             }
-            return Some((PlanSpec { goal, minimize }, parameters));
+            return Some((PlanSpec { goal, minimize, at }, parameters));
         }
         let Some(vary) = self.string(&t, "vary") else {
             if t.get("vary").is_none() {
@@ -38,7 +39,15 @@ impl Reader<'_> {
             }
             return None;
         };
+        if let Some(why) = not_a_parameter(vary) {
+            self.invalid(&t, "vary", t.get("vary").expect("read above"), why);
+            return None;
+        }
         let (key, values) = match (t.get("range"), t.get("options")) {
+            (Some(_), Some(options)) => {
+                self.invalid(&t, "options", options, "`plan` takes `range` or `options`, not both".into());
+                return None;
+            }
             (Some(range), None) => ("range", self.range(&t, range)?),
             (None, Some(options)) => {
                 if let Some(step) = t.get("step") {
@@ -63,7 +72,7 @@ impl Reader<'_> {
         let span = t.get(key).map(|v| v.span());
         let value_spans = vec![span; values.len()];
         Some((
-            PlanSpec { goal, minimize },
+            PlanSpec { goal, minimize, at },
             vec![Parameter { path: vary.to_string(), values, key_span: t.get("vary").map(|v| v.span()), value_spans }],
         ))
     }
@@ -85,6 +94,10 @@ impl Reader<'_> {
         };
         if let Some(i) = (1..paths.len()).find(|&i| paths[..i].contains(&paths[i])) {
             self.invalid(t, "vary", vary, format!("`{}` is listed twice", paths[i]));
+            return None;
+        }
+        if let Some(why) = paths.iter().find_map(|p| not_a_parameter(p)) {
+            self.invalid(t, "vary", vary, why);
             return None;
         }
         for key in ["range", "step"] {
@@ -221,6 +234,22 @@ impl Reader<'_> {
         let values: Option<Vec<toml::Value>> =
             items.iter().map(|item| self.sweep_value("plan.options", item)).collect();
         let values = values?;
+        // Numbers, durations or names: one kind, so the order means something.
+        let kind = |v: &toml::Value| match v {
+            toml::Value::Integer(_) | toml::Value::Float(_) => "numbers",
+            v if magnitude(v).is_some() => "durations",
+            _ => "names",
+        };
+        if let Some(other) = values.iter().find(|x| kind(x) != kind(&values[0])) {
+            let why = format!(
+                "candidates are all numbers, all durations or all names: {} is one of the {}, {} is not",
+                show(&values[0]),
+                kind(&values[0]),
+                show(other)
+            );
+            self.error(v.span(), format!("`plan.options`: {why}"));
+            return None;
+        }
         // Least and most follow the listed order: numbers and durations must be listed rising.
         let sizes: Option<Vec<f64>> = values.iter().map(magnitude).collect();
         let why = match sizes {
@@ -235,5 +264,19 @@ impl Reader<'_> {
             return None;
         }
         Some(values)
+    }
+}
+
+/// Why `path` is no parameter a plan can search, if it is not: the
+/// promises, the plan itself, or the seed (candidates share their draws).
+fn not_a_parameter(path: &str) -> Option<String> {
+    let first = path.split('.').next().unwrap_or_default();
+    match first {
+        "expect" => Some(format!("`{path}` is a promise: the plan keeps every [[expect]] as written")),
+        "plan" | "sweep" => Some(format!("`{path}` is the plan's own setting, not a parameter of the scenario")),
+        "seed" | "replications" => Some(format!(
+            "`{path}` changes only the random draws: candidates are compared on the same draws, set it once"
+        )),
+        _ => None,
     }
 }
