@@ -108,7 +108,7 @@ enum Command {
     /// Search each scenario's [plan] for the least (or most) value of its
     /// parameter keeping every [[expect]]; exit 1 if a plan has no answer.
     Plan {
-        /// Scenario files with a [plan], or folders whose *.toml files are.
+        /// Scenario files with a [plan], or folders of them (every *.toml file inside).
         #[arg(required = true)]
         paths: Vec<PathBuf>,
         /// Where each plan.json goes: OUT/<scenario file stem>/plan.json.

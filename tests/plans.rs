@@ -77,7 +77,10 @@ fn the_least_numbers_for_a_deadline_and_why_one_fewer_fails() {
     assert!(evaluated.len() < 10, "a search, not every candidate");
     // The report: the answer, a row per candidate evaluated, the promise's chart.
     let page = std::fs::read_to_string(dir.path().join("out/p/report.html")).unwrap();
-    assert!(page.contains("<p class=\"advice\" id=\"answer\">3 is the least <code>senders.tf.numbers</code>"), "{page}");
+    assert!(
+        page.contains("<p class=\"advice\" id=\"answer\">3 is the least <code>senders.tf.numbers</code>"),
+        "{page}"
+    );
     assert!(page.contains("<tr><td class=\"l\">2</td><td class=\"l\">broken</td><td>1,999</td></tr>"), "{page}");
     assert!(page.contains("<tr><td class=\"l\">3 (answer)</td><td class=\"l\">kept</td><td>1,333</td></tr>"));
     let index = std::fs::read_to_string(dir.path().join("out/index.html")).unwrap();
