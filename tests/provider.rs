@@ -59,3 +59,38 @@ fn each_way_to_get_the_provider_wrong() {
         assert!(err.starts_with("p.toml:1") && err.contains(wanted), "{to}: {err}");
     }
 }
+
+#[test]
+fn a_paced_batch_beside_otps() {
+    let dir = tempdir();
+    let o = a2psim(
+        &["run", "scenarios/client_pacing_sweep.toml", "--out", &dir.path().display().to_string(), "-q"],
+        &repo(),
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let point = |k: usize| -> serde_json::Value {
+        let path = dir.path().join(format!("client_pacing_sweep/points/{k:03}/summary.json"));
+        serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
+    };
+    // At 20 a second the 6,000th reminder is submitted 5,999 / 20 = 299.95 s
+    // after it arrived; unpaced (1000/s), 5.999 s.
+    let reminders = |k: usize| point(k)["streams"]["reminders"].clone();
+    assert_eq!(reminders(1)["client_wait_s"]["max"], 299.95);
+    assert_eq!(reminders(4)["client_wait_s"]["max"], 5.999);
+    assert_eq!(reminders(1)["client_wait_s"]["count"], 6000);
+    // OTPs are not paced: no client wait recorded.
+    assert_eq!(point(1)["streams"]["otp"]["client_wait_s"]["count"], 0);
+    // End to end runs from arrival: at least the client's wait.
+    assert!(reminders(1)["end_to_end_s"]["max"].as_f64().unwrap() >= 299.95);
+    // Paced at the account's rate or below, no OTP expires; faster, some do.
+    let otp_expiry = |k: usize| point(k)["streams"]["otp"]["expiry_rate"].as_f64().unwrap();
+    assert_eq!([otp_expiry(0), otp_expiry(1), otp_expiry(2)], [0.0, 0.0, 0.0]);
+    assert!(otp_expiry(3) > 0.01 && otp_expiry(4) > otp_expiry(3), "{} {}", otp_expiry(3), otp_expiry(4));
+    // A pace that is no rate.
+    let text = std::fs::read_to_string(repo().join("scenarios/client_pacing_sweep.toml")).unwrap();
+    std::fs::write(dir.path().join("p.toml"), text.replace("pace = \"20/s\"", "pace = \"fast\"")).unwrap();
+    let o = a2psim(&["validate", "p.toml"], dir.path());
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.starts_with("p.toml:32:8: `traffic.reminders.pace`: expected a rate such as"), "{err}");
+}

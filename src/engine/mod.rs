@@ -2,10 +2,11 @@
 //! daily caps and delivery, reported to a [`Recorder`].
 //!
 //! ```text
-//!  arrivals ──► accept ──► processing ──► lane (sender number × carrier × class)
-//!                 │ rejected / blocked         │ every limiter on the path has room?
-//!                 ▼                            ▼ expired (no slot) │ dispatch (slot taken)
-//!               outcome                     outcome          daily cap ─► delivery delay ─► outcome
+//!  arrivals ──► client pacing ──► accept ──► processing ──► lane (sender number × carrier × class)
+//!                                   │ rejected / blocked /      │ every limiter on the path has room?
+//!                                   │ provider queue full       │
+//!                                   ▼                           ▼ expired (no slot) │ dispatch (slot taken)
+//!                                 outcome                    outcome          daily cap ─► delivery delay ─► outcome
 //! ```
 //!
 //! Time only moves forward; everything that happens at one instant happens
@@ -19,13 +20,16 @@ mod setup;
 mod waits;
 
 use crate::scenario::calendar::PacificDay;
-use crate::scenario::model::{Carrier, Class, Outcome, QueueScope, Unit};
+use crate::scenario::model::{Carrier, Class, Outcome, QueueScope, Shape, Unit};
+use crate::scenario::outage::ScaleTimeline;
+use crate::scenario::rate::Rate;
 use crate::scenario::rng::{Draws, Purpose, stream_key};
 use crate::scenario::time::{SimDuration, SimTime};
 use crate::scenario::traffic::Arrivals;
 use crate::scenario::{Money, Scenario};
 use jiff::civil::Date;
 use lanes::Paths;
+use limiter::Limiter;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 use waits::Waits;
@@ -39,6 +43,9 @@ pub struct Fate {
     pub carrier: Carrier,
     /// How it ended.
     pub outcome: Outcome,
+    /// When the sender had it to send: its acceptance, or earlier when the
+    /// sender's own pacing held it (MODEL §9).
+    pub arrived: SimTime,
     /// When the provider accepted it.
     pub accepted: SimTime,
     /// When it was handed to the carrier, if it was.
@@ -54,13 +61,21 @@ pub struct Fate {
 }
 
 impl Fate {
-    /// A message of `stream` to `carrier` accepted at `accepted` that never
-    /// reached the carrier: it ended at `done` with `outcome`.
-    fn undispatched(stream: usize, carrier: Carrier, accepted: SimTime, outcome: Outcome, done: SimTime) -> Fate {
+    /// A message of `stream` to `carrier` that arrived and was accepted at
+    /// `(arrived, accepted)` and never reached the carrier: it ended at
+    /// `done` with `outcome`.
+    fn undispatched(
+        stream: usize,
+        carrier: Carrier,
+        (arrived, accepted): (SimTime, SimTime),
+        outcome: Outcome,
+        done: SimTime,
+    ) -> Fate {
         Fate {
             stream,
             carrier,
             outcome,
+            arrived,
             accepted,
             dispatched: None,
             done,
@@ -125,6 +140,7 @@ pub fn run<R: Recorder>(scenario: &Scenario, replication: u32, recorder: &mut R)
 struct Msg {
     /// Global acceptance order.
     seq: u64,
+    arrived: SimTime,
     accepted: SimTime,
     /// Index within its stream: the key of its own random draws.
     index: u64,
@@ -161,6 +177,30 @@ struct StreamDraws {
     processing: Draws,
     delivery: Draws,
     undelivered: Draws,
+}
+
+/// A sender's own rate limit before the API: a smooth limiter with burst 1,
+/// exact in integer time like the provider's.
+struct Pacing {
+    limiter: Limiter,
+    /// When the message now scheduled arrived (it is submitted later).
+    arrived: SimTime,
+}
+
+impl Pacing {
+    fn new(rate: Rate) -> Pacing {
+        let limiter = Limiter::new(rate, Shape::Smooth, 1, Unit::Messages, ScaleTimeline::default());
+        Pacing { limiter, arrived: SimTime::ZERO }
+    }
+
+    /// The submission of a message arriving at `t`: at `t`, or at the
+    /// pacer's next slot.
+    fn submit(&mut self, t: SimTime) -> SimTime {
+        let at = if self.limiter.has_room(t, 1) { t } else { self.limiter.next_room(t) };
+        self.limiter.take(at, 1);
+        self.arrived = t;
+        at
+    }
 }
 
 /// Messages waiting (in processing or queued), per sender and in all.
@@ -210,6 +250,8 @@ struct Engine<'s> {
     round_robin: Vec<[u32; 2]>,
     /// Messages waiting, for a provider queue limit.
     waiting: Waiting,
+    /// Each stream's client-side pacing, if it paces.
+    pacing: Vec<Option<Pacing>>,
     caps: Vec<DailyCap>,
     seq: u64,
     events: u64,
@@ -249,10 +291,13 @@ impl<'s> Engine<'s> {
         self.finish(rec)
     }
 
+    /// Schedules the stream's next message: at its arrival, or, when the
+    /// sender paces its submissions, at its turn.
     fn schedule_arrival(&mut self, s: usize) {
         let arrival = &self.sc.traffic[s].arrival;
         if let Some(t) = self.arrivals[s].next(arrival, &self.sc.calendar) {
-            self.next_arrivals.push(Reverse((t, s as u32)));
+            let at = self.pacing[s].as_mut().map_or(t, |p| p.submit(t));
+            self.next_arrivals.push(Reverse((at, s as u32)));
         }
     }
 
@@ -262,6 +307,7 @@ impl<'s> Engine<'s> {
         self.events += 1;
         let stream = &self.sc.traffic[s];
         let index = self.arrivals[s].emitted() - 1;
+        let arrived = self.pacing[s].as_ref().map_or(t, |p| p.arrived);
         let carrier = stream.carrier_for(self.draws[s].carrier.uniform(index, 0));
         let sender_ix = stream.sender;
         let sender = &self.sc.senders[sender_ix];
@@ -276,12 +322,12 @@ impl<'s> Engine<'s> {
             let (outcome, charged) =
                 if refused { (Outcome::Rejected, false) } else { (Outcome::Blocked, self.sc.prices.charge_blocked) };
             let cost = if charged { self.cost(s, carrier) } else { Money(0) };
-            rec.resolved(&Fate { cost, ..Fate::undispatched(s, carrier, t, outcome, t) });
+            rec.resolved(&Fate { cost, ..Fate::undispatched(s, carrier, (arrived, t), outcome, t) });
             return;
         }
         if self.queue_full(sender_ix) {
             rec.accepted(s, carrier, t, false);
-            let fate = Fate { queue_full: true, ..Fate::undispatched(s, carrier, t, Outcome::Rejected, t) };
+            let fate = Fate { queue_full: true, ..Fate::undispatched(s, carrier, (arrived, t), Outcome::Rejected, t) };
             rec.resolved(&fate);
             return;
         }
@@ -296,6 +342,7 @@ impl<'s> Engine<'s> {
         let lane = self.paths.lane(self.sc, sender_ix, class, number, carrier, t);
         let msg = Msg {
             seq: self.seq,
+            arrived,
             accepted: t,
             index,
             stream: s as u32,
@@ -364,7 +411,8 @@ impl<'s> Engine<'s> {
         let stream = &self.sc.traffic[msg.stream as usize];
         self.waiting.remove(stream.sender);
         if t - msg.accepted > stream.message_expiry {
-            rec.resolved(&Fate::undispatched(msg.stream as usize, msg.carrier, msg.accepted, Outcome::Expired, t));
+            let times = (msg.arrived, msg.accepted);
+            rec.resolved(&Fate::undispatched(msg.stream as usize, msg.carrier, times, Outcome::Expired, t));
         } else {
             self.paths.take(li, t, &msg);
             self.hand_over(msg, t, rec);
@@ -416,6 +464,7 @@ impl<'s> Engine<'s> {
             stream: s,
             carrier: msg.carrier,
             outcome,
+            arrived: msg.arrived,
             accepted: msg.accepted,
             dispatched: Some(t),
             done,
@@ -442,7 +491,8 @@ impl<'s> Engine<'s> {
         left.sort_by_key(|m| m.seq);
         for m in left {
             let done = if end == SimTime::NEVER { m.accepted } else { end };
-            rec.resolved(&Fate::undispatched(m.stream as usize, m.carrier, m.accepted, Outcome::QueuedAtEnd, done));
+            let times = (m.arrived, m.accepted);
+            rec.resolved(&Fate::undispatched(m.stream as usize, m.carrier, times, Outcome::QueuedAtEnd, done));
         }
         rec.finished();
         let daily_caps = self.caps.into_iter().flat_map(|c| c.done.into_iter().chain(c.day.map(|(_, d)| d))).collect();

@@ -3,7 +3,7 @@
 
 use super::lanes::Paths;
 use super::waits::Waits;
-use super::{DailyCap, Engine, Waiting, price_table, stream_draws};
+use super::{DailyCap, Engine, Pacing, Waiting, price_table, stream_draws};
 use crate::scenario::Scenario;
 use crate::scenario::calendar::TOLL_FREE_BLOCK_FROM;
 use crate::scenario::rng::{Purpose, Sequence, stream_key};
@@ -34,6 +34,7 @@ impl<'s> Engine<'s> {
             waits: Waits::default(),
             round_robin: vec![[0; 2]; sc.senders.len()],
             waiting: Waiting { per_sender: vec![0; sc.senders.len()], total: 0 },
+            pacing: sc.traffic.iter().map(|s| s.pace.map(Pacing::new)).collect(),
             caps: sc.brands.iter().map(|_| DailyCap { day: None, done: Vec::new() }).collect(),
             seq: 0,
             events: 0,

@@ -92,6 +92,7 @@ fn stream(sc: &mut Scenario, sender: usize, carrier: Carrier, segments: u32, exp
         segments,
         carriers,
         arrival,
+        pace: None,
     });
     sc.traffic.len() - 1
 }
@@ -493,4 +494,52 @@ fn an_account_wide_queue_limit_counts_every_sender() {
     sc.queue_limit = Some(crate::scenario::QueueLimit { max: 2, scope: QueueScope::Sender });
     let refused: Vec<bool> = fates_in_order(&run_log(&sc)).iter().map(|f| f.2).collect();
     assert_eq!(refused, [false, false, false, false, true]);
+}
+
+#[test]
+fn a_paced_sender_submits_at_its_own_rate_exactly_and_waits_count_from_arrival() {
+    let mut sc = scenario(100);
+    let s = short_code(&mut sc);
+    // Three a second, four at once, then one long after: submitted at
+    // floor(k · 1 s / 3) back to back, and the late one when it arrives.
+    let i = stream(&mut sc, s, Carrier::Att, 1, LONG, trace(&[0, 0, 0, 0, 5000]));
+    sc.traffic[i].pace = Some(Rate::new(3, 1, SimDuration::from_secs(1)).expect("nonzero"));
+    let log = run_log(&sc);
+    let mut fates = log.fates.clone();
+    fates.sort_by_key(|f| f.accepted);
+    let times: Vec<(u64, u64, u64)> = fates
+        .iter()
+        .map(|f| (f.arrived.as_nanos(), f.accepted.as_nanos(), f.dispatched.expect("sent").as_nanos()))
+        .collect();
+    assert_eq!(
+        times,
+        [
+            (0, 0, 0),
+            (0, 333_333_333, 333_333_333),
+            (0, 666_666_666, 666_666_666),
+            (0, 1_000_000_000, 1_000_000_000),
+            (5_000_000_000, 5_000_000_000, 5_000_000_000),
+        ]
+    );
+    // The provider saw them at submission: acceptance is when it has them.
+    let accepted: Vec<u64> = log.accepted.iter().map(|a| a.2.as_nanos()).collect();
+    assert_eq!(accepted, [0, 333_333_333, 666_666_666, 1_000_000_000, 5_000_000_000]);
+}
+
+#[test]
+fn pacing_holds_messages_before_the_expiry_clock_starts() {
+    // One a second paced, 5 s expiry, account 1 a second too: without
+    // pacing the 10 at once would wait up to 9 s and 4 expire; paced, each
+    // is accepted when the account has room and none waits in the queue.
+    let mut sc = scenario(1);
+    let s = short_code(&mut sc);
+    let i = stream(&mut sc, s, Carrier::Att, 1, 5, burst(10, 0));
+    let expired = |sc: &Scenario| run_log(sc).fates.iter().filter(|f| f.outcome == Outcome::Expired).count();
+    assert_eq!(expired(&sc), 4);
+    sc.traffic[i].pace = Some(Rate::per_second(1));
+    assert_eq!(expired(&sc), 0);
+    let log = run_log(&sc);
+    assert!(log.fates.iter().all(|f| f.dispatched == Some(f.accepted)), "no queue wait");
+    let last = log.fates.iter().map(|f| f.accepted - f.arrived).max().expect("ten");
+    assert_eq!(last, SimDuration::from_secs(9), "the tenth waited 9 s at the client");
 }

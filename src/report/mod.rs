@@ -50,6 +50,7 @@ fn group(g: &Group) -> Value {
         "expiry_rate": g.expiry_rate(),
         "queue_wait_s": latency(&g.queue_wait),
         "end_to_end_s": latency(&g.end_to_end),
+        "client_wait_s": latency(&g.client_wait),
         "cost_usd": g.cost.usd(),
     })
 }
@@ -79,6 +80,7 @@ fn figures(sc: &Scenario, s: &Stats) -> Map<String, Value> {
         "expiry_rate": total.expiry_rate(),
         "queue_wait_s": latency(&total.queue_wait),
         "end_to_end_s": latency(&total.end_to_end),
+        "client_wait_s": latency(&total.client_wait),
         "drain_time_s": s.drain.as_secs_f64(),
         "backlog": backlog(sc, &s.backlog[0]),
         "cost_usd": total.cost.usd(),
@@ -136,11 +138,12 @@ pub fn summary(stem: &str, sc: &Scenario, r: &RunResult) -> Value {
 }
 
 /// Figures that get a confidence interval, at the top and per stream.
-const CONFIDENCE_KEYS: [&str; 9] = [
+const CONFIDENCE_KEYS: [&str; 10] = [
     "messages",
     "expiry_rate",
     "queue_wait_s",
     "end_to_end_s",
+    "client_wait_s",
     "drain_time_s",
     "backlog",
     "cost_usd",

@@ -167,6 +167,9 @@ pub struct Stream {
     /// Destination mix, indexed by [`Carrier::index`], summing to 1.
     pub carriers: [f64; 4],
     pub(crate) arrival: Arrival,
+    /// The sender's own rate limit before the API (MODEL §9): a message
+    /// arriving at a is submitted at max(a, previous submission + 1/pace).
+    pub(crate) pace: Option<Rate>,
 }
 
 impl Stream {

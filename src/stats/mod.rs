@@ -198,8 +198,12 @@ pub struct Group {
     pub cost: Money,
     /// From acceptance to hand-over, of dispatched messages.
     pub queue_wait: Latency,
-    /// From acceptance to delivery, of delivered messages.
+    /// From arrival (acceptance, unless the sender paces) to delivery, of
+    /// delivered messages.
     pub end_to_end: Latency,
+    /// From arrival to submission, of accepted messages of paced streams.
+    #[serde(default)]
+    pub client_wait: Latency,
 }
 
 impl Group {
@@ -230,6 +234,7 @@ impl Group {
         self.cost.0 = self.cost.0.saturating_add(other.cost.0);
         self.queue_wait.merge(&other.queue_wait);
         self.end_to_end.merge(&other.end_to_end);
+        self.client_wait.merge(&other.client_wait);
     }
 
     #[inline]
@@ -242,7 +247,7 @@ impl Group {
             self.queue_wait.record(d - f.accepted);
         }
         if f.outcome == Outcome::Delivered {
-            self.end_to_end.record(f.done - f.accepted);
+            self.end_to_end.record(f.done - f.arrived);
         }
     }
 }
@@ -269,6 +274,9 @@ pub struct Stats {
     /// The sender of each stream, for per-sender queue depths.
     #[serde(skip, default)]
     sender_of: Vec<usize>,
+    /// Which streams pace their submissions, so have a client wait.
+    #[serde(skip, default)]
+    paced: Vec<bool>,
 }
 
 impl Stats {
@@ -283,6 +291,7 @@ impl Stats {
             series: Series::new(scenario.timeseries_step, scenario.senders.len()),
             warmup: SimTime::ZERO + scenario.warmup,
             sender_of: scenario.traffic.iter().map(|t| t.sender).collect(),
+            paced: scenario.traffic.iter().map(|t| t.pace.is_some()).collect(),
         }
     }
 }
@@ -300,6 +309,7 @@ impl Stats {
                 && g.late <= g.accepted
                 && g.queue_wait.count() == dispatched
                 && g.end_to_end.count() == g.count(Outcome::Delivered)
+                && g.client_wait.count() <= g.accepted
         };
         self.streams.len() == streams
             && self.streams.iter().chain(&self.carriers).all(group_adds_up)
@@ -385,7 +395,11 @@ impl Recorder for Stats {
             self.backlog[1 + f.carrier.index()].change(t, -1);
         }
         if f.accepted >= self.warmup {
-            self.cells[f.stream][f.carrier.index()].resolve(f);
+            let cell = &mut self.cells[f.stream][f.carrier.index()];
+            cell.resolve(f);
+            if self.paced[f.stream] {
+                cell.client_wait.record(f.accepted - f.arrived);
+            }
         }
         self.drain = self.drain.max(f.done);
         let c = f.carrier;

@@ -21,6 +21,7 @@ impl Reader<'_> {
             "segments",
             "arrival",
             "carriers",
+            "pace",
         ];
         let items = self.tables(root, "traffic");
         if items.is_empty() && root.get("traffic").is_none() {
@@ -43,6 +44,7 @@ impl Reader<'_> {
             let useful_life = self.duration(&t, "useful_life");
             let segments = self.stream_segments(&t, class);
             let carriers = self.mix(&t);
+            let pace = self.rate(&t, "pace", SimDuration::from_secs(1));
             let arrival = match t.get("arrival") {
                 Some(v) => self.arrival(v, &t, cal, has_horizon),
                 None => {
@@ -65,6 +67,7 @@ impl Reader<'_> {
                     segments,
                     carriers,
                     arrival,
+                    pace,
                 });
             }
         }
