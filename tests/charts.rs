@@ -43,13 +43,15 @@ fn assert_labels(path: &Path, wanted: &[&str]) {
     }
 }
 
-/// A run's charts, by file stem and the title the report names it by.
-const RUN_CHARTS: [(&str, &str); 5] = [
+/// A run's charts, by file stem and the title the report names it by
+/// (`attempts` only with retries or a provider queue limit).
+const RUN_CHARTS: [(&str, &str); 6] = [
     ("latency", "latency: share of messages slower than x"),
     ("latency_over_time", "queue wait over time"),
     ("queue_depth", "queue depth"),
     ("failures", "failures by reason"),
     ("throughput", "throughput against the limits"),
+    ("attempts", "attempts over time"),
 ];
 
 /// The run charts drawn in `dir`; each one not drawn must be named in the
@@ -60,8 +62,14 @@ fn drawn_charts(dir: &Path) -> Vec<&'static str> {
         html.split("Zero throughout the run, so not drawn: ").nth(1).map_or("", |s| s.split('.').next().unwrap());
     let zero: Vec<&str> = if zero.is_empty() { vec![] } else { zero.split(", ").collect() };
     let mut drawn = Vec::new();
+    // The scenario as written is on the page: does it retry or cap the provider's queue?
+    let provider = html.contains("retry = ") || html.contains("queue_max");
     for (chart, title) in RUN_CHARTS {
         let file = dir.join(format!("{chart}.svg"));
+        if chart == "attempts" && !provider {
+            assert!(!file.is_file() && !zero.contains(&title), "{}: no attempts chart without retries", dir.display());
+            continue;
+        }
         assert_eq!(file.is_file(), !zero.contains(&title), "{}: {chart} drawn or named as zero", dir.display());
         if file.is_file() {
             drawn.push(chart);
@@ -107,6 +115,7 @@ fn every_run_chart_is_drawn_for_every_shipped_scenario() {
             let refs: Vec<&str> = senders.iter().map(String::as_str).collect();
             labels("queue_depth", &[&refs[..], &["to att", "to tmobile", "messages queued"]].concat());
             labels("failures", &["expired", "failed_daily_cap", "blocked", "rejected", "undelivered"]);
+            labels("attempts", &["first attempts", "retries", "rejected_queue_full"]);
             let mut throughput = vec!["total", "to verizon", "account"];
             if has_daily_caps(&dir) {
                 throughput.push("T-Mobile use per Pacific day");

@@ -22,13 +22,17 @@ pub fn loaded(text: &str) -> Loaded {
 /// Records every fate, in the order the engine reports them.
 #[derive(Default)]
 pub struct Log {
+    /// Acceptances: first attempts and retries.
     pub accepted: u64,
+    /// The retries among them.
+    pub retries: u64,
     pub fates: Vec<Fate>,
 }
 
 impl Recorder for Log {
-    fn accepted(&mut self, _: usize, _: Carrier, _: SimTime, _: bool) {
+    fn accepted(&mut self, _: usize, _: Carrier, _: SimTime, _: bool, retry: bool) {
         self.accepted += 1;
+        self.retries += u64::from(retry);
     }
     fn resolved(&mut self, fate: &Fate) {
         self.fates.push(*fate);

@@ -15,6 +15,8 @@ struct Gen {
     horizon: Option<u32>,
     delays: bool,
     vetting: u8,
+    /// MODEL §9: which retries (if any), a provider queue limit, client pacing.
+    provider: (Option<u8>, Option<u32>, bool),
 }
 
 fn scenarios() -> impl Strategy<Value = Gen> {
@@ -28,17 +30,10 @@ fn scenarios() -> impl Strategy<Value = Gen> {
         prop::option::of(1..300u32),
         any::<bool>(),
         0..101u8,
+        (prop::option::of(0..4u8), prop::option::of(1..60u32), any::<bool>()),
     )
-        .prop_map(|(sender_type, country, numbers, shape, streams, outage, horizon, delays, vetting)| Gen {
-            sender_type,
-            country,
-            numbers,
-            shape,
-            streams,
-            outage,
-            horizon,
-            delays,
-            vetting,
+        .prop_map(|(sender_type, country, numbers, shape, streams, outage, horizon, delays, vetting, provider)| {
+            Gen { sender_type, country, numbers, shape, streams, outage, horizon, delays, vetting, provider }
         })
 }
 
@@ -65,6 +60,22 @@ fn render(g: &Gen) -> String {
         t.push_str(&format!(
             "[[traffic]]\nname = \"t{i}\"\nsender = \"s\"\nclass = \"{class}\"\nmessage_expiry = {expiry}\nsegments = {segments}\nuseful_life = \"30s\"\narrival = {arrival}\n"
         ));
+        let (retry, _, pace) = g.provider;
+        if let Some(r) = retry {
+            let retries = [
+                "{ on = [\"expired\"], after = [\"10s\"] }",
+                "{ on = [\"expired\", \"rejected\", \"undelivered\"], after = [\"1s\", \"1m\", \"5s\"] }",
+                "{ on = [\"failed_daily_cap\", \"rejected\"], after = [\"pacific_midnight\", \"30s\"] }",
+                "{ on = [\"expired\", \"failed_daily_cap\", \"undelivered\", \"rejected\"], after = [\"2s\"] }",
+            ];
+            t.push_str(&format!("retry = {}\n", retries[r as usize]));
+        }
+        if pace && i == 0 {
+            t.push_str("pace = \"4/s\"\n");
+        }
+    }
+    if let (_, Some(max), _) = g.provider {
+        t.push_str(&format!("[provider]\nqueue_max = {max}\n"));
     }
     if let Some((scope, start, duration, cap)) = g.outage {
         let scopes = ["platform", "carrier:tmobile", "sender:s", "carrier:att"];
@@ -87,10 +98,23 @@ proptest! {
     fn every_accepted_message_has_exactly_one_coherent_outcome(g in scenarios()) {
         let sc = scenario(&render(&g));
         let (log, end) = run_log(&sc);
+        // An outcome for every attempt, first or retry...
         prop_assert_eq!(log.fates.len() as u64, log.accepted);
+        // ...and for every message exactly one final one, after attempts 0, 1, 2, ... in turn.
+        let mut attempts: std::collections::BTreeMap<(usize, u64), Vec<(u32, bool)>> = Default::default();
+        for f in &log.fates {
+            attempts.entry((f.stream, f.attempt.index)).or_default().push((f.attempt.number, f.retry_at.is_none()));
+        }
+        prop_assert_eq!(attempts.len() as u64, log.accepted - log.retries);
+        for tries in attempts.values() {
+            let numbers: Vec<u32> = tries.iter().map(|t| t.0).collect();
+            prop_assert_eq!(numbers, (0..tries.len() as u32).collect::<Vec<_>>());
+            let finals: Vec<bool> = tries.iter().map(|t| t.1).collect();
+            prop_assert!(finals.last() == Some(&true) && finals.iter().filter(|&&f| f).count() == 1);
+        }
         let expected: u64 = g.streams.iter().map(|s| s.1 as u64).sum();
         if g.horizon.is_none() {
-            prop_assert_eq!(log.accepted, expected);
+            prop_assert_eq!(log.accepted - log.retries, expected);
         }
         for f in &log.fates {
             let expiry = sc.traffic()[f.stream].message_expiry;

@@ -94,3 +94,78 @@ fn a_paced_batch_beside_otps() {
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.starts_with("p.toml:32:8: `traffic.reminders.pace`: expected a rate such as"), "{err}");
 }
+
+#[test]
+fn retries_into_a_full_queue_and_out_of_it() {
+    // As provider_queue_limit.toml, with rejections retried after 60 s and
+    // then 10 minutes. A retry lands at a new message's instant (60 s is
+    // 3,200 gaps) and comes after it, so while the queue is full (minutes
+    // 7 to 10) every retry is rejected again: 2,000 a minute, and 800 in
+    // minute 11 when 1,200 places free up. The second retries, 10 minutes
+    // later, find room: every message is delivered, 20 a second: the last in the window at 1,599 s.
+    let dir = tempdir();
+    let out = dir.path().display().to_string();
+    let o = a2psim(&["run", "scenarios/notification_spike_retries.toml", "--out", &out, "-q"], &repo());
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let path = dir.path().join("notification_spike_retries/summary.json");
+    let summary: serde_json::Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+    let (m, a) = (&summary["messages"], &summary["attempts"]);
+    assert_eq!(
+        (m["accepted"].as_u64(), m["delivered"].as_u64(), m["rejected"].as_u64()),
+        (Some(32_000), Some(32_000), Some(0))
+    );
+    assert_eq!((a["accepted"].as_u64(), a["rejected"].as_u64()), (Some(46_800), Some(8_000 + 6_800)));
+    assert_eq!((a["retries"].as_u64(), a["retried"]["rejected"].as_u64()), (Some(14_800), Some(14_800)));
+    assert_eq!(summary["drain_time_s"].as_f64(), Some(1599.0), "the 32,000th goes in the window at 1,599 s");
+    // End to end from the first acceptance: the last ones waited through both retries.
+    assert!(summary["end_to_end_s"]["max"].as_f64().unwrap() > 16.0 * 60.0);
+    // The time series counts every attempt; `retries` the retries among them.
+    let csv = std::fs::read_to_string(dir.path().join("notification_spike_retries/timeseries.csv")).unwrap();
+    let header: Vec<&str> = csv.lines().next().unwrap().split(',').collect();
+    let sum = |name: &str| -> u64 {
+        let col = header.iter().position(|h| *h == name).unwrap();
+        csv.lines().skip(1).map(|l| l.split(',').nth(col).unwrap().parse::<u64>().unwrap()).sum()
+    };
+    assert_eq!((sum("arrivals"), sum("retries"), sum("rejected_queue_full")), (46_800, 14_800, 14_800));
+    assert!(dir.path().join("notification_spike_retries/attempts.svg").is_file(), "the attempts chart");
+}
+
+#[test]
+fn each_way_to_get_a_retry_wrong() {
+    let base = std::fs::read_to_string(repo().join("scenarios/notification_spike_retries.toml")).unwrap();
+    let line = "retry = { on = [\"rejected\"], after = [\"60s\", \"10m\"] }";
+    assert!(base.contains(line));
+    let cases = [
+        (
+            "retry = { on = [\"delivered\"], after = [\"60s\"] }",
+            "`traffic.alerts.retry.on`: expected one of expired, undelivered, failed_daily_cap, rejected, found \"delivered\"",
+        ),
+        ("retry = { on = [], after = [\"60s\"] }", "`traffic.alerts.retry.on`: expected a non-empty list of outcomes"),
+        ("retry = { after = [\"60s\"] }", "`traffic.alerts.retry` needs `on`"),
+        (
+            "retry = { on = [\"rejected\"], after = [] }",
+            "`traffic.alerts.retry.after`: expected a list of 1 to 100 waits",
+        ),
+        (
+            "retry = { on = [\"rejected\"], after = [\"0s\"] }",
+            "`traffic.alerts.retry.after`: a retry waits longer than zero",
+        ),
+        ("retry = { on = [\"rejected\"], after = [\"soon\"] }", "`traffic.alerts.retry.after`: "),
+        (
+            "retry = { on = [\"rejected\"], after = [60] }",
+            "`traffic.alerts.retry.after`: expected a duration or \"pacific_midnight\", found an integer",
+        ),
+        (
+            "retry = { on = [\"rejected\"], after = [\"60s\"], tries = 3 }",
+            "unknown key `tries` in `traffic.alerts.retry`",
+        ),
+    ];
+    let dir = tempdir();
+    for (to, wanted) in cases {
+        std::fs::write(dir.path().join("r.toml"), base.replace(line, to)).unwrap();
+        let o = a2psim(&["validate", "r.toml"], dir.path());
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{to}: {err}");
+        assert!(err.starts_with("r.toml:29:") && err.contains(wanted), "{to}: {err}");
+    }
+}

@@ -43,10 +43,9 @@ pub struct Fate {
     pub carrier: Carrier,
     /// How it ended.
     pub outcome: Outcome,
-    /// When the sender had it to send: its acceptance, or earlier when the
-    /// sender's own pacing held it (MODEL §9).
-    pub arrived: SimTime,
-    /// When the provider accepted it.
+    /// Which message, and which attempt at it.
+    pub attempt: Attempt,
+    /// When the provider accepted this attempt.
     pub accepted: SimTime,
     /// When it was handed to the carrier, if it was.
     pub dispatched: Option<SimTime>,
@@ -58,16 +57,39 @@ pub struct Fate {
     pub cost: Money,
     /// Rejected because the provider's queue was full (`queue_full`).
     pub queue_full: bool,
+    /// When the sender submits the next attempt, if this one is retried:
+    /// then this is not the message's final outcome.
+    pub retry_at: Option<SimTime>,
+}
+
+/// One attempt at a message: the first, or a retry (MODEL §9).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Attempt {
+    /// The message's index within its stream: the key of its random draws.
+    pub index: u64,
+    /// 0 for the first attempt, k for the k-th retry.
+    pub number: u32,
+    /// When the sender had the message: its first acceptance, or earlier
+    /// when the sender's own pacing held it.
+    pub arrived: SimTime,
+    /// When the provider accepted the first attempt.
+    pub first: SimTime,
+}
+
+impl Attempt {
+    /// The first attempt at message `index`, arrived at `arrived` and accepted at `first`.
+    fn first(index: u64, arrived: SimTime, first: SimTime) -> Attempt {
+        Attempt { index, number: 0, arrived, first }
+    }
 }
 
 impl Fate {
-    /// A message of `stream` to `carrier` that arrived and was accepted at
-    /// `(arrived, accepted)` and never reached the carrier: it ended at
-    /// `done` with `outcome`.
+    /// `attempt` of a message of `stream` to `carrier`, accepted at
+    /// `accepted`, that never reached the carrier: it ended at `done` with `outcome`.
     fn undispatched(
         stream: usize,
         carrier: Carrier,
-        (arrived, accepted): (SimTime, SimTime),
+        (attempt, accepted): (Attempt, SimTime),
         outcome: Outcome,
         done: SimTime,
     ) -> Fate {
@@ -75,13 +97,14 @@ impl Fate {
             stream,
             carrier,
             outcome,
-            arrived,
+            attempt,
             accepted,
             dispatched: None,
             done,
             late: false,
             cost: Money(0),
             queue_full: false,
+            retry_at: None,
         }
     }
 }
@@ -91,12 +114,14 @@ impl Fate {
 /// resolved.
 pub trait Recorder {
     /// A message was accepted at `at`; `queued` when it goes on to a queue
-    /// (not rejected or blocked at once).
-    fn accepted(&mut self, stream: usize, carrier: Carrier, at: SimTime, queued: bool);
+    /// (not rejected or blocked at once); `retry` when it is a retry of one
+    /// accepted before.
+    fn accepted(&mut self, stream: usize, carrier: Carrier, at: SimTime, queued: bool, retry: bool);
     /// A message entered its lane at `at` (its processing delay over): it
     /// waits there until it is dispatched or expires.
     fn entered(&mut self, _carrier: Carrier, _at: SimTime) {}
-    /// A message reached its outcome. Called exactly once per accepted message.
+    /// An attempt reached its outcome. Called exactly once per attempt: a
+    /// message's final outcome is the one without `retry_at`.
     fn resolved(&mut self, fate: &Fate);
     /// The run is over: every message has been resolved.
     fn finished(&mut self);
@@ -140,10 +165,8 @@ pub fn run<R: Recorder>(scenario: &Scenario, replication: u32, recorder: &mut R)
 struct Msg {
     /// Global acceptance order.
     seq: u64,
-    arrived: SimTime,
+    attempt: Attempt,
     accepted: SimTime,
-    /// Index within its stream: the key of its own random draws.
-    index: u64,
     stream: u32,
     carrier: Carrier,
     lane: u32,
@@ -177,6 +200,16 @@ struct StreamDraws {
     processing: Draws,
     delivery: Draws,
     undelivered: Draws,
+}
+
+/// A retry due: the attempt, submitted at `at` (ordered by instant, stream,
+/// message, attempt).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct Due {
+    at: SimTime,
+    stream: u32,
+    attempt: Attempt,
+    carrier: Carrier,
 }
 
 /// A sender's own rate limit before the API: a smooth limiter with burst 1,
@@ -252,6 +285,8 @@ struct Engine<'s> {
     waiting: Waiting,
     /// Each stream's client-side pacing, if it paces.
     pacing: Vec<Option<Pacing>>,
+    /// Retries due, by (instant, stream, message, attempt).
+    retries: BinaryHeap<Reverse<Due>>,
     caps: Vec<DailyCap>,
     seq: u64,
     events: u64,
@@ -267,7 +302,8 @@ impl<'s> Engine<'s> {
         loop {
             let next_arrival = self.next_arrivals.peek().map_or(SimTime::NEVER, |r| r.0.0);
             let next_entry = self.processing.peek().map_or(SimTime::NEVER, |r| r.0.0);
-            let t = next_arrival.min(next_entry).min(self.waits.next_timer());
+            let next_retry = self.retries.peek().map_or(SimTime::NEVER, |r| r.0.at);
+            let t = next_arrival.min(next_entry).min(next_retry).min(self.waits.next_timer());
             if t == SimTime::NEVER || t >= self.end {
                 break;
             }
@@ -277,8 +313,13 @@ impl<'s> Engine<'s> {
                     break;
                 }
                 self.next_arrivals.pop();
-                self.accept(s as usize, t, rec);
+                self.arrive(s as usize, t, rec);
                 self.schedule_arrival(s as usize);
+            }
+            // Retries after the new messages of the same instant.
+            while self.retries.peek().is_some_and(|r| r.0.at == t) {
+                let Reverse(due) = self.retries.pop().expect("peeked");
+                self.accept(due.stream as usize, t, due.carrier, due.attempt, rec);
             }
             while self.processing.peek().is_some_and(|r| r.0.0 == t) {
                 let Reverse(Pending(_, msg)) = self.processing.pop().expect("peeked");
@@ -301,14 +342,20 @@ impl<'s> Engine<'s> {
         }
     }
 
-    /// Accepts the stream's latest arrival: refuses it at once, or sends it
-    /// to processing or straight into its lane.
-    fn accept<R: Recorder>(&mut self, s: usize, t: SimTime, rec: &mut R) {
-        self.events += 1;
-        let stream = &self.sc.traffic[s];
+    /// Accepts the stream's latest message, drawing its carrier.
+    fn arrive<R: Recorder>(&mut self, s: usize, t: SimTime, rec: &mut R) {
         let index = self.arrivals[s].emitted() - 1;
         let arrived = self.pacing[s].as_ref().map_or(t, |p| p.arrived);
-        let carrier = stream.carrier_for(self.draws[s].carrier.uniform(index, 0));
+        let carrier = self.sc.traffic[s].carrier_for(self.draws[s].carrier.uniform(index, 0));
+        self.accept(s, t, carrier, Attempt::first(index, arrived, t), rec);
+    }
+
+    /// Accepts an attempt at a message of stream `s` to `carrier`: refuses
+    /// it at once, or sends it to processing or straight into its lane.
+    fn accept<R: Recorder>(&mut self, s: usize, t: SimTime, carrier: Carrier, attempt: Attempt, rec: &mut R) {
+        self.events += 1;
+        let stream = &self.sc.traffic[s];
+        let retry = attempt.number > 0;
         let sender_ix = stream.sender;
         let sender = &self.sc.senders[sender_ix];
         let class = stream.class;
@@ -318,21 +365,21 @@ impl<'s> Engine<'s> {
             && !sender.verified
             && t >= self.block_from;
         if refused || blocked {
-            rec.accepted(s, carrier, t, false);
+            rec.accepted(s, carrier, t, false, retry);
             let (outcome, charged) =
                 if refused { (Outcome::Rejected, false) } else { (Outcome::Blocked, self.sc.prices.charge_blocked) };
             let cost = if charged { self.cost(s, carrier) } else { Money(0) };
-            rec.resolved(&Fate { cost, ..Fate::undispatched(s, carrier, (arrived, t), outcome, t) });
+            self.resolve(Fate { cost, ..Fate::undispatched(s, carrier, (attempt, t), outcome, t) }, rec);
             return;
         }
         if self.queue_full(sender_ix) {
-            rec.accepted(s, carrier, t, false);
-            let fate = Fate { queue_full: true, ..Fate::undispatched(s, carrier, (arrived, t), Outcome::Rejected, t) };
-            rec.resolved(&fate);
+            rec.accepted(s, carrier, t, false, retry);
+            let fate = Fate { queue_full: true, ..Fate::undispatched(s, carrier, (attempt, t), Outcome::Rejected, t) };
+            self.resolve(fate, rec);
             return;
         }
         self.waiting.add(sender_ix);
-        rec.accepted(s, carrier, t, true);
+        rec.accepted(s, carrier, t, true, retry);
         let rr = &mut self.round_robin[sender_ix][class.index()];
         let number = *rr;
         *rr += 1;
@@ -342,9 +389,8 @@ impl<'s> Engine<'s> {
         let lane = self.paths.lane(self.sc, sender_ix, class, number, carrier, t);
         let msg = Msg {
             seq: self.seq,
-            arrived,
+            attempt,
             accepted: t,
-            index,
             stream: s as u32,
             carrier,
             lane,
@@ -352,7 +398,7 @@ impl<'s> Engine<'s> {
             class,
         };
         self.seq += 1;
-        let delay = self.sc.processing.sample(&self.draws[s].processing, index);
+        let delay = self.sc.processing.sample(&self.draws[s].processing.attempt(attempt.number), attempt.index);
         if delay == SimDuration::ZERO {
             self.enter(msg, t, rec);
         } else {
@@ -411,8 +457,8 @@ impl<'s> Engine<'s> {
         let stream = &self.sc.traffic[msg.stream as usize];
         self.waiting.remove(stream.sender);
         if t - msg.accepted > stream.message_expiry {
-            let times = (msg.arrived, msg.accepted);
-            rec.resolved(&Fate::undispatched(msg.stream as usize, msg.carrier, times, Outcome::Expired, t));
+            let times = (msg.attempt, msg.accepted);
+            self.resolve(Fate::undispatched(msg.stream as usize, msg.carrier, times, Outcome::Expired, t), rec);
         } else {
             self.paths.take(li, t, &msg);
             self.hand_over(msg, t, rec);
@@ -446,32 +492,49 @@ impl<'s> Engine<'s> {
         let (outcome, done) = if capped {
             (Outcome::FailedDailyCap, t)
         } else {
-            let done = t + self.sc.delivery.sample(&self.draws[s].delivery, msg.index);
+            let (index, number) = (msg.attempt.index, msg.attempt.number);
+            let done = t + self.sc.delivery.sample(&self.draws[s].delivery.attempt(number), index);
             let p = self.sc.carriers[msg.carrier.index()].undelivered;
             let outcome = if done >= self.end {
                 Outcome::InFlightAtEnd
-            } else if p > 0.0 && self.draws[s].undelivered.uniform(msg.index, 0) < p {
+            } else if p > 0.0 && self.draws[s].undelivered.attempt(number).uniform(index, 0) < p {
                 Outcome::Undelivered
             } else {
                 Outcome::Delivered
             };
             (outcome, done.min(self.end))
         };
-        let late = outcome == Outcome::Delivered && stream.useful_life.is_some_and(|life| done - msg.accepted > life);
+        let late =
+            outcome == Outcome::Delivered && stream.useful_life.is_some_and(|life| done - msg.attempt.first > life);
         let charged = outcome != Outcome::FailedDailyCap || self.sc.prices.charge_failed_daily_cap;
         let cost = if charged { self.cost(s, msg.carrier) } else { Money(0) };
-        rec.resolved(&Fate {
+        let fate = Fate {
             stream: s,
             carrier: msg.carrier,
             outcome,
-            arrived: msg.arrived,
+            attempt: msg.attempt,
             accepted: msg.accepted,
             dispatched: Some(t),
             done,
             late,
             cost,
             queue_full: false,
-        });
+            retry_at: None,
+        };
+        self.resolve(fate, rec);
+    }
+
+    /// Reports an attempt's outcome, first scheduling its retry if the
+    /// stream retries it and the retry falls within the run.
+    fn resolve<R: Recorder>(&mut self, mut fate: Fate, rec: &mut R) {
+        let retry = self.sc.traffic[fate.stream].retry.as_ref();
+        let at = retry.and_then(|r| r.after(fate.outcome, fate.attempt.number, fate.done, &self.sc.calendar));
+        if let Some(at) = at.filter(|&at| at < self.end) {
+            let attempt = Attempt { number: fate.attempt.number + 1, ..fate.attempt };
+            self.retries.push(Reverse(Due { at, stream: fate.stream as u32, attempt, carrier: fate.carrier }));
+            fate.retry_at = Some(at);
+        }
+        rec.resolved(&fate);
     }
 
     /// What one message of stream `s` to `carrier` costs when charged.
@@ -491,7 +554,7 @@ impl<'s> Engine<'s> {
         left.sort_by_key(|m| m.seq);
         for m in left {
             let done = if end == SimTime::NEVER { m.accepted } else { end };
-            let times = (m.arrived, m.accepted);
+            let times = (m.attempt, m.accepted);
             rec.resolved(&Fate::undispatched(m.stream as usize, m.carrier, times, Outcome::QueuedAtEnd, done));
         }
         rec.finished();

@@ -35,6 +35,7 @@ impl<'s> Engine<'s> {
             round_robin: vec![[0; 2]; sc.senders.len()],
             waiting: Waiting { per_sender: vec![0; sc.senders.len()], total: 0 },
             pacing: sc.traffic.iter().map(|s| s.pace.map(Pacing::new)).collect(),
+            retries: BinaryHeap::new(),
             caps: sc.brands.iter().map(|_| DailyCap { day: None, done: Vec::new() }).collect(),
             seq: 0,
             events: 0,

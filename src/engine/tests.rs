@@ -93,6 +93,7 @@ fn stream(sc: &mut Scenario, sender: usize, carrier: Carrier, segments: u32, exp
         carriers,
         arrival,
         pace: None,
+        retry: None,
     });
     sc.traffic.len() - 1
 }
@@ -119,7 +120,7 @@ struct Log {
 }
 
 impl Recorder for Log {
-    fn accepted(&mut self, stream: usize, carrier: Carrier, at: SimTime, queued: bool) {
+    fn accepted(&mut self, stream: usize, carrier: Carrier, at: SimTime, queued: bool, _retry: bool) {
         assert_eq!(self.finished, 0, "accepted after finished");
         self.accepted.push((stream, carrier, at, queued));
     }
@@ -509,7 +510,7 @@ fn a_paced_sender_submits_at_its_own_rate_exactly_and_waits_count_from_arrival()
     fates.sort_by_key(|f| f.accepted);
     let times: Vec<(u64, u64, u64)> = fates
         .iter()
-        .map(|f| (f.arrived.as_nanos(), f.accepted.as_nanos(), f.dispatched.expect("sent").as_nanos()))
+        .map(|f| (f.attempt.arrived.as_nanos(), f.accepted.as_nanos(), f.dispatched.expect("sent").as_nanos()))
         .collect();
     assert_eq!(
         times,
@@ -540,6 +541,88 @@ fn pacing_holds_messages_before_the_expiry_clock_starts() {
     assert_eq!(expired(&sc), 0);
     let log = run_log(&sc);
     assert!(log.fates.iter().all(|f| f.dispatched == Some(f.accepted)), "no queue wait");
-    let last = log.fates.iter().map(|f| f.accepted - f.arrived).max().expect("ten");
+    let last = log.fates.iter().map(|f| f.accepted - f.attempt.arrived).max().expect("ten");
     assert_eq!(last, SimDuration::from_secs(9), "the tenth waited 9 s at the client");
+}
+
+/// Retries of expired attempts: after each listed wait, as many as listed.
+fn retry_expired(after_s: &[u64]) -> Option<crate::scenario::Retry> {
+    let mut on = [false; 8];
+    on[Outcome::Expired.index()] = true;
+    let after = after_s.iter().map(|&s| crate::scenario::RetryAfter::Wait(SimDuration::from_secs(s))).collect();
+    Some(crate::scenario::Retry { on, after })
+}
+
+#[test]
+fn an_expired_attempt_is_retried_and_a_retry_can_expire_too() {
+    // One a second; 10 of `a` at 0 with a 5 s expiry: 0..5 go at 0..5 s,
+    // 6..9 have waited 6 s at 6 s and expire together. Their retries come
+    // 10 s later, at 16 s, just after 6 of `b` arriving then: `b` goes at
+    // 16..21 s, the retries have waited 6 s at 22 s and expire again; the
+    // second retries, 20 s later at 42 s, go at 42..45 s.
+    let mut sc = scenario(1);
+    let s = short_code(&mut sc);
+    let a = stream(&mut sc, s, Carrier::Att, 1, 5, burst(10, 0));
+    let b = stream(&mut sc, s, Carrier::Att, 1, LONG, burst(6, 16_000));
+    sc.traffic[a].retry = retry_expired(&[10, 20]);
+    let log = run_log(&sc);
+    let of_a: Vec<&Fate> = log.fates.iter().filter(|f| f.stream == a).collect();
+    let expired: Vec<(u64, u32, u64, Option<u64>)> = of_a
+        .iter()
+        .filter(|f| f.outcome == Outcome::Expired)
+        .map(|f| {
+            (
+                f.attempt.index,
+                f.attempt.number,
+                f.done.as_nanos() / 1_000_000,
+                f.retry_at.map(|r| r.as_nanos() / 1_000_000),
+            )
+        })
+        .collect();
+    assert_eq!(
+        expired,
+        [
+            (6, 0, 6000, Some(16_000)),
+            (7, 0, 6000, Some(16_000)),
+            (8, 0, 6000, Some(16_000)),
+            (9, 0, 6000, Some(16_000)),
+            (6, 1, 22_000, Some(42_000)),
+            (7, 1, 22_000, Some(42_000)),
+            (8, 1, 22_000, Some(42_000)),
+            (9, 1, 22_000, Some(42_000)),
+        ]
+    );
+    let sent = |f: &&Fate| f.dispatched.map(|d| d.as_nanos() / 1_000_000);
+    let finals: Vec<(u64, Option<u64>, u32)> =
+        of_a.iter().filter(|f| f.retry_at.is_none()).map(|f| (f.attempt.index, sent(f), f.attempt.number)).collect();
+    let mut finals = finals;
+    finals.sort();
+    let expected: Vec<(u64, Option<u64>, u32)> =
+        (0..10).map(|i| if i < 6 { (i, Some(i * 1000), 0) } else { (i, Some(42_000 + (i - 6) * 1000), 2) }).collect();
+    assert_eq!(finals, expected, "every message of `a` has one final outcome: delivered");
+    // `b` went first at 16 s: arrivals come before the retries of the same instant.
+    let b_sent: Vec<Option<u64>> = log.fates.iter().filter(|f| f.stream == b).map(|f| sent(&f)).collect();
+    assert_eq!(b_sent, (16..22).map(|s| Some(s * 1000)).collect::<Vec<_>>());
+    // Acceptances: 16 messages, and 8 retries.
+    let retries = log.accepted.len() - 16;
+    assert_eq!(retries, 8);
+    // One retry only: the second expiry is final.
+    sc.traffic[a].retry = retry_expired(&[10]);
+    let log = run_log(&sc);
+    let finals = log.fates.iter().filter(|f| f.stream == a && f.retry_at.is_none());
+    let outcomes: Vec<Outcome> = finals.map(|f| f.outcome).collect();
+    assert_eq!(outcomes.iter().filter(|&&o| o == Outcome::Expired).count(), 4);
+    assert_eq!(outcomes.len(), 10);
+}
+
+#[test]
+fn a_retry_past_the_horizon_is_not_made() {
+    let mut sc = scenario(1);
+    let s = short_code(&mut sc);
+    let a = stream(&mut sc, s, Carrier::Att, 1, 5, burst(10, 0));
+    sc.traffic[a].retry = retry_expired(&[10]);
+    sc.horizon = Some(SimDuration::from_secs(15));
+    let log = run_log(&sc);
+    assert!(log.fates.iter().all(|f| f.retry_at.is_none()), "16 s is past the 15 s horizon");
+    assert_eq!(log.fates.iter().filter(|f| f.outcome == Outcome::Expired).count(), 4);
 }

@@ -20,7 +20,7 @@ use crate::scenario::time::SimTime;
 use crate::stats::backlog::Backlog;
 use crate::stats::confidence::mean_ci;
 use crate::stats::figure::KeyFigure;
-use crate::stats::{Group, Latency, Stats, series};
+use crate::stats::{Attempts, Group, Latency, Stats, series};
 use charts::Chart;
 use rayon::prelude::*;
 use row::Row;
@@ -44,9 +44,25 @@ fn messages(g: &Group) -> Value {
     Value::Object(m)
 }
 
+/// Every attempt by outcome (summing to `accepted`, the attempts made), and
+/// the retries made, by the outcome retried.
+fn attempts(a: &Attempts) -> Value {
+    let mut m = Map::new();
+    m.insert("accepted".into(), a.total().into());
+    for o in Outcome::ALL {
+        m.insert(o.name().into(), a.outcomes[o.index()].into());
+    }
+    let retried: Map<String, Value> =
+        Outcome::ALL.iter().map(|o| (o.name().to_string(), a.retried[o.index()].into())).collect();
+    m.insert("retries".into(), a.retries().into());
+    m.insert("retried".into(), Value::Object(retried));
+    Value::Object(m)
+}
+
 fn group(g: &Group) -> Value {
     json!({
         "messages": messages(g),
+        "attempts": attempts(&g.attempts),
         "expiry_rate": g.expiry_rate(),
         "queue_wait_s": latency(&g.queue_wait),
         "end_to_end_s": latency(&g.end_to_end),
@@ -77,6 +93,7 @@ fn figures(sc: &Scenario, s: &Stats) -> Map<String, Value> {
         .collect();
     let Value::Object(m) = json!({
         "messages": messages(&total),
+        "attempts": attempts(&total.attempts),
         "expiry_rate": total.expiry_rate(),
         "queue_wait_s": latency(&total.queue_wait),
         "end_to_end_s": latency(&total.end_to_end),

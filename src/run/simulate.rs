@@ -33,8 +33,8 @@ struct Counted<'a> {
 
 impl Recorder for Counted<'_> {
     #[inline]
-    fn accepted(&mut self, stream: usize, carrier: Carrier, at: SimTime, queued: bool) {
-        Recorder::accepted(&mut self.stats, stream, carrier, at, queued);
+    fn accepted(&mut self, stream: usize, carrier: Carrier, at: SimTime, queued: bool, retry: bool) {
+        Recorder::accepted(&mut self.stats, stream, carrier, at, queued, retry);
     }
 
     #[inline]

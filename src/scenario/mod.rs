@@ -170,6 +170,41 @@ pub struct Stream {
     /// The sender's own rate limit before the API (MODEL §9): a message
     /// arriving at a is submitted at max(a, previous submission + 1/pace).
     pub(crate) pace: Option<Rate>,
+    /// The sender's retries of attempts that failed (MODEL §9).
+    pub(crate) retry: Option<Retry>,
+}
+
+/// Which failed attempts a sender retries, and when: the k-th retry is
+/// submitted `after[k]` past the outcome of the attempt before it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Retry {
+    /// Outcomes retried, by [`Outcome::index`].
+    pub(crate) on: [bool; 8],
+    /// When each retry goes, in order; as many retries as entries.
+    pub(crate) after: Vec<RetryAfter>,
+}
+
+/// When a retry is submitted, counted from the outcome it follows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum RetryAfter {
+    /// This long after.
+    Wait(SimDuration),
+    /// At the next Pacific midnight (when T-Mobile's daily cap resets).
+    PacificMidnight,
+}
+
+impl Retry {
+    /// When the retry after an attempt numbered `number` (0 the first) that
+    /// ended with `outcome` at `t` is submitted, if it is retried.
+    pub(crate) fn after(&self, outcome: Outcome, number: u32, t: SimTime, calendar: &Calendar) -> Option<SimTime> {
+        if !self.on[outcome.index()] {
+            return None;
+        }
+        Some(match self.after.get(number as usize)? {
+            RetryAfter::Wait(d) => t + *d,
+            RetryAfter::PacificMidnight => calendar.pacific_day(t).end,
+        })
+    }
 }
 
 impl Stream {

@@ -79,6 +79,12 @@ impl Draws {
     pub(crate) fn uniform(&self, i: u64, j: u64) -> f64 {
         unit(mix(self.key.wrapping_add(i.wrapping_mul(4).wrapping_add(j + 1).wrapping_mul(GAMMA))))
     }
+
+    /// The draws of attempt `number` of each message: the first attempt's
+    /// are these, a retry's its own, keyed by (message, attempt).
+    pub(crate) fn attempt(self, number: u32) -> Draws {
+        if number == 0 { self } else { Draws { key: mix(self.key ^ u64::from(number).wrapping_mul(GAMMA)) } }
+    }
 }
 
 /// A sequential stream (Xoshiro256++), for arrival gaps.

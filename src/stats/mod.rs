@@ -194,16 +194,46 @@ pub struct Group {
     /// Rejected because the provider's queue was full (part of `rejected`).
     #[serde(default)]
     pub rejected_queue_full: u64,
-    /// What the messages were charged.
+    /// What the messages were charged, every attempt.
     pub cost: Money,
-    /// From acceptance to hand-over, of dispatched messages.
+    /// Every attempt, first or retry (MODEL §9).
+    #[serde(default)]
+    pub attempts: Attempts,
+    /// From acceptance to hand-over, of dispatched messages (their final attempt).
     pub queue_wait: Latency,
-    /// From arrival (acceptance, unless the sender paces) to delivery, of
-    /// delivered messages.
+    /// From arrival (the first acceptance, unless the sender paces) to the
+    /// final delivery, of delivered messages.
     pub end_to_end: Latency,
     /// From arrival to submission, of accepted messages of paced streams.
     #[serde(default)]
     pub client_wait: Latency,
+}
+
+/// Every attempt at the messages of a group by outcome, and those retried.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct Attempts {
+    /// Each attempt's outcome, by [`Outcome::index`].
+    pub outcomes: [u64; 8],
+    /// The attempts the sender retried, by their outcome.
+    pub retried: [u64; 8],
+}
+
+impl Attempts {
+    /// Attempts made: first ones and retries.
+    pub fn total(&self) -> u64 {
+        self.outcomes.iter().sum()
+    }
+
+    /// Retries made.
+    pub fn retries(&self) -> u64 {
+        self.retried.iter().sum()
+    }
+
+    fn merge(&mut self, other: &Attempts) {
+        for (a, b) in self.outcomes.iter_mut().zip(other.outcomes).chain(self.retried.iter_mut().zip(other.retried)) {
+            *a = a.saturating_add(b);
+        }
+    }
 }
 
 impl Group {
@@ -232,22 +262,30 @@ impl Group {
         self.late = self.late.saturating_add(other.late);
         self.rejected_queue_full = self.rejected_queue_full.saturating_add(other.rejected_queue_full);
         self.cost.0 = self.cost.0.saturating_add(other.cost.0);
+        self.attempts.merge(&other.attempts);
         self.queue_wait.merge(&other.queue_wait);
         self.end_to_end.merge(&other.end_to_end);
         self.client_wait.merge(&other.client_wait);
     }
 
+    /// Counts an attempt: every one in `attempts` and the cost, the final
+    /// one (no retry after it) as the message's outcome.
     #[inline]
     fn resolve(&mut self, f: &Fate) {
+        self.cost.0 += f.cost.0;
+        self.attempts.outcomes[f.outcome.index()] += 1;
+        if f.retry_at.is_some() {
+            self.attempts.retried[f.outcome.index()] += 1;
+            return;
+        }
         self.outcomes[f.outcome.index()] += 1;
         self.late += u64::from(f.late);
         self.rejected_queue_full += u64::from(f.queue_full);
-        self.cost.0 += f.cost.0;
         if let (true, Some(d)) = (f.outcome.was_dispatched(), f.dispatched) {
             self.queue_wait.record(d - f.accepted);
         }
         if f.outcome == Outcome::Delivered {
-            self.end_to_end.record(f.done - f.arrived);
+            self.end_to_end.record(f.done - f.attempt.arrived);
         }
     }
 }
@@ -370,13 +408,16 @@ impl Stats {
 }
 
 impl Recorder for Stats {
-    fn accepted(&mut self, stream: usize, carrier: Carrier, at: SimTime, queued: bool) {
-        if at >= self.warmup {
+    fn accepted(&mut self, stream: usize, carrier: Carrier, at: SimTime, queued: bool, retry: bool) {
+        if at >= self.warmup && !retry {
             self.cells[stream][carrier.index()].accepted += 1;
         }
         let sender = self.sender_of[stream];
         let row = self.series.row(at);
         row.count(Column::Arrivals, carrier, 1);
+        if retry {
+            row.count(Column::Retries, carrier, 1);
+        }
         if queued {
             row.queue(carrier, sender, 1);
         }
@@ -394,11 +435,12 @@ impl Recorder for Stats {
             self.backlog[0].change(t, -1);
             self.backlog[1 + f.carrier.index()].change(t, -1);
         }
-        if f.accepted >= self.warmup {
+        // A message counts by its first acceptance, every attempt with it.
+        if f.attempt.first >= self.warmup {
             let cell = &mut self.cells[f.stream][f.carrier.index()];
             cell.resolve(f);
-            if self.paced[f.stream] {
-                cell.client_wait.record(f.accepted - f.arrived);
+            if self.paced[f.stream] && f.retry_at.is_none() {
+                cell.client_wait.record(f.attempt.first - f.attempt.arrived);
             }
         }
         self.drain = self.drain.max(f.done);

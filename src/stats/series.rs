@@ -28,13 +28,15 @@ pub enum Column {
     Rejected,
     /// Those of them refused because the provider's queue was full.
     RejectedQueueFull,
+    /// Retries accepted (counted in `Arrivals` too).
+    Retries,
     /// Kept as changes while recording, summed into levels on read.
     QueueDepth,
 }
 
 impl Column {
     /// Every column, in file order.
-    pub const ALL: [Column; 10] = [
+    pub const ALL: [Column; 11] = [
         Column::Arrivals,
         Column::Dispatched,
         Column::Delivered,
@@ -44,6 +46,7 @@ impl Column {
         Column::Blocked,
         Column::Rejected,
         Column::RejectedQueueFull,
+        Column::Retries,
         Column::QueueDepth,
     ];
 
@@ -60,6 +63,7 @@ impl Column {
             Column::Blocked => "blocked",
             Column::Rejected => "rejected",
             Column::RejectedQueueFull => "rejected_queue_full",
+            Column::Retries => "retries",
             Column::QueueDepth => "queue_depth",
         }
     }
@@ -137,7 +141,8 @@ impl CarrierColumn {
             | Column::Undelivered
             | Column::Blocked
             | Column::Rejected
-            | Column::RejectedQueueFull => None,
+            | Column::RejectedQueueFull
+            | Column::Retries => None,
         }
     }
 

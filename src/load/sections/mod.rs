@@ -11,6 +11,7 @@ mod outages;
 mod plan;
 mod prices;
 mod provider;
+mod retry;
 mod senders;
 mod sweep;
 mod traffic;

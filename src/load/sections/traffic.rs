@@ -22,6 +22,7 @@ impl Reader<'_> {
             "arrival",
             "carriers",
             "pace",
+            "retry",
         ];
         let items = self.tables(root, "traffic");
         if items.is_empty() && root.get("traffic").is_none() {
@@ -45,6 +46,7 @@ impl Reader<'_> {
             let segments = self.stream_segments(&t, class);
             let carriers = self.mix(&t);
             let pace = self.rate(&t, "pace", SimDuration::from_secs(1));
+            let retry = self.retry(&t);
             let arrival = match t.get("arrival") {
                 Some(v) => self.arrival(v, &t, cal, has_horizon),
                 None => {
@@ -68,6 +70,7 @@ impl Reader<'_> {
                     carriers,
                     arrival,
                     pace,
+                    retry,
                 });
             }
         }

@@ -77,12 +77,16 @@ fn drafts(sc: &Scenario, r: &RunResult, window: Option<(SimTime, SimTime)>) -> V
 /// Pacific day, not on the axis) with `days`.
 fn time_charts(sc: &Scenario, r: &RunResult, clock: &Clock, rows: &[Row], days: bool) -> Vec<Draft> {
     let rows = clock.rows(rows);
-    vec![
+    let mut out = vec![
         wait_over_time(clock, rows),
         queue_depth(sc, r, clock, rows),
         failures(clock, rows),
         throughput(sc, r, clock, rows, days),
-    ]
+    ];
+    if sc.queue_limit.is_some() || sc.traffic.iter().any(|s| s.retry.is_some()) {
+        out.push(attempts(clock, rows));
+    }
+    out
 }
 
 /// The suffix of a close-up chart's name: `queue_depth_closeup`.
@@ -294,24 +298,38 @@ const FAILURES: [(&str, Count); 6] = [
     ("undelivered", |r| r.get(Column::Undelivered)),
 ];
 
+/// Counts per interval, summed over groups of rows so dense runs keep
+/// legible steps: the group's length in rows, and a function giving each
+/// group's mean per replication of `count`.
+fn binned<'r>(clock: &Clock, rows: &'r [Row]) -> (usize, impl Fn(Count) -> Vec<f64> + 'r) {
+    let group = rows.len().div_ceil(THIN / 2).max(1);
+    let replications = clock.replications;
+    (group, move |count: Count| {
+        rows.chunks(group).map(|c| c.iter().map(|r| count(r) as f64).sum::<f64>() / replications).collect()
+    })
+}
+
+/// Steps through `values`, one per group of `group` rows.
+fn steps(clock: &Clock, group: usize, values: &[f64]) -> Vec<(f64, f64)> {
+    let x = |i: usize| clock.x(i * group, 0.0);
+    values.iter().enumerate().flat_map(|(i, &v)| [(x(i), v), (x(i + 1), v)]).collect()
+}
+
 fn failures(clock: &Clock, rows: &[Row]) -> Draft {
     let reasons = FAILURES;
     // Stacked: each area is the sum of its reason and those below it; tallest drawn first.
-    // Dense runs are summed over groups of intervals first, so steps stay legible.
-    let group = rows.len().div_ceil(THIN / 2).max(1);
+    let (group, sums) = binned(clock, rows);
     let width = clock.step * group as f64;
     let y_desc = clock.mean_of(&format!("messages per {}", human::duration(width)));
     let mut p = clock.panel("Failures by reason (stacked)", &y_desc);
     let mut stacked: Vec<Vec<f64>> = Vec::new();
     for (k, (_, count)) in reasons.iter().enumerate() {
-        let own = rows.chunks(group).map(|c| c.iter().map(|r| count(r) as f64).sum::<f64>() / clock.replications);
-        let below = if k == 0 { vec![0.0; rows.len().div_ceil(group)] } else { stacked[k - 1].clone() };
-        stacked.push(own.zip(below).map(|(v, b)| b + v).collect());
+        let own = sums(*count);
+        let below = if k == 0 { vec![0.0; own.len()] } else { stacked[k - 1].clone() };
+        stacked.push(own.iter().zip(below).map(|(v, b)| b + v).collect());
     }
     for (k, (name, _)) in reasons.iter().enumerate().rev() {
-        let x = |i: usize| clock.x(i * group, 0.0);
-        let points = stacked[k].iter().enumerate().flat_map(|(i, &v)| [(x(i), v), (x(i + 1), v)]);
-        p.lines.push(Line::area(*name, color(k + 1), points.collect()));
+        p.lines.push(Line::area(*name, color(k + 1), steps(clock, group, &stacked[k])));
     }
     p.fit_y();
     draft(
@@ -319,6 +337,35 @@ fn failures(clock: &Clock, rows: &[Row]) -> Draft {
         "Failures by reason",
         &format!(
             "Each band is one failure reason; the top edge is all failures in the {} interval.",
+            human::duration(width)
+        ),
+        Figure::Panels(vec![p]),
+    )
+}
+
+/// Attempts over time, for scenarios with retries or a provider queue
+/// limit: first attempts, retries and rejections at a full queue, so a
+/// retry storm into a full queue shows.
+fn attempts(clock: &Clock, rows: &[Row]) -> Draft {
+    let (group, sums) = binned(clock, rows);
+    let width = clock.step * group as f64;
+    let y_desc = clock.mean_of(&format!("attempts per {}", human::duration(width)));
+    let mut p = clock.panel("Attempts: first, retries, and rejected at a full queue", &y_desc);
+    let kinds: [(&str, Count); 3] = [
+        ("first attempts", |r| r.get(Column::Arrivals) - r.get(Column::Retries)),
+        ("retries", |r| r.get(Column::Retries)),
+        ("rejected_queue_full", |r| r.get(Column::RejectedQueueFull)),
+    ];
+    // Blue, orange, and the failures' vermillion for rejections.
+    for ((name, count), c) in kinds.into_iter().zip([0, 1, 3]) {
+        p.lines.push(Line::solid(name, color(c), steps(clock, group, &sums(count))));
+    }
+    p.fit_y();
+    draft(
+        "attempts",
+        "Attempts over time",
+        &format!(
+            "Attempts accepted per {}: first attempts and the sender's retries, and those the provider rejected because its queue was full (first attempts or retries).",
             human::duration(width)
         ),
         Figure::Panels(vec![p]),
