@@ -169,3 +169,55 @@ fn each_way_to_get_a_retry_wrong() {
         assert!(err.starts_with("r.toml:29:") && err.contains(wanted), "{to}: {err}");
     }
 }
+
+/// A 10DLC brand and sender with the given brand lines and numbers, and a
+/// burst of `count` messages of `class` to `carrier`.
+fn ten_dlc(brand: &str, numbers: u32, class: &str, count: u32, carrier: &str) -> String {
+    format!(
+        "{HEAD}[account]\nsms_mps = 100\nmms_mps = 100\n[[brands]]\nid = \"b\"\nvetting_score = 80\n{brand}\n\
+         [[senders]]\nid = \"s\"\ntype = \"long_code\"\nbrand = \"b\"\nnumbers = {numbers}\n\
+         [[traffic]]\nname = \"t\"\nsender = \"s\"\nclass = \"{class}\"\ncarriers = {{ {carrier} = 1.0 }}\n\
+         arrival = {{ process = \"burst\", count = {count}, at = \"0s\" }}\n"
+    )
+}
+
+/// (drain time in s, failed at the daily cap) of a scenario.
+fn drain_and_capped(text: &str) -> (f64, u64) {
+    let r = a2psim::run::simulate::simulate(&scenario(text));
+    let total = r.stats.total();
+    (r.stats.drain.as_secs_f64(), total.count(a2psim::scenario::model::Outcome::FailedDailyCap))
+}
+
+#[test]
+fn a_sole_proprietor_brand_has_the_carriers_published_figures() {
+    // AT&T's 15 a minute: 100 SMS go 15 per minute window, the last at 6 min.
+    let sole = "use_case = \"sole_proprietor\"";
+    assert_eq!(drain_and_capped(&ten_dlc(sole, 1, "sms", 100, "att")), (360.0, 0));
+    // T-Mobile's 1,000 a day: of 1,200, 200 fail at the cap.
+    assert_eq!(drain_and_capped(&ten_dlc(sole, 1, "sms", 1200, "tmobile")).1, 200);
+    // A vetted standard brand: 4,500 a minute and 200,000 a day, so the
+    // account's 100 a second binds: the last in the window at 11 s.
+    assert_eq!(drain_and_capped(&ten_dlc("", 1, "sms", 1200, "tmobile")), (11.0, 0));
+    // One number, across the brand's senders.
+    let dir = tempdir();
+    std::fs::write(dir.path().join("s.toml"), ten_dlc(sole, 2, "sms", 10, "att")).unwrap();
+    let o = a2psim(&["validate", "s.toml"], dir.path());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        err.contains(
+            "`senders.s.numbers`: brand `b` is a sole proprietor, which registers one number: 2 here and before"
+        ),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_brand_mms_tpm_limits_mms_across_its_numbers() {
+    // Two numbers send 50 MMS a minute each to AT&T: 100 go at once. With a
+    // brand MMS TPM of 20 a minute, 20 per minute window: the last at 4 min.
+    assert_eq!(drain_and_capped(&ten_dlc("", 2, "mms", 100, "att")).0, 0.0);
+    assert_eq!(drain_and_capped(&ten_dlc("mms_tpm = 20", 2, "mms", 100, "att")).0, 240.0);
+    // SMS are not counted against it.
+    assert_eq!(drain_and_capped(&ten_dlc("mms_tpm = 20", 2, "sms", 100, "att")).0, 0.0);
+}

@@ -157,6 +157,8 @@ pub(super) struct Paths {
     account: [u32; 2],
     /// Brand TPM limiter per brand and carrier.
     tpm: Vec<[u32; 4]>,
+    /// Brand MMS TPM limiter per brand and carrier, for brands that set one.
+    mms_tpm: Vec<Option<[u32; 4]>>,
     carrier_outages: [ScaleTimeline; 4],
     /// Per sender: its own outages, and its own or a carrier's, per carrier.
     sender_outages: Vec<(ScaleTimeline, [ScaleTimeline; 4])>,
@@ -177,6 +179,7 @@ impl Paths {
             idle: (0..sc.senders.len()).map(|_| Default::default()).collect(),
             account: [0; 2],
             tpm: Vec::new(),
+            mms_tpm: Vec::new(),
             carrier_outages: Carrier::ALL.map(|c| timeline(&|o| o.scope == Scope::Carrier(c))),
             sender_outages: Vec::new(),
             sender_uses: Vec::new(),
@@ -198,6 +201,10 @@ impl Paths {
             let ids =
                 Carrier::ALL.map(|c| paths.add(&brand.tpm, paths.carrier_outages[c.index()].clone(), false, mixed));
             paths.tpm.push(ids);
+            let mms = brand.mms_tpm.as_ref().map(|limit| {
+                Carrier::ALL.map(|c| paths.add(limit, paths.carrier_outages[c.index()].clone(), false, false))
+            });
+            paths.mms_tpm.push(mms);
         }
         for (si, _) in sc.senders.iter().enumerate() {
             let own = timeline(&|o| o.scope == Scope::Sender(si));
@@ -332,7 +339,13 @@ impl Paths {
                         path.push(self.add(l, carrier_outages.clone(), true, mixed(l, self)));
                     }
                 }
-                SenderLimit::PerCarrier(l) => path.push(self.add(l, both[c.index()].clone(), false, mixed(l, self))),
+                SenderLimit::PerCarrier(l) => {
+                    path.push(self.add(l, both[c.index()].clone(), false, mixed(l, self)));
+                    // A 10DLC MMS also counts against its brand's MMS TPM, when set.
+                    if let Some(ids) = sender.brand.and_then(|b| self.mms_tpm[b]).filter(|_| class == Class::Mms) {
+                        path.push(ids[c.index()]);
+                    }
+                }
                 SenderLimit::BrandTpm => {
                     if let Some(b) = sender.brand {
                         path.push(self.tpm[b][c.index()]);

@@ -217,6 +217,7 @@ fn ten_dlc(sc: &mut Scenario, tpm: u64, unit: Unit) -> usize {
         vetting_score: 80,
         use_case: UseCase::Standard,
         tpm: window(Rate::per_minute(tpm), unit),
+        mms_tpm: None,
         tpd: 200_000,
         tpd_unit: Unit::Segments,
     });

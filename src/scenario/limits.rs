@@ -7,6 +7,8 @@ use crate::scenario::rate::Rate;
 pub(crate) fn brand_tpm(use_case: UseCase, vetting_score: u8) -> u64 {
     match (use_case, vetting_score) {
         (UseCase::LowVolume, _) => 75,
+        // AT&T's published figure for sole proprietors (after the source document).
+        (UseCase::SoleProprietor, _) => 15,
         (UseCase::Standard, 75..) => 4_500,
         (UseCase::Standard, 50..=74) => 2_400,
         // 1–49, and 0 for brands that skipped secondary vetting.
@@ -15,12 +17,14 @@ pub(crate) fn brand_tpm(use_case: UseCase, vetting_score: u8) -> u64 {
 }
 
 /// T-Mobile's daily cap per brand, SMS and MMS together, by vetting score.
-/// Score 0 has no published figure: *assumption*, the lowest band.
-pub(crate) fn tmobile_tpd(vetting_score: u8) -> u64 {
-    match vetting_score {
-        75.. => 200_000,
-        50..=74 => 40_000,
-        25..=49 => 10_000,
+/// Score 0 has no published figure: *assumption*, the lowest band. A sole
+/// proprietor has T-Mobile's published 1,000 a day (after the source document).
+pub(crate) fn tmobile_tpd(use_case: UseCase, vetting_score: u8) -> u64 {
+    match (use_case, vetting_score) {
+        (UseCase::SoleProprietor, _) => 1_000,
+        (_, 75..) => 200_000,
+        (_, 50..=74) => 40_000,
+        (_, 25..=49) => 10_000,
         _ => 2_000,
     }
 }

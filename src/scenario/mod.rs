@@ -94,6 +94,9 @@ pub(crate) struct Brand {
     pub(crate) use_case: UseCase,
     /// SMS throughput per carrier (segments by default).
     pub(crate) tpm: Limit,
+    /// MMS throughput per carrier for the whole brand, when set (AT&T
+    /// publishes one per class; the source document has none).
+    pub(crate) mms_tpm: Option<Limit>,
     /// T-Mobile's daily cap.
     pub(crate) tpd: u64,
     pub(crate) tpd_unit: Unit,

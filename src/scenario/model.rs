@@ -59,7 +59,7 @@ named_enum!(
 );
 named_enum!(
     /// 10DLC use case of a brand.
-    UseCase { Standard = "standard", LowVolume = "low_volume" }
+    UseCase { Standard = "standard", LowVolume = "low_volume", SoleProprietor = "sole_proprietor" }
 );
 named_enum!(
     /// Limiter shape.

@@ -10,7 +10,7 @@ use crate::scenario::{Brand, Limit};
 impl Reader<'_> {
     pub(super) fn brands(&mut self, root: &Tbl) -> Vec<Brand> {
         const KEYS: &[&str] =
-            &["id", "vetting_score", "use_case", "tpm", "tpd", "shape", "burst", "tpm_unit", "tpd_unit"];
+            &["id", "vetting_score", "use_case", "tpm", "mms_tpm", "tpd", "shape", "burst", "tpm_unit", "tpd_unit"];
         let mut out: Vec<Brand> = Vec::new();
         for (i, v) in self.tables(root, "brands").into_iter().enumerate() {
             let taken: Vec<&str> = out.iter().map(|x| x.id.as_str()).collect();
@@ -26,14 +26,21 @@ impl Reader<'_> {
             let tpm = self
                 .rate(&t, "tpm", SimDuration::from_secs(60))
                 .unwrap_or_else(|| Rate::per_minute(brand_tpm(use_case, score)));
-            let tpd = self.int(&t, "tpd", 1..=u64::MAX).unwrap_or_else(|| tmobile_tpd(score));
+            let tpd = self.int(&t, "tpd", 1..=u64::MAX).unwrap_or_else(|| tmobile_tpd(use_case, score));
             let (shape, burst, tpm_unit) = self.limit_style(&t, "tpm_unit", Unit::Segments);
+            let mms_tpm = self.rate(&t, "mms_tpm", SimDuration::from_secs(60)).map(|rate| Limit {
+                rate,
+                shape,
+                burst,
+                unit: Unit::Messages,
+            });
             let tpd_unit = self.choice(&t, "tpd_unit", &Unit::ALL, Unit::name).unwrap_or(Unit::Segments);
             out.push(Brand {
                 id,
                 vetting_score: score,
                 use_case,
                 tpm: Limit { rate: tpm, shape, burst, unit: tpm_unit },
+                mms_tpm,
                 tpd,
                 tpd_unit,
             });

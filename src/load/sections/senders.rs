@@ -3,7 +3,7 @@
 use crate::load::{Reader, Tbl};
 use crate::scenario::bounds::MAX_NUMBERS;
 use crate::scenario::limits::number_limit;
-use crate::scenario::model::{Class, Country, NumberType, Unit};
+use crate::scenario::model::{Class, Country, NumberType, Unit, UseCase};
 use crate::scenario::time::SimDuration;
 use crate::scenario::{Brand, Sender, SenderLimit};
 use toml::de::DeValue;
@@ -29,6 +29,21 @@ impl Reader<'_> {
             let is_10dlc = country == Country::Us && number_type == NumberType::LongCode;
             let brand = self.sender_brand(&t, brands, is_10dlc);
             let numbers = self.int(&t, "numbers", 1..=MAX_NUMBERS as u64).unwrap_or(1) as u32;
+            // A sole proprietor registers one number, across its senders.
+            let sole = brand.filter(|&b| is_10dlc && brands[b].use_case == UseCase::SoleProprietor);
+            if let Some(b) = sole {
+                let before: u32 = out.iter().filter(|s| s.brand == Some(b)).map(|s| s.numbers).sum();
+                if before + numbers > 1 {
+                    let span = t.get("numbers").map_or(t.span.clone(), |v| v.span());
+                    let why = format!(
+                        "`{}`: brand `{}` is a sole proprietor, which registers one number: {} here and before",
+                        t.path("numbers"),
+                        brands[b].id,
+                        before + numbers
+                    );
+                    self.error(span, why);
+                }
+            }
             if is_10dlc && numbers > 49 {
                 let span = t.get("numbers").map_or(t.span.clone(), |v| v.span());
                 self.warn(span, format!("`{}`: {numbers} numbers on one 10DLC campaign: more than 49 need a T-Mobile Number Pool Request", t.path("numbers")));
