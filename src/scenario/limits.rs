@@ -72,16 +72,20 @@ mod tests {
         assert_eq!(brand_tpm(UseCase::Standard, 0), 240);
         assert_eq!(brand_tpm(UseCase::LowVolume, 100), 75);
         assert_eq!(brand_tpm(UseCase::LowVolume, 1), 75);
+        assert_eq!(brand_tpm(UseCase::SoleProprietor, 100), 15);
     }
 
     #[test]
     fn tpd_bands() {
-        assert_eq!(tmobile_tpd(100), 200_000);
-        assert_eq!(tmobile_tpd(75), 200_000);
-        assert_eq!(tmobile_tpd(62), 40_000);
-        assert_eq!(tmobile_tpd(25), 10_000);
-        assert_eq!(tmobile_tpd(24), 2_000);
-        assert_eq!(tmobile_tpd(0), 2_000);
+        let standard = |score| tmobile_tpd(UseCase::Standard, score);
+        assert_eq!(standard(100), 200_000);
+        assert_eq!(standard(75), 200_000);
+        assert_eq!(standard(62), 40_000);
+        assert_eq!(standard(25), 10_000);
+        assert_eq!(standard(24), 2_000);
+        assert_eq!(standard(0), 2_000);
+        assert_eq!(tmobile_tpd(UseCase::LowVolume, 80), 200_000);
+        assert_eq!(tmobile_tpd(UseCase::SoleProprietor, 80), 1_000);
     }
 
     #[test]
