@@ -62,8 +62,9 @@ fn drawn_charts(dir: &Path) -> Vec<&'static str> {
         html.split("Zero throughout the run, so not drawn: ").nth(1).map_or("", |s| s.split('.').next().unwrap());
     let zero: Vec<&str> = if zero.is_empty() { vec![] } else { zero.split(", ").collect() };
     let mut drawn = Vec::new();
-    // The scenario as written is on the page: does it retry or cap the provider's queue?
-    let provider = html.contains("retry = ") || html.contains("queue_max");
+    // Does the scenario retry (as written on the page) or cap the provider's queue?
+    let summary: serde_json::Value = serde_json::from_slice(&std::fs::read(dir.join("summary.json")).unwrap()).unwrap();
+    let provider = html.contains("retry = ") || !summary["provider_queue"].is_null();
     for (chart, title) in RUN_CHARTS {
         let file = dir.join(format!("{chart}.svg"));
         if chart == "attempts" && !provider {

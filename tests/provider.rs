@@ -221,3 +221,75 @@ fn a_brand_mms_tpm_limits_mms_across_its_numbers() {
     // SMS are not counted against it.
     assert_eq!(drain_and_capped(&ten_dlc("mms_tpm = 20", 2, "sms", 100, "att")).0, 0.0);
 }
+
+#[test]
+fn each_provider_preset_on_one_burst() {
+    // 400,000 at once from one toll-free number, 25 a second.
+    let dir = tempdir();
+    let out = dir.path().display().to_string();
+    let o = a2psim(&["run", "scenarios/provider_presets_sweep.toml", "--out", &out, "-q"], &repo());
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let point = |k: usize| -> serde_json::Value {
+        let path = dir.path().join(format!("provider_presets_sweep/points/{k:03}/summary.json"));
+        serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
+    };
+    let counts = |k: usize| {
+        let m = point(k)["messages"].clone();
+        let n = |key: &str| m[key].as_u64().unwrap();
+        (n("delivered"), n("expired"), n("rejected_queue_full"))
+    };
+    // Plivo: no queue limit, 3 hours' expiry: 3 h × 25 a second go, and the
+    // 25 of the window at exactly 3 h (not older than 3 h); the rest expire.
+    assert_eq!(counts(0), (270_025, 129_975, 0));
+    // Twilio: 10 hours queued (900,000) and a 10-hour validity: all go.
+    assert_eq!(counts(1), (400_000, 0, 0));
+    // Telnyx: 4 hours queued at 25 a second is 360,000; the rest rejected.
+    assert_eq!(counts(2), (360_000, 0, 40_000));
+    // Bandwidth: a 15-minute queue across the account, 22,500.
+    assert_eq!(counts(3), (22_500, 0, 377_500));
+    let codes = |k: usize| point(k)["error_codes"].clone();
+    assert_eq!((codes(0)["expired"].as_u64(), codes(0)["rejected"].as_u64()), (Some(420), None));
+    assert_eq!((codes(1)["expired"].as_u64(), codes(1)["rejected"].as_u64()), (Some(30036), Some(30001)));
+    assert_eq!((codes(2)["expired"].as_u64(), codes(2)["rejected"].as_u64()), (Some(40014), Some(40318)));
+    assert_eq!((codes(3)["expired"].as_u64(), codes(3)["failed_daily_cap"].as_u64()), (Some(4360), Some(4780)));
+}
+
+#[test]
+fn a_preset_sets_the_expiry_range_and_the_scenario_overrides_it() {
+    let base = std::fs::read_to_string(repo().join("scenarios/provider_presets_sweep.toml")).unwrap();
+    let base = &base[..base.find("[sweep]").unwrap()];
+    let dir = tempdir();
+    let run = |text: &str| {
+        std::fs::write(dir.path().join("p.toml"), text).unwrap();
+        a2psim(&["validate", "p.toml"], dir.path())
+    };
+    let expiry = |preset: &str, e: &str| {
+        base.replace("preset = \"plivo\"", &format!("preset = \"{preset}\""))
+            .replace("# no message_expiry", &format!("message_expiry = \"{e}\"\n#"))
+    };
+    // 10 hours is Twilio's most, past Plivo's 3.
+    assert!(run(&expiry("twilio", "10h")).status.success());
+    let o = run(&expiry("plivo", "10h"));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("`traffic.notices.message_expiry`: expected from 5s to 3h (10800 s), found 10h"), "{err}");
+    let o = run(&expiry("twilio", "11h"));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("expected from 1s to 10h (36000 s), found 11h"), "{err}");
+    let o = run(&base.replace("preset = \"plivo\"", "preset = \"sinch\""));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("`provider.preset`: expected one of \"plivo\", \"twilio\", \"telnyx\", \"bandwidth\""),
+        "{err}"
+    );
+    // An explicit queue_max (and [error_codes]) win over the preset's.
+    let own = base.replace("preset = \"plivo\"", "preset = \"bandwidth\"\nqueue_max = 100000")
+        + "[error_codes]\nexpired = 9\n";
+    let r = a2psim::run::simulate::simulate(&scenario(&own));
+    let total = r.stats.total();
+    assert_eq!(total.rejected_queue_full, 300_000);
+    let summary = a2psim::report::summary("p", &scenario(&own), &r);
+    assert_eq!(
+        (summary["error_codes"]["expired"].as_u64(), summary["error_codes"]["blocked"].as_u64()),
+        (Some(9), Some(4795))
+    );
+}

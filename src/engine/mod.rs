@@ -410,7 +410,7 @@ impl<'s> Engine<'s> {
     /// Whether the provider's queue limit refuses a new message of sender
     /// `sender`: its scope already has the most waiting it allows.
     fn queue_full(&self, sender: usize) -> bool {
-        self.sc.queue_limit.is_some_and(|q| self.waiting.of(sender, q.scope) >= q.max)
+        self.sc.queue_limit.as_ref().is_some_and(|q| self.waiting.of(sender, q.scope) >= q.max_for(sender))
     }
 
     /// Puts a message that finished processing into its lane, in acceptance

@@ -9,9 +9,7 @@ use crate::scenario::model::{Country, Kind, NumberType, Shape, UseCase};
 use crate::scenario::outage::{Outage, Scope};
 use crate::scenario::rate::{Rate, Scale};
 use crate::scenario::traffic::Arrival;
-use crate::scenario::{
-    Brand, CarrierSettings, DEFAULT_PRICES, Limit, Prices, Sender, SenderLimit, Stream, default_error_codes,
-};
+use crate::scenario::{Brand, CarrierSettings, DEFAULT_PRICES, Limit, Prices, Sender, SenderLimit, Stream};
 
 const MS: u64 = 1_000_000;
 
@@ -51,7 +49,7 @@ fn scenario(mps: u64) -> Scenario {
         timeseries_step: SimDuration::from_secs(60),
         warmup: SimDuration::ZERO,
         expiry_target: 0.01,
-        error_codes: default_error_codes(),
+        error_codes: crate::scenario::model::Preset::Plivo.rules().codes,
         queue_limit: None,
     }
 }
@@ -443,7 +441,7 @@ fn fates_in_order(log: &Log) -> Vec<(Outcome, Option<u64>, bool)> {
 fn a_full_provider_queue_rejects_the_next_message_until_one_leaves() {
     // One a second through the account, at most 3 waiting per sender.
     let mut sc = scenario(1);
-    sc.queue_limit = Some(crate::scenario::QueueLimit { max: 3, scope: QueueScope::Sender });
+    sc.queue_limit = Some(crate::scenario::QueueLimit::uniform(3, QueueScope::Sender, 1));
     let s = short_code(&mut sc);
     stream(&mut sc, s, Carrier::Att, 1, LONG, trace(&[0, 0, 0, 0, 500, 600, 1000, 1001]));
     let log = run_log(&sc);
@@ -472,7 +470,7 @@ fn a_full_provider_queue_rejects_the_next_message_until_one_leaves() {
 #[test]
 fn an_account_wide_queue_limit_counts_every_sender() {
     let mut sc = scenario(1);
-    sc.queue_limit = Some(crate::scenario::QueueLimit { max: 2, scope: QueueScope::Account });
+    sc.queue_limit = Some(crate::scenario::QueueLimit::uniform(2, QueueScope::Account, 2));
     let (a, b) = (short_code(&mut sc), short_code(&mut sc));
     stream(&mut sc, a, Carrier::Att, 1, LONG, trace(&[0, 0]));
     stream(&mut sc, b, Carrier::Att, 1, LONG, trace(&[0, 1500, 1500]));
@@ -493,7 +491,7 @@ fn an_account_wide_queue_limit_counts_every_sender() {
     );
     // Per sender, b's first one goes in; at 1.5 s b0 still waits (the account
     // sent a0 and a1 first), so b's third is refused.
-    sc.queue_limit = Some(crate::scenario::QueueLimit { max: 2, scope: QueueScope::Sender });
+    sc.queue_limit = Some(crate::scenario::QueueLimit::uniform(2, QueueScope::Sender, 2));
     let refused: Vec<bool> = fates_in_order(&run_log(&sc)).iter().map(|f| f.2).collect();
     assert_eq!(refused, [false, false, false, false, true]);
 }

@@ -15,7 +15,7 @@ pub(crate) mod human;
 use crate::load::{ChartWindow, Loaded, show};
 use crate::run::simulate::RunResult;
 use crate::scenario::Scenario;
-use crate::scenario::model::{Carrier, Outcome};
+use crate::scenario::model::{Carrier, Outcome, QueueScope};
 use crate::scenario::time::SimTime;
 use crate::stats::backlog::Backlog;
 use crate::stats::confidence::mean_ci;
@@ -147,11 +147,27 @@ pub fn summary(stem: &str, sc: &Scenario, r: &RunResult) -> Value {
     m.extend(figures(sc, &r.stats));
     m.insert("daily_caps".into(), caps.into());
     m.insert("error_codes".into(), codes.into());
+    m.insert("provider_queue".into(), provider_queue(sc));
     if several {
         let each: Vec<Value> = r.each().iter().map(|s| Value::Object(figures(sc, s))).collect();
         m.insert("confidence".into(), confidence(&each));
     }
     Value::Object(m)
+}
+
+/// The provider queue limit in force (MODEL §9): its scope and the most
+/// waiting, per sender or in all; null without one.
+fn provider_queue(sc: &Scenario) -> Value {
+    let Some(q) = &sc.queue_limit else { return Value::Null };
+    let max = match q.scope {
+        QueueScope::Account => q.max_for(0).into(),
+        QueueScope::Sender => {
+            let per: Map<String, Value> =
+                sc.senders().iter().enumerate().map(|(i, s)| (s.id.clone(), q.max_for(i).into())).collect();
+            Value::Object(per)
+        }
+    };
+    json!({ "scope": q.scope.name(), "max": max })
 }
 
 /// Figures that get a confidence interval, at the top and per stream.

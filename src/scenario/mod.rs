@@ -7,6 +7,7 @@ pub(crate) mod delay;
 pub(crate) mod limits;
 pub mod model;
 pub(crate) mod outage;
+pub(crate) mod provider;
 pub(crate) mod rate;
 pub(crate) mod rng;
 pub(crate) mod segments;
@@ -16,7 +17,7 @@ pub(crate) mod traffic;
 use crate::scenario::calendar::Calendar;
 use crate::scenario::delay::Delay;
 use crate::scenario::limits::NumberLimit;
-use crate::scenario::model::{Carrier, Class, Country, Kind, NumberType, Outcome, QueueScope, Shape, Unit, UseCase};
+use crate::scenario::model::{Carrier, Class, Country, Kind, NumberType, Outcome, Shape, Unit, UseCase};
 use crate::scenario::outage::Outage;
 use crate::scenario::rate::Rate;
 use crate::scenario::time::{SimDuration, SimTime};
@@ -78,14 +79,7 @@ pub struct Scenario {
     pub(crate) queue_limit: Option<QueueLimit>,
 }
 
-/// A provider's cap on waiting messages: a message accepted when `max` of
-/// its scope are already waiting (in processing or queued) is rejected
-/// (`queue_full`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) struct QueueLimit {
-    pub(crate) max: u64,
-    pub(crate) scope: QueueScope,
-}
+pub(crate) use provider::QueueLimit;
 
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) struct Brand {
@@ -284,10 +278,3 @@ pub(crate) const DEFAULT_SURCHARGES: [[u64; 2]; 4] = [
     [3_020_000, 5_300_000], // Verizon
     [2_500_000, 5_000_000], // other
 ];
-
-/// Error codes by outcome when a scenario sets none: 420 for `expired`.
-pub(crate) fn default_error_codes() -> [Option<u32>; 8] {
-    let mut codes = [None; 8];
-    codes[Outcome::Expired.index()] = Some(420);
-    codes
-}

@@ -54,6 +54,10 @@ named_enum!(
     Kind { Otp = "otp", Transactional = "transactional", Promotional = "promotional" }
 );
 named_enum!(
+    /// A provider whose documented rules a scenario takes (MODEL §9).
+    Preset { Plivo = "plivo", Twilio = "twilio", Telnyx = "telnyx", Bandwidth = "bandwidth" }
+);
+named_enum!(
     /// Whose waiting messages a provider queue limit counts.
     QueueScope { Sender = "sender", Account = "account" }
 );

@@ -1,7 +1,6 @@
 //! `[error_codes]`: the provider code reported for each failed outcome.
 
 use crate::load::{Reader, Tbl};
-use crate::scenario::default_error_codes;
 use crate::scenario::model::Outcome;
 
 /// Outcomes whose provider code `[error_codes]` may set.
@@ -10,8 +9,9 @@ const ERROR_CODE_OUTCOMES: [Outcome; 5] =
 
 impl Reader<'_> {
     /// `[error_codes]`: the provider code reported for an outcome.
-    pub(super) fn codes(&mut self, root: &Tbl) -> [Option<u32>; 8] {
-        let mut codes = default_error_codes();
+    /// `defaults` are the provider preset's codes.
+    pub(super) fn codes(&mut self, root: &Tbl, defaults: [Option<u32>; 8]) -> [Option<u32>; 8] {
+        let mut codes = defaults;
         let Some(v) = root.get("error_codes") else {
             return codes;
         };

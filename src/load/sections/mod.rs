@@ -20,7 +20,7 @@ use super::{Expect, Quote, Reader, Tbl, Value, did_you_mean};
 use crate::scenario::Scenario;
 use crate::scenario::bounds::{MAX_NAME_CHARS, MAX_REPLICATIONS};
 use crate::scenario::calendar::{self, Calendar};
-use crate::scenario::model::{Shape, Unit};
+use crate::scenario::model::{Class, Shape, Unit};
 use crate::scenario::time::SimDuration;
 use toml::de::DeValue;
 
@@ -77,16 +77,17 @@ impl Reader<'_> {
         let warmup = self.duration(root, "warmup").unwrap_or(SimDuration::ZERO);
         let expiry_target = self.fraction(root, "expiry_target").map_or(0.01, |f| f.as_f64());
         let account = self.account(root);
+        let provider = self.provider(root);
         let brands = self.brands(root);
         let senders = self.senders(root, &brands);
-        let traffic = self.traffic(root, &senders, &calendar, horizon.is_some());
+        let traffic = self.traffic(root, &senders, &calendar, horizon.is_some(), &provider.rules);
         let outages = self.outages(root, &senders, &calendar);
         let (processing, delivery) = self.delays(root);
         let carriers = self.carriers(root);
         let prices = self.prices(root);
-        let queue_limit = self.provider(root);
+        let queue_limit = provider.queue_limit(&account[Class::Sms.index()], &senders, &brands);
         let expects = self.expects(root);
-        let error_codes = self.codes(root);
+        let error_codes = self.codes(root, provider.rules.codes);
         self.outage_warnings(&senders, &traffic, &outages, root);
         start?;
         Some((

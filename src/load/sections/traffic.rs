@@ -4,12 +4,20 @@
 use crate::load::{Reader, Tbl};
 use crate::scenario::calendar::Calendar;
 use crate::scenario::model::{Carrier, Class, Kind};
+use crate::scenario::provider::Rules;
 use crate::scenario::segments;
 use crate::scenario::time::SimDuration;
 use crate::scenario::{DEFAULT_MIX, Sender, Stream};
 
 impl Reader<'_> {
-    pub(super) fn traffic(&mut self, root: &Tbl, senders: &[Sender], cal: &Calendar, has_horizon: bool) -> Vec<Stream> {
+    pub(super) fn traffic(
+        &mut self,
+        root: &Tbl,
+        senders: &[Sender],
+        cal: &Calendar,
+        has_horizon: bool,
+        provider: &Rules,
+    ) -> Vec<Stream> {
         const KEYS: &[&str] = &[
             "name",
             "sender",
@@ -41,7 +49,7 @@ impl Reader<'_> {
             }
             let class = self.choice(&t, "class", &Class::ALL, Class::name).unwrap_or(Class::Sms);
             let kind = self.choice(&t, "kind", &Kind::ALL, Kind::name).unwrap_or(Kind::Transactional);
-            let message_expiry = self.message_expiry(&t);
+            let message_expiry = self.message_expiry(&t, provider);
             let useful_life = self.duration(&t, "useful_life");
             let segments = self.stream_segments(&t, class);
             let carriers = self.mix(&t);
@@ -77,18 +85,19 @@ impl Reader<'_> {
         out
     }
 
-    /// A stream's `message_expiry`: from 5 seconds to 3 hours, 3 hours if not given.
-    fn message_expiry(&mut self, t: &Tbl) -> SimDuration {
-        let message_expiry = self.duration(t, "message_expiry").unwrap_or(SimDuration::from_secs(10_800));
+    /// A stream's `message_expiry`: within the provider's range (5 seconds
+    /// to 3 hours by default), its default if not given.
+    fn message_expiry(&mut self, t: &Tbl, provider: &Rules) -> SimDuration {
+        let message_expiry = self.duration(t, "message_expiry").unwrap_or(provider.default_expiry);
         if let Some(v) = t.get("message_expiry") {
-            let ok = SimDuration::from_secs(5)..=SimDuration::from_secs(10_800);
+            let ok = &provider.expiry;
             if !ok.contains(&message_expiry) {
-                self.invalid(
-                    t,
-                    "message_expiry",
-                    v,
-                    format!("expected from 5s to 3h (10800 s), found {message_expiry}"),
+                let (low, high) = (ok.start(), ok.end());
+                let why = format!(
+                    "expected from {low} to {high} ({} s), found {message_expiry}",
+                    high.as_nanos() / 1_000_000_000
                 );
+                self.invalid(t, "message_expiry", v, why);
             }
         }
         message_expiry
