@@ -2,6 +2,7 @@
 //! limit rejecting at acceptance.
 
 use crate::helpers::*;
+use a2psim::scenario::model::Outcome;
 
 #[test]
 fn a_spike_into_a_capped_provider_queue() {
@@ -292,4 +293,30 @@ fn a_preset_sets_the_expiry_range_and_the_scenario_overrides_it() {
         (summary["error_codes"]["expired"].as_u64(), summary["error_codes"]["blocked"].as_u64()),
         (Some(9), Some(4795))
     );
+}
+
+#[test]
+fn a_daily_cap_failure_retried_at_pacific_midnight() {
+    // A brand with 5 a day at T-Mobile sends 10 at 23:00 Pacific: 5 fail at
+    // the cap, are retried at midnight (an hour later, the cap renewed) and
+    // delivered then.
+    let text = "start = \"2026-03-10T23:00:00-07:00\"\nseed = 1\n[account]\nsms_mps = 100\n[[brands]]\nid = \"b\"\nvetting_score = 80\ntpd = 5\n\
+         [[senders]]\nid = \"s\"\ntype = \"long_code\"\nbrand = \"b\"\n\
+         [[traffic]]\nname = \"t\"\nsender = \"s\"\ncarriers = { tmobile = 1.0 }\n\
+         arrival = { process = \"burst\", count = 10, at = \"0s\" }\n\
+         retry = { on = [\"failed_daily_cap\"], after = [\"pacific_midnight\"] }\n";
+    let (log, end) = run_log(&scenario(text));
+    let hour = 3_600_000_000_000u64;
+    let mut attempts: Vec<(u32, Outcome, u64, Option<u64>)> = log
+        .fates
+        .iter()
+        .map(|f| (f.attempt.number, f.outcome, f.dispatched.unwrap().as_nanos(), f.retry_at.map(|r| r.as_nanos())))
+        .collect();
+    attempts.sort_by_key(|a| (a.0, a.2, a.1 as u8));
+    use a2psim::scenario::model::Outcome::{Delivered, FailedDailyCap};
+    let mut expected = vec![(0, Delivered, 0, None); 5];
+    expected.extend(vec![(0, FailedDailyCap, 0, Some(hour)); 5]);
+    expected.extend(vec![(1, Delivered, hour, None); 5]);
+    assert_eq!(attempts, expected);
+    assert_eq!(end.daily_caps.iter().map(|d| (d.used, d.failed)).collect::<Vec<_>>(), [(5, 5), (5, 0)]);
 }

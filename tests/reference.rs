@@ -4,12 +4,15 @@
 //! window. It shares no code with the engine; agreement on generated
 //! scenarios checks the engine's lanes, held limits, skipped windows and
 //! dispatch-pass shortcuts, and the outage rules (stops, degraded windows
-//! with carried fractions, the added per-(number, carrier) limit).
+//! with carried fractions, the added per-(number, carrier) limit); and the
+//! sender and provider rules of MODEL §9: client pacing, an account-wide
+//! queue limit, and retries of expired and rejected attempts.
 
 use crate::helpers::*;
 use a2psim::scenario::model::Outcome;
 use proptest::prelude::*;
-use std::collections::{BTreeMap, BTreeSet};
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, BTreeSet, BinaryHeap};
 
 #[derive(Debug, Clone)]
 struct Stream {
@@ -46,6 +49,11 @@ struct Case {
     tpm: u64,
     numbers: u64,
     streams: Vec<Stream>,
+    /// MODEL §9: each stream's pace per second, the account's queue limit,
+    /// and the waits (s) of the retries of expired and rejected attempts.
+    pace: Option<u64>,
+    queue_max: Option<u64>,
+    retry_after: Vec<u64>,
 }
 
 const CARRIERS: [&str; 3] = ["att", "tmobile", "verizon"];
@@ -62,8 +70,9 @@ fn cases() -> impl Strategy<Value = Case> {
     let outage =
         prop::option::of((prop::option::of(0..3usize), 0..30u64, 1..60u64, prop::sample::select(vec![0u64, 300, 500])))
             .prop_map(|o| o.map(|(carrier, start, len, milli)| Outage { carrier, start, end: start + len, milli }));
-    (outage, 1..8u64, 0..2usize, 1..4u64, 3..12u64, 1..4u64, prop::collection::vec(stream, 1..4)).prop_map(
-        |(outage, account_mps, kind, per_number, tpm, numbers, streams)| Case {
+    let provider = (prop::option::of(1..6u64), prop::option::of(1..30u64), prop::collection::vec(1..40u64, 0..3));
+    (outage, 1..8u64, 0..2usize, 1..4u64, 3..12u64, 1..4u64, prop::collection::vec(stream, 1..4), provider).prop_map(
+        |(outage, account_mps, kind, per_number, tpm, numbers, streams, (pace, queue_max, retry_after))| Case {
             outage,
             account_mps,
             kind,
@@ -71,6 +80,9 @@ fn cases() -> impl Strategy<Value = Case> {
             tpm,
             numbers,
             streams,
+            pace,
+            queue_max,
+            retry_after,
         },
     )
 }
@@ -106,8 +118,37 @@ fn render(c: &Case) -> String {
             "[[traffic]]\nname = \"s{i}\"\nsender = \"s\"\nsegments = {}\nmessage_expiry = {}\ncarriers = {{ {} = 1.0 }}\narrival = {arrival}\n",
             s.segments, s.expiry_s, CARRIERS[s.carrier]
         ));
+        if let Some(p) = c.pace {
+            t.push_str(&format!("pace = \"{p}/s\"\n"));
+        }
+        if !c.retry_after.is_empty() {
+            let after: Vec<String> = c.retry_after.iter().map(|w| format!("\"{w}s\"")).collect();
+            t.push_str(&format!("retry = {{ on = [\"expired\", \"rejected\"], after = [{}] }}\n", after.join(", ")));
+        }
+    }
+    if let Some(n) = c.queue_max {
+        t.push_str(&format!("[provider]\nqueue_max = {n}\nqueue_scope = \"account\"\n"));
     }
     t
+}
+
+/// When a sender pacing at `pace` a second submits messages arriving at
+/// `arrivals` (in order): each at its arrival, or at the pacer's next slot,
+/// slots `floor(k / pace)` s apart from the start of a back-to-back run.
+fn paced(arrivals: &[u64], pace: u64) -> Vec<u64> {
+    let (mut anchor, mut k, mut next) = (0u64, 0u64, 0u64);
+    arrivals
+        .iter()
+        .map(|&a| {
+            let at = a.max(next);
+            if at > next {
+                (anchor, k) = (at, 0);
+            }
+            k += 1;
+            next = anchor + k * SEC / pace;
+            at
+        })
+        .collect()
 }
 
 /// A fixed-window limit with a counter per window. Under a degraded
@@ -202,7 +243,11 @@ struct Msg {
     needs: Vec<(usize, u64)>,
 }
 
-/// (stream, accepted, outcome, instant) of every message, sorted.
+/// An attempt due at the provider: (instant, a retry, stream, index in
+/// the stream, attempt number), in acceptance order.
+type Due = (u64, bool, usize, u64, u32);
+
+/// (stream, accepted, outcome, instant) of every attempt, sorted.
 fn reference(c: &Case) -> Vec<(usize, u64, Outcome, u64)> {
     // Limits: 0 account; then per number (toll-free) or per carrier (TPM);
     // on toll-free, per (number, carrier) limits that bind only while a
@@ -221,20 +266,37 @@ fn reference(c: &Case) -> Vec<(usize, u64, Outcome, u64)> {
     let stopped = |carrier: usize, t: u64| {
         c.outage.is_some_and(|o| o.milli == 0 && o.covers(t) && o.carrier.is_none_or(|k| k == carrier))
     };
-    // Arrivals in acceptance order: time, then stream position, then order in the stream.
-    let mut arrivals: Vec<(u64, usize, u64)> = Vec::new();
+    // First attempts, submitted at their arrival or their turn at the
+    // sender's pacer; retries join as attempts fail.
+    let mut due: BinaryHeap<Reverse<Due>> = BinaryHeap::new();
     for (i, s) in c.streams.iter().enumerate() {
         let (count, first, rate) = s.arrivals;
-        for k in 0..count {
-            let at = first * 1_000_000 + SEC.checked_div(rate).map_or(0, |gap| k * gap);
-            arrivals.push((at, i, k));
-        }
+        let arrivals: Vec<u64> =
+            (0..count).map(|k| first * 1_000_000 + SEC.checked_div(rate).map_or(0, |gap| k * gap)).collect();
+        let submitted = c.pace.map_or(arrivals.clone(), |p| paced(&arrivals, p));
+        due.extend(submitted.into_iter().zip(0..).map(|(at, k)| Reverse((at, false, i, k, 0))));
     }
-    arrivals.sort();
+    let mut out = Vec::new();
+    // A failed attempt's retry, if one is left, `retry_after[n]` later.
+    let retry = |due: &mut BinaryHeap<Reverse<Due>>, (_, _, stream, index, n): Due, t: u64| {
+        if let Some(w) = c.retry_after.get(n as usize) {
+            due.push(Reverse((t + w * SEC, true, stream, index, n + 1)));
+        }
+    };
     let mut next_number = 0;
-    let mut pending: Vec<Msg> = arrivals
-        .iter()
-        .map(|&(at, i, _)| {
+    let mut waiting: Vec<(Msg, Due)> = Vec::new();
+    let mut t = 0;
+    loop {
+        // Acceptance, before the instant's dispatch: refused while the
+        // account's queue holds its most; a pool number for each let in.
+        while due.peek().is_some_and(|d| d.0.0 <= t) {
+            let Reverse(d) = due.pop().unwrap();
+            let (at, _, i, _, _) = d;
+            if c.queue_max.is_some_and(|n| waiting.len() as u64 >= n) {
+                out.push((i, at, Outcome::Rejected, at));
+                retry(&mut due, d, at);
+                continue;
+            }
             let s = &c.streams[i];
             let needs = if c.kind == 0 {
                 let n = next_number as usize;
@@ -243,21 +305,12 @@ fn reference(c: &Case) -> Vec<(usize, u64, Outcome, u64)> {
             } else {
                 vec![(0, 1), (1 + s.carrier, s.segments)]
             };
-            Msg { stream: i, carrier: s.carrier, accepted: at, expiry: s.expiry_s * SEC, needs }
-        })
-        .collect();
-    pending.reverse();
-    let mut waiting: Vec<Msg> = Vec::new();
-    let mut out = Vec::new();
-    let mut t = 0;
-    loop {
-        while pending.last().is_some_and(|m| m.accepted <= t) {
-            waiting.push(pending.pop().unwrap());
+            waiting.push((Msg { stream: i, carrier: s.carrier, accepted: at, expiry: s.expiry_s * SEC, needs }, d));
         }
         let mut held = BTreeSet::new();
         let mut i = 0;
         while i < waiting.len() {
-            let m = &waiting[i];
+            let m = &waiting[i].0;
             let mut blocked = stopped(m.carrier, t);
             for &(l, u) in &m.needs {
                 if held.contains(&l) {
@@ -271,9 +324,10 @@ fn reference(c: &Case) -> Vec<(usize, u64, Outcome, u64)> {
                 i += 1;
                 continue;
             }
-            let m = waiting.remove(i);
+            let (m, d) = waiting.remove(i);
             if t - m.accepted > m.expiry {
                 out.push((m.stream, m.accepted, Outcome::Expired, t));
+                retry(&mut due, d, t);
             } else {
                 for &(l, u) in &m.needs {
                     limits[l].take(t, u);
@@ -281,22 +335,26 @@ fn reference(c: &Case) -> Vec<(usize, u64, Outcome, u64)> {
                 out.push((m.stream, m.accepted, Outcome::Delivered, t));
             }
         }
-        if waiting.is_empty() && pending.is_empty() {
-            break;
-        }
-        // Next instant: an arrival, a window boundary (every second) or the
-        // end of a stop.
-        let mut boundary = (t / SEC + 1) * SEC;
-        if let Some(o) = c.outage.filter(|o| o.covers(t) && o.milli == 0) {
-            boundary = boundary.min(o.end * SEC);
-        }
-        t = pending.last().map_or(boundary, |m| m.accepted.min(boundary));
-        if waiting.is_empty() {
-            t = pending.last().unwrap().accepted;
-        }
+        let Some(next_due) = due.peek().map(|d| d.0.0) else {
+            if waiting.is_empty() {
+                break;
+            }
+            t = next_instant(c, t);
+            continue;
+        };
+        // Next instant: an attempt due, a window boundary (every second) or
+        // the end of a stop; with nothing waiting, the next attempt.
+        t = if waiting.is_empty() { next_due } else { next_due.min(next_instant(c, t)) };
     }
     out.sort_by_key(|x| (x.0, x.1, x.3));
     out
+}
+
+/// The next window boundary (every second) after `t`, or the end of a stop
+/// covering `t` if sooner.
+fn next_instant(c: &Case, t: u64) -> u64 {
+    let boundary = (t / SEC + 1) * SEC;
+    c.outage.filter(|o| o.covers(t) && o.milli == 0).map_or(boundary, |o| boundary.min(o.end * SEC))
 }
 
 proptest! {
