@@ -106,8 +106,13 @@ fn retries_into_a_full_queue_and_out_of_it() {
     // later, find room: every message is delivered, 20 a second: the last in the window at 1,599 s.
     let dir = tempdir();
     let out = dir.path().display().to_string();
-    let o = a2psim(&["run", "scenarios/notification_spike_retries.toml", "--out", &out, "-q"], &repo());
+    let o = a2psim(&["run", "scenarios/notification_spike_retries.toml", "--out", &out], &repo());
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let table = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        table.contains("  attempts: 46800 (retries: 14800 after rejected); 14800 rejected at a full provider queue\n"),
+        "{table}"
+    );
     let path = dir.path().join("notification_spike_retries/summary.json");
     let summary: serde_json::Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
     let (m, a) = (&summary["messages"], &summary["attempts"]);
@@ -117,6 +122,7 @@ fn retries_into_a_full_queue_and_out_of_it() {
     );
     assert_eq!((a["accepted"].as_u64(), a["rejected"].as_u64()), (Some(46_800), Some(8_000 + 6_800)));
     assert_eq!((a["retries"].as_u64(), a["retried"]["rejected"].as_u64()), (Some(14_800), Some(14_800)));
+    assert_eq!(a["rejected_queue_full"].as_u64(), Some(14_800));
     assert_eq!(summary["drain_time_s"].as_f64(), Some(1599.0), "the 32,000th goes in the window at 1,599 s");
     // End to end from the first acceptance: the last ones waited through both retries.
     assert!(summary["end_to_end_s"]["max"].as_f64().unwrap() > 16.0 * 60.0);

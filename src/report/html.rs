@@ -172,6 +172,9 @@ pub(crate) fn run_page(stem: &str, sc: &Scenario, r: &RunResult, source: &str, c
     if let Some(text) = super::backlog_text(sc, &r.stats.backlog[0], total.replications, &separated) {
         b.push_str(&format!("<p id=\"backlog\">{}.</p>\n", escape(&upper_first(&text))));
     }
+    if let Some(text) = super::attempts_text(r, &separated) {
+        b.push_str(&format!("<p id=\"attempts\">{}.</p>\n", escape(&upper_first(&text))));
+    }
     b.push_str("<h2>Charts</h2>\n");
     b.push_str(&figures(charts));
     b.push_str("<h2>T-Mobile daily cap</h2>\n");

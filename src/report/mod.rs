@@ -54,6 +54,7 @@ fn attempts(a: &Attempts) -> Value {
     }
     let retried: Map<String, Value> =
         Outcome::ALL.iter().map(|o| (o.name().to_string(), a.retried[o.index()].into())).collect();
+    m.insert("rejected_queue_full".into(), a.queue_full.into());
     m.insert("retries".into(), a.retries().into());
     m.insert("retried".into(), Value::Object(retried));
     Value::Object(m)
@@ -304,6 +305,9 @@ pub fn table(rows: &[(String, &Scenario, &RunResult)]) -> String {
         if let Some(text) = backlog_text(sc, &r.stats.backlog[0], total.replications, &|n| n.to_string()) {
             out.push_str(&format!("  {text}\n"));
         }
+        if let Some(text) = attempts_text(r, &|n| n.to_string()) {
+            out.push_str(&format!("  {text}\n"));
+        }
         if let Some(note) = total.means_note() {
             out.push_str(&format!("  ({note})\n"));
         }
@@ -329,6 +333,34 @@ pub(crate) fn backlog_text(
     let cleared = b.cleared_at.map_or("not cleared by the end".to_string(), |t| format!("cleared at {}", clock(t)));
     let of = if replications > 1 { format!(" (the worst of {replications} replications)") } else { String::new() };
     Some(format!("backlog{of}: peak {} waiting at {}, {cleared}", count(b.peak), clock(peak_at)))
+}
+
+/// `attempts: 46800 (14800 retries after rejected); 14800 rejected at a
+/// full provider queue; client wait p99 5m00s`, when the sender retried,
+/// the provider's queue refused or the sender paced; means per
+/// replication. `count` writes the counts.
+pub(crate) fn attempts_text(r: &RunResult, count: &dyn Fn(u64) -> String) -> Option<String> {
+    let total = r.stats.total();
+    let a = &total.attempts;
+    let reps = r.each().len() as u64;
+    let mean = |n: u64| count(n / reps.max(1));
+    let mut parts = Vec::new();
+    if a.retries() > 0 || a.queue_full > 0 {
+        let after: Vec<String> = Outcome::ALL
+            .iter()
+            .filter(|o| a.retried[o.index()] > 0)
+            .map(|o| format!("{} after {}", mean(a.retried[o.index()]), o.name()))
+            .collect();
+        let retries = if after.is_empty() { String::new() } else { format!(" (retries: {})", after.join(", ")) };
+        parts.push(format!("attempts: {}{retries}", mean(a.total())));
+    }
+    if a.queue_full > 0 {
+        parts.push(format!("{} rejected at a full provider queue", mean(a.queue_full)));
+    }
+    if total.client_wait.count() > 0 {
+        parts.push(format!("client wait p99 {}", human::duration_split(total.client_wait.summary().p99)));
+    }
+    (!parts.is_empty()).then(|| parts.join("; "))
 }
 
 fn truncate(s: &str, n: usize) -> String {

@@ -216,6 +216,9 @@ pub struct Attempts {
     pub outcomes: [u64; 8],
     /// The attempts the sender retried, by their outcome.
     pub retried: [u64; 8],
+    /// The attempts rejected because the provider's queue was full.
+    #[serde(default)]
+    pub queue_full: u64,
 }
 
 impl Attempts {
@@ -233,6 +236,7 @@ impl Attempts {
         for (a, b) in self.outcomes.iter_mut().zip(other.outcomes).chain(self.retried.iter_mut().zip(other.retried)) {
             *a = a.saturating_add(b);
         }
+        self.queue_full = self.queue_full.saturating_add(other.queue_full);
     }
 }
 
@@ -274,6 +278,7 @@ impl Group {
     fn resolve(&mut self, f: &Fate) {
         self.cost.0 += f.cost.0;
         self.attempts.outcomes[f.outcome.index()] += 1;
+        self.attempts.queue_full += u64::from(f.queue_full);
         if f.retry_at.is_some() {
             self.attempts.retried[f.outcome.index()] += 1;
             return;
