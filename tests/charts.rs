@@ -357,7 +357,7 @@ fn a_figure_zero_at_every_point_is_named_not_drawn() {
     let html = std::fs::read_to_string(dir.join("report.html")).unwrap();
     assert!(
         html.contains(
-            "<p class=\"muted\" id=\"zero-figures\">Zero at every point, so not drawn: daily-cap failures.</p>"
+            "<p class=\"muted\" id=\"zero-figures\">Zero at every point, so not drawn: daily-cap failures, rejected messages, retries.</p>"
         ),
         "{html}"
     );
@@ -366,7 +366,12 @@ fn a_figure_zero_at_every_point_is_named_not_drawn() {
     // Heat maps too: the promotion never expires, but hits the daily cap.
     let two = rendered().join("promo_vetting_sweep");
     let html = std::fs::read_to_string(two.join("report.html")).unwrap();
-    assert!(html.contains("Zero at every point, so not drawn: expiry rate, late-delivery rate.</p>"), "{html}");
+    assert!(
+        html.contains(
+            "Zero at every point, so not drawn: expiry rate, late-delivery rate, rejected messages, retries.</p>"
+        ),
+        "{html}"
+    );
     assert!(!two.join("sweep_expiry_rate.svg").exists() && !two.join("sweep_late_rate.png").exists());
     assert!(two.join("sweep_failed_daily_cap.svg").is_file());
     // A run's own report has no such line.

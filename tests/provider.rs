@@ -151,16 +151,21 @@ fn each_way_to_get_a_retry_wrong() {
         ("retry = { after = [\"60s\"] }", "`traffic.alerts.retry` needs `on`"),
         (
             "retry = { on = [\"rejected\"], after = [] }",
-            "`traffic.alerts.retry.after`: expected a list of 1 to 100 waits",
+            "`traffic.alerts.retry.after`: expected a list of 1 to 100 waits, each a duration such as \"60s\" or \"pacific_midnight\" (one retry each), found 0 entries",
         ),
+        (
+            "retry = { on = [\"rejected\", \"rejected\"], after = [\"1s\"] }",
+            "`traffic.alerts.retry.on`: rejected is listed twice",
+        ),
+        ("retry = { on = [\"rejected\"], after = [-5] }", "`traffic.alerts.retry.after`: expected"),
         (
             "retry = { on = [\"rejected\"], after = [\"0s\"] }",
             "`traffic.alerts.retry.after`: a retry waits longer than zero",
         ),
         ("retry = { on = [\"rejected\"], after = [\"soon\"] }", "`traffic.alerts.retry.after`: "),
         (
-            "retry = { on = [\"rejected\"], after = [60] }",
-            "`traffic.alerts.retry.after`: expected a duration or \"pacific_midnight\", found an integer",
+            "retry = { on = [\"rejected\"], after = [true] }",
+            "`traffic.alerts.retry.after`: expected a duration or \"pacific_midnight\", found a boolean",
         ),
         (
             "retry = { on = [\"rejected\"], after = [\"60s\"], tries = 3 }",
@@ -213,7 +218,7 @@ fn a_sole_proprietor_brand_has_the_carriers_published_figures() {
     assert_eq!(o.status.code(), Some(2));
     assert!(
         err.contains(
-            "`senders.s.numbers`: brand `b` is a sole proprietor, which registers one number: 2 here and before"
+            "`senders.s.numbers`: brand `b` is a sole proprietor, which registers one number; its senders have 2 with this one"
         ),
         "{err}"
     );

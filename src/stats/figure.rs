@@ -34,11 +34,17 @@ pub enum KeyFigure {
     BacklogCleared,
     /// What the messages were charged, in US dollars.
     Cost,
+    /// Messages delivered.
+    Delivered,
+    /// Messages refused at acceptance (finally, after any retries).
+    Rejected,
+    /// Retries the sender made.
+    Retries,
 }
 
 impl KeyFigure {
     /// The columns of `sweep.csv`, in order.
-    pub const SWEEP_TABLE: [KeyFigure; 11] = [
+    pub const SWEEP_TABLE: [KeyFigure; 14] = [
         KeyFigure::Accepted,
         KeyFigure::Expired,
         KeyFigure::FailedDailyCap,
@@ -50,10 +56,13 @@ impl KeyFigure {
         KeyFigure::BacklogPeak,
         KeyFigure::BacklogCleared,
         KeyFigure::Cost,
+        KeyFigure::Delivered,
+        KeyFigure::Rejected,
+        KeyFigure::Retries,
     ];
 
     /// The figures charted against swept parameters, in chart order.
-    pub const SWEEP_CHARTS: [KeyFigure; 8] = [
+    pub const SWEEP_CHARTS: [KeyFigure; 10] = [
         KeyFigure::ExpiryRate,
         KeyFigure::LateRate,
         KeyFigure::EndToEndP99,
@@ -61,6 +70,8 @@ impl KeyFigure {
         KeyFigure::BacklogPeak,
         KeyFigure::BacklogCleared,
         KeyFigure::FailedDailyCap,
+        KeyFigure::Rejected,
+        KeyFigure::Retries,
         KeyFigure::Cost,
     ];
 
@@ -95,6 +106,9 @@ impl KeyFigure {
             KeyFigure::BacklogPeak => "backlog_peak",
             KeyFigure::BacklogCleared => "backlog_cleared_s",
             KeyFigure::Cost => "cost_usd",
+            KeyFigure::Delivered => "delivered",
+            KeyFigure::Rejected => "rejected",
+            KeyFigure::Retries => "retries",
         }
     }
 
@@ -115,6 +129,9 @@ impl KeyFigure {
             KeyFigure::BacklogPeak => "backlog.peak",
             KeyFigure::BacklogCleared => return None,
             KeyFigure::Cost => "cost_usd",
+            KeyFigure::Delivered => "messages.delivered",
+            KeyFigure::Rejected => "messages.rejected",
+            KeyFigure::Retries => "attempts.retries",
         })
     }
 
@@ -134,6 +151,9 @@ impl KeyFigure {
             KeyFigure::BacklogPeak => "backlog peak",
             KeyFigure::BacklogCleared => "time to clear the backlog",
             KeyFigure::Cost => "cost (USD)",
+            KeyFigure::Delivered => "delivered messages",
+            KeyFigure::Rejected => "rejected messages",
+            KeyFigure::Retries => "retries",
         }
     }
 
@@ -157,6 +177,9 @@ impl KeyFigure {
                 (Some(_), None) => s.drain.as_secs_f64(),
             },
             KeyFigure::Cost => g.cost.usd(),
+            KeyFigure::Delivered => g.count(Outcome::Delivered) as f64,
+            KeyFigure::Rejected => g.count(Outcome::Rejected) as f64,
+            KeyFigure::Retries => g.attempts.retries() as f64,
         }
     }
 
@@ -194,6 +217,8 @@ mod tests {
         g.outcomes[Outcome::Expired.index()] = 2;
         g.outcomes[Outcome::FailedDailyCap.index()] = 5;
         g.outcomes[Outcome::Undelivered.index()] = 1;
+        g.outcomes[Outcome::Rejected.index()] = 2;
+        g.attempts.retried[Outcome::Rejected.index()] = 4;
         g.end_to_end.record(SimDuration::from_secs(13));
         g.queue_wait.record(SimDuration::from_secs(4));
         let all = [KeyFigure::SWEEP_TABLE.as_slice(), &[KeyFigure::Undelivered, KeyFigure::Late]].concat();
@@ -212,6 +237,9 @@ mod tests {
                 ("backlog_peak", 6.0),
                 ("backlog_cleared_s", 5.0),
                 ("cost_usd", 11.0),
+                ("delivered", 0.0),
+                ("rejected", 2.0),
+                ("retries", 4.0),
                 ("undelivered", 1.0),
                 ("late", 3.0),
             ]

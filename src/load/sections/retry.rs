@@ -1,7 +1,7 @@
 //! `retry = { on = [...], after = [...] }` on a traffic stream: which
 //! failed attempts the sender submits again, and when (MODEL §9).
 
-use super::super::values::duration;
+use super::super::values::{duration, seconds};
 use crate::load::{Reader, Tbl, Value, type_name};
 use crate::scenario::model::Outcome;
 use crate::scenario::time::SimDuration;
@@ -28,6 +28,9 @@ impl Reader<'_> {
                     match item.get_ref() {
                         DeValue::String(s) if names.contains(&s.as_ref()) => {
                             let o = Outcome::from_name(s).expect("listed");
+                            if on[o.index()] {
+                                self.error(item.span(), format!("`{}`: {s} is listed twice", t.path("on")));
+                            }
                             on[o.index()] = true;
                         }
                         other => {
@@ -56,6 +59,10 @@ impl Reader<'_> {
             Some((_, DeValue::Array(items))) if (1..=MAX_RETRIES).contains(&items.len()) => {
                 items.iter().map(|item| self.retry_after(&t, item)).collect::<Option<Vec<_>>>()
             }
+            Some((v, DeValue::Array(items))) => {
+                self.invalid(&t, "after", v, format!("expected {expected_after}, found {} entries", items.len()));
+                None
+            }
             Some((v, _)) => {
                 self.wrong(&t, "after", v, &expected_after);
                 None
@@ -64,16 +71,19 @@ impl Reader<'_> {
         Some(Retry { on, after: after? })
     }
 
-    /// One entry of `after`.
+    /// One entry of `after`: a duration, a number of seconds, or `"pacific_midnight"`.
     fn retry_after(&mut self, t: &Tbl, item: &Value) -> Option<RetryAfter> {
-        let why = match item.get_ref() {
+        let wait = match item.get_ref() {
             DeValue::String(s) if s == "pacific_midnight" => return Some(RetryAfter::PacificMidnight),
-            DeValue::String(s) => match duration(s) {
-                Ok(d) if d > SimDuration::ZERO => return Some(RetryAfter::Wait(d)),
-                Ok(_) => "a retry waits longer than zero".to_string(),
-                Err(why) => why,
-            },
-            other => format!("expected a duration or \"pacific_midnight\", found {}", type_name(other)),
+            DeValue::String(s) => duration(s),
+            DeValue::Integer(n) => seconds(n.as_str()),
+            DeValue::Float(x) => seconds(x.as_str()),
+            other => Err(format!("expected a duration or \"pacific_midnight\", found {}", type_name(other))),
+        };
+        let why = match wait {
+            Ok(d) if d > SimDuration::ZERO => return Some(RetryAfter::Wait(d)),
+            Ok(_) => "a retry waits longer than zero".to_string(),
+            Err(why) => why,
         };
         self.error(item.span(), format!("`{}`: {why}", t.path("after")));
         None

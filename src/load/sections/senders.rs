@@ -36,7 +36,7 @@ impl Reader<'_> {
                 if before + numbers > 1 {
                     let span = t.get("numbers").map_or(t.span.clone(), |v| v.span());
                     let why = format!(
-                        "`{}`: brand `{}` is a sole proprietor, which registers one number: {} here and before",
+                        "`{}`: brand `{}` is a sole proprietor, which registers one number; its senders have {} with this one",
                         t.path("numbers"),
                         brands[b].id,
                         before + numbers

@@ -77,13 +77,14 @@ fn drafts(sc: &Scenario, r: &RunResult, window: Option<(SimTime, SimTime)>) -> V
 /// Pacific day, not on the axis) with `days`.
 fn time_charts(sc: &Scenario, r: &RunResult, clock: &Clock, rows: &[Row], days: bool) -> Vec<Draft> {
     let rows = clock.rows(rows);
+    let retries = sc.traffic.iter().any(|s| s.retry.is_some());
     let mut out = vec![
         wait_over_time(clock, rows),
         queue_depth(sc, r, clock, rows),
-        failures(clock, rows),
+        failures(clock, rows, retries),
         throughput(sc, r, clock, rows, days),
     ];
-    if sc.queue_limit.is_some() || sc.traffic.iter().any(|s| s.retry.is_some()) {
+    if sc.queue_limit.is_some() || retries {
         out.push(attempts(clock, rows));
     }
     out
@@ -315,12 +316,15 @@ fn steps(clock: &Clock, group: usize, values: &[f64]) -> Vec<(f64, f64)> {
     values.iter().enumerate().flat_map(|(i, &v)| [(x(i), v), (x(i + 1), v)]).collect()
 }
 
-fn failures(clock: &Clock, rows: &[Row]) -> Draft {
+/// Failures per interval; `retries` when the scenario retries, so the
+/// bands count attempts (a message can fail more than once).
+fn failures(clock: &Clock, rows: &[Row], retries: bool) -> Draft {
     let reasons = FAILURES;
     // Stacked: each area is the sum of its reason and those below it; tallest drawn first.
     let (group, sums) = binned(clock, rows);
     let width = clock.step * group as f64;
-    let y_desc = clock.mean_of(&format!("messages per {}", human::duration(width)));
+    let what = if retries { "attempts" } else { "messages" };
+    let y_desc = clock.mean_of(&format!("{what} per {}", human::duration(width)));
     let mut p = clock.panel("Failures by reason (stacked)", &y_desc);
     let mut stacked: Vec<Vec<f64>> = Vec::new();
     for (k, (_, count)) in reasons.iter().enumerate() {
@@ -336,8 +340,9 @@ fn failures(clock: &Clock, rows: &[Row]) -> Draft {
         "failures",
         "Failures by reason",
         &format!(
-            "Each band is one failure reason; the top edge is all failures in the {} interval.",
-            human::duration(width)
+            "Each band is one failure reason; the top edge is all failures in the {} interval.{}",
+            human::duration(width),
+            if retries { " The sender retries: these are failed attempts, some of them retried later." } else { "" }
         ),
         Figure::Panels(vec![p]),
     )
