@@ -107,6 +107,8 @@ enum Command {
     },
     /// Search each scenario's [plan] for the least (or most) value of its
     /// parameter keeping every [[expect]]; exit 1 if a plan has no answer.
+    // A plan searches its own parameter: --sweep is refused, so not offered.
+    #[command(mut_arg("sweep", |a| a.hide(true)))]
     Plan {
         /// Scenario files with a [plan], or folders of them (every *.toml file inside).
         #[arg(required = true)]

@@ -349,6 +349,8 @@ fn a_plan_from_the_command_line() {
         assert!(e.contains("theirs/index.html: it exists and is not an index a2psim wrote"), "{e}");
         assert!(!dir.path().join("theirs/own").exists(), "refused before anything was written");
     }
+    let help = String::from_utf8_lossy(&a2psim(&["plan", "--help"], dir.path()).stdout).into_owned();
+    assert!(!help.contains("--sweep"), "a plan refuses --sweep, so its help does not offer it: {help}");
     let e = err(&["plan", "p.toml", "--range", "1..3"]);
     assert!(e.contains("required arguments were not provided") && e.contains("--vary"), "{e}");
     std::fs::write(dir.path().join("own.toml"), example()).unwrap();

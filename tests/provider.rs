@@ -331,3 +331,17 @@ fn a_daily_cap_failure_retried_at_pacific_midnight() {
     assert_eq!(attempts, expected);
     assert_eq!(end.daily_caps.iter().map(|d| (d.used, d.failed)).collect::<Vec<_>>(), [(5, 5), (5, 0)]);
 }
+
+#[test]
+fn a_retry_that_cannot_happen_before_the_horizon_is_a_warning() {
+    let base = std::fs::read_to_string(repo().join("scenarios/notification_spike_retries.toml")).unwrap();
+    let dir = tempdir();
+    std::fs::write(dir.path().join("r.toml"), base.replace("seed = 13", "seed = 13\nhorizon = \"30s\"")).unwrap();
+    let o = a2psim(&["validate", "r.toml"], dir.path());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("r.toml:30:38: warning: `traffic.alerts.retry.after`: the first retry waits 1m, as long as the 30s run or longer: no retry can happen"),
+        "{err}"
+    );
+}

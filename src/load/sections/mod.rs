@@ -80,7 +80,7 @@ impl Reader<'_> {
         let provider = self.provider(root);
         let brands = self.brands(root);
         let senders = self.senders(root, &brands);
-        let traffic = self.traffic(root, &senders, &calendar, horizon.is_some(), &provider.rules);
+        let traffic = self.traffic(root, &senders, &calendar, horizon, &provider.rules);
         let outages = self.outages(root, &senders, &calendar);
         let (processing, delivery) = self.delays(root);
         let carriers = self.carriers(root);

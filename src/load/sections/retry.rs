@@ -15,8 +15,9 @@ const RETRIED: [Outcome; 4] = [Outcome::Expired, Outcome::Undelivered, Outcome::
 const MAX_RETRIES: usize = 100;
 
 impl Reader<'_> {
-    /// The stream's `retry`, if it has one.
-    pub(super) fn retry(&mut self, stream: &Tbl) -> Option<Retry> {
+    /// The stream's `retry`, if it has one; warned about when its first wait
+    /// already reaches past the `horizon`, so that no retry can happen.
+    pub(super) fn retry(&mut self, stream: &Tbl, horizon: Option<SimDuration>) -> Option<Retry> {
         let t = self.table(stream.get("retry")?, stream.path("retry"), &["on", "after"])?;
         let names: Vec<&str> = RETRIED.iter().map(|o| o.name()).collect();
         let expected_on = format!("a non-empty list of outcomes: {}", names.join(", "));
@@ -68,7 +69,15 @@ impl Reader<'_> {
                 None
             }
         };
-        Some(Retry { on, after: after? })
+        let after = after?;
+        if let (Some(h), Some(RetryAfter::Wait(first))) = (horizon, after.first())
+            && *first >= h
+            && let Some(v) = t.get("after")
+        {
+            let why = format!("the first retry waits {first}, as long as the {h} run or longer: no retry can happen");
+            self.warn(v.span(), format!("`{}`: {why}", t.path("after")));
+        }
+        Some(Retry { on, after })
     }
 
     /// One entry of `after`: a duration, a number of seconds, or `"pacific_midnight"`.

@@ -15,7 +15,7 @@ impl Reader<'_> {
         root: &Tbl,
         senders: &[Sender],
         cal: &Calendar,
-        has_horizon: bool,
+        horizon: Option<SimDuration>,
         provider: &Rules,
     ) -> Vec<Stream> {
         const KEYS: &[&str] = &[
@@ -54,9 +54,9 @@ impl Reader<'_> {
             let segments = self.stream_segments(&t, class);
             let carriers = self.mix(&t);
             let pace = self.rate(&t, "pace", SimDuration::from_secs(1));
-            let retry = self.retry(&t);
+            let retry = self.retry(&t, horizon);
             let arrival = match t.get("arrival") {
-                Some(v) => self.arrival(v, &t, cal, has_horizon),
+                Some(v) => self.arrival(v, &t, cal, horizon.is_some()),
                 None => {
                     self.missing(
                         &t,
