@@ -3,8 +3,9 @@
 
 use crate::check::baseline::{self, Baseline, BaselineError};
 use crate::check::{ci, expect};
-use crate::load::{self, ChartWindow, Diagnostic, FindError, Loaded, SweepArgError};
+use crate::load::{self, ChartWindow, Diagnostic, FindError, Loaded, Moment, SweepArgError};
 use crate::report;
+use crate::report::records::{Compression, RecordFiles};
 use crate::run::batch::{self, Job, Overrides};
 use crate::run::merge::{self, MergeError};
 use crate::run::shard::{Shard, ShardError};
@@ -56,6 +57,8 @@ enum Command {
         shard: Option<String>,
         #[command(flatten)]
         window: WindowArg,
+        #[command(flatten)]
+        records: RecordsArgs,
     },
     /// Check scenario files; print every problem as FILE:LINE:COLUMN: message.
     Validate {
@@ -217,6 +220,24 @@ struct WindowArg {
     window: Option<ChartWindow>,
 }
 
+/// Message detail records.
+#[derive(Args)]
+struct RecordsArgs {
+    /// Also write each run's message detail records, one row per attempt
+    /// in acceptance order: OUT/<stem>/mdr.csv (each sweep point's in its folder).
+    #[arg(long, conflicts_with = "shard")]
+    mdr: bool,
+    /// Compress the detail records: `gzip` writes mdr.csv.gz.
+    #[arg(long, value_name = "FORMAT", value_parser = ["gzip"], requires = "mdr")]
+    mdr_compress: Option<String>,
+    /// Show the detail records as they would read at this instant (an
+    /// offset from each scenario's start such as 30d, or an RFC 3339 time):
+    /// content older than 7 days redacted, rows older than 90 days or not
+    /// yet accepted left out.
+    #[arg(long, value_name = "INSTANT", requires = "mdr")]
+    as_of: Option<Moment>,
+}
+
 #[derive(Args)]
 struct BatchArgs {
     /// Overrides every scenario's `seed`.
@@ -270,6 +291,8 @@ enum Error {
     Write { path: PathBuf, source: std::io::Error },
     #[error("cannot write the report into {}: {source}", .dir.display())]
     Report { dir: PathBuf, source: std::io::Error },
+    #[error("cannot write message detail records: {0}")]
+    Records(#[from] batch::RecordsFailed),
 }
 
 /// Whether every expectation held (exit 0) or one failed (exit 1).
@@ -305,8 +328,8 @@ pub fn main() -> ExitCode {
 
 fn command(command: Command) -> Result<Passed, Error> {
     match command {
-        Command::Run { paths, out, batch, shard, window } => with_threads(batch.threads, || {
-            run(&paths, &out, &batch.overrides(), shard.as_deref(), window.window.as_ref())
+        Command::Run { paths, out, batch, shard, window, records } => with_threads(batch.threads, || {
+            run(&paths, &out, &batch.overrides(), shard.as_deref(), window.window.as_ref(), &records)
         }),
         Command::Validate { paths, sweep, allow } => {
             validate(&paths, &Overrides { sweep, allow, ..Overrides::default() })
@@ -335,7 +358,7 @@ fn command(command: Command) -> Result<Passed, Error> {
             let merged = merge::merge(&merge::read(&dirs)?)?;
             let (loaded, results): (Vec<_>, Vec<_>) =
                 merged.into_iter().map(|(f, l, r)| ((PathBuf::from(f), l), r)).unzip();
-            write_reports(&out, &loaded, &results, window.window.as_ref())
+            write_reports(&out, &loaded, &results, window.window.as_ref(), None)
         }),
     }
 }
@@ -409,8 +432,9 @@ fn print(text: &str) {
 }
 
 /// Runs `jobs` with a progress bar (hidden unless standard error is a
-/// terminal) and prints the throughput figure on standard error.
-fn execute(all: &[&Loaded], jobs: &[Job]) -> Vec<Replication> {
+/// terminal) and prints the throughput figure on standard error; each job
+/// writes its detail records into `records` when given.
+fn execute(all: &[&Loaded], jobs: &[Job], records: Option<&batch::RecordParts>) -> Result<Vec<Replication>, Error> {
     let expected = batch::expected_messages(all, jobs);
     let (total, template) = match &expected {
         Some(e) => (
@@ -422,8 +446,9 @@ fn execute(all: &[&Loaded], jobs: &[Job]) -> Vec<Replication> {
     let bar = if quiet() { indicatif::ProgressBar::hidden() } else { indicatif::ProgressBar::new(total) };
     bar.set_style(indicatif::ProgressStyle::with_template(template).expect("a valid template").progress_chars("=> "));
     let started = Instant::now();
-    let results = batch::run(all, jobs, expected.as_deref(), &|n| bar.inc(n));
+    let results = batch::run(all, jobs, expected.as_deref(), &|n| bar.inc(n), records);
     bar.finish_and_clear();
+    let results = results?;
     let secs = started.elapsed().as_secs_f64();
     let messages: u64 = results.iter().map(|r| r.stats.accepted()).sum();
     let events: u64 = results.iter().map(|r| r.events).sum();
@@ -435,7 +460,7 @@ fn execute(all: &[&Loaded], jobs: &[Job]) -> Vec<Replication> {
             messages as f64 / secs.max(1e-9)
         ));
     }
-    results
+    Ok(results)
 }
 
 /// Writes every scenario's reports and prints the table.
@@ -444,10 +469,11 @@ fn write_reports(
     loaded: &[(PathBuf, Loaded)],
     results: &[Vec<RunResult>],
     window: Option<&ChartWindow>,
+    records: Option<&RecordFiles>,
 ) -> Result<Passed, Error> {
     let scenarios: Vec<(String, &Loaded, &[RunResult])> =
         loaded.iter().zip(results).map(|((file, l), points)| (load::stem(file), l, &points[..])).collect();
-    report::write_scenarios(out, &scenarios, window).map_err(|(dir, source)| Error::Report { dir, source })?;
+    report::write_scenarios(out, &scenarios, window, records).map_err(|(dir, source)| Error::Report { dir, source })?;
     report::write_index(out).map_err(|source| Error::Write { path: out.join("index.html"), source })?;
     let mut rows = Vec::new();
     for (stem, l, points) in &scenarios {
@@ -475,6 +501,7 @@ fn run(
     overrides: &Overrides,
     shard: Option<&str>,
     window: Option<&ChartWindow>,
+    records: &RecordsArgs,
 ) -> Result<Passed, Error> {
     let shard = shard.map(|s| Shard::from_arg(s, |k| std::env::var(k).ok())).transpose()?;
     let loaded = load_all(paths, overrides)?;
@@ -482,12 +509,23 @@ fn run(
     let all: Vec<&Loaded> = loaded.iter().map(|(_, l)| l).collect();
     let every = batch::jobs(&all);
     let Some(shard) = shard else {
-        let results = execute(&all, &every);
+        let files = if records.mdr {
+            let stems: Vec<String> = loaded.iter().map(|(f, _)| load::stem(f)).collect();
+            let compression = if records.mdr_compress.is_some() { Compression::Gzip } else { Compression::None };
+            let files = RecordFiles::begin(out, &stems, compression)
+                .map_err(|source| Error::Report { dir: out.to_path_buf(), source })?;
+            Some(files)
+        } else {
+            None
+        };
+        let open = |job| files.as_ref().expect("records asked for").open(job);
+        let parts = files.as_ref().map(|_| batch::RecordParts { open: &open, as_of: records.as_of });
+        let results = execute(&all, &every, parts.as_ref())?;
         let assembled = batch::assemble(&all, every.into_iter().zip(results).collect()).expect("every job ran");
-        return write_reports(out, &loaded, &assembled, window);
+        return write_reports(out, &loaded, &assembled, window, files.as_ref());
     };
     let mine = shard.select(every);
-    let results = execute(&all, &mine);
+    let results = execute(&all, &mine, None)?;
     let finished: Vec<(Job, Replication)> = mine.into_iter().zip(results).collect();
     let files: Vec<(String, &Loaded)> = loaded.iter().map(|(f, l)| (f.display().to_string(), l)).collect();
     for ((file, _), partial) in loaded.iter().zip(merge::partials(&files, overrides, shard, &finished)) {
@@ -539,7 +577,7 @@ fn run_everything(paths: &[PathBuf], overrides: &Overrides) -> Result<Vec<(PathB
     let loaded = load_all(paths, overrides)?;
     let all: Vec<&Loaded> = loaded.iter().map(|(_, l)| l).collect();
     let jobs = batch::jobs(&all);
-    let results = execute(&all, &jobs);
+    let results = execute(&all, &jobs, None)?;
     let assembled = batch::assemble(&all, jobs.into_iter().zip(results).collect()).expect("every job ran");
     Ok(loaded.into_iter().zip(assembled).map(|((f, l), r)| (f, l, r)).collect())
 }

@@ -39,6 +39,7 @@
 //!   [`engine`]: runs a scenario and reports what happens to a
 //!   [`engine::Recorder`] (neither knows of the other);
 //! * [`stats`]: the figures of a run, streamed into histograms;
+//!   [`mdr`]: message detail records, one CSV row per attempt;
 //! * [`run`]: replications and batches in parallel, shards;
 //! * `report`: `summary.json`, `timeseries.csv`, charts and HTML (feature `report`);
 //! * `check`: `[[expect]]` expectations, baselines and CI output (feature `report`);
@@ -51,6 +52,7 @@ pub mod check;
 pub mod cli;
 pub mod engine;
 pub mod load;
+pub mod mdr;
 #[cfg(feature = "report")]
 pub mod plan;
 #[cfg(feature = "report")]

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 /// The folders of `src/`, bottom first; folders on one level use neither
 /// each other nor anything above.
 const LAYERS: [&[&str]; 7] =
-    [&["scenario"], &["load", "engine"], &["stats"], &["run"], &["report"], &["check"], &["plan"]];
+    [&["scenario"], &["load", "engine"], &["stats", "mdr"], &["run"], &["report"], &["check"], &["plan"]];
 
 fn level(folder: &str) -> Option<usize> {
     LAYERS.iter().position(|l| l.contains(&folder))

@@ -15,6 +15,7 @@ mod plans;
 mod properties;
 mod provider;
 mod queueing;
+mod records;
 mod reference;
 mod series;
 mod shipped;

@@ -22,6 +22,7 @@ mod waits;
 use crate::scenario::calendar::PacificDay;
 use crate::scenario::model::{Carrier, Class, Outcome, QueueScope, Shape, Unit};
 use crate::scenario::outage::ScaleTimeline;
+use crate::scenario::phone::Recipients;
 use crate::scenario::rate::Rate;
 use crate::scenario::rng::{Draws, Purpose, stream_key};
 use crate::scenario::time::{SimDuration, SimTime};
@@ -57,6 +58,11 @@ pub struct Fate {
     pub cost: Money,
     /// Rejected because the provider's queue was full (`queue_full`).
     pub queue_full: bool,
+    /// Acceptance order of every attempt of the run, from 0: message detail
+    /// records are written in this order.
+    pub seq: u64,
+    /// The sender's pool number it went from (or would have, when refused).
+    pub number: u32,
     /// When the sender submits the next attempt, if this one is retried:
     /// then this is not the message's final outcome.
     pub retry_at: Option<SimTime>,
@@ -84,29 +90,38 @@ impl Attempt {
 }
 
 impl Fate {
-    /// `attempt` of a message of `stream` to `carrier`, accepted at
-    /// `accepted`, that never reached the carrier: it ended at `done` with `outcome`.
-    fn undispatched(
-        stream: usize,
-        carrier: Carrier,
-        (attempt, accepted): (Attempt, SimTime),
-        outcome: Outcome,
-        done: SimTime,
-    ) -> Fate {
+    /// The attempt of `ticket`, which never reached the carrier: it ended at
+    /// `done` with `outcome`.
+    fn undispatched(ticket: Ticket, outcome: Outcome, done: SimTime) -> Fate {
         Fate {
-            stream,
-            carrier,
+            stream: ticket.stream as usize,
+            carrier: ticket.carrier,
             outcome,
-            attempt,
-            accepted,
+            attempt: ticket.attempt,
+            accepted: ticket.accepted,
             dispatched: None,
             done,
             late: false,
             cost: Money(0),
             queue_full: false,
+            seq: ticket.seq,
+            number: ticket.number,
             retry_at: None,
         }
     }
+}
+
+/// An accepted attempt: what its outcome reports, whatever it is.
+#[derive(Clone, Copy, Debug)]
+struct Ticket {
+    /// Acceptance order of every attempt.
+    seq: u64,
+    attempt: Attempt,
+    accepted: SimTime,
+    stream: u32,
+    carrier: Carrier,
+    /// The sender's pool number.
+    number: u32,
 }
 
 /// Receives what happens in a run. Statistics, time series and charts are
@@ -163,12 +178,7 @@ pub fn run<R: Recorder>(scenario: &Scenario, replication: u32, recorder: &mut R)
 /// A message waiting in processing or in a lane.
 #[derive(Clone, Copy, Debug)]
 struct Msg {
-    /// Global acceptance order.
-    seq: u64,
-    attempt: Attempt,
-    accepted: SimTime,
-    stream: u32,
-    carrier: Carrier,
+    ticket: Ticket,
     lane: u32,
     segments: u32,
     class: Class,
@@ -179,7 +189,7 @@ struct Pending(SimTime, Msg);
 
 impl PartialEq for Pending {
     fn eq(&self, other: &Self) -> bool {
-        (self.0, self.1.seq) == (other.0, other.1.seq)
+        (self.0, self.1.ticket.seq) == (other.0, other.1.ticket.seq)
     }
 }
 impl Eq for Pending {}
@@ -190,7 +200,7 @@ impl PartialOrd for Pending {
 }
 impl Ord for Pending {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        (self.0, self.1.seq).cmp(&(other.0, other.1.seq))
+        (self.0, self.1.ticket.seq).cmp(&(other.0, other.1.ticket.seq))
     }
 }
 
@@ -200,6 +210,7 @@ struct StreamDraws {
     processing: Draws,
     delivery: Draws,
     undelivered: Draws,
+    recipients: Recipients,
 }
 
 /// A retry due: the attempt, submitted at `at` (ordered by instant, stream,
@@ -346,7 +357,9 @@ impl<'s> Engine<'s> {
     fn arrive<R: Recorder>(&mut self, s: usize, t: SimTime, rec: &mut R) {
         let index = self.arrivals[s].emitted() - 1;
         let arrived = self.pacing[s].as_ref().map_or(t, |p| p.arrived);
-        let carrier = self.sc.traffic[s].carrier_for(self.draws[s].carrier.uniform(index, 0));
+        // A recipient keeps its carrier: the draw is keyed by who it is.
+        let recipient = self.draws[s].recipients.of(index);
+        let carrier = self.sc.traffic[s].carrier_for(self.draws[s].carrier.uniform(recipient, 0));
         self.accept(s, t, carrier, Attempt::first(index, arrived, t), rec);
     }
 
@@ -359,6 +372,9 @@ impl<'s> Engine<'s> {
         let sender_ix = stream.sender;
         let sender = &self.sc.senders[sender_ix];
         let class = stream.class;
+        let rr = &mut self.round_robin[sender_ix][class.index()];
+        let ticket = Ticket { seq: self.seq, attempt, accepted: t, stream: s as u32, carrier, number: *rr };
+        self.seq += 1;
         let refused = matches!(sender.limits[class.index()], crate::scenario::SenderLimit::Refused);
         let blocked = !refused
             && sender.number_type == crate::scenario::model::NumberType::TollFree
@@ -369,35 +385,23 @@ impl<'s> Engine<'s> {
             let (outcome, charged) =
                 if refused { (Outcome::Rejected, false) } else { (Outcome::Blocked, self.sc.prices.charge_blocked) };
             let cost = if charged { self.cost(s, carrier) } else { Money(0) };
-            self.resolve(Fate { cost, ..Fate::undispatched(s, carrier, (attempt, t), outcome, t) }, rec);
+            self.resolve(Fate { cost, ..Fate::undispatched(ticket, outcome, t) }, rec);
             return;
         }
         if self.queue_full(sender_ix) {
             rec.accepted(s, carrier, t, false, retry);
-            let fate = Fate { queue_full: true, ..Fate::undispatched(s, carrier, (attempt, t), Outcome::Rejected, t) };
-            self.resolve(fate, rec);
+            self.resolve(Fate { queue_full: true, ..Fate::undispatched(ticket, Outcome::Rejected, t) }, rec);
             return;
         }
         self.waiting.add(sender_ix);
         rec.accepted(s, carrier, t, true, retry);
         let rr = &mut self.round_robin[sender_ix][class.index()];
-        let number = *rr;
         *rr += 1;
         if *rr == sender.numbers {
             *rr = 0;
         }
-        let lane = self.paths.lane(self.sc, sender_ix, class, number, carrier, t);
-        let msg = Msg {
-            seq: self.seq,
-            attempt,
-            accepted: t,
-            stream: s as u32,
-            carrier,
-            lane,
-            segments: stream.segments,
-            class,
-        };
-        self.seq += 1;
+        let lane = self.paths.lane(self.sc, sender_ix, class, ticket.number, carrier, t);
+        let msg = Msg { ticket, lane, segments: stream.segments, class };
         let delay = self.sc.processing.sample(&self.draws[s].processing.attempt(attempt.number), attempt.index);
         if delay == SimDuration::ZERO {
             self.enter(msg, t, rec);
@@ -418,15 +422,15 @@ impl<'s> Engine<'s> {
     /// a head that was blocked stays blocked until a limit it waits for opens.
     fn enter<R: Recorder>(&mut self, msg: Msg, t: SimTime, rec: &mut R) {
         self.events += 1;
-        rec.entered(msg.carrier, t);
+        rec.entered(msg.ticket.carrier, t);
         let li = msg.lane;
         let lane = &mut self.paths.lanes[li as usize];
         // Most messages are the youngest of their lane: append.
-        let at = if lane.queue.back().is_none_or(|m| m.seq < msg.seq) {
+        let at = if lane.queue.back().is_none_or(|m| m.ticket.seq < msg.ticket.seq) {
             lane.queue.push_back(msg);
             lane.queue.len() - 1
         } else {
-            let at = lane.queue.iter().rposition(|m| m.seq < msg.seq).map_or(0, |p| p + 1);
+            let at = lane.queue.iter().rposition(|m| m.ticket.seq < msg.ticket.seq).map_or(0, |p| p + 1);
             lane.queue.insert(at, msg);
             at
         };
@@ -454,11 +458,10 @@ impl<'s> Engine<'s> {
     fn dequeue<R: Recorder>(&mut self, li: u32, t: SimTime, rec: &mut R) {
         let msg = self.paths.lanes[li as usize].queue.pop_front().expect("a candidate lane has a head");
         self.events += 1;
-        let stream = &self.sc.traffic[msg.stream as usize];
+        let stream = &self.sc.traffic[msg.ticket.stream as usize];
         self.waiting.remove(stream.sender);
-        if t - msg.accepted > stream.message_expiry {
-            let times = (msg.attempt, msg.accepted);
-            self.resolve(Fate::undispatched(msg.stream as usize, msg.carrier, times, Outcome::Expired, t), rec);
+        if t - msg.ticket.accepted > stream.message_expiry {
+            self.resolve(Fate::undispatched(msg.ticket, Outcome::Expired, t), rec);
         } else {
             self.paths.take(li, t, &msg);
             self.hand_over(msg, t, rec);
@@ -468,11 +471,12 @@ impl<'s> Engine<'s> {
 
     /// The message goes to its carrier at `t`: daily cap, then delivery.
     fn hand_over<R: Recorder>(&mut self, msg: Msg, t: SimTime, rec: &mut R) {
-        let s = msg.stream as usize;
+        let ticket = msg.ticket;
+        let s = ticket.stream as usize;
         let stream = &self.sc.traffic[s];
         let sender = &self.sc.senders[stream.sender];
         let mut capped = false;
-        if let (Carrier::TMobile, Some(b), true) = (msg.carrier, sender.brand, sender.is_10dlc()) {
+        if let (Carrier::TMobile, Some(b), true) = (ticket.carrier, sender.brand, sender.is_10dlc()) {
             let brand = &self.sc.brands[b];
             let need = match brand.tpd_unit {
                 Unit::Messages => 1,
@@ -492,9 +496,9 @@ impl<'s> Engine<'s> {
         let (outcome, done) = if capped {
             (Outcome::FailedDailyCap, t)
         } else {
-            let (index, number) = (msg.attempt.index, msg.attempt.number);
+            let (index, number) = (ticket.attempt.index, ticket.attempt.number);
             let done = t + self.sc.delivery.sample(&self.draws[s].delivery.attempt(number), index);
-            let p = self.sc.carriers[msg.carrier.index()].undelivered;
+            let p = self.sc.carriers[ticket.carrier.index()].undelivered;
             let outcome = if done >= self.end {
                 Outcome::InFlightAtEnd
             } else if p > 0.0 && self.draws[s].undelivered.attempt(number).uniform(index, 0) < p {
@@ -505,23 +509,10 @@ impl<'s> Engine<'s> {
             (outcome, done.min(self.end))
         };
         let late =
-            outcome == Outcome::Delivered && stream.useful_life.is_some_and(|life| done - msg.attempt.first > life);
+            outcome == Outcome::Delivered && stream.useful_life.is_some_and(|life| done - ticket.attempt.first > life);
         let charged = outcome != Outcome::FailedDailyCap || self.sc.prices.charge_failed_daily_cap;
-        let cost = if charged { self.cost(s, msg.carrier) } else { Money(0) };
-        let fate = Fate {
-            stream: s,
-            carrier: msg.carrier,
-            outcome,
-            attempt: msg.attempt,
-            accepted: msg.accepted,
-            dispatched: Some(t),
-            done,
-            late,
-            cost,
-            queue_full: false,
-            retry_at: None,
-        };
-        self.resolve(fate, rec);
+        let cost = if charged { self.cost(s, ticket.carrier) } else { Money(0) };
+        self.resolve(Fate { dispatched: Some(t), late, cost, ..Fate::undispatched(ticket, outcome, done) }, rec);
     }
 
     /// Reports an attempt's outcome, first scheduling its retry if the
@@ -551,11 +542,10 @@ impl<'s> Engine<'s> {
             .map(|Reverse(Pending(_, m))| m)
             .chain(self.paths.lanes.iter_mut().flat_map(|l| l.queue.drain(..)));
         let mut left: Vec<Msg> = waiting.collect();
-        left.sort_by_key(|m| m.seq);
+        left.sort_by_key(|m| m.ticket.seq);
         for m in left {
-            let done = if end == SimTime::NEVER { m.accepted } else { end };
-            let times = (m.attempt, m.accepted);
-            rec.resolved(&Fate::undispatched(m.stream as usize, m.carrier, times, Outcome::QueuedAtEnd, done));
+            let done = if end == SimTime::NEVER { m.ticket.accepted } else { end };
+            rec.resolved(&Fate::undispatched(m.ticket, Outcome::QueuedAtEnd, done));
         }
         rec.finished();
         let daily_caps = self.caps.into_iter().flat_map(|c| c.done.into_iter().chain(c.day.map(|(_, d)| d))).collect();
@@ -600,13 +590,20 @@ fn price_table(sc: &Scenario) -> Vec<[Money; 4]> {
 }
 
 /// Keys of the per-stream random draws.
-fn stream_draws(sc: &Scenario, replication: u32, name: &str) -> StreamDraws {
+fn stream_draws(sc: &Scenario, replication: u32, stream: &crate::scenario::Stream) -> StreamDraws {
+    let name = &stream.name;
     let d = |p| Draws::new(stream_key(sc.seed, replication, name, p));
     StreamDraws {
         carrier: d(Purpose::Carrier),
         processing: d(Purpose::Processing),
         delivery: d(Purpose::Delivery),
         undelivered: d(Purpose::Undelivered),
+        recipients: Recipients::new(
+            sc.seed,
+            name,
+            &stream.destinations,
+            sc.senders[stream.sender].country.calling_code(),
+        ),
     }
 }
 

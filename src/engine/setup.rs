@@ -28,7 +28,7 @@ impl<'s> Engine<'s> {
                 })
                 .collect(),
             next_arrivals: BinaryHeap::new(),
-            draws: sc.traffic.iter().map(|s| stream_draws(sc, replication, &s.name)).collect(),
+            draws: sc.traffic.iter().map(|s| stream_draws(sc, replication, s)).collect(),
             processing: BinaryHeap::new(),
             paths: Paths::new(sc),
             waits: Waits::default(),

@@ -92,6 +92,9 @@ fn stream(sc: &mut Scenario, sender: usize, carrier: Carrier, segments: u32, exp
         arrival,
         pace: None,
         retry: None,
+        text: None,
+        destinations: crate::scenario::phone::Destinations::Own,
+        log: crate::scenario::model::LogPreference::Both,
     });
     sc.traffic.len() - 1
 }

@@ -137,7 +137,7 @@ impl Waits {
                 continue;
             }
             if mixed && paths.limits[l as usize].held != self.pass {
-                self.replay(l, msg.seq, t, paths);
+                self.replay(l, msg.ticket.seq, t, paths);
             }
             let bound = &mut paths.limits[l as usize];
             if bound.held == self.pass {
@@ -181,7 +181,7 @@ impl Waits {
     /// Lane `li`'s head is blocked: it sleeps on `blocker`.
     pub(crate) fn sleep(&mut self, li: u32, blocker: Blocker, paths: &mut Paths) {
         let lane = &mut paths.lanes[li as usize];
-        let seq = lane.queue.front().expect("a blocked lane has a head").seq;
+        let seq = lane.queue.front().expect("a blocked lane has a head").ticket.seq;
         lane.generation += 1;
         lane.state = LaneState::Asleep(seq);
         let generation = lane.generation;
@@ -262,7 +262,7 @@ impl Waits {
         let lane = &mut paths.lanes[li as usize];
         lane.generation += 1;
         lane.state = LaneState::Candidate(woken_by);
-        let seq = lane.queue.front().expect("a candidate lane has a head").seq;
+        let seq = lane.queue.front().expect("a candidate lane has a head").ticket.seq;
         self.candidates.push(Reverse((seq, li, lane.generation)));
     }
 }

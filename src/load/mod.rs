@@ -15,7 +15,7 @@ mod window;
 #[cfg(feature = "cli")]
 pub(crate) use sweep::literal;
 pub use sweep::{Point, Sweep, SweepArg, SweepArgError, expiry_stream, show};
-pub use window::{ChartWindow, WindowArgError};
+pub use window::{ChartWindow, Moment, MomentError, WindowArgError};
 
 /// For suggestions of `summary.json` paths in [`crate::check`].
 #[cfg(feature = "report")]

@@ -5,29 +5,52 @@ use crate::scenario::calendar::Calendar;
 use crate::scenario::time::{SimDuration, SimTime};
 use jiff::Timestamp;
 
-/// One end of a window: an offset from each scenario's `start`, or an instant.
+/// An instant given on the command line: an offset from each scenario's
+/// `start`, or an RFC 3339 time (one end of `--window`, or `--as-of`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum End {
+pub enum Moment {
+    /// This long after the start.
     Offset(SimDuration),
+    /// This instant.
     At(Timestamp),
 }
 
-impl End {
-    fn parse(text: &str) -> Result<End, String> {
+/// A `--as-of` (or `--window` end) that is neither an offset nor an RFC 3339 time.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct MomentError(String);
+
+impl std::str::FromStr for Moment {
+    type Err = MomentError;
+    fn from_str(s: &str) -> Result<Moment, MomentError> {
+        Moment::parse(s).map_err(MomentError)
+    }
+}
+
+impl Moment {
+    /// The instant on `cal`.
+    pub fn timestamp(self, cal: &Calendar) -> Timestamp {
+        match self {
+            Moment::Offset(d) => cal.timestamp(SimTime::ZERO + d),
+            Moment::At(ts) => ts,
+        }
+    }
+
+    fn parse(text: &str) -> Result<Moment, String> {
         let text = text.trim();
         if text.contains('T') {
             return text
                 .parse::<Timestamp>()
-                .map(End::At)
+                .map(Moment::At)
                 .map_err(|_| format!("expected an RFC 3339 time with its offset, found \"{text}\""));
         }
-        duration(text).map(End::Offset)
+        duration(text).map(Moment::Offset)
     }
 
     fn resolve(self, cal: &Calendar) -> SimTime {
         match self {
-            End::Offset(d) => SimTime::ZERO + d,
-            End::At(ts) => cal.clamp(ts),
+            Moment::Offset(d) => SimTime::ZERO + d,
+            Moment::At(ts) => cal.clamp(ts),
         }
     }
 }
@@ -35,8 +58,8 @@ impl End {
 /// The window of `--window`, read once and placed on each scenario's calendar.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ChartWindow {
-    from: End,
-    to: End,
+    from: Moment,
+    to: Moment,
 }
 
 /// A `--window` argument that is not `START..END`.
@@ -53,13 +76,15 @@ impl std::str::FromStr for ChartWindow {
                 "expected START..END, each an offset from the start ({DURATION_HELP}) or an RFC 3339 time, such as 9h..10h30m"
             ))
         })?;
-        let (from, to) = (End::parse(from).map_err(bad)?, End::parse(to).map_err(bad)?);
+        let (from, to) = (Moment::parse(from).map_err(bad)?, Moment::parse(to).map_err(bad)?);
         match (from, to) {
-            (End::Offset(a), End::Offset(b)) if b <= a => {
+            (Moment::Offset(a), Moment::Offset(b)) if b <= a => {
                 Err(bad(format!("the end ({b}) must come after the start ({a})")))
             }
-            (End::At(a), End::At(b)) if b <= a => Err(bad(format!("the end ({b}) must come after the start ({a})"))),
-            (End::Offset(_), End::At(_)) | (End::At(_), End::Offset(_)) => {
+            (Moment::At(a), Moment::At(b)) if b <= a => {
+                Err(bad(format!("the end ({b}) must come after the start ({a})")))
+            }
+            (Moment::Offset(_), Moment::At(_)) | (Moment::At(_), Moment::Offset(_)) => {
                 Err(bad("give both ends as offsets or both as RFC 3339 times".into()))
             }
             _ => Ok(ChartWindow { from, to }),

@@ -104,7 +104,7 @@ pub fn plan(stem: &str, file: &str, loaded: &Loaded, width: usize) -> Result<Pla
         some.sweep = Some(crate::load::Sweep { parameters: sweep.parameters.clone(), points });
         let all = [&some];
         let jobs = batch::jobs(&all);
-        let done = batch::run(&all, &jobs, None, &|_| {});
+        let done = batch::run(&all, &jobs, None, &|_| {}, None).expect("no records, nothing written");
         let results = batch::assemble(&all, jobs.into_iter().zip(done).collect()).expect("every job ran");
         let verdicts = evaluate(stem, file, &some, &results[0]);
         let mut map = evaluated.lock().expect("no evaluation panicked");

@@ -21,7 +21,13 @@ pub(crate) fn abandon_all() {
     }
 }
 
-fn forget(dir: &Path) {
+/// Registers `dir` as a folder this process is writing, removed if the run is stopped.
+pub(crate) fn stage(dir: &Path) {
+    STAGING.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).push(dir.to_path_buf());
+}
+
+/// `dir` is finished or removed: no longer one to clean up.
+pub(crate) fn forget(dir: &Path) {
     STAGING.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).retain(|d| d != dir);
 }
 
@@ -106,7 +112,7 @@ impl Staged {
             }
         }
         fs::create_dir(&staging)?;
-        STAGING.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).push(staging.clone());
+        stage(&staging);
         Ok(Staged { target, staging, old, _lock: lock, committed: false })
     }
 

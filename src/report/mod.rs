@@ -5,6 +5,7 @@
 pub mod advice;
 pub(crate) mod charts;
 mod folder;
+pub mod records;
 mod row;
 
 pub(crate) use folder::abandon_all;
@@ -556,19 +557,29 @@ pub fn write_plan(out: &Path, stem: &str, loaded: &Loaded, plan: &PlanReport) ->
 }
 
 /// Writes every scenario's reports under `out/<stem>/`, in parallel, each
-/// folder replaced whole; on failure, the first in `scenarios` order, with
-/// the folder it was writing.
+/// folder replaced whole, with each point's detail records when the run
+/// wrote them; on failure, the first in `scenarios` order, with the folder
+/// it was writing.
 pub fn write_scenarios(
     out: &Path,
     scenarios: &[(String, &Loaded, &[RunResult])],
     window: Option<&ChartWindow>,
+    records: Option<&records::RecordFiles>,
 ) -> Result<(), (std::path::PathBuf, std::io::Error)> {
     let each: Vec<Result<(), _>> = scenarios
         .par_iter()
-        .map(|(stem, loaded, results)| {
+        .enumerate()
+        .map(|(i, (stem, loaded, results))| {
             let write = || {
                 let staged = folder::Staged::begin(out, stem)?;
                 write_scenario(staged.dir(), stem, loaded, results, window)?;
+                if let Some(records) = records {
+                    for (p, sc) in crate::run::batch::points(loaded).into_iter().enumerate() {
+                        let dir =
+                            if loaded.sweep.is_some() { staged.dir().join(point_dir(p)) } else { staged.dir().into() };
+                        records.place(i, p, sc.replications, &dir)?;
+                    }
+                }
                 staged.commit()
             };
             write().map_err(|e| (out.join(stem), e))

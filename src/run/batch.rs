@@ -7,6 +7,7 @@
 //! of threads and shards.
 
 use crate::load::{Loaded, SweepArg, SweepArgError};
+use crate::mdr::{Records, View};
 use crate::run::simulate::{Replication, RunResult, pool, replicate};
 use crate::scenario::Scenario;
 use rayon::prelude::*;
@@ -89,32 +90,71 @@ pub fn expected_messages(all: &[&Loaded], jobs: &[Job]) -> Option<Vec<u64>> {
     jobs.iter().map(|j| points(all[j.scenario])[j.point].expected_messages()).collect()
 }
 
+/// Where one job writes its detail records.
+pub trait Part: std::io::Write + Send {
+    /// Writes what is buffered and ends the part (a compressed stream's trailer).
+    fn close(self: Box<Self>) -> std::io::Result<()>;
+}
+
+/// Where each job writes its detail records (`--mdr`): one part per job,
+/// the parts of a point joined in replication order (the first has the header).
+pub struct RecordParts<'a> {
+    /// Opens a job's part.
+    pub open: &'a (dyn Fn(Job) -> std::io::Result<Box<dyn Part>> + Sync),
+    /// `--as-of`.
+    pub as_of: Option<crate::load::Moment>,
+}
+
+/// A job that could not write its detail records.
+#[derive(Debug, thiserror::Error)]
+#[error("detail records of {job:?}: {source}")]
+pub struct RecordsFailed {
+    /// The job.
+    pub job: Job,
+    /// Why.
+    pub source: std::io::Error,
+}
+
 /// Runs `jobs` in parallel. `progress` receives units of work as they are
 /// done: with `expected` messages per job, resolved messages (each job's
 /// capped at, then topped up to, its expectation); without, one per job.
+/// With `records`, each job writes its detail records.
 pub fn run(
     all: &[&Loaded],
     jobs: &[Job],
     expected: Option<&[u64]>,
     progress: &(dyn Fn(u64) + Sync),
-) -> Vec<Replication> {
+    records: Option<&RecordParts>,
+) -> Result<Vec<Replication>, RecordsFailed> {
     jobs.par_iter()
         .enumerate()
-        .map(|(i, j)| {
+        .map(|(i, &job)| {
+            let failed = |source| RecordsFailed { job, source };
             let budget = expected.map_or(0, |e| e[i]);
             let mut reported = 0;
-            let r = replicate(points(all[j.scenario])[j.point], j.replication, &mut |n| {
-                let n = n.min(budget - reported);
-                if n > 0 {
-                    reported += n;
-                    progress(n);
-                }
-            });
+            let sc = points(all[job.scenario])[job.point];
+            let mut out = records.map(|p| (p.open)(job)).transpose().map_err(failed)?;
+            let view = View { as_of: records.and_then(|p| p.as_of), header: job.replication == 0 };
+            let recs = out.as_mut().map(|out| Records::new(sc, job.replication, view, &mut **out));
+            let r = replicate(
+                sc,
+                job.replication,
+                &mut |n| {
+                    let n = n.min(budget - reported);
+                    if n > 0 {
+                        reported += n;
+                        progress(n);
+                    }
+                },
+                recs,
+            )
+            .map_err(failed)?;
+            out.map_or(Ok(()), Part::close).map_err(failed)?;
             let rest = expected.map_or(1, |e| e[i]) - reported;
             if rest > 0 {
                 progress(rest);
             }
-            r
+            Ok(r)
         })
         .collect()
 }
@@ -172,7 +212,7 @@ arrival = { process = "constant", rate = "100/s", count = 10000 }
         assert_eq!(expected, Some(vec![10_000]));
         let seen = |expected: Option<&[u64]>| {
             let seen = std::sync::Mutex::new(Vec::new());
-            run(&all, &jobs, expected, &|n| seen.lock().unwrap().push(n));
+            run(&all, &jobs, expected, &|n| seen.lock().unwrap().push(n), None).unwrap();
             seen.into_inner().unwrap()
         };
         assert_eq!(seen(expected.as_deref()), [4096, 4096, 1808]);

@@ -1,6 +1,7 @@
 //! Runs a scenario's replications and pools their figures.
 
 use crate::engine::{self, DailyCapDay, Fate, Recorder};
+use crate::mdr::Records;
 use crate::scenario::Scenario;
 use crate::scenario::model::Carrier;
 use crate::scenario::time::SimTime;
@@ -25,16 +26,21 @@ const TICK: u32 = 4096;
 /// Forwards to [`Stats`] and reports every [`TICK`] resolved messages: a
 /// progress bar without the engine knowing about terminals, that keeps
 /// moving while a backlog drains.
-struct Counted<'a> {
+struct Counted<'a, 'm> {
     stats: Stats,
     progress: &'a mut dyn FnMut(u64),
     unreported: u32,
+    /// Detail records, when asked for.
+    records: Option<Records<'m>>,
 }
 
-impl Recorder for Counted<'_> {
+impl Recorder for Counted<'_, '_> {
     #[inline]
     fn accepted(&mut self, stream: usize, carrier: Carrier, at: SimTime, queued: bool, retry: bool) {
         Recorder::accepted(&mut self.stats, stream, carrier, at, queued, retry);
+        if let Some(r) = &mut self.records {
+            r.accepted();
+        }
     }
 
     #[inline]
@@ -45,6 +51,9 @@ impl Recorder for Counted<'_> {
     #[inline]
     fn resolved(&mut self, fate: &Fate) {
         self.stats.resolved(fate);
+        if let Some(r) = &mut self.records {
+            r.resolved(fate);
+        }
         self.unreported += 1;
         if self.unreported == TICK {
             (self.progress)(u64::from(TICK));
@@ -58,11 +67,19 @@ impl Recorder for Counted<'_> {
 }
 
 /// Runs replication `rep` of `scenario`; `progress` hears of messages
-/// reaching their outcome as they do (4,096 at a time, the last few left out).
-pub fn replicate(scenario: &Scenario, rep: u32, progress: &mut dyn FnMut(u64)) -> Replication {
-    let mut counted = Counted { stats: Stats::for_scenario(scenario), progress, unreported: 0 };
+/// reaching their outcome as they do (4,096 at a time, the last few left
+/// out). With `records`, its detail records are written as it goes; a
+/// write error is returned once the run is over.
+pub fn replicate(
+    scenario: &Scenario,
+    rep: u32,
+    progress: &mut dyn FnMut(u64),
+    records: Option<Records>,
+) -> std::io::Result<Replication> {
+    let mut counted = Counted { stats: Stats::for_scenario(scenario), progress, unreported: 0, records };
     let end = engine::run(scenario, rep, &mut counted);
-    Replication { stats: counted.stats, daily_caps: end.daily_caps, events: end.events }
+    counted.records.map_or(Ok(()), Records::finish)?;
+    Ok(Replication { stats: counted.stats, daily_caps: end.daily_caps, events: end.events })
 }
 
 /// The pooled result of every replication of one scenario.
@@ -113,5 +130,6 @@ pub fn pool(replications: Vec<Replication>) -> RunResult {
 
 /// Runs every replication (in parallel) and pools them.
 pub fn simulate(scenario: &Scenario) -> RunResult {
-    pool((0..scenario.replications).into_par_iter().map(|rep| replicate(scenario, rep, &mut |_| {})).collect())
+    let run = |rep| replicate(scenario, rep, &mut |_| {}, None).expect("no records, nothing written");
+    pool((0..scenario.replications).into_par_iter().map(run).collect())
 }

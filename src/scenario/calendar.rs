@@ -154,6 +154,13 @@ impl Calendar {
         (hour, t + SimDuration::from_nanos(left))
     }
 
+    /// `t` in RFC 3339 on the display clock, with its offset (and
+    /// nanoseconds when there are any): exact, for records read back.
+    pub fn rfc3339(&self, t: SimTime) -> String {
+        let ts = self.timestamp(t);
+        ts.display_with_offset(self.display.to_offset(ts)).to_string()
+    }
+
     /// `t` in RFC 3339 with the Pacific offset, as reports show it.
     pub fn pacific_rfc3339(&self, t: SimTime) -> String {
         let zoned = self.timestamp(t).to_zoned_datetime(pacific().clone());

@@ -7,6 +7,7 @@ pub(crate) mod delay;
 pub(crate) mod limits;
 pub mod model;
 pub(crate) mod outage;
+pub mod phone;
 pub(crate) mod provider;
 pub(crate) mod rate;
 pub(crate) mod rng;
@@ -17,7 +18,7 @@ pub(crate) mod traffic;
 use crate::scenario::calendar::Calendar;
 use crate::scenario::delay::Delay;
 use crate::scenario::limits::NumberLimit;
-use crate::scenario::model::{Carrier, Class, Country, Kind, NumberType, Outcome, Shape, Unit, UseCase};
+use crate::scenario::model::{Carrier, Class, Country, Kind, LogPreference, NumberType, Outcome, Shape, Unit, UseCase};
 use crate::scenario::outage::Outage;
 use crate::scenario::rate::Rate;
 use crate::scenario::time::{SimDuration, SimTime};
@@ -169,6 +170,12 @@ pub struct Stream {
     pub(crate) pace: Option<Rate>,
     /// The sender's retries of attempts that failed (MODEL §9).
     pub(crate) retry: Option<Retry>,
+    /// The text, when the scenario gives it: the detail records' content.
+    pub text: Option<String>,
+    /// Who its messages go to.
+    pub destinations: phone::Destinations,
+    /// What the detail records keep of each message (the send API's `log`).
+    pub log: LogPreference,
 }
 
 /// Which failed attempts a sender retries, and when: the k-th retry is

@@ -49,6 +49,33 @@ named_enum!(
     /// Country of the sender number.
     Country { Us = "US", Ca = "CA" }
 );
+
+impl Country {
+    /// Its international calling code.
+    pub fn calling_code(self) -> u64 {
+        match self {
+            Country::Us | Country::Ca => 1,
+        }
+    }
+}
+named_enum!(
+    /// What a stream's detail records keep (the send API's `log`): the
+    /// destination number, the content, both or neither.
+    LogPreference { Both = "true", Neither = "false", NumberOnly = "number_only", ContentOnly = "content_only" }
+);
+
+impl LogPreference {
+    /// Whether the destination number is kept whole (else redacted).
+    pub fn keeps_number(self) -> bool {
+        matches!(self, LogPreference::Both | LogPreference::NumberOnly)
+    }
+
+    /// Whether the content is kept (else redacted).
+    pub fn keeps_content(self) -> bool {
+        matches!(self, LogPreference::Both | LogPreference::ContentOnly)
+    }
+}
+
 named_enum!(
     /// What the traffic is for; drives the advice on `message_expiry`.
     Kind { Otp = "otp", Transactional = "transactional", Promotional = "promotional" }

@@ -26,6 +26,12 @@ pub(crate) enum Purpose {
     Processing,
     Delivery,
     Undelivered,
+    /// A sender pool's phone numbers.
+    SenderNumber,
+    /// Which recipient each message goes to, and their numbers.
+    Recipient,
+    /// Message UUIDs of the detail records.
+    Uuid,
 }
 
 impl Purpose {
@@ -36,6 +42,9 @@ impl Purpose {
             Purpose::Processing => "processing",
             Purpose::Delivery => "delivery",
             Purpose::Undelivered => "undelivered",
+            Purpose::SenderNumber => "sender-number",
+            Purpose::Recipient => "recipient",
+            Purpose::Uuid => "uuid",
         }
     }
 }
@@ -77,7 +86,12 @@ impl Draws {
     }
 
     pub(crate) fn uniform(&self, i: u64, j: u64) -> f64 {
-        unit(mix(self.key.wrapping_add(i.wrapping_mul(4).wrapping_add(j + 1).wrapping_mul(GAMMA))))
+        unit(self.bits(i, j))
+    }
+
+    /// The `j`-th 64 random bits of message `i` (`j` below 4).
+    pub(crate) fn bits(&self, i: u64, j: u64) -> u64 {
+        mix(self.key.wrapping_add(i.wrapping_mul(4).wrapping_add(j + 1).wrapping_mul(GAMMA)))
     }
 
     /// The draws of attempt `number` of each message: the first attempt's

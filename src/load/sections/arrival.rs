@@ -1,19 +1,30 @@
 //! A stream's `arrival`: the process that sends its messages, with the
 //! hourly profile and trace files it may name.
 
+use super::trace;
 use crate::load::values::{self, Decimal};
 use crate::load::{Quote, Reader, Tbl, Value, did_you_mean, type_name};
-use crate::scenario::bounds::{MAX_BURST, MAX_SPAN, MAX_TRACE_BYTES, MAX_TRACE_LINES};
+use crate::scenario::bounds::{MAX_BURST, MAX_SPAN};
 use crate::scenario::calendar::Calendar;
+use crate::scenario::phone::Address;
 use crate::scenario::rate::Rate;
 use crate::scenario::time::{SimDuration, SimTime};
 use crate::scenario::traffic::{Arrival, Window};
-use std::ops::Range;
+use std::sync::Arc;
 use toml::de::DeValue;
 
 impl Reader<'_> {
-    pub(super) fn arrival(&mut self, v: &Value, stream: &Tbl, cal: &Calendar, has_horizon: bool) -> Option<Arrival> {
-        const KEYS: &[&str] = &["process", "rate", "from", "until", "count", "at", "spread", "rates", "file"];
+    /// A stream's arrival process and, when it lists them (`dst`), the
+    /// destinations of its messages.
+    pub(super) fn arrival(
+        &mut self,
+        v: &Value,
+        stream: &Tbl,
+        cal: &Calendar,
+        has_horizon: bool,
+    ) -> Option<(Arrival, Option<Arc<[Address]>>)> {
+        const KEYS: &[&str] =
+            &["process", "rate", "from", "until", "count", "at", "spread", "rates", "file", "dst", "format", "stream"];
         let t = self.table(v, stream.path("arrival"), KEYS)?;
         let expected = "\"constant\", \"poisson\", \"burst\", \"profile\" or \"trace\"";
         let Some(process) = self.string(&t, "process") else {
@@ -47,32 +58,47 @@ impl Reader<'_> {
                 let window = window(self);
                 let rate = rate?;
                 self.ends_within_span(&t, rate, &window);
-                Some(if process == "constant" {
-                    Arrival::Constant { rate, window }
-                } else {
-                    Arrival::Poisson { rate, window }
-                })
+                Some((
+                    if process == "constant" {
+                        Arrival::Constant { rate, window }
+                    } else {
+                        Arrival::Poisson { rate, window }
+                    },
+                    None,
+                ))
             }
             "burst" => {
-                if t.get("count").is_none() {
+                let dst = self.string(&t, "dst").map(trace::destinations);
+                if t.get("count").is_none() && dst.is_none() {
                     self.missing(&t, "count", "how many messages the burst holds");
                 }
+                let dst = match dst {
+                    Some(Err(why)) => {
+                        self.invalid(&t, "dst", t.get("dst").expect("read"), why);
+                        return None;
+                    }
+                    Some(Ok(list)) => Some(list),
+                    None => None,
+                };
                 let at = self.instant(&t, "at", cal).unwrap_or(SimTime::ZERO);
                 let spread = self.duration(&t, "spread").unwrap_or(SimDuration::ZERO);
-                let count = count?;
+                // With `dst`, `count` sends (default one), each to every destination.
+                let sends = if dst.is_some() { count.or(t.get("count").is_none().then_some(1))? } else { count? };
+                let count = sends.saturating_mul(dst.as_ref().map_or(1, |d| d.len() as u64));
                 if count > MAX_BURST {
                     let why = format!(
                         "a burst holds at most {MAX_BURST} messages, found {count}: split it into bursts or use a rate"
                     );
-                    self.invalid(&t, "count", t.get("count").expect("read"), why);
+                    let v = t.get("count").or(t.get("dst")).expect("read");
+                    self.error(v.span(), format!("`{}`: {why}", t.name));
                     return None;
                 }
-                Some(Arrival::Burst { count, at, spread })
+                Some((Arrival::Burst { count, at, spread }, dst))
             }
             "profile" => {
                 let hourly = self.profile_rates(&t)?;
                 let window = window(self);
-                Some(Arrival::Profile { hourly, window })
+                Some((Arrival::Profile { hourly, window }, None))
             }
             "trace" => {
                 let Some(file) = self.string(&t, "file") else {
@@ -81,8 +107,10 @@ impl Reader<'_> {
                     }
                     return None;
                 };
-                let span = t.get("file").expect("read").span();
-                self.trace(file, span, cal).map(|times| Arrival::Trace { times })
+                let format = self.trace_format(&t)?;
+                let from = self.instant(&t, "from", cal);
+                let trace = self.trace(&t, file, &format, cal, from)?;
+                Some((Arrival::Trace { times: trace.times }, trace.destinations))
             }
             other => {
                 let v = t.get("process").expect("read");
@@ -108,13 +136,39 @@ impl Reader<'_> {
         }
     }
 
+    /// A trace's `format`: "times" (default) or "mdr", whose `stream` picks
+    /// one stream's rows.
+    fn trace_format(&mut self, t: &Tbl) -> Option<trace::Format> {
+        let stream = self.string(t, "stream").map(str::to_string);
+        match self.string(t, "format") {
+            None | Some("times") => {
+                if let Some(v) = t.get("stream") {
+                    self.invalid(
+                        t,
+                        "stream",
+                        v,
+                        "picks the rows of one stream of an MDR export: add `format = \"mdr\"`".into(),
+                    );
+                }
+                Some(trace::Format::Times)
+            }
+            Some("mdr") => Some(trace::Format::Mdr { stream }),
+            Some(other) => {
+                let hint = did_you_mean(other, &["times", "mdr"], Quote::Value);
+                let v = t.get("format").expect("read");
+                self.invalid(t, "format", v, format!("expected \"times\" or \"mdr\", found \"{other}\"{hint}"));
+                None
+            }
+        }
+    }
+
     /// Reports keys of an `arrival` table that its process does not take.
     fn process_keys(&mut self, t: &Tbl, process: &str) {
         let allowed: &[&str] = match process {
             "constant" | "poisson" => &["process", "rate", "from", "until", "count"],
-            "burst" => &["process", "count", "at", "spread"],
+            "burst" => &["process", "count", "at", "spread", "dst"],
             "profile" => &["process", "rates", "from", "until", "count"],
-            "trace" => &["process", "file"],
+            "trace" => &["process", "file", "format", "stream", "from"],
             _ => &[],
         };
         for (key, _) in t.table.iter() {
@@ -178,85 +232,5 @@ impl Reader<'_> {
             return None;
         }
         Some(hourly)
-    }
-
-    /// The timestamps of a trace file: confined to the scenario's folder
-    /// (and `--allow-path` folders), a regular file of bounded size, read
-    /// line by line; a first line without a digit is a header.
-    fn trace(&mut self, file: &str, span: Range<usize>, cal: &Calendar) -> Option<Vec<SimTime>> {
-        let path = self.dir.join(file);
-        let opened = self.confined(&path).and_then(|p| {
-            // Looked at before opening: opening a pipe waits for a writer.
-            let meta = std::fs::metadata(&p).map_err(|e| e.to_string())?;
-            if !meta.is_file() {
-                return Err("not a regular file".into());
-            }
-            if meta.len() > MAX_TRACE_BYTES {
-                return Err(format!("larger than {MAX_TRACE_BYTES} bytes"));
-            }
-            std::fs::File::open(&p).map_err(|e| e.to_string())
-        });
-        let file = match opened {
-            Ok(f) => f,
-            Err(why) => {
-                self.error(span, format!("cannot read trace file {}: {why}", path.display()));
-                return None;
-            }
-        };
-        let mut times = Vec::new();
-        for (n, line) in std::io::BufRead::lines(std::io::BufReader::new(file)).enumerate() {
-            let line = match line {
-                Ok(line) => line,
-                Err(e) => {
-                    self.error(span, format!("{}:{}: cannot read: {e}", path.display(), n + 1));
-                    return None;
-                }
-            };
-            let field = line.split(',').next().unwrap_or("").trim();
-            if field.is_empty() || field.starts_with('#') || (n == 0 && !field.contains(|c: char| c.is_ascii_digit())) {
-                continue;
-            }
-            let at = values::duration(field)
-                .or_else(|_| values::seconds(field))
-                .ok()
-                .map(|d| SimTime::ZERO + d)
-                .or_else(|| field.parse::<jiff::Timestamp>().ok().and_then(|ts| cal.sim_time(ts)));
-            let Some(at) = at.filter(|&at| at <= SimTime::ZERO + MAX_SPAN) else {
-                let excerpt: String = field.chars().take(40).collect();
-                let more = if field.chars().count() > 40 { "…" } else { "" };
-                let msg = format!(
-                    "{}:{}:1: expected an offset (\"90s\", seconds) or an RFC 3339 time from `start` to a century after, found \"{excerpt}{more}\"",
-                    path.display(),
-                    n + 1
-                );
-                self.error(span, msg);
-                return None;
-            };
-            if times.len() == MAX_TRACE_LINES {
-                self.error(span, format!("trace file {} has more than {MAX_TRACE_LINES} timestamps", path.display()));
-                return None;
-            }
-            times.push(at);
-        }
-        if times.is_empty() {
-            self.error(span, format!("trace file {} has no timestamps", path.display()));
-            return None;
-        }
-        times.sort();
-        Some(times)
-    }
-
-    /// `path` resolved, if it lies in the scenario's folder or an allowed one.
-    fn confined(&self, path: &std::path::Path) -> Result<std::path::PathBuf, String> {
-        let real = path.canonicalize().map_err(|e| e.to_string())?;
-        let roots = std::iter::once(self.dir).chain(self.allow.iter().map(|p| p.as_path()));
-        // The folder of `s.toml` is the empty path: the current folder.
-        let here =
-            |r: &std::path::Path| if r.as_os_str().is_empty() { std::path::Path::new(".") } else { r }.canonicalize();
-        if roots.filter_map(|r| here(r).ok()).any(|r| real.starts_with(r)) {
-            Ok(real)
-        } else {
-            Err("outside the scenario's folder (allow its folder with --allow-path)".into())
-        }
     }
 }

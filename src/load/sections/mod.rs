@@ -14,6 +14,7 @@ mod provider;
 mod retry;
 mod senders;
 mod sweep;
+mod trace;
 mod traffic;
 
 use super::{Expect, Quote, Reader, Tbl, Value, did_you_mean};

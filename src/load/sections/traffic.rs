@@ -1,13 +1,15 @@
 //! `[[traffic]]`: the message streams, each with its sender, class, expiry,
 //! segments and carrier mix.
 
-use crate::load::{Reader, Tbl};
+use crate::load::{Quote, Reader, Tbl, did_you_mean};
 use crate::scenario::calendar::Calendar;
-use crate::scenario::model::{Carrier, Class, Kind};
+use crate::scenario::model::{Carrier, Class, Kind, LogPreference};
+use crate::scenario::phone::Destinations;
 use crate::scenario::provider::Rules;
 use crate::scenario::segments;
 use crate::scenario::time::SimDuration;
 use crate::scenario::{DEFAULT_MIX, Sender, Stream};
+use toml::de::DeValue;
 
 impl Reader<'_> {
     pub(super) fn traffic(
@@ -31,6 +33,8 @@ impl Reader<'_> {
             "carriers",
             "pace",
             "retry",
+            "recipients",
+            "log",
         ];
         let items = self.tables(root, "traffic");
         if items.is_empty() && root.get("traffic").is_none() {
@@ -51,19 +55,36 @@ impl Reader<'_> {
             let kind = self.choice(&t, "kind", &Kind::ALL, Kind::name).unwrap_or(Kind::Transactional);
             let message_expiry = self.message_expiry(&t, provider);
             let useful_life = self.duration(&t, "useful_life");
-            let segments = self.stream_segments(&t, class);
+            let (segments, text) = self.stream_segments(&t, class);
+            let log = self.log_preference(&t);
             let carriers = self.mix(&t);
             let pace = self.rate(&t, "pace", SimDuration::from_secs(1));
             let retry = self.retry(&t, horizon);
-            let arrival = match t.get("arrival") {
-                Some(v) => self.arrival(v, &t, cal, horizon.is_some()),
+            let (arrival, listed) = match t.get("arrival") {
+                Some(v) => self.arrival(v, &t, cal, horizon.is_some()).map_or((None, None), |(a, l)| (Some(a), l)),
                 None => {
                     self.missing(
                         &t,
                         "arrival",
                         "an arrival process, e.g. { process = \"poisson\", rate = \"2/s\", until = \"1h\" }",
                     );
-                    None
+                    (None, None)
+                }
+            };
+            let recipients = self.int(&t, "recipients", 1..=u64::MAX);
+            let destinations = match (recipients, listed) {
+                (Some(n), None) => Destinations::Drawn(n),
+                (None, Some(list)) => Destinations::Listed(list),
+                (None, None) => Destinations::Own,
+                (Some(_), Some(list)) => {
+                    let v = t.get("recipients").expect("read");
+                    self.invalid(
+                        &t,
+                        "recipients",
+                        v,
+                        "the arrival lists its destinations (`dst`): give one or the other".into(),
+                    );
+                    Destinations::Listed(list)
                 }
             };
             if let (Some(sender), Some(arrival)) = (sender, arrival) {
@@ -79,6 +100,9 @@ impl Reader<'_> {
                     arrival,
                     pace,
                     retry,
+                    text,
+                    destinations,
+                    log,
                 });
             }
         }
@@ -104,8 +128,8 @@ impl Reader<'_> {
     }
 
     /// How many segments a stream's messages have: counted from its `text`,
-    /// given as `segments`, or 1 (always 1 for MMS).
-    fn stream_segments(&mut self, t: &Tbl, class: Class) -> u32 {
+    /// given as `segments`, or 1 (always 1 for MMS); and the text.
+    fn stream_segments(&mut self, t: &Tbl, class: Class) -> (u32, Option<String>) {
         let text = self.string(t, "text");
         let counted = self.int(t, "segments", 1..=255).map(|n| n as u32);
         if let (Some(_), Some(v)) = (text, t.get("segments")) {
@@ -117,9 +141,33 @@ impl Reader<'_> {
         {
             self.invalid(t, "text", v, format!("is {n} segments long; a message has at most 255 (as `segments`)"));
         }
-        match class {
+        let segments = match class {
             Class::Mms => 1,
             Class::Sms => counted.or(from_text.map(|n| n.min(255))).unwrap_or(1),
+        };
+        (segments, text.map(str::to_string))
+    }
+
+    /// A stream's `log`: true, false, "number_only" or "content_only" (default true).
+    fn log_preference(&mut self, t: &Tbl) -> LogPreference {
+        const EXPECTED: &str = "true, false, \"number_only\" or \"content_only\"";
+        let Some(v) = t.get("log") else { return LogPreference::Both };
+        match v.get_ref() {
+            DeValue::Boolean(true) => LogPreference::Both,
+            DeValue::Boolean(false) => LogPreference::Neither,
+            DeValue::String(s) => match LogPreference::from_name(s) {
+                Some(p @ (LogPreference::NumberOnly | LogPreference::ContentOnly)) => p,
+                _ => {
+                    let hint = did_you_mean(s, &["number_only", "content_only"], Quote::Value);
+                    let quoted = if matches!(s.as_ref(), "true" | "false") { " (write it without quotes)" } else { "" };
+                    self.invalid(t, "log", v, format!("expected {EXPECTED}, found \"{s}\"{quoted}{hint}"));
+                    LogPreference::Both
+                }
+            },
+            _ => {
+                self.wrong(t, "log", v, EXPECTED);
+                LogPreference::Both
+            }
         }
     }
 

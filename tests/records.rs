@@ -1,0 +1,412 @@
+//! Message detail records (MODEL §10): the columns, the logging
+//! preferences and retention exactly as the source shows them, acceptance
+//! order, bulk sends, replay of an export, and bad files.
+
+use crate::helpers::*;
+use std::path::Path;
+
+/// The source document's example message.
+const EXAMPLE_TEXT: &str = "Hello, your appointment is confirmed for tomorrow at 3 PM.";
+const EXAMPLE_NUMBER: &str = "+12025550123";
+const REDACTED_TEXT: &str = "***Text Content Redacted***";
+
+/// Splits CSV text into records of fields (quoted fields may hold commas,
+/// quotes and line breaks).
+fn csv(text: &str) -> Vec<Vec<String>> {
+    let (mut rows, mut row, mut field) = (Vec::new(), Vec::new(), String::new());
+    let (mut quoted, mut chars) = (false, text.chars().peekable());
+    while let Some(c) = chars.next() {
+        match (quoted, c) {
+            (true, '"') if chars.peek() == Some(&'"') => {
+                chars.next();
+                field.push('"');
+            }
+            (true, '"') => quoted = false,
+            (false, '"') => quoted = true,
+            (false, ',') => row.push(std::mem::take(&mut field)),
+            (false, '\n') => {
+                row.push(std::mem::take(&mut field));
+                rows.push(std::mem::take(&mut row));
+            }
+            (_, c) => field.push(c),
+        }
+    }
+    rows
+}
+
+/// The records as (header, rows of column name → value).
+struct Mdr {
+    header: Vec<String>,
+    rows: Vec<Vec<String>>,
+}
+
+impl Mdr {
+    fn read(path: &Path) -> Mdr {
+        let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let mut rows = csv(&text);
+        let header = rows.remove(0);
+        Mdr { header, rows }
+    }
+
+    fn column(&self, name: &str) -> Vec<&str> {
+        let i = self.header.iter().position(|h| h == name).unwrap_or_else(|| panic!("no column {name}"));
+        self.rows.iter().map(|r| r[i].as_str()).collect()
+    }
+}
+
+/// Runs `text` as `s.toml` in a fresh folder with `--mdr` and `args`;
+/// returns the folder and the report folder.
+fn run(text: &str, args: &[&str]) -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempdir();
+    std::fs::write(dir.path().join("s.toml"), text).unwrap();
+    let mut all = vec!["run", "s.toml", "--out", "out", "-q", "--mdr"];
+    all.extend_from_slice(args);
+    let out = a2psim(&all, dir.path());
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let report = dir.path().join("out/s");
+    (dir, report)
+}
+
+/// One toll-free sender; `streams` are `[[traffic]]` tables.
+fn scenario(streams: &str) -> String {
+    format!(
+        r#"start = "2026-03-10T08:00:00-07:00"
+seed = 5
+[[senders]]
+id = "tf"
+type = "toll_free"
+{streams}"#
+    )
+}
+
+/// A stream sending the source's example once to its example number.
+fn example_stream(name: &str, log: &str) -> String {
+    format!(
+        r#"[[traffic]]
+name = "{name}"
+sender = "tf"
+text = "{EXAMPLE_TEXT}"
+log = {log}
+arrival = {{ process = "burst", dst = "{EXAMPLE_NUMBER}", at = "0s" }}
+"#
+    )
+}
+
+#[test]
+fn each_logging_setting_shows_the_number_and_content_as_the_source_does() {
+    let streams: String =
+        [("both", "true"), ("neither", "false"), ("number", "\"number_only\""), ("content", "\"content_only\"")]
+            .iter()
+            .map(|(name, log)| example_stream(name, log))
+            .collect();
+    let (_dir, report) = run(&scenario(&streams), &[]);
+    let mdr = Mdr::read(&report.join("mdr.csv"));
+    let rows: Vec<(&str, &str, &str)> = mdr
+        .column("Stream")
+        .into_iter()
+        .zip(mdr.column("To Number"))
+        .zip(mdr.column("Content"))
+        .map(|((s, n), c)| (s, n, c))
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            ("both", EXAMPLE_NUMBER, EXAMPLE_TEXT),
+            ("neither", "+12025550***", REDACTED_TEXT),
+            ("number", EXAMPLE_NUMBER, REDACTED_TEXT),
+            ("content", "+12025550***", EXAMPLE_TEXT),
+        ]
+    );
+}
+
+#[test]
+fn retention_redacts_content_after_7_days_and_drops_rows_after_90() {
+    let streams = example_stream("both", "true")
+        + r#"[[traffic]]
+name = "later"
+sender = "tf"
+text = "later"
+arrival = { process = "burst", count = 1, at = "1h" }
+"#;
+    let shown = |as_of: &str| {
+        let (_dir, report) = run(&scenario(&streams), &["--as-of", as_of]);
+        let mdr = Mdr::read(&report.join("mdr.csv"));
+        mdr.column("Stream")
+            .into_iter()
+            .zip(mdr.column("Content"))
+            .map(|(s, c)| format!("{s}: {c}"))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(shown("30m"), [format!("both: {EXAMPLE_TEXT}")], "the later message is not sent yet");
+    assert_eq!(shown("7d"), [format!("both: {EXAMPLE_TEXT}"), "later: later".into()], "exactly 7 days: kept");
+    assert_eq!(shown("7d1ns"), [format!("both: {REDACTED_TEXT}"), "later: later".into()]);
+    assert_eq!(shown("2026-03-17T08:00:00-07:00"), shown("7d"), "an RFC 3339 instant");
+    assert_eq!(shown("90d"), [format!("both: {REDACTED_TEXT}"), format!("later: {REDACTED_TEXT}")]);
+    assert_eq!(shown("90d1ns"), ["later: ***Text Content Redacted***".to_string()], "older than 90 days: dropped");
+    assert!(shown("91d").is_empty());
+}
+
+#[test]
+fn rows_are_every_attempt_in_acceptance_order_with_the_export_fields() {
+    // Random processing delays resolve messages out of acceptance order;
+    // a short expiry and retries make several attempts per message.
+    let text = scenario(
+        r#"[delays]
+processing = { dist = "uniform", low = "0s", high = "3s" }
+[[traffic]]
+name = "otp"
+sender = "tf"
+kind = "otp"
+message_expiry = "5s"
+text = "Your code is 123456"
+retry = { on = ["expired"], after = ["10s", "10s"] }
+arrival = { process = "burst", count = 300, at = "0s" }
+"#,
+    );
+    let (_dir, report) = run(&text, &[]);
+    let mdr = Mdr::read(&report.join("mdr.csv"));
+    assert_eq!(
+        mdr.header.join(","),
+        "Message UUID,To Country ISO2,Message Time,Error Code,Error Reason,Rate Per Unit (USD),\
+Carrier Surcharge Per Unit (USD),Total Charge Per Unit (USD),Total Charge (USD),Stream,Message Direction,\
+Message Type,Message State,Units,From Number,To Number,Content,Carrier,Accepted At,Dispatched At,Done At,Attempt,Replication"
+    );
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(report.join("summary.json")).unwrap()).unwrap();
+    assert_eq!(mdr.rows.len() as u64, summary["attempts"]["accepted"].as_u64().unwrap(), "one row per attempt");
+    let times: Vec<jiff::Timestamp> = mdr.column("Message Time").iter().map(|t| t.parse().unwrap()).collect();
+    assert!(times.windows(2).all(|w| w[0] <= w[1]), "acceptance order");
+    assert_eq!(mdr.column("Accepted At"), mdr.column("Message Time"));
+    let expired = mdr.column("Message State").iter().filter(|s| **s == "expired").count();
+    assert_eq!(expired as u64, summary["attempts"]["expired"].as_u64().unwrap());
+    let per_unit = mdr.column("Total Charge Per Unit (USD)");
+    for (((state, code), (reason, charge)), per_unit) in mdr
+        .column("Message State")
+        .into_iter()
+        .zip(mdr.column("Error Code"))
+        .zip(mdr.column("Error Reason").into_iter().zip(mdr.column("Total Charge (USD)")))
+        .zip(per_unit)
+    {
+        // 0.0058 a toll-free segment, plus the carrier's surcharge: 0.003
+        // (AT&T, T-Mobile), 0.00302 (Verizon) or 0.0025 (other).
+        assert!(["0.0088", "0.00882", "0.0083"].contains(&per_unit), "{per_unit}");
+        match state {
+            "expired" => assert_eq!((code, reason, charge), ("420", "message expired in the queue", "0.0")),
+            "delivered" => assert_eq!((code, reason, charge), ("", "", per_unit)),
+            other => panic!("unexpected state {other}"),
+        }
+    }
+    // Each message's attempts: 0, 1, ... in order; the UUIDs differ.
+    let attempts = mdr.column("Attempt");
+    assert!(attempts.contains(&"2"), "some messages were retried twice");
+    let mut uuids = mdr.column("Message UUID");
+    for u in &uuids {
+        assert!(u.len() == 36 && &u[14..15] == "4" && "89ab".contains(&u[19..20]), "{u}");
+    }
+    uuids.sort();
+    uuids.dedup();
+    assert_eq!(uuids.len(), mdr.rows.len());
+}
+
+#[test]
+fn replications_join_in_order_and_records_do_not_depend_on_threads() {
+    let text = scenario(
+        r#"[delays]
+delivery = { dist = "lognormal", median = "3s", p99 = "30s" }
+[[traffic]]
+name = "promo"
+sender = "tf"
+recipients = 40
+text = "Sale, today only"
+arrival = { process = "poisson", rate = "30/s", count = 2000 }
+"#,
+    );
+    let (_a, one) = run(&text, &["--threads", "1", "--replications", "3"]);
+    let (_b, three) = run(&text, &["--threads", "3", "--replications", "3"]);
+    let plain = std::fs::read(one.join("mdr.csv")).unwrap();
+    assert_eq!(plain, std::fs::read(three.join("mdr.csv")).unwrap());
+    let mdr = Mdr::read(&one.join("mdr.csv"));
+    let reps = mdr.column("Replication");
+    assert_eq!(reps.len(), 6000);
+    assert!(reps.windows(2).all(|w| w[0] <= w[1]) && reps[0] == "1" && reps[5999] == "3");
+    // 40 recipients, each always on one carrier.
+    let mut seen = std::collections::BTreeMap::new();
+    for ((to, carrier), rep) in mdr.column("To Number").into_iter().zip(mdr.column("Carrier")).zip(&reps) {
+        let c = seen.entry((rep, to)).or_insert(carrier);
+        assert_eq!(*c, carrier, "{to} changed carrier within a replication");
+    }
+    let numbers: std::collections::BTreeSet<_> = seen.keys().map(|(_, to)| *to).collect();
+    assert_eq!(numbers.len(), 40, "the same 40 recipients in every replication");
+    // Compressed: the same bytes once unpacked, and the same file for any thread count.
+    let (_c, gz) = run(&text, &["--mdr-compress", "gzip", "--threads", "2", "--replications", "3"]);
+    let packed = std::fs::read(gz.join("mdr.csv.gz")).unwrap();
+    let mut unpacked = Vec::new();
+    std::io::Read::read_to_end(&mut flate2::read::MultiGzDecoder::new(&packed[..]), &mut unpacked).unwrap();
+    assert_eq!(unpacked, plain);
+    assert!(packed.len() * 4 < plain.len(), "{} of {} bytes", packed.len(), plain.len());
+    let (_d, gz1) = run(&text, &["--mdr-compress", "gzip", "--threads", "1", "--replications", "3"]);
+    assert_eq!(std::fs::read(gz1.join("mdr.csv.gz")).unwrap(), packed);
+}
+
+#[test]
+fn bulk_destinations_send_one_message_each_in_order() {
+    let dir = tempdir();
+    std::fs::write(dir.path().join("sends.csv"), "time,dst\n1s,14158889999\n0s,14156667777<+14157778888\n").unwrap();
+    let text = scenario(
+        r#"[[traffic]]
+name = "burst"
+sender = "tf"
+arrival = { process = "burst", count = 2, dst = "14156667777<14157778888<14158889999", at = "0s" }
+[[traffic]]
+name = "trace"
+sender = "tf"
+arrival = { process = "trace", file = "sends.csv" }
+"#,
+    );
+    std::fs::write(dir.path().join("s.toml"), text).unwrap();
+    let out = a2psim(&["run", "s.toml", "--out", "out", "-q", "--mdr"], dir.path());
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let mdr = Mdr::read(&dir.path().join("out/s/mdr.csv"));
+    let to = |stream: &str| -> Vec<String> {
+        mdr.column("Stream")
+            .into_iter()
+            .zip(mdr.column("To Number"))
+            .filter(|(s, _)| *s == stream)
+            .map(|(_, n)| n.to_string())
+            .collect()
+    };
+    let (a, b, c) = ("+14156667777", "+14157778888", "+14158889999");
+    assert_eq!(to("burst"), [a, b, c, a, b, c]);
+    assert_eq!(to("trace"), [a, b, c]);
+}
+
+#[test]
+fn a_runs_own_records_replayed_give_the_same_records() {
+    let dir = tempdir();
+    let original = scenario(
+        r#"[delays]
+processing = { dist = "exponential", mean = "200ms" }
+delivery = { dist = "lognormal", median = "2s", p99 = "20s" }
+[[traffic]]
+name = "otp"
+sender = "tf"
+message_expiry = "20s"
+text = "Your code is 123456"
+arrival = { process = "poisson", rate = "40/s", count = 3000 }
+[[traffic]]
+name = "promo"
+sender = "tf"
+text = "Sale"
+arrival = { process = "burst", count = 500, at = "10s", spread = "7s" }
+"#,
+    );
+    std::fs::write(dir.path().join("a.toml"), &original).unwrap();
+    let out = a2psim(&["run", "a.toml", "--out", "out", "-q", "--mdr"], dir.path());
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    std::fs::copy(dir.path().join("out/a/mdr.csv"), dir.path().join("export.csv")).unwrap();
+    let replay = original
+        .replace(
+            r#"{ process = "poisson", rate = "40/s", count = 3000 }"#,
+            r#"{ process = "trace", format = "mdr", file = "export.csv", stream = "otp" }"#,
+        )
+        .replace(
+            r#"{ process = "burst", count = 500, at = "10s", spread = "7s" }"#,
+            r#"{ process = "trace", format = "mdr", file = "export.csv", stream = "promo" }"#,
+        );
+    std::fs::write(dir.path().join("b.toml"), replay).unwrap();
+    let out = a2psim(&["run", "b.toml", "--out", "out", "-q", "--mdr"], dir.path());
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let (a, b) = (Mdr::read(&dir.path().join("out/a/mdr.csv")), Mdr::read(&dir.path().join("out/b/mdr.csv")));
+    assert_eq!(a.rows.len(), 3500);
+    assert!(a.rows == b.rows, "the replay's records differ from the original's");
+}
+
+#[test]
+fn replay_moves_an_old_export_to_from_and_skips_inbound_and_retries() {
+    let dir = tempdir();
+    let export = "Message Time,Message Direction,Attempt\n\
+2025-03-10T09:00:00-07:00,outbound,0\n\
+2025-03-10T09:00:05-07:00,inbound,0\n\
+2025-03-10T09:00:02-07:00,Outbound,0\n\
+2025-03-10T09:00:09-07:00,outbound,1\n";
+    std::fs::write(dir.path().join("export.csv"), export).unwrap();
+    let text = scenario(
+        r#"[[traffic]]
+name = "peak"
+sender = "tf"
+arrival = { process = "trace", format = "mdr", file = "export.csv", from = "1h" }
+"#,
+    );
+    let sc = loaded_in(dir.path(), &text).scenario;
+    let (log, _) = run_log(&sc);
+    let accepted: Vec<f64> = log.fates.iter().map(|f| f.accepted.as_secs_f64()).collect();
+    assert_eq!(accepted, [3600.0, 3602.0]);
+}
+
+/// Loads `text` as a scenario in `dir` (for its trace files).
+fn loaded_in(dir: &Path, text: &str) -> a2psim::load::Loaded {
+    a2psim::load::parse(text, "s.toml", "s", dir)
+        .unwrap_or_else(|d| panic!("{}", d.iter().map(|d| d.to_string()).collect::<Vec<_>>().join("\n")))
+}
+
+/// The first error `validate` prints for `text` with `files` beside it.
+fn first_error(text: &str, files: &[(&str, &str)]) -> String {
+    let dir = tempdir();
+    std::fs::write(dir.path().join("s.toml"), text).unwrap();
+    for (name, body) in files {
+        std::fs::write(dir.path().join(name), body).unwrap();
+    }
+    let out = a2psim(&["validate", "s.toml"], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    String::from_utf8_lossy(&out.stderr).lines().next().unwrap_or_default().to_string()
+}
+
+#[test]
+fn bad_exports_and_lists_say_file_line_and_column() {
+    let trace = |arrival: &str| scenario(&format!("[[traffic]]\nname = \"t\"\nsender = \"tf\"\narrival = {arrival}\n"));
+    let mdr = trace(r#"{ process = "trace", format = "mdr", file = "export.csv" }"#);
+    assert_eq!(
+        first_error(&mdr, &[("export.csv", "Message UUID,Time\nx,1s\n")]),
+        "s.toml:9:55: export.csv:1:1: an MDR export needs a `Message Time` column; the header has: Message UUID, Time"
+    );
+    let e =
+        first_error(&mdr, &[("export.csv", "Stream,Message Time\n\"a,b\",2026-03-10T08:00:00-07:00\nc,yesterday\n")]);
+    assert!(e.contains("export.csv:3:3: expected an offset"), "{e}");
+    let e = first_error(
+        &trace(r#"{ process = "trace", file = "t.csv" }"#),
+        &[("t.csv", "time,dst\n0s,14156667777<1415\n")],
+    );
+    assert!(e.contains("t.csv:2:4: expected destination numbers separated by `<`"), "{e}");
+    let e = first_error(&trace(r#"{ process = "burst", dst = "14156667777<<1" }"#), &[]);
+    assert!(e.contains("`traffic.t.arrival.dst`: expected destination numbers"), "{e}");
+    let e = first_error(&trace(r#"{ process = "trace", format = "csv", file = "t.csv" }"#), &[("t.csv", "0s\n")]);
+    assert!(e.contains("expected \"times\" or \"mdr\", found \"csv\""), "{e}");
+    let e = first_error(&trace(r#"{ process = "trace", file = "t.csv", stream = "a" }"#), &[("t.csv", "0s\n")]);
+    assert!(e.contains("add `format = \"mdr\"`"), "{e}");
+    let e = first_error(
+        &scenario(
+            "[[traffic]]\nname = \"t\"\nsender = \"tf\"\nlog = \"none\"\narrival = { process = \"burst\", count = 1 }\n",
+        ),
+        &[],
+    );
+    assert!(
+        e.contains("`traffic.t.log`: expected true, false, \"number_only\" or \"content_only\", found \"none\""),
+        "{e}"
+    );
+}
+
+#[test]
+fn command_line_mistakes_are_usage_errors() {
+    let dir = tempdir();
+    std::fs::write(dir.path().join("s.toml"), scenario(&example_stream("a", "true"))).unwrap();
+    for args in [
+        &["run", "s.toml", "--as-of", "7d"][..],
+        &["run", "s.toml", "--mdr", "--as-of", "yesterday"],
+        &["run", "s.toml", "--mdr", "--mdr-compress", "zip"],
+        &["run", "s.toml", "--mdr", "--shard", "1/2"],
+    ] {
+        let out = a2psim(args, dir.path());
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(!dir.path().join("reports").exists(), "{args:?} wrote reports");
+    }
+}
