@@ -139,6 +139,56 @@ proptest! {
     }
 }
 
+/// Feeds the engine's calls to detail records as well as to a log.
+struct Both<'a> {
+    log: Log,
+    records: a2psim::mdr::Records<'a>,
+}
+
+impl a2psim::engine::Recorder for Both<'_> {
+    fn accepted(
+        &mut self,
+        s: usize,
+        c: a2psim::scenario::model::Carrier,
+        t: a2psim::scenario::time::SimTime,
+        q: bool,
+        r: bool,
+    ) {
+        self.log.accepted(s, c, t, q, r);
+        self.records.accepted();
+    }
+    fn resolved(&mut self, fate: &a2psim::engine::Fate) {
+        self.log.resolved(fate);
+        self.records.resolved(fate);
+    }
+    fn finished(&mut self) {}
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    /// The detail records hold every attempt once, in acceptance order.
+    #[test]
+    fn records_hold_every_attempt_once_in_acceptance_order(g in scenarios()) {
+        let sc = scenario(&render(&g));
+        let mut out = Vec::new();
+        let view = a2psim::mdr::View { as_of: None, header: true };
+        let mut both = Both { log: Log::default(), records: a2psim::mdr::Records::new(&sc, 0, view, &mut out) };
+        a2psim::engine::run(&sc, 0, &mut both);
+        let accepted = both.log.accepted;
+        both.records.finish().unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let rows: Vec<Vec<&str>> = text.lines().skip(1).map(|l| l.split(',').collect()).collect();
+        prop_assert_eq!(rows.len() as u64, accepted);
+        let mut keys: Vec<(&str, &str)> = rows.iter().map(|r| (r[0], r[21])).collect();
+        keys.sort();
+        keys.dedup();
+        prop_assert_eq!(keys.len() as u64, accepted, "a UUID per attempt");
+        let times: Vec<jiff::Timestamp> = rows.iter().map(|r| r[2].parse().unwrap()).collect();
+        prop_assert!(times.windows(2).all(|w| w[0] <= w[1]));
+    }
+}
+
 /// Edits a shipped scenario at random places: deletes, duplicates or
 /// replaces short runs of characters.
 fn mutated() -> impl Strategy<Value = String> {

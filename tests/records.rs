@@ -410,3 +410,146 @@ fn command_line_mistakes_are_usage_errors() {
         assert!(!dir.path().join("reports").exists(), "{args:?} wrote reports");
     }
 }
+
+#[test]
+fn senders_abroad_need_their_rates_and_send_to_their_country() {
+    let gb = |rates: &str, class: &str| {
+        format!(
+            r#"start = "2026-03-10T08:00:00-07:00"
+[account]
+sms_mps = 1000
+mms_mps = 1000
+[[senders]]
+id = "uk"
+type = "long_code"
+country = "GB"
+{rates}
+[[traffic]]
+name = "t"
+sender = "uk"
+class = "{class}"
+arrival = {{ process = "burst", count = 30, at = "0s" }}
+"#
+        )
+    };
+    let e = first_error(&gb("", "sms"), &[]);
+    assert!(e.contains("`senders.uk` needs `sms_rate`: a per-number rate such as \"10/s\": the source gives limits for US and Canadian numbers only, not GB"), "{e}");
+    let e = first_error(&gb("sms_rate = \"10/s\"", "mms"), &[]);
+    assert!(e.contains("`traffic.t.sender`: sender `uk` (GB) has no `mms_rate`"), "{e}");
+    let e = first_error(&gb("sms_rate = \"10/s\"", "sms").replace("\"GB\"", "\"UK\""), &[]);
+    assert!(e.contains("found \"UK\"; the United Kingdom is \"GB\""), "{e}");
+    // 10 a second from one British number: the 30th leaves at 2 s; all to `other`.
+    let (_dir, report) = run(&gb("sms_rate = \"10/s\"", "sms"), &[]);
+    let mdr = Mdr::read(&report.join("mdr.csv"));
+    assert!(mdr.column("To Country ISO2").iter().all(|c| *c == "GB"));
+    assert!(mdr.column("Carrier").iter().all(|c| *c == "other"), "the default mix is of US carriers");
+    assert!(mdr.column("To Number").iter().all(|n| n.starts_with("+447") && n.len() == 13));
+    assert_eq!(mdr.column("Dispatched At")[29], "2026-03-10T08:00:02-07:00");
+}
+
+#[test]
+fn inbound_rows_take_no_throughput_and_follow_the_application_setting() {
+    let outbound = scenario(
+        r#"[[traffic]]
+name = "otp"
+sender = "tf"
+text = "Your code is 123456"
+arrival = { process = "constant", rate = "1/s", count = 3 }
+"#,
+    );
+    let with_inbound = outbound.clone()
+        + &format!(
+            r#"[[inbound]]
+name = "replies"
+country = "GB"
+application = "support"
+log_incoming_messages = false
+text = "{EXAMPLE_TEXT}"
+arrival = {{ process = "constant", rate = "1/s", count = 2, from = "1s" }}
+[[inbound]]
+name = "help"
+country = "US"
+application = "help"
+text = "HELP"
+arrival = {{ process = "burst", count = 1, at = "1s" }}
+"#
+        );
+    let (_a, plain) = run(&outbound, &[]);
+    let (_b, both) = run(&with_inbound, &[]);
+    assert_eq!(
+        std::fs::read(plain.join("summary.json")).unwrap(),
+        std::fs::read(both.join("summary.json")).unwrap(),
+        "inbound messages change no figure"
+    );
+    let mdr = Mdr::read(&both.join("mdr.csv"));
+    let rows: Vec<String> = (0..mdr.rows.len())
+        .map(|i| {
+            let col = |name: &str| mdr.column(name)[i].to_string();
+            let from = col("From Number");
+            let from = if from.ends_with("***") { "redacted" } else { "shown" };
+            format!(
+                "{} {} {} from {from}: {}",
+                col("Message Time"),
+                col("Stream"),
+                col("Message State"),
+                col("Content")
+            )
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            "2026-03-10T08:00:00-07:00 otp delivered from shown: Your code is 123456".to_string(),
+            format!("2026-03-10T08:00:01-07:00 replies received from redacted: {REDACTED_TEXT}"),
+            "2026-03-10T08:00:01-07:00 help received from shown: HELP".into(),
+            "2026-03-10T08:00:01-07:00 otp delivered from shown: Your code is 123456".into(),
+            format!("2026-03-10T08:00:02-07:00 replies received from redacted: {REDACTED_TEXT}"),
+            "2026-03-10T08:00:02-07:00 otp delivered from shown: Your code is 123456".into(),
+        ]
+    );
+    assert_eq!(mdr.column("Message Direction").iter().filter(|d| **d == "inbound").count(), 3);
+    assert!(mdr.column("To Number")[1].starts_with("+447") && !mdr.column("To Number")[1].ends_with("***"));
+    let bad = |extra: &str| first_error(&(outbound.clone() + extra), &[]);
+    let e = bad(
+        "[[inbound]]\nname = \"r\"\ncountry = \"FR\"\napplication = \"a\"\narrival = { process = \"burst\", count = 1 }\n",
+    );
+    assert!(e.contains("`inbound.r.country`: expected \"US\" or \"GB\""), "{e}");
+    let e = bad(
+        "[[inbound]]\nname = \"otp\"\ncountry = \"US\"\napplication = \"a\"\narrival = { process = \"burst\", count = 1 }\n",
+    );
+    assert!(e.contains("\"otp\" is used twice"), "{e}");
+    let e = bad(
+        "[[inbound]]\nname = \"a\"\ncountry = \"US\"\napplication = \"x\"\narrival = { process = \"burst\", count = 1 }\n\
+[[inbound]]\nname = \"b\"\ncountry = \"US\"\napplication = \"x\"\nlog_incoming_messages = false\narrival = { process = \"burst\", count = 1 }\n",
+    );
+    assert!(e.contains("application \"x\" already has log_incoming_messages = true (inbound `a`)"), "{e}");
+}
+
+#[test]
+fn the_shipped_records_example_reads_as_its_comments_say() {
+    let dir = tempdir();
+    let scenario = repo().join("scenarios/reminder_records.toml");
+    let out = a2psim(&["run", scenario.to_str().unwrap(), "--out", "out", "-q", "--mdr"], dir.path());
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let mdr = Mdr::read(&dir.path().join("out/reminder_records/mdr.csv"));
+    let of = |stream: &str, column: &str| -> Vec<String> {
+        mdr.column("Stream")
+            .into_iter()
+            .zip(mdr.column(column))
+            .filter(|(s, _)| *s == stream)
+            .map(|(_, v)| v.into())
+            .collect()
+    };
+    let reminders = of("reminders", "To Number");
+    assert_eq!(reminders.len(), 600);
+    assert!(reminders.iter().all(|n| n.len() == 12 && n.starts_with("+1")), "numbers kept");
+    let patients: std::collections::BTreeSet<&String> = reminders.iter().collect();
+    assert!(patients.len() <= 400 && patients.len() > 300, "{} patients", patients.len());
+    assert!(of("reminders", "Content").iter().all(|c| c == REDACTED_TEXT));
+    assert_eq!(of("staff-alert", "To Number"), ["+14156667777", "+14157778888", "+14158889999"]);
+    assert!(of("london-reminders", "To Country ISO2").iter().all(|c| c == "GB"));
+    let replies = of("replies", "From Number");
+    assert!(!replies.is_empty() && replies.iter().all(|n| n.ends_with("***")));
+    assert!(of("replies", "Content").iter().all(|c| c == REDACTED_TEXT));
+    assert_eq!(mdr.rows.len(), 623 + replies.len(), "every outbound attempt and every reply");
+}

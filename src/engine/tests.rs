@@ -51,6 +51,7 @@ fn scenario(mps: u64) -> Scenario {
         expiry_target: 0.01,
         error_codes: crate::scenario::model::Preset::Plivo.rules().codes,
         queue_limit: None,
+        inbound: Vec::new(),
     }
 }
 
@@ -61,11 +62,12 @@ fn sender(sc: &mut Scenario, number_type: NumberType, numbers: u32, sms: SenderL
     sc.senders.push(Sender {
         id: format!("sender{}", sc.senders.len()),
         number_type,
-        country: Country::Us,
+        country: Country::US,
         brand,
         numbers,
         verified: true,
         limits: [sms, SenderLimit::Refused],
+        unrated: [false; 2],
     });
     sc.senders.len() - 1
 }

@@ -6,11 +6,14 @@
 //! after later attempts reached theirs; rows wait here until every earlier
 //! one is written. Memory follows the attempts in flight, never the run.
 
+mod inbound;
 mod row;
 
 use crate::engine::Fate;
 use crate::load::Moment;
 use crate::scenario::Scenario;
+use crate::scenario::time::SimTime;
+use inbound::Received;
 use row::Layout;
 use std::collections::VecDeque;
 use std::io::{self, Write};
@@ -33,6 +36,7 @@ pub struct View {
 /// [`crate::engine::Recorder`], then [`Records::finish`].
 pub struct Records<'a> {
     layout: Layout<'a>,
+    received: Received<'a>,
     out: &'a mut dyn Write,
     /// Attempts accepted and not yet written, the first being attempt
     /// `written`: `Some` once resolved.
@@ -48,6 +52,7 @@ impl<'a> Records<'a> {
     pub fn new(sc: &'a Scenario, replication: u32, view: View, out: &'a mut dyn Write) -> Records<'a> {
         let mut records = Records {
             layout: Layout::new(sc, replication, view.as_of),
+            received: Received::new(sc, replication),
             out,
             waiting: VecDeque::new(),
             written: 0,
@@ -77,13 +82,23 @@ impl<'a> Records<'a> {
         while let Some(Some(fate)) = self.waiting.front().copied() {
             self.waiting.pop_front();
             self.written += 1;
+            self.receive(fate.accepted);
             self.write(|line, layout| layout.row(line, &fate));
         }
     }
 
-    /// The run is over: flushes the rows, and says if any write failed.
+    /// Writes the rows of inbound messages received at or before `t`.
+    fn receive(&mut self, t: SimTime) {
+        while let Some((stream, index, at)) = self.received.next_until(t) {
+            self.write(|line, layout| layout.inbound_row(line, stream, index, at));
+        }
+    }
+
+    /// The run is over: writes the inbound messages left, flushes the
+    /// rows, and says if any write failed.
     pub fn finish(mut self) -> io::Result<()> {
         debug_assert!(self.waiting.is_empty(), "every accepted attempt was resolved");
+        self.receive(SimTime::NEVER);
         match self.error.take() {
             Some(e) => Err(e),
             None => self.out.flush(),

@@ -3,7 +3,7 @@
 
 use crate::engine::Fate;
 use crate::load::Moment;
-use crate::scenario::model::{Carrier, Outcome};
+use crate::scenario::model::{Carrier, NumberType, Outcome};
 use crate::scenario::phone::{Pool, Recipients};
 use crate::scenario::rng::{Draws, Purpose, stream_key};
 use crate::scenario::time::{SimDuration, SimTime};
@@ -41,11 +41,23 @@ struct StreamLayout {
     per_unit: [(Money, String); 4],
 }
 
+/// What every row of one inbound stream shares.
+struct InboundLayout {
+    uuids: Draws,
+    /// Who writes.
+    from: Recipients,
+    /// The application's numbers.
+    to: Pool,
+    content: String,
+    name: String,
+}
+
 /// Formats the rows of one replication.
 pub(super) struct Layout<'a> {
     sc: &'a Scenario,
     replication: u32,
     streams: Vec<StreamLayout>,
+    inbound: Vec<InboundLayout>,
     /// `--as-of`, in nanoseconds from the start (before it: negative).
     as_of: Option<i128>,
     /// One per instant column: rows come in about that column's order.
@@ -55,18 +67,62 @@ pub(super) struct Layout<'a> {
 impl<'a> Layout<'a> {
     pub(super) fn new(sc: &'a Scenario, replication: u32, as_of: Option<Moment>) -> Layout<'a> {
         let streams = sc.traffic.iter().map(|s| StreamLayout::new(sc, replication, s)).collect();
+        let inbound = sc
+            .inbound
+            .iter()
+            .map(|s| {
+                let code = s.country.calling_code();
+                InboundLayout {
+                    uuids: Draws::new(stream_key(sc.seed, replication, &s.name, Purpose::Uuid)),
+                    from: Recipients::new(sc.seed, &s.name, &s.contacts, code),
+                    to: Pool::sender(sc.seed, &s.application, code, NumberType::LongCode),
+                    content: csv(s.text.as_deref().unwrap_or("")),
+                    name: csv(&s.name),
+                }
+            })
+            .collect();
         let start = sc.calendar.start().as_nanosecond();
         let as_of = as_of.map(|m| m.timestamp(&sc.calendar).as_nanosecond() - start);
-        Layout { sc, replication, streams, as_of, clocks: std::array::from_fn(|_| Clock::default()) }
+        Layout { sc, replication, streams, inbound, as_of, clocks: std::array::from_fn(|_| Clock::default()) }
+    }
+
+    /// Whether a row of a message accepted at `t` shows at `--as-of`, and
+    /// whether its content does: left out when not yet accepted or older
+    /// than 90 days; content redacted past 7 days.
+    fn retained(&self, t: SimTime) -> Option<bool> {
+        let Some(age) = self.as_of.map(|as_of| as_of - t.as_nanos() as i128) else { return Some(true) };
+        (0..=RECORDS_KEPT.as_nanos() as i128).contains(&age).then_some(age <= CONTENT_KEPT.as_nanos() as i128)
+    }
+
+    /// Appends the row of inbound message `index` of inbound stream `i`,
+    /// received at `t`, unless `--as-of` leaves it out.
+    pub(super) fn inbound_row(&mut self, line: &mut String, i: usize, index: u64, t: SimTime) {
+        let Some(content_kept) = self.retained(t) else { return };
+        let s = &self.sc.inbound[i];
+        let l = &self.inbound[i];
+        uuid(line, l.uuids.bits(index, 0), l.uuids.bits(index, 1));
+        let _ = write!(line, ",{},", s.country);
+        let cal = &self.sc.calendar;
+        self.clocks[0].write(line, cal, t);
+        let _ = write!(line, ",,,0.0,0.0,0.0,0.0,{},inbound,sms,received,{},", l.name, s.segments);
+        let from = l.from.address(index);
+        if s.log_incoming_messages {
+            let _ = write!(line, "{from}");
+        } else {
+            line.push_str(&from.redacted());
+        }
+        let to = l.to.number(index % u64::from(s.numbers));
+        let content = if s.log_incoming_messages && content_kept { &l.content[..] } else { REDACTED_CONTENT };
+        let _ = write!(line, ",{to},{content},,");
+        self.clocks[0].write(line, cal, t);
+        line.push_str(",,");
+        self.clocks[2].write(line, cal, t);
+        let _ = writeln!(line, ",0,{}", self.replication + 1);
     }
 
     /// Appends the row of `fate` to `line`, unless `--as-of` leaves it out.
     pub(super) fn row(&mut self, line: &mut String, fate: &Fate) {
-        let age = self.as_of.map(|as_of| as_of - fate.accepted.as_nanos() as i128);
-        if age.is_some_and(|age| age < 0 || age > RECORDS_KEPT.as_nanos() as i128) {
-            return;
-        }
-        let content_kept = age.is_none_or(|age| age <= CONTENT_KEPT.as_nanos() as i128);
+        let Some(content_kept) = self.retained(fate.accepted) else { return };
         let stream = &self.sc.traffic[fate.stream];
         let l = &self.streams[fate.stream];
         let (index, attempt) = (fate.attempt.index, fate.attempt.number);

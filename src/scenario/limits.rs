@@ -40,20 +40,25 @@ pub(crate) enum NumberLimit {
     BrandTpm,
     /// The class cannot be sent from this kind of number.
     Unsupported,
+    /// The source gives no limit (a country besides the US and Canada):
+    /// the scenario must.
+    Unknown,
 }
 
 /// The per-number limit by country, number type and class.
 pub(crate) fn number_limit(country: Country, number_type: NumberType, class: Class) -> NumberLimit {
     use NumberLimit::*;
-    match (country, number_type, class) {
-        (Country::Us, NumberType::LongCode, Class::Sms) => BrandTpm,
-        (Country::Us, NumberType::LongCode, Class::Mms) => PerCarrier(Rate::per_minute(50)),
-        (_, NumberType::TollFree, Class::Sms) => PerNumber(Rate::per_second(25)),
-        (_, NumberType::TollFree, Class::Mms) => PerNumber(Rate::per_second(2)),
-        (Country::Us, NumberType::ShortCode, _) => PerNumber(Rate::per_second(100)),
-        (Country::Ca, NumberType::LongCode, _) => PerNumber(Rate::per_minute(15)),
-        (Country::Ca, NumberType::ShortCode, Class::Sms) => PerNumber(Rate::per_second(10)),
-        (Country::Ca, NumberType::ShortCode, Class::Mms) => Unsupported,
+    let (us, ca) = (country == Country::US, country == Country::CA);
+    match (number_type, class) {
+        _ if !us && !ca => Unknown,
+        (NumberType::LongCode, Class::Sms) if us => BrandTpm,
+        (NumberType::LongCode, Class::Mms) if us => PerCarrier(Rate::per_minute(50)),
+        (NumberType::TollFree, Class::Sms) => PerNumber(Rate::per_second(25)),
+        (NumberType::TollFree, Class::Mms) => PerNumber(Rate::per_second(2)),
+        (NumberType::ShortCode, _) if us => PerNumber(Rate::per_second(100)),
+        (NumberType::LongCode, _) => PerNumber(Rate::per_minute(15)),
+        (NumberType::ShortCode, Class::Sms) => PerNumber(Rate::per_second(10)),
+        (NumberType::ShortCode, Class::Mms) => Unsupported,
     }
 }
 
@@ -91,10 +96,12 @@ mod tests {
     #[test]
     fn number_table() {
         use NumberLimit::*;
-        assert_eq!(number_limit(Country::Ca, NumberType::LongCode, Class::Mms), PerNumber(Rate::per_minute(15)));
-        assert_eq!(number_limit(Country::Ca, NumberType::TollFree, Class::Mms), PerNumber(Rate::per_second(2)));
-        assert_eq!(number_limit(Country::Ca, NumberType::ShortCode, Class::Mms), Unsupported);
-        assert_eq!(number_limit(Country::Us, NumberType::ShortCode, Class::Mms), PerNumber(Rate::per_second(100)));
-        assert_eq!(number_limit(Country::Us, NumberType::LongCode, Class::Mms), PerCarrier(Rate::per_minute(50)));
+        assert_eq!(number_limit(Country::CA, NumberType::LongCode, Class::Mms), PerNumber(Rate::per_minute(15)));
+        assert_eq!(number_limit(Country::CA, NumberType::TollFree, Class::Mms), PerNumber(Rate::per_second(2)));
+        assert_eq!(number_limit(Country::CA, NumberType::ShortCode, Class::Mms), Unsupported);
+        assert_eq!(number_limit(Country::US, NumberType::ShortCode, Class::Mms), PerNumber(Rate::per_second(100)));
+        assert_eq!(number_limit(Country::US, NumberType::LongCode, Class::Mms), PerCarrier(Rate::per_minute(50)));
+        let gb = Country::from_name("GB").unwrap();
+        assert_eq!(number_limit(gb, NumberType::TollFree, Class::Sms), Unknown);
     }
 }

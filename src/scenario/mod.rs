@@ -3,6 +3,7 @@
 
 pub mod bounds;
 pub mod calendar;
+pub mod country;
 pub(crate) mod delay;
 pub(crate) mod limits;
 pub mod model;
@@ -78,6 +79,33 @@ pub struct Scenario {
     pub(crate) error_codes: [Option<u32>; 8],
     /// The provider's queue limit, if the scenario sets one (MODEL §9).
     pub(crate) queue_limit: Option<QueueLimit>,
+    /// Messages received (MODEL §10): detail records only, no throughput.
+    pub(crate) inbound: Vec<Inbound>,
+}
+
+/// One `[[inbound]]` stream: messages people send to an application's
+/// numbers. They use none of the outbound limits; they show in the detail
+/// records.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Inbound {
+    /// Its name in the records.
+    pub name: String,
+    /// Where the application's numbers are: the US or the United Kingdom.
+    pub country: Country,
+    /// The application receiving them.
+    pub application: String,
+    /// The application's `log_incoming_messages`: when false, the records
+    /// redact the content and the from number.
+    pub log_incoming_messages: bool,
+    /// The text, when given.
+    pub text: Option<String>,
+    /// Segments per message.
+    pub segments: u32,
+    /// The application's numbers, which take the messages in turn.
+    pub numbers: u32,
+    /// Who writes: a number of their own per message, or one of `contacts = N`.
+    pub contacts: phone::Destinations,
+    pub(crate) arrival: Arrival,
 }
 
 pub(crate) use provider::QueueLimit;
@@ -114,6 +142,9 @@ pub struct Sender {
     pub verified: bool,
     /// Per class: the number's own limit, with shape and unit resolved.
     pub(crate) limits: [SenderLimit; 2],
+    /// Per class: the source gives no limit (a country besides the US and
+    /// Canada) and the scenario gave no rate, so no stream may send it.
+    pub(crate) unrated: [bool; 2],
 }
 
 /// A sender number's limit for one class.
@@ -133,7 +164,7 @@ impl SenderLimit {
             NumberLimit::PerNumber(r) => SenderLimit::PerNumber(make(r)),
             NumberLimit::PerCarrier(r) => SenderLimit::PerCarrier(make(r)),
             NumberLimit::BrandTpm => SenderLimit::BrandTpm,
-            NumberLimit::Unsupported => SenderLimit::Refused,
+            NumberLimit::Unsupported | NumberLimit::Unknown => SenderLimit::Refused,
         }
     }
 }
@@ -141,7 +172,7 @@ impl SenderLimit {
 impl Sender {
     /// A US long code: limited by its brand's TPM and T-Mobile's daily cap.
     pub(crate) fn is_10dlc(&self) -> bool {
-        self.country == Country::Us && self.number_type == NumberType::LongCode
+        self.country == Country::US && self.number_type == NumberType::LongCode
     }
 }
 

@@ -45,19 +45,7 @@ named_enum!(
     /// Kind of sender number.
     NumberType { LongCode = "long_code", TollFree = "toll_free", ShortCode = "short_code" }
 );
-named_enum!(
-    /// Country of the sender number.
-    Country { Us = "US", Ca = "CA" }
-);
-
-impl Country {
-    /// Its international calling code.
-    pub fn calling_code(self) -> u64 {
-        match self {
-            Country::Us | Country::Ca => 1,
-        }
-    }
-}
+pub use super::country::Country;
 named_enum!(
     /// What a stream's detail records keep (the send API's `log`): the
     /// destination number, the content, both or neither.
@@ -142,7 +130,6 @@ mod tests {
             assert_eq!(Carrier::from_name(c.name()), Some(c));
         }
         assert_eq!(Outcome::from_name("failed_daily_cap"), Some(Outcome::FailedDailyCap));
-        assert_eq!(Country::from_name("us"), None);
         assert_eq!(Carrier::Verizon.index(), 2);
     }
 }

@@ -7,6 +7,7 @@ mod brands;
 mod carriers;
 mod delays;
 mod error_codes;
+mod inbound;
 mod outages;
 mod plan;
 mod prices;
@@ -40,6 +41,7 @@ const TOP_KEYS: &[&str] = &[
     "brands",
     "senders",
     "traffic",
+    "inbound",
     "outages",
     "delays",
     "carriers",
@@ -82,6 +84,7 @@ impl Reader<'_> {
         let brands = self.brands(root);
         let senders = self.senders(root, &brands);
         let traffic = self.traffic(root, &senders, &calendar, horizon, &provider.rules);
+        let inbound = self.inbound(root, &traffic, &calendar, horizon);
         let outages = self.outages(root, &senders, &calendar);
         let (processing, delivery) = self.delays(root);
         let carriers = self.carriers(root);
@@ -112,6 +115,7 @@ impl Reader<'_> {
                 expiry_target,
                 error_codes,
                 queue_limit,
+                inbound,
             },
             expects,
         ))

@@ -2,10 +2,11 @@
 
 use crate::load::{Reader, Tbl};
 use crate::scenario::bounds::MAX_NUMBERS;
-use crate::scenario::limits::number_limit;
+use crate::scenario::limits::{NumberLimit, number_limit};
 use crate::scenario::model::{Class, Country, NumberType, Unit, UseCase};
+use crate::scenario::rate::Rate;
 use crate::scenario::time::SimDuration;
-use crate::scenario::{Brand, Sender, SenderLimit};
+use crate::scenario::{Brand, Limit, Sender, SenderLimit};
 use toml::de::DeValue;
 
 impl Reader<'_> {
@@ -25,8 +26,8 @@ impl Reader<'_> {
             }
             let number_type =
                 self.choice(&t, "type", &NumberType::ALL, NumberType::name).unwrap_or(NumberType::LongCode);
-            let country = self.choice(&t, "country", &Country::ALL, Country::name).unwrap_or(Country::Us);
-            let is_10dlc = country == Country::Us && number_type == NumberType::LongCode;
+            let country = self.country(&t).unwrap_or(Country::US);
+            let is_10dlc = country == Country::US && number_type == NumberType::LongCode;
             let brand = self.sender_brand(&t, brands, is_10dlc);
             let numbers = self.int(&t, "numbers", 1..=MAX_NUMBERS as u64).unwrap_or(1) as u32;
             // A sole proprietor registers one number, across its senders.
@@ -55,8 +56,8 @@ impl Reader<'_> {
                     format!("`{}`: verification applies to toll-free numbers only; ignored", t.path("verified")),
                 );
             }
-            let limits = self.sender_limits(&t, country, number_type);
-            out.push(Sender { id, number_type, country, brand, numbers, verified, limits });
+            let (limits, unrated) = self.sender_limits(&t, country, number_type);
+            out.push(Sender { id, number_type, country, brand, numbers, verified, limits, unrated });
         }
         out
     }
@@ -85,16 +86,43 @@ impl Reader<'_> {
         brand
     }
 
+    /// A sender's `country`: an ISO 3166-1 alpha-2 code.
+    fn country(&mut self, t: &Tbl) -> Option<Country> {
+        let code = self.string(t, "country")?;
+        let found = Country::from_name(code);
+        if found.is_none() {
+            let hint = if code == "UK" { "; the United Kingdom is \"GB\"" } else { "" };
+            let why = format!(
+                "expected an ISO 3166-1 alpha-2 country code such as \"US\", \"CA\" or \"GB\", found \"{code}\"{hint}"
+            );
+            self.invalid(t, "country", t.get("country").expect("read"), why);
+        }
+        found
+    }
+
     /// A sender's limit for each class: its number type's default, or its
-    /// `sms_rate` / `mms_rate`, and refused for a class it may not send.
-    fn sender_limits(&mut self, t: &Tbl, country: Country, number_type: NumberType) -> [SenderLimit; 2] {
+    /// `sms_rate` / `mms_rate`, and refused for a class it may not send;
+    /// and the classes left without a rate (outside the US and Canada).
+    fn sender_limits(&mut self, t: &Tbl, country: Country, number_type: NumberType) -> ([SenderLimit; 2], [bool; 2]) {
         let allowed = self.classes(t);
         let (shape, burst, unit) = self.limit_style(t, "unit", Unit::Messages);
         let mut limits = [SenderLimit::Refused; 2];
+        let mut unrated = [false; 2];
         for class in Class::ALL {
             let key = if class == Class::Sms { "sms_rate" } else { "mms_rate" };
             let table = number_limit(country, number_type, class);
             let mut limit = SenderLimit::from_table(table, shape, burst, unit);
+            if table == NumberLimit::Unknown {
+                match t.get(key) {
+                    Some(_) => limit = SenderLimit::PerNumber(Limit { rate: Rate::per_second(1), shape, burst, unit }),
+                    None if class == Class::Sms && allowed[class.index()] => self.missing(
+                        t,
+                        key,
+                        &format!("a per-number rate such as \"10/s\": the source gives limits for US and Canadian numbers only, not {country}"),
+                    ),
+                    None => unrated[class.index()] = allowed[class.index()],
+                }
+            }
             if let Some(v) = t.get(key) {
                 let bare = SimDuration::from_secs(1);
                 match (&mut limit, self.rate(t, key, bare)) {
@@ -119,7 +147,7 @@ impl Reader<'_> {
             }
             limits[class.index()] = limit;
         }
-        limits
+        (limits, unrated)
     }
 
     /// Which classes a sender may send (`classes = ["sms"]`); default both.

@@ -3,13 +3,16 @@
 
 use crate::load::{Quote, Reader, Tbl, did_you_mean};
 use crate::scenario::calendar::Calendar;
-use crate::scenario::model::{Carrier, Class, Kind, LogPreference};
+use crate::scenario::model::{Carrier, Class, Country, Kind, LogPreference};
 use crate::scenario::phone::Destinations;
 use crate::scenario::provider::Rules;
 use crate::scenario::segments;
 use crate::scenario::time::SimDuration;
 use crate::scenario::{DEFAULT_MIX, Sender, Stream};
 use toml::de::DeValue;
+
+/// Every message to `other`: the destination mix outside the US.
+const OTHER_ONLY: [f64; 4] = [0.0, 0.0, 0.0, 1.0];
 
 impl Reader<'_> {
     pub(super) fn traffic(
@@ -57,7 +60,19 @@ impl Reader<'_> {
             let useful_life = self.duration(&t, "useful_life");
             let (segments, text) = self.stream_segments(&t, class);
             let log = self.log_preference(&t);
-            let carriers = self.mix(&t);
+            // The default mix is of US carriers: elsewhere, all are `other`.
+            let abroad = sender.is_some_and(|i| senders[i].country != Country::US);
+            let default = if abroad { OTHER_ONLY } else { DEFAULT_MIX };
+            let carriers = self.mix(&t, default);
+            if let Some(i) = sender.filter(|&i| senders[i].unrated[class.index()]) {
+                let why = format!(
+                    "sender `{}` ({}) has no `{}_rate`: the source gives limits for US and Canadian numbers only",
+                    senders[i].id,
+                    senders[i].country,
+                    class.name()
+                );
+                self.invalid(&t, "sender", t.get("sender").expect("read"), why);
+            }
             let pace = self.rate(&t, "pace", SimDuration::from_secs(1));
             let retry = self.retry(&t, horizon);
             let (arrival, listed) = match t.get("arrival") {
@@ -171,13 +186,14 @@ impl Reader<'_> {
         }
     }
 
-    fn mix(&mut self, t: &Tbl) -> [f64; 4] {
+    /// A stream's `carriers` shares, or `default`.
+    fn mix(&mut self, t: &Tbl, default: [f64; 4]) -> [f64; 4] {
         let Some(v) = t.get("carriers") else {
-            return DEFAULT_MIX;
+            return default;
         };
         let names: Vec<&str> = Carrier::ALL.iter().map(|c| c.name()).collect();
         let Some(m) = self.table(v, t.path("carriers"), &names) else {
-            return DEFAULT_MIX;
+            return default;
         };
         let mut mix = [0.0; 4];
         for c in Carrier::ALL {

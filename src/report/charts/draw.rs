@@ -379,15 +379,14 @@ fn plot_area(inner: Bounds, band: i32) -> Bounds {
 }
 
 /// The first of `candidates` inside `within` that keeps clear of every placed
-/// label and crosses none of `lines`; the first candidate when none does (so
-/// an overlap shows, never a missing label).
+/// label and crosses none of `lines`; else the first inside and clear of
+/// labels, crossing a line; else the first candidate (so an overlap shows,
+/// never a missing or cut label).
 fn first_free(candidates: Vec<Bounds>, placed: &[Placed], lines: &[Obstacle], within: Bounds) -> Bounds {
-    let free = |b: &Bounds| {
-        b.within(&within)
-            && placed.iter().all(|p| !p.at.grown(CLEAR).intersects(b))
-            && lines.iter().all(|l| !l.blocks(b))
-    };
-    candidates.iter().find(|b| free(b)).or(candidates.first()).copied().unwrap_or(within)
+    let clear = |b: &&Bounds| b.within(&within) && placed.iter().all(|p| !p.at.grown(CLEAR).intersects(b));
+    let free = |b: &&Bounds| clear(b) && lines.iter().all(|l| !l.blocks(b));
+    let found = candidates.iter().find(free).or_else(|| candidates.iter().find(clear));
+    found.or(candidates.first()).copied().unwrap_or(within)
 }
 
 /// Rows of labels from the top of the plot down, as top edges.

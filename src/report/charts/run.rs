@@ -239,7 +239,7 @@ fn columns(points: Vec<(f64, f64)>, per: f64) -> Vec<(f64, f64)> {
 /// The latency chart: the share of messages that took longer than x, both
 /// axes logarithmic, so a 1 % tail is as tall as the median; each stream's
 /// `message_expiry` and `useful_life` marked.
-fn latency(sc: &Scenario, s: &Stats) -> Draft {
+fn latency<'s>(sc: &'s Scenario, s: &Stats) -> Draft {
     let floor = 1e-3f64;
     let lg = |v: f64| v.max(floor).log10();
     let expired = |g: &Group| g.count(Outcome::Expired);
@@ -252,6 +252,13 @@ fn latency(sc: &Scenario, s: &Stats) -> Draft {
         "share slower than x (log scale)",
     );
     let mut top = 1.0f64;
+    // (x, what, streams): streams sharing a value share one marker.
+    let mut marks: Vec<(f64, String, Vec<&str>, RGBColor)> = Vec::new();
+    let mut mark =
+        |x: f64, what: String, name: &'s str, c: RGBColor| match marks.iter_mut().find(|m| m.0 == x && m.1 == what) {
+            Some(m) => m.2.push(name),
+            None => marks.push((x, what, vec![name], c)),
+        };
     for (i, (t, g)) in sc.traffic.iter().zip(&s.streams).enumerate() {
         let c = color(i);
         let expiry = t.message_expiry.as_secs_f64();
@@ -262,15 +269,15 @@ fn latency(sc: &Scenario, s: &Stats) -> Draft {
         top = top.max(g.end_to_end.summary().max).max(g.queue_wait.summary().max).max(expiry);
         p.lines.push(Line::solid(format!("{} end to end", t.name), c, curve(&g.end_to_end)));
         p.lines.push(Line::dashed(format!("{} queue wait", t.name), c, curve(&g.queue_wait)));
-        p.marks.push(Mark { x: lg(expiry), color: c, label: Some(format!("{} expiry {}", t.name, t.message_expiry)) });
+        mark(lg(expiry), format!("expiry {}", t.message_expiry), &t.name, c);
         if let Some(life) = t.useful_life {
             top = top.max(life.as_secs_f64());
-            p.marks.push(Mark {
-                x: lg(life.as_secs_f64()),
-                color: c,
-                label: Some(format!("{} useful life {life}", t.name)),
-            });
+            mark(lg(life.as_secs_f64()), format!("useful life {life}"), &t.name, c);
         }
+    }
+    for (x, what, names, c) in marks {
+        // Several streams at one value: one marker, in the first one's colour.
+        p.marks.push(Mark { x, color: c, label: Some(format!("{} {what}", names.join(", "))) });
     }
     p.x_range = (floor.log10(), (top * 4.0).log10());
     let lowest = share_floor.log10().round() as i32;
