@@ -291,8 +291,8 @@ enum Error {
     Write { path: PathBuf, source: std::io::Error },
     #[error("cannot write the report into {}: {source}", .dir.display())]
     Report { dir: PathBuf, source: std::io::Error },
-    #[error("cannot write message detail records: {0}")]
-    Records(#[from] batch::RecordsFailed),
+    #[error("cannot write the message detail records of {stem} into {}: {source}", .out.display())]
+    Records { stem: String, out: PathBuf, source: std::io::Error },
 }
 
 /// Whether every expectation held (exit 0) or one failed (exit 1).
@@ -434,7 +434,11 @@ fn print(text: &str) {
 /// Runs `jobs` with a progress bar (hidden unless standard error is a
 /// terminal) and prints the throughput figure on standard error; each job
 /// writes its detail records into `records` when given.
-fn execute(all: &[&Loaded], jobs: &[Job], records: Option<&batch::RecordParts>) -> Result<Vec<Replication>, Error> {
+fn execute(
+    all: &[&Loaded],
+    jobs: &[Job],
+    records: Option<&batch::RecordParts>,
+) -> Result<Vec<Replication>, batch::RecordsFailed> {
     let expected = batch::expected_messages(all, jobs);
     let (total, template) = match &expected {
         Some(e) => (
@@ -518,14 +522,28 @@ fn run(
         } else {
             None
         };
+        if let Some(as_of) = records.as_of {
+            for (file, l) in &loaded {
+                if as_of.timestamp(&l.scenario.calendar) < l.scenario.calendar.start() {
+                    complain(&format!(
+                        "warning: {}: --as-of is before the start: its records are empty\n",
+                        file.display()
+                    ));
+                }
+            }
+        }
         let open = |job| files.as_ref().expect("records asked for").open(job);
         let parts = files.as_ref().map(|_| batch::RecordParts { open: &open, as_of: records.as_of });
-        let results = execute(&all, &every, parts.as_ref())?;
+        let results = execute(&all, &every, parts.as_ref()).map_err(|f| Error::Records {
+            stem: load::stem(&loaded[f.job.scenario].0),
+            out: out.to_path_buf(),
+            source: f.source,
+        })?;
         let assembled = batch::assemble(&all, every.into_iter().zip(results).collect()).expect("every job ran");
         return write_reports(out, &loaded, &assembled, window, files.as_ref());
     };
     let mine = shard.select(every);
-    let results = execute(&all, &mine, None)?;
+    let results = execute(&all, &mine, None).expect("no records, nothing written");
     let finished: Vec<(Job, Replication)> = mine.into_iter().zip(results).collect();
     let files: Vec<(String, &Loaded)> = loaded.iter().map(|(f, l)| (f.display().to_string(), l)).collect();
     for ((file, _), partial) in loaded.iter().zip(merge::partials(&files, overrides, shard, &finished)) {
@@ -567,7 +585,11 @@ fn plan(paths: &[PathBuf], out: &Path, overrides: &Overrides) -> Result<Passed, 
 fn validate(paths: &[PathBuf], overrides: &Overrides) -> Result<Passed, Error> {
     for (f, l) in load_all(paths, overrides)? {
         let points = l.sweep.as_ref().map_or(String::new(), |s| format!(", {} sweep points", s.points.len()));
-        say(&format!("{}: ok ({} traffic streams{points})\n", f.display(), l.scenario.traffic.len()));
+        let inbound = match l.scenario.inbound.len() {
+            0 => String::new(),
+            n => format!(", {n} inbound"),
+        };
+        say(&format!("{}: ok ({} traffic streams{inbound}{points})\n", f.display(), l.scenario.traffic.len()));
     }
     Ok(true)
 }
@@ -577,7 +599,7 @@ fn run_everything(paths: &[PathBuf], overrides: &Overrides) -> Result<Vec<(PathB
     let loaded = load_all(paths, overrides)?;
     let all: Vec<&Loaded> = loaded.iter().map(|(_, l)| l).collect();
     let jobs = batch::jobs(&all);
-    let results = execute(&all, &jobs, None)?;
+    let results = execute(&all, &jobs, None).expect("no records, nothing written");
     let assembled = batch::assemble(&all, jobs.into_iter().zip(results).collect()).expect("every job ran");
     Ok(loaded.into_iter().zip(assembled).map(|((f, l), r)| (f, l, r)).collect())
 }

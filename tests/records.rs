@@ -376,9 +376,32 @@ fn bad_exports_and_lists_say_file_line_and_column() {
         &trace(r#"{ process = "trace", file = "t.csv" }"#),
         &[("t.csv", "time,dst\n0s,14156667777<1415\n")],
     );
-    assert!(e.contains("t.csv:2:4: expected destination numbers separated by `<`"), "{e}");
+    assert!(e.contains("t.csv:2:4: expected phone numbers with their country code, separated by `<`"), "{e}");
     let e = first_error(&trace(r#"{ process = "burst", dst = "14156667777<<1" }"#), &[]);
-    assert!(e.contains("`traffic.t.arrival.dst`: expected destination numbers"), "{e}");
+    assert!(e.contains("`traffic.t.arrival.dst`: expected phone numbers with their country code"), "{e}");
+    let e = first_error(&trace(r#"{ process = "burst", dst = "14156667777<4155551234" }"#), &[]);
+    assert!(e.contains("destination +4155551234 is not a US number (+1 and ten digits)"), "{e}");
+    // A line break in a file's field stays escaped: one line per error.
+    let e = first_error(
+        &trace(r#"{ process = "trace", file = "t.csv" }"#),
+        &[("t.csv", "time,dst\n0s,\"1\n::error::x\"\n")],
+    );
+    assert!(e.contains(r#"found "1\n::error::x""#), "{e}");
+    let rows = |body: &str| first_error(&mdr, &[("export.csv", body)]);
+    let e = rows("Message Time,Message Direction\n2026-03-10T08:00:00-07:00\n");
+    assert!(e.contains("export.csv:2:1: the row has 1 fields, the header 2"), "{e}");
+    let e = rows("Message Time,Attempt\n2026-03-10T08:00:00-07:00,x\n");
+    assert!(e.contains("export.csv:2:27: expected an attempt (a whole number), found \"x\""), "{e}");
+    let e = rows("Message Time,Message Direction\n2026-03-10T08:00:00-07:00,sideways\n");
+    assert!(e.contains("expected \"outbound\" or \"inbound\", found \"sideways\""), "{e}");
+    let e = rows("Message Time,Stream\n2026-03-10T08:00:00-07:00,\"open\n");
+    assert!(e.contains("export.csv:2:1: a quoted field is not closed"), "{e}");
+    let e = rows("Message Time,message time\n2026-03-10T08:00:00-07:00,x\n");
+    assert!(e.contains("the header names `Message Time` twice"), "{e}");
+    let e = rows("Message Time\n2026-03-10T07:00:00-07:00\n");
+    assert!(e.contains("(it is before the start: `from` moves the trace's first message there)"), "{e}");
+    let e = rows("Message Time,Message Direction\n2026-03-10T08:00:00-07:00,inbound\n");
+    assert!(e.contains("has no outbound first attempts"), "{e}");
     let e = first_error(&trace(r#"{ process = "trace", format = "csv", file = "t.csv" }"#), &[("t.csv", "0s\n")]);
     assert!(e.contains("expected \"times\" or \"mdr\", found \"csv\""), "{e}");
     let e = first_error(&trace(r#"{ process = "trace", file = "t.csv", stream = "a" }"#), &[("t.csv", "0s\n")]);
@@ -552,4 +575,64 @@ fn the_shipped_records_example_reads_as_its_comments_say() {
     assert!(!replies.is_empty() && replies.iter().all(|n| n.ends_with("***")));
     assert!(of("replies", "Content").iter().all(|c| c == REDACTED_TEXT));
     assert_eq!(mdr.rows.len(), 623 + replies.len(), "every outbound attempt and every reply");
+}
+
+#[test]
+fn each_sweep_point_has_its_records_and_no_part_is_left_behind() {
+    let text = scenario(
+        r#"[sweep]
+"traffic.otp.message_expiry" = ["5s", "1m"]
+[[traffic]]
+name = "otp"
+sender = "tf"
+arrival = { process = "burst", count = 40, at = "0s" }
+"#,
+    );
+    let (dir, report) = run(&text, &[]);
+    let expired = |point: &str| {
+        let mdr = Mdr::read(&report.join(format!("points/{point}/mdr.csv")));
+        mdr.column("Message State").iter().filter(|s| **s == "expired").count()
+    };
+    // 40 at once at 5 a second: 30 leave within 5 s and 10 expire; none waits a minute.
+    assert_eq!((expired("000"), expired("001")), (10, 0));
+    let hidden: Vec<String> = std::fs::read_dir(dir.path().join("out"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with('.') && !n.ends_with("-lock"))
+        .collect();
+    assert!(hidden.is_empty(), "left behind: {hidden:?}");
+}
+
+#[test]
+fn replay_reads_a_spreadsheet_export_and_keeps_one_replication() {
+    let dir = tempdir();
+    // A byte-order mark, CRLF line ends, quoted commas, two replications.
+    let export = "\u{feff}Stream,Message Time,Replication,Content\r\n\
+a,2026-03-10T08:00:01-07:00,1,\"Hi, there\"\r\n\
+a,2026-03-10T08:00:02-07:00,2,\"Hi, there\"\r\n\
+a,2026-03-10T08:00:03-07:00,1,\"Hi, there\"\r\n";
+    std::fs::write(dir.path().join("export.csv"), export).unwrap();
+    let arrivals = |extra: &str| {
+        let text = scenario(&format!(
+            "[[traffic]]\nname = \"t\"\nsender = \"tf\"\narrival = {{ process = \"trace\", format = \"mdr\", file = \"export.csv\"{extra} }}\n"
+        ));
+        let (log, _) = run_log(&loaded_in(dir.path(), &text).scenario);
+        log.fates.iter().map(|f| f.accepted.as_secs_f64()).collect::<Vec<_>>()
+    };
+    assert_eq!(arrivals(""), [1.0, 3.0], "replication 1 only");
+    assert_eq!(arrivals(", replication = 2"), [2.0]);
+}
+
+#[test]
+fn a_wrong_country_is_one_error_and_as_of_takes_seconds() {
+    let text = scenario("").replace("type = \"toll_free\"", "type = \"long_code\"\ncountry = \"ZZ\"")
+        + "[[traffic]]\nname = \"t\"\nsender = \"tf\"\narrival = { process = \"burst\", count = 1 }\n";
+    let dir = tempdir();
+    std::fs::write(dir.path().join("s.toml"), text).unwrap();
+    let out = a2psim(&["validate", "s.toml"], dir.path());
+    let errors = String::from_utf8_lossy(&out.stderr).to_string();
+    assert_eq!(errors.lines().count(), 1, "{errors}");
+    assert!(errors.contains("expected an ISO 3166-1 alpha-2 country code"), "{errors}");
+    let (_dir, report) = run(&scenario(&example_stream("a", "true")), &["--as-of", "60"]);
+    assert_eq!(Mdr::read(&report.join("mdr.csv")).rows.len(), 1);
 }

@@ -1,6 +1,6 @@
 //! `--window START..END`: the stretch of a run its charts show.
 
-use super::values::{DURATION_HELP, duration};
+use super::values::{DURATION_HELP, duration, seconds};
 use crate::scenario::calendar::Calendar;
 use crate::scenario::time::{SimDuration, SimTime};
 use jiff::Timestamp;
@@ -39,12 +39,17 @@ impl Moment {
     fn parse(text: &str) -> Result<Moment, String> {
         let text = text.trim();
         if text.contains('T') {
-            return text
-                .parse::<Timestamp>()
+            // RFC 9557 names the zone after the offset: `...-04:00[America/New_York]`.
+            let at = if text.contains('[') {
+                text.parse::<jiff::ZonedDateTime>().map(|z| z.timestamp()).ok()
+            } else {
+                text.parse::<Timestamp>().ok()
+            };
+            return at
                 .map(Moment::At)
-                .map_err(|_| format!("expected an RFC 3339 time with its offset, found \"{text}\""));
+                .ok_or_else(|| format!("expected an RFC 3339 time with its offset, found \"{text}\""));
         }
-        duration(text).map(Moment::Offset)
+        duration(text).or_else(|e| seconds(text).map_err(|_| e)).map(Moment::Offset)
     }
 
     fn resolve(self, cal: &Calendar) -> SimTime {
@@ -111,6 +116,10 @@ mod tests {
         assert_eq!(w.on(&cal), (at(540), at(5400)));
         let w: ChartWindow = "2026-03-10T08:00:00-07:00..2026-03-10T12:30:00-04:00".parse().unwrap();
         assert_eq!(w.on(&cal), (at(0), at(1800)), "before the start clamps to it");
+        let w: ChartWindow = "60..90".parse().unwrap();
+        assert_eq!(w.on(&cal), (at(60), at(90)), "whole seconds");
+        let zoned: Moment = "2026-03-10T13:00:00-04:00[America/New_York]".parse().unwrap();
+        assert_eq!(zoned.timestamp(&cal), "2026-03-10T17:00:00Z".parse().unwrap());
     }
 
     #[test]

@@ -34,11 +34,13 @@ struct StreamLayout {
     /// The name and the text as CSV fields, quoted if they must be.
     name: String,
     content: String,
-    /// Price per unit of the number type and class; per carrier, the
-    /// surcharge and the sum, in dollars.
+    /// Price per unit (segment) of the number type and class; per carrier,
+    /// the surcharge per unit, the sum, and what a charged message costs
+    /// (the sum times its units), in dollars.
     rate: String,
     surcharge: [String; 4],
-    per_unit: [(Money, String); 4],
+    per_unit: [String; 4],
+    charge: [(Money, String); 4],
 }
 
 /// What every row of one inbound stream shares.
@@ -137,18 +139,19 @@ impl<'a> Layout<'a> {
             let _ = write!(line, "{code}");
         }
         let c = fate.carrier.index();
-        let (per_unit, per_unit_text) = &l.per_unit[c];
+        let (charge, charge_text) = &l.charge[c];
         let cost = match fate.cost {
             Money(0) => "0.0",
-            m if m == *per_unit => per_unit_text,
+            m if m == *charge => charge_text,
             m => &usd(m),
         };
         let _ = write!(
             line,
-            ",{},{},{},{per_unit_text},{cost},{},outbound,{},{},{},{},",
+            ",{},{},{},{},{cost},{},outbound,{},{},{},{},",
             reason(fate),
             l.rate,
             l.surcharge[c],
+            l.per_unit[c],
             l.name,
             stream.class,
             fate.outcome,
@@ -216,8 +219,8 @@ impl StreamLayout {
         let code = sender.country.calling_code();
         let k = stream.class.index();
         let segments = u64::from(stream.segments);
-        let rate = sc.prices.per_segment[sender.number_type.index()][k].0 * segments;
-        let surcharge = Carrier::ALL.map(|c| sc.carriers[c.index()].surcharge[k].0 * segments);
+        let rate = sc.prices.per_segment[sender.number_type.index()][k].0;
+        let surcharge = Carrier::ALL.map(|c| sc.carriers[c.index()].surcharge[k].0);
         StreamLayout {
             uuids: Draws::new(stream_key(sc.seed, replication, &stream.name, Purpose::Uuid)),
             recipients: Recipients::new(sc.seed, &stream.name, &stream.destinations, code),
@@ -227,7 +230,8 @@ impl StreamLayout {
             content: csv(stream.text.as_deref().unwrap_or("")),
             rate: usd(Money(rate)),
             surcharge: surcharge.map(|m| usd(Money(m))),
-            per_unit: surcharge.map(|m| (Money(rate + m), usd(Money(rate + m)))),
+            per_unit: surcharge.map(|m| usd(Money(rate + m))),
+            charge: surcharge.map(|m| (Money((rate + m) * segments), usd(Money((rate + m) * segments)))),
         }
     }
 }

@@ -107,7 +107,7 @@ pub struct RecordParts<'a> {
 
 /// A job that could not write its detail records.
 #[derive(Debug, thiserror::Error)]
-#[error("detail records of {job:?}: {source}")]
+#[error("detail records of replication {} of point {} of scenario {}: {source}", .job.replication + 1, .job.point, .job.scenario)]
 pub struct RecordsFailed {
     /// The job.
     pub job: Job,

@@ -43,6 +43,15 @@ impl Address {
         }
     }
 
+    /// Whether it is a phone number of calling code `code`: `+1` and ten
+    /// digits for North America, else the code and four to fourteen more
+    /// (E.164's fifteen at most).
+    pub fn has_calling_code(&self, code: u64) -> bool {
+        let Address::E164(digits) = self else { return false };
+        let (text, code) = (digits.to_string(), code.to_string());
+        text.starts_with(&code) && if code == "1" { text.len() == 11 } else { text.len() >= code.len() + 4 }
+    }
+
     /// As the provider shows a number it does not store: its last three
     /// digits replaced by `***` (`+12025550123` → `+12025550***`).
     pub fn redacted(&self) -> String {
@@ -66,7 +75,8 @@ pub(crate) struct Pool {
 /// How an index in a number space becomes a national number.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Shape {
-    /// North American: NXX-NXX-XXXX (N is 2 to 9).
+    /// North American: area code (N is 2 to 9, not N11, not toll-free),
+    /// NXX exchange, four-digit line.
     Nanp,
     /// North American toll-free: 8XX-NXX-XXXX with XX one of 00, 33, …, 88.
     TollFree,
@@ -81,7 +91,7 @@ enum Shape {
 impl Shape {
     fn size(self) -> u64 {
         match self {
-            Shape::Nanp => 8 * 100 * 8 * 100 * 10_000,
+            Shape::Nanp => AREA_CODES.len() as u64 * 800 * 10_000,
             Shape::TollFree => 7 * 8 * 100 * 10_000,
             Shape::ShortCode => 990_000,
             Shape::Digits(n) => 9 * 10u64.pow(n - 1),
@@ -94,12 +104,12 @@ impl Shape {
         match self {
             Shape::Nanp => {
                 let (line, rest) = (i % 10_000, i / 10_000);
-                let (exchange, area) = (rest % 800 + 200, rest / 800 + 200);
+                let (exchange, area) = (rest % 800 + 200, u64::from(AREA_CODES[(rest / 800) as usize]));
                 ((area * 1000 + exchange) * 10_000 + line, 10)
             }
             Shape::TollFree => {
                 let (line, rest) = (i % 10_000, i / 10_000);
-                let (exchange, prefix) = (rest % 800 + 200, [800, 833, 844, 855, 866, 877, 888][(rest / 800) as usize]);
+                let (exchange, prefix) = (rest % 800 + 200, u64::from(TOLL_FREE[(rest / 800) as usize]));
                 ((prefix * 1000 + exchange) * 10_000 + line, 10)
             }
             Shape::ShortCode => (10_000 + i, 0),
@@ -155,6 +165,31 @@ impl Recipients {
         }
     }
 }
+
+/// Toll-free area codes (8XX with a doubled digit), not a mobile's.
+const TOLL_FREE: [u16; 7] = [800, 833, 844, 855, 866, 877, 888];
+
+/// Area codes a North American mobile number may have: 200 to 999, less
+/// the N11 service codes and the toll-free ones.
+const AREA_CODES: [u16; 785] = {
+    let mut out = [0u16; 785];
+    let (mut code, mut n) = (200u16, 0);
+    while code <= 999 {
+        let n11 = code % 100 == 11;
+        let mut toll_free = false;
+        let mut k = 0;
+        while k < TOLL_FREE.len() {
+            toll_free |= TOLL_FREE[k] == code;
+            k += 1;
+        }
+        if !n11 && !toll_free {
+            out[n] = code;
+            n += 1;
+        }
+        code += 1;
+    }
+    out
+};
 
 fn gcd(mut a: u64, mut b: u64) -> u64 {
     while b != 0 {
@@ -236,7 +271,11 @@ mod tests {
             let s = a.to_string();
             assert_eq!(s.len(), 12, "{s}");
             assert!(s.starts_with("+1") && s.as_bytes()[2] >= b'2' && s.as_bytes()[5] >= b'2', "{s}");
+            let area: u16 = s[2..5].parse().unwrap();
+            assert!(area % 100 != 11 && !TOLL_FREE.contains(&area), "{s}");
+            assert!(a.has_calling_code(1));
         }
+        assert_eq!(AREA_CODES.last(), Some(&999), "the table is full");
         seen.sort();
         seen.dedup();
         assert_eq!(seen.len(), 20_000);

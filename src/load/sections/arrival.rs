@@ -4,7 +4,7 @@
 use super::trace;
 use crate::load::values::{self, Decimal};
 use crate::load::{Quote, Reader, Tbl, Value, did_you_mean, type_name};
-use crate::scenario::bounds::{MAX_BURST, MAX_SPAN};
+use crate::scenario::bounds::{MAX_BURST, MAX_REPLICATIONS, MAX_SPAN};
 use crate::scenario::calendar::Calendar;
 use crate::scenario::phone::Address;
 use crate::scenario::rate::Rate;
@@ -23,8 +23,21 @@ impl Reader<'_> {
         cal: &Calendar,
         has_horizon: bool,
     ) -> Option<(Arrival, Option<Arc<[Address]>>)> {
-        const KEYS: &[&str] =
-            &["process", "rate", "from", "until", "count", "at", "spread", "rates", "file", "dst", "format", "stream"];
+        const KEYS: &[&str] = &[
+            "process",
+            "rate",
+            "from",
+            "until",
+            "count",
+            "at",
+            "spread",
+            "rates",
+            "file",
+            "dst",
+            "format",
+            "stream",
+            "replication",
+        ];
         let t = self.table(v, stream.path("arrival"), KEYS)?;
         let expected = "\"constant\", \"poisson\", \"burst\", \"profile\" or \"trace\"";
         let Some(process) = self.string(&t, "process") else {
@@ -69,7 +82,7 @@ impl Reader<'_> {
             }
             "burst" => {
                 let dst = self.string(&t, "dst").map(trace::destinations);
-                if t.get("count").is_none() && dst.is_none() {
+                if t.get("count").is_none() && t.get("dst").is_none() {
                     self.missing(&t, "count", "how many messages the burst holds");
                 }
                 let dst = match dst {
@@ -140,19 +153,20 @@ impl Reader<'_> {
     /// one stream's rows.
     fn trace_format(&mut self, t: &Tbl) -> Option<trace::Format> {
         let stream = self.string(t, "stream").map(str::to_string);
+        let replication = self.int(t, "replication", 1..=u64::from(MAX_REPLICATIONS)).unwrap_or(1) as u32;
         match self.string(t, "format") {
             None | Some("times") => {
-                if let Some(v) = t.get("stream") {
-                    self.invalid(
-                        t,
-                        "stream",
-                        v,
-                        "picks the rows of one stream of an MDR export: add `format = \"mdr\"`".into(),
-                    );
+                for (key, what) in
+                    [("stream", "the rows of one stream"), ("replication", "the rows of one replication")]
+                {
+                    if let Some(v) = t.get(key) {
+                        let why = format!("picks {what} of an MDR export: add `format = \"mdr\"`");
+                        self.invalid(t, key, v, why);
+                    }
                 }
                 Some(trace::Format::Times)
             }
-            Some("mdr") => Some(trace::Format::Mdr { stream }),
+            Some("mdr") => Some(trace::Format::Mdr { stream, replication }),
             Some(other) => {
                 let hint = did_you_mean(other, &["times", "mdr"], Quote::Value);
                 let v = t.get("format").expect("read");
@@ -168,7 +182,7 @@ impl Reader<'_> {
             "constant" | "poisson" => &["process", "rate", "from", "until", "count"],
             "burst" => &["process", "count", "at", "spread", "dst"],
             "profile" => &["process", "rates", "from", "until", "count"],
-            "trace" => &["process", "file", "format", "stream", "from"],
+            "trace" => &["process", "file", "format", "stream", "replication", "from"],
             _ => &[],
         };
         for (key, _) in t.table.iter() {

@@ -24,11 +24,18 @@ impl Reader<'_> {
             if t.get("type").is_none() {
                 self.missing(&t, "type", "\"long_code\", \"toll_free\" or \"short_code\"");
             }
-            let number_type =
-                self.choice(&t, "type", &NumberType::ALL, NumberType::name).unwrap_or(NumberType::LongCode);
-            let country = self.country(&t).unwrap_or(Country::US);
+            let number_type = self.choice(&t, "type", &NumberType::ALL, NumberType::name);
+            let country = self.country(&t);
+            // A wrong type or country is one error: the rules that follow from them are not checked.
+            let known = number_type.is_some() && (country.is_some() || t.get("country").is_none());
+            let (number_type, country) = (number_type.unwrap_or(NumberType::LongCode), country.unwrap_or(Country::US));
             let is_10dlc = country == Country::US && number_type == NumberType::LongCode;
-            let brand = self.sender_brand(&t, brands, is_10dlc);
+            let brand = if known {
+                self.sender_brand(&t, brands, is_10dlc)
+            } else {
+                let ids: Vec<&str> = brands.iter().map(|b| b.id.as_str()).collect();
+                self.reference(&t, "brand", "brands", &ids)
+            };
             let numbers = self.int(&t, "numbers", 1..=MAX_NUMBERS as u64).unwrap_or(1) as u32;
             // A sole proprietor registers one number, across its senders.
             let sole = brand.filter(|&b| is_10dlc && brands[b].use_case == UseCase::SoleProprietor);
@@ -56,7 +63,11 @@ impl Reader<'_> {
                     format!("`{}`: verification applies to toll-free numbers only; ignored", t.path("verified")),
                 );
             }
-            let (limits, unrated) = self.sender_limits(&t, country, number_type);
+            let (limits, unrated) = if known {
+                self.sender_limits(&t, country, number_type)
+            } else {
+                ([SenderLimit::Refused; 2], [false; 2])
+            };
             out.push(Sender { id, number_type, country, brand, numbers, verified, limits, unrated });
         }
         out

@@ -20,9 +20,10 @@ pub(super) enum Format {
     /// line's destinations separated by `<`.
     Times,
     /// A message detail record export: `Message Time` of each outbound row
-    /// (first attempts only, when it has an `Attempt` column), of one
-    /// `Stream` when given.
-    Mdr { stream: Option<String> },
+    /// (first attempts only, when it has an `Attempt` column; replication
+    /// `replication` of an a2psim export with a `Replication` column), of
+    /// one `Stream` when given.
+    Mdr { stream: Option<String>, replication: u32 },
 }
 
 /// The messages of a trace: when each arrives and, when listed, where it goes.
@@ -36,6 +37,8 @@ pub(super) struct Trace {
 struct Record {
     line: usize,
     fields: Vec<(String, usize)>,
+    /// A quoted field ran to the end of the file.
+    unclosed: bool,
 }
 
 /// Reads CSV records, with quoted fields that may hold commas, quotes and
@@ -52,6 +55,10 @@ impl<R: BufRead> Records<R> {
             return Ok(None);
         }
         self.line += 1;
+        if self.line == 1 && text.starts_with('\u{feff}') {
+            // A byte-order mark, as spreadsheet exports write: not data.
+            text.drain(..'\u{feff}'.len_utf8());
+        }
         let start = self.line;
         let mut fields = Vec::new();
         let (mut field, mut column, mut quoted, mut was_quoted) = (String::new(), 1, false, false);
@@ -89,7 +96,7 @@ impl<R: BufRead> Records<R> {
             at = 1;
         }
         fields.push((field, column));
-        Ok(Some(Record { line: start, fields }))
+        Ok(Some(Record { line: start, fields, unclosed: quoted }))
     }
 }
 
@@ -128,7 +135,13 @@ impl Reader<'_> {
         let read = read(std::io::BufReader::new(file), &path, format, cal, from);
         match read {
             Ok(trace) if trace.times.is_empty() => {
-                let what = if matches!(format, Format::Mdr { .. }) { "no outbound messages" } else { "no timestamps" };
+                let what = match format {
+                    Format::Times => "no timestamps".to_string(),
+                    Format::Mdr { stream: Some(name), .. } => {
+                        format!("no outbound first attempts of stream \"{name}\"")
+                    }
+                    Format::Mdr { stream: None, .. } => "no outbound first attempts".to_string(),
+                };
                 self.error(span, format!("trace file {} has {what}", path.display()));
                 None
             }
@@ -161,53 +174,120 @@ struct Columns {
     direction: Option<usize>,
     attempt: Option<usize>,
     stream: Option<(usize, String)>,
+    /// The replication kept, and its column.
+    replication: Option<(usize, u32)>,
+    /// Fields every row must have (an export's header), if checked.
+    width: Option<usize>,
 }
 
 impl Columns {
     fn of(header: &Record, path: &Path, format: &Format) -> Result<Columns, String> {
-        let find = |name: &str| header.fields.iter().position(|(f, _)| f.trim().eq_ignore_ascii_case(name));
+        let at = format!("{}:{}:1", path.display(), header.line);
+        let find = |name: &str| -> Result<Option<usize>, String> {
+            let mut found = header.fields.iter().enumerate().filter(|(_, (f, _))| f.trim().eq_ignore_ascii_case(name));
+            match (found.next(), found.next()) {
+                (Some(_), Some(_)) => Err(format!("{at}: the header names `{name}` twice")),
+                (first, _) => Ok(first.map(|(i, _)| i)),
+            }
+        };
         match format {
             Format::Times => Ok(Columns {
-                time: ["time", "timestamp", "at"].iter().find_map(|n| find(n)).unwrap_or(0),
-                dst: find("dst"),
+                time: ["time", "timestamp", "at"]
+                    .iter()
+                    .map(|n| find(n))
+                    .collect::<Result<Vec<_>, _>>()?
+                    .into_iter()
+                    .flatten()
+                    .next()
+                    .unwrap_or(0),
+                dst: find("dst")?,
                 direction: None,
                 attempt: None,
                 stream: None,
+                replication: None,
+                width: None,
             }),
-            Format::Mdr { stream } => {
-                let time = find("Message Time").ok_or_else(|| {
+            Format::Mdr { stream, replication } => {
+                let time = find("Message Time")?.ok_or_else(|| {
                     format!(
-                        "{}:{}:1: an MDR export needs a `Message Time` column; the header has: {}",
-                        path.display(),
-                        header.line,
-                        header.fields.iter().map(|(f, _)| f.trim()).collect::<Vec<_>>().join(", ")
+                        "{at}: an MDR export needs a `Message Time` column; the header has: {}",
+                        header.fields.iter().map(|(f, _)| shown(f.trim())).collect::<Vec<_>>().join(", ")
                     )
                 })?;
                 let stream = match stream {
                     Some(name) => Some((
-                        find("Stream").ok_or_else(|| {
-                            format!(
-                                "{}:{}:1: `stream = \"{name}\"` needs a `Stream` column, which the header has not",
-                                path.display(),
-                                header.line
-                            )
+                        find("Stream")?.ok_or_else(|| {
+                            format!("{at}: `stream = \"{name}\"` needs a `Stream` column, which the header has not")
                         })?,
                         name.clone(),
                     )),
                     None => None,
                 };
-                Ok(Columns { time, dst: None, direction: find("Message Direction"), attempt: find("Attempt"), stream })
+                Ok(Columns {
+                    time,
+                    dst: None,
+                    direction: find("Message Direction")?,
+                    attempt: find("Attempt")?,
+                    stream,
+                    replication: find("Replication")?.map(|i| (i, *replication)),
+                    width: Some(header.fields.len()),
+                })
             }
         }
     }
 
-    /// Whether `record` is a message to replay.
-    fn keeps(&self, record: &Record) -> bool {
-        let field = |i: usize| record.fields.get(i).map_or("", |(f, _)| f.trim());
-        self.direction.is_none_or(|i| field(i).eq_ignore_ascii_case("outbound"))
-            && self.attempt.is_none_or(|i| matches!(field(i), "" | "0"))
-            && self.stream.as_ref().is_none_or(|(i, name)| field(*i) == name)
+    /// Whether `record` is a message to replay; an error for a row that
+    /// cannot be read.
+    fn keeps(&self, record: &Record, at: &dyn Fn(usize, usize) -> String) -> Result<bool, String> {
+        if let Some(width) = self.width.filter(|&w| record.fields.len() < w) {
+            return Err(format!(
+                "{}: the row has {} fields, the header {width}",
+                at(record.line, 1),
+                record.fields.len()
+            ));
+        }
+        let field = |i: usize| record.fields.get(i).map_or(("", 1), |(f, c)| (f.trim(), *c));
+        let number = |i: usize, what: &str| -> Result<Option<u64>, String> {
+            match field(i) {
+                ("", _) => Ok(None),
+                (f, c) => f.parse().map(Some).map_err(|_| {
+                    format!("{}: expected {what} (a whole number), found \"{}\"", at(record.line, c), shown(f))
+                }),
+            }
+        };
+        let outbound = match self.direction.map(field) {
+            None => true,
+            Some((d, _)) if d.eq_ignore_ascii_case("outbound") => true,
+            Some((d, _)) if d.eq_ignore_ascii_case("inbound") => false,
+            Some((d, c)) => {
+                return Err(format!(
+                    "{}: expected \"outbound\" or \"inbound\", found \"{}\"",
+                    at(record.line, c),
+                    shown(d)
+                ));
+            }
+        };
+        let first = match self.attempt {
+            Some(i) => number(i, "an attempt")?.is_none_or(|a| a == 0),
+            None => true,
+        };
+        let replication = match self.replication {
+            Some((i, kept)) => number(i, "a replication")?.is_none_or(|r| r == u64::from(kept)),
+            None => true,
+        };
+        let stream = self.stream.as_ref().is_none_or(|(i, name)| field(*i).0 == name);
+        Ok(outbound && first && replication && stream)
     }
+}
+
+/// A field of a trace file as an error message quotes it: at most 40
+/// characters, control characters escaped, so a message stays one line.
+fn shown(field: &str) -> String {
+    let mut out: String = field.chars().take(40).flat_map(char::escape_default).collect();
+    if field.chars().count() > 40 {
+        out.push('…');
+    }
+    out
 }
 
 /// A trace's messages as read: nanoseconds from the start (negative
@@ -233,12 +313,15 @@ fn read(
     let mut columns: Option<Columns> = None;
     let mut read = Read::default();
     while let Some(record) = records.next().map_err(|e| format!("{}: cannot read: {e}", at(records.line, 1)))? {
+        if record.unclosed {
+            return Err(format!("{}: a quoted field is not closed", at(record.line, 1)));
+        }
         let first = record.fields[0].0.trim();
         if record.fields.len() == 1 && (first.is_empty() || first.starts_with('#')) {
             continue;
         }
         let keep = match &columns {
-            Some(cols) => cols.keeps(&record),
+            Some(cols) => cols.keeps(&record, &at)?,
             None => {
                 let header = matches!(format, Format::Mdr { .. }) || !first.contains(|c: char| c.is_ascii_digit());
                 columns = Some(Columns::of(&record, path, format)?);
@@ -298,12 +381,16 @@ fn push(
         .or_else(|| field.parse::<jiff::Timestamp>().ok().map(|ts| ts.as_nanosecond() - start));
     let span = MAX_SPAN.as_nanos() as i128;
     let Some(time) = time.filter(|&t| if in_run { (0..=span).contains(&t) } else { t.abs() <= span }) else {
-        let excerpt: String = field.chars().take(40).collect();
-        let more = if field.chars().count() > 40 { "…" } else { "" };
         let range = if in_run { "from `start` to a century after" } else { "within a century of `start`" };
+        let hint = if in_run && time.is_some_and(|t| t < 0) {
+            " (it is before the start: `from` moves the trace's first message there)"
+        } else {
+            ""
+        };
         return Err(format!(
-            "{}: expected an offset (\"90s\", seconds) or an RFC 3339 time {range}, found \"{excerpt}{more}\"",
-            at(record.line, column)
+            "{}: expected an offset (\"90s\", seconds) or an RFC 3339 time {range}, found \"{}\"{hint}",
+            at(record.line, column),
+            shown(field)
         ));
     };
     let Some(i) = cols.dst else {
@@ -318,15 +405,16 @@ fn push(
     Ok(())
 }
 
-/// A `dst` list of a burst: numbers separated by `<`.
+/// A `dst` list: phone numbers with their country code (E.164, with or
+/// without `+`), separated by `<`.
 pub(super) fn destinations(list: &str) -> Result<Arc<[Address]>, String> {
     list.split('<')
-        .map(|n| {
-            Address::parse(n).ok_or_else(|| {
-                format!(
-                    "expected destination numbers separated by `<` (such as 14156667777<14157778888), found \"{n}\""
-                )
-            })
+        .map(|n| match Address::parse(n) {
+            Some(a @ Address::E164(_)) => Ok(a),
+            _ => Err(format!(
+                "expected phone numbers with their country code, separated by `<` (such as 14156667777<14157778888), found \"{}\"",
+                shown(n)
+            )),
         })
         .collect()
 }

@@ -11,6 +11,9 @@ use crate::scenario::time::SimDuration;
 use crate::scenario::{DEFAULT_MIX, Sender, Stream};
 use toml::de::DeValue;
 
+/// Most distinct recipients of one stream: more than any country's numbers.
+const MAX_RECIPIENTS: u64 = 1_000_000_000_000;
+
 /// Every message to `other`: the destination mix outside the US.
 const OTHER_ONLY: [f64; 4] = [0.0, 0.0, 0.0, 1.0];
 
@@ -86,7 +89,21 @@ impl Reader<'_> {
                     (None, None)
                 }
             };
-            let recipients = self.int(&t, "recipients", 1..=u64::MAX);
+            if let (Some(list), Some(i)) = (&listed, sender) {
+                let country = senders[i].country;
+                if let Some(a) = list.iter().find(|a| !a.has_calling_code(country.calling_code())) {
+                    let what = if country.calling_code() == 1 {
+                        "+1 and ten digits".to_string()
+                    } else {
+                        format!("+{} and the national number", country.calling_code())
+                    };
+                    let why = format!(
+                        "destination {a} is not a {country} number ({what}): a message goes to its sender's country"
+                    );
+                    self.invalid(&t, "arrival", t.get("arrival").expect("read"), why);
+                }
+            }
+            let recipients = self.int(&t, "recipients", 1..=MAX_RECIPIENTS);
             let destinations = match (recipients, listed) {
                 (Some(n), None) => Destinations::Drawn(n),
                 (None, Some(list)) => Destinations::Listed(list),
