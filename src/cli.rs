@@ -139,6 +139,8 @@ enum Command {
         #[command(flatten)]
         window: WindowArg,
     },
+    /// Print the JSON Schema of scenario files, for editors: `a2psim schema > a2psim.schema.json`.
+    Schema,
     /// Print a completion script for a shell: `a2psim completions bash > /etc/bash_completion.d/a2psim`.
     Completions {
         /// The shell to complete in.
@@ -346,6 +348,11 @@ fn command(command: Command) -> Result<Passed, Error> {
         }),
         Command::Baseline { paths, batch, out } => {
             with_threads(batch.threads, || record_baseline(&paths, &batch.overrides(), &out))
+        }
+        Command::Schema => {
+            let text = serde_json::to_string_pretty(&load::schema::schema()).expect("a schema serialises");
+            print(&format!("{text}\n"));
+            Ok(true)
         }
         Command::Completions { shell } => {
             let mut cmd = <Cli as clap::CommandFactory>::command();

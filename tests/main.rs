@@ -17,6 +17,7 @@ mod provider;
 mod queueing;
 mod records;
 mod reference;
+mod schema;
 mod series;
 mod shipped;
 mod sweeps;

@@ -102,8 +102,7 @@ impl Reader<'_> {
     pub(super) fn expects(&mut self, root: &Tbl) -> Vec<Expect> {
         let mut out = Vec::new();
         for (i, v) in self.tables(root, "expect").into_iter().enumerate() {
-            let Some(t) = self.table(v, format!("expect.{i}"), &["metric", "min", "max", "equals", "on", "point"])
-            else {
+            let Some(t) = self.table(v, format!("expect.{i}"), &super::spec::EXPECT.names()) else {
                 continue;
             };
             let metric = self.string(&t, "metric");

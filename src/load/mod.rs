@@ -6,7 +6,9 @@
 
 mod expect;
 mod reader;
+pub mod schema;
 mod sections;
+pub(crate) mod spec;
 mod sweep;
 mod values;
 mod window;

@@ -1,5 +1,6 @@
 //! `[account]`: the account's SMS and MMS rate limits.
 
+use crate::load::spec;
 use crate::load::{Reader, Tbl};
 use crate::scenario::Limit;
 use crate::scenario::model::{Shape, Unit};
@@ -10,9 +11,7 @@ impl Reader<'_> {
     pub(super) fn account(&mut self, root: &Tbl) -> [Limit; 2] {
         let sec = SimDuration::from_secs(1);
         let defaults = [Rate::per_second(5), Rate::new(1, 4, sec).expect("0.25/s")];
-        let t = root
-            .get("account")
-            .and_then(|v| self.table(v, "account".into(), &["sms_mps", "mms_mps", "shape", "burst", "unit"]));
+        let t = root.get("account").and_then(|v| self.table(v, "account".into(), &spec::ACCOUNT.names()));
         let (shape, burst, unit) = match &t {
             Some(t) => self.limit_style(t, "unit", Unit::Messages),
             None => (Shape::Window, 1, Unit::Messages),

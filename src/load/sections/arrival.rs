@@ -2,6 +2,7 @@
 //! hourly profile and trace files it may name.
 
 use super::trace;
+use crate::load::spec;
 use crate::load::values::{self, Decimal};
 use crate::load::{Quote, Reader, Tbl, Value, did_you_mean, type_name};
 use crate::scenario::bounds::{MAX_BURST, MAX_REPLICATIONS, MAX_SPAN};
@@ -23,22 +24,7 @@ impl Reader<'_> {
         cal: &Calendar,
         has_horizon: bool,
     ) -> Option<(Arrival, Option<Arc<[Address]>>)> {
-        const KEYS: &[&str] = &[
-            "process",
-            "rate",
-            "from",
-            "until",
-            "count",
-            "at",
-            "spread",
-            "rates",
-            "file",
-            "dst",
-            "format",
-            "stream",
-            "replication",
-        ];
-        let t = self.table(v, stream.path("arrival"), KEYS)?;
+        let t = self.table(v, stream.path("arrival"), &spec::ARRIVAL.all_names())?;
         let expected = "\"constant\", \"poisson\", \"burst\", \"profile\" or \"trace\"";
         let Some(process) = self.string(&t, "process") else {
             if t.get("process").is_none() {
@@ -178,13 +164,7 @@ impl Reader<'_> {
 
     /// Reports keys of an `arrival` table that its process does not take.
     fn process_keys(&mut self, t: &Tbl, process: &str) {
-        let allowed: &[&str] = match process {
-            "constant" | "poisson" => &["process", "rate", "from", "until", "count"],
-            "burst" => &["process", "count", "at", "spread", "dst"],
-            "profile" => &["process", "rates", "from", "until", "count"],
-            "trace" => &["process", "file", "format", "stream", "replication", "from"],
-            _ => &[],
-        };
+        let allowed = spec::ARRIVAL.names(process).unwrap_or_default();
         for (key, _) in t.table.iter() {
             let k: &str = key.get_ref();
             if !allowed.is_empty() && !allowed.contains(&k) {

@@ -1,5 +1,6 @@
 //! `[[brands]]`: registered 10DLC brands, their vetting score and limits.
 
+use crate::load::spec;
 use crate::load::{Reader, Tbl};
 use crate::scenario::limits::{brand_tpm, tmobile_tpd};
 use crate::scenario::model::{Unit, UseCase};
@@ -9,12 +10,10 @@ use crate::scenario::{Brand, Limit};
 
 impl Reader<'_> {
     pub(super) fn brands(&mut self, root: &Tbl) -> Vec<Brand> {
-        const KEYS: &[&str] =
-            &["id", "vetting_score", "use_case", "tpm", "mms_tpm", "tpd", "shape", "burst", "tpm_unit", "tpd_unit"];
         let mut out: Vec<Brand> = Vec::new();
         for (i, v) in self.tables(root, "brands").into_iter().enumerate() {
             let taken: Vec<&str> = out.iter().map(|x| x.id.as_str()).collect();
-            let Some((t, id)) = self.named_table(v, "brands", i, "id", KEYS, &taken) else {
+            let Some((t, id)) = self.named_table(v, "brands", i, "id", &spec::BRANDS.names(), &taken) else {
                 continue;
             };
             let score = self.int(&t, "vetting_score", 0..=100);

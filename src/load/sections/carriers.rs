@@ -1,5 +1,6 @@
 //! `[carriers]`: each carrier's undelivered share and surcharges.
 
+use crate::load::spec;
 use crate::load::{Reader, Tbl};
 use crate::scenario::model::Carrier;
 use crate::scenario::{CarrierSettings, DEFAULT_SURCHARGES, Money};
@@ -13,13 +14,12 @@ impl Reader<'_> {
         let Some(v) = root.get("carriers") else {
             return out;
         };
-        let names: Vec<&str> = Carrier::ALL.iter().map(|c| c.name()).collect();
-        let Some(t) = self.table(v, "carriers".into(), &names) else {
+        let Some(t) = self.table(v, "carriers".into(), &spec::CARRIERS.names()) else {
             return out;
         };
         for c in Carrier::ALL {
             let Some(v) = t.get(c.name()) else { continue };
-            let Some(ct) = self.table(v, t.path(c.name()), &["undelivered", "surcharge_sms", "surcharge_mms"]) else {
+            let Some(ct) = self.table(v, t.path(c.name()), &spec::CARRIER.names()) else {
                 continue;
             };
             let settings = &mut out[c.index()];

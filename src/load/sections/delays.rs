@@ -1,5 +1,6 @@
 //! `[delays]`: the processing and delivery delay distributions.
 
+use crate::load::spec;
 use crate::load::values;
 use crate::load::{Reader, Tbl, Value};
 use crate::scenario::delay::Delay;
@@ -10,7 +11,7 @@ impl Reader<'_> {
         let Some(v) = root.get("delays") else {
             return Default::default();
         };
-        let Some(t) = self.table(v, "delays".into(), &["processing", "delivery"]) else {
+        let Some(t) = self.table(v, "delays".into(), &spec::DELAYS.names()) else {
             return Default::default();
         };
         let processing = t.get("processing").and_then(|v| self.delay(v, t.path("processing"))).unwrap_or_default();
@@ -19,7 +20,7 @@ impl Reader<'_> {
     }
 
     fn delay(&mut self, v: &Value, name: String) -> Option<Delay> {
-        let t = self.table(v, name, &["dist", "value", "low", "high", "mean", "median", "p99"])?;
+        let t = self.table(v, name, &spec::DELAY.all_names())?;
         let expected = "\"fixed\", \"uniform\", \"exponential\" or \"lognormal\"";
         let dist = self.string(&t, "dist");
         if t.get("dist").is_none() {

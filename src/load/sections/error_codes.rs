@@ -15,8 +15,7 @@ impl Reader<'_> {
         let Some(v) = root.get("error_codes") else {
             return codes;
         };
-        let names: Vec<&str> = ERROR_CODE_OUTCOMES.iter().map(|o| o.name()).collect();
-        if let Some(t) = self.table(v, "error_codes".into(), &names) {
+        if let Some(t) = self.table(v, "error_codes".into(), &crate::load::spec::ERROR_CODES.names()) {
             for o in ERROR_CODE_OUTCOMES {
                 if let Some(code) = self.int(&t, o.name(), 0..=99_999) {
                     codes[o.index()] = Some(code as u32);

@@ -1,6 +1,7 @@
 //! `[[inbound]]`: messages received by an application (MODEL §10), shown
 //! in the detail records and using no outbound throughput.
 
+use crate::load::spec;
 use crate::load::{Reader, Tbl};
 use crate::scenario::bounds::MAX_NUMBERS;
 use crate::scenario::calendar::Calendar;
@@ -18,14 +19,12 @@ impl Reader<'_> {
         cal: &Calendar,
         horizon: Option<SimDuration>,
     ) -> Vec<Inbound> {
-        const KEYS: &[&str] =
-            &["name", "country", "application", "log_incoming_messages", "text", "numbers", "contacts", "arrival"];
         let mut out: Vec<Inbound> = Vec::new();
         for (i, v) in self.tables(root, "inbound").into_iter().enumerate() {
             // Names are shared with the traffic streams: records name either.
             let taken: Vec<&str> =
                 traffic.iter().map(|s| s.name.as_str()).chain(out.iter().map(|x| x.name.as_str())).collect();
-            let Some((t, name)) = self.named_table(v, "inbound", i, "name", KEYS, &taken) else {
+            let Some((t, name)) = self.named_table(v, "inbound", i, "name", &spec::INBOUND.names(), &taken) else {
                 continue;
             };
             let country = self.inbound_country(&t);

@@ -26,35 +26,11 @@ use crate::scenario::model::{Class, Shape, Unit};
 use crate::scenario::time::SimDuration;
 use toml::de::DeValue;
 
-const TOP_KEYS: &[&str] = &[
-    "name",
-    "start",
-    "timezone",
-    "horizon",
-    "seed",
-    "replications",
-    "warmup",
-    "expiry_target",
-    "sweep",
-    "timeseries_step",
-    "account",
-    "brands",
-    "senders",
-    "traffic",
-    "inbound",
-    "outages",
-    "delays",
-    "carriers",
-    "prices",
-    "provider",
-    "error_codes",
-    "expect",
-    "plan",
-];
+use crate::load::spec;
 
 impl Reader<'_> {
     pub(super) fn scenario(&mut self, root: &Tbl, stem: &str) -> Option<(Scenario, Vec<Expect>)> {
-        self.check_keys(root, TOP_KEYS);
+        self.check_keys(root, &spec::SCENARIO.names());
         let name = self.string(root, "name").inspect(|n| self.printable(root, "name", n, 4 * MAX_NAME_CHARS));
         let name = name.unwrap_or(stem).to_string();
         let start = self.start(root);

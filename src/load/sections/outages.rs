@@ -1,5 +1,6 @@
 //! `[[outages]]`: when a platform, carrier or sender stops or slows down.
 
+use crate::load::spec;
 use crate::load::{Reader, Tbl, Value};
 use crate::scenario::calendar::Calendar;
 use crate::scenario::model::{Carrier, Class};
@@ -9,10 +10,9 @@ use crate::scenario::{Sender, Stream};
 
 impl Reader<'_> {
     pub(super) fn outages(&mut self, root: &Tbl, senders: &[Sender], cal: &Calendar) -> Vec<Outage> {
-        const KEYS: &[&str] = &["scope", "start", "duration", "end", "capacity"];
         let mut out = Vec::new();
         for (i, v) in self.tables(root, "outages").into_iter().enumerate() {
-            let Some(t) = self.table(v, format!("outages.{i}"), KEYS) else {
+            let Some(t) = self.table(v, format!("outages.{i}"), &spec::OUTAGES.names()) else {
                 continue;
             };
             let scope = match (self.string(&t, "scope"), t.get("scope")) {

@@ -4,18 +4,17 @@
 use super::super::sweep::Parameter;
 use super::super::values::duration;
 use super::super::{Reader, Tbl, Value, type_name};
+use crate::load::spec;
 use crate::load::{Goal, Minimize, PlanSpec, magnitude, show};
 use crate::scenario::bounds::MAX_SWEEP_POINTS;
 use crate::scenario::time::SimDuration;
 use toml::de::DeValue;
 
-const KEYS: &[&str] = &["vary", "range", "step", "options", "goal", "minimize"];
-
 impl Reader<'_> {
     /// The `[plan]` table, if any: what it wants and its parameters with
     /// every candidate.
     pub(in crate::load) fn plan(&mut self, root: &Tbl) -> Option<(PlanSpec, Vec<Parameter>)> {
-        let t = self.table(root.get("plan")?, "plan".into(), KEYS)?;
+        let t = self.table(root.get("plan")?, "plan".into(), &spec::PLAN.names())?;
         let goal = self.choice(&t, "goal", &Goal::ALL, Goal::name).unwrap_or(Goal::Least);
         let at = self.position(t.span.start);
         let minimize = self.string(&t, "minimize").map(|figure| {
@@ -131,7 +130,7 @@ impl Reader<'_> {
         for (j, (path, list)) in paths.into_iter().zip(lists).enumerate() {
             let values = match list.get_ref() {
                 DeValue::Table(_) => {
-                    let entry = self.table(list, format!("plan.options[{j}]"), &["range", "step"])?;
+                    let entry = self.table(list, format!("plan.options[{j}]"), &spec::PLAN_RANGE.names())?;
                     let Some(range) = entry.get("range") else {
                         self.missing(&entry, "range", "[low, high]: two whole numbers, or two durations with `step`");
                         return None;

@@ -14,13 +14,7 @@ impl Reader<'_> {
         let Some(v) = root.get("prices") else {
             return prices;
         };
-        let keys: Vec<String> = NumberType::ALL
-            .iter()
-            .flat_map(|n| Class::ALL.iter().map(move |c| format!("{}_{}", n.name(), c.name())))
-            .collect();
-        let mut allowed: Vec<&str> = keys.iter().map(String::as_str).collect();
-        allowed.extend(["charge_failed_daily_cap", "charge_blocked"]);
-        let Some(t) = self.table(v, "prices".into(), &allowed) else {
+        let Some(t) = self.table(v, "prices".into(), &crate::load::spec::PRICES.names()) else {
             return prices;
         };
         for n in NumberType::ALL {

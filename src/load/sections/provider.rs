@@ -2,6 +2,7 @@
 //! limits, beyond the source document (MODEL §9): a preset of a provider's
 //! documented rules, and a cap on waiting messages.
 
+use crate::load::spec;
 use crate::load::{Reader, Tbl};
 use crate::scenario::model::{Preset, QueueScope};
 use crate::scenario::provider::{QueueLimit, Rules, ScopeRates};
@@ -18,7 +19,7 @@ impl Reader<'_> {
     pub(super) fn provider(&mut self, root: &Tbl) -> Provider {
         let mut out = Provider { rules: Preset::Plivo.rules(), queue_max: None, queue_scope: None };
         let Some(v) = root.get("provider") else { return out };
-        let Some(t) = self.table(v, "provider".into(), &["preset", "queue_max", "queue_scope"]) else { return out };
+        let Some(t) = self.table(v, "provider".into(), &spec::PROVIDER.names()) else { return out };
         out.rules = self.choice(&t, "preset", &Preset::ALL, Preset::name).unwrap_or(Preset::Plivo).rules();
         out.queue_scope = self.choice(&t, "queue_scope", &QueueScope::ALL, QueueScope::name);
         out.queue_max = self.int(&t, "queue_max", 1..=u64::from(u32::MAX));

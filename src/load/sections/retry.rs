@@ -2,6 +2,7 @@
 //! failed attempts the sender submits again, and when (MODEL §9).
 
 use super::super::values::{duration, seconds};
+use crate::load::spec;
 use crate::load::{Reader, Tbl, Value, type_name};
 use crate::scenario::model::Outcome;
 use crate::scenario::time::SimDuration;
@@ -18,7 +19,7 @@ impl Reader<'_> {
     /// The stream's `retry`, if it has one; warned about when its first wait
     /// already reaches past the `horizon`, so that no retry can happen.
     pub(super) fn retry(&mut self, stream: &Tbl, horizon: Option<SimDuration>) -> Option<Retry> {
-        let t = self.table(stream.get("retry")?, stream.path("retry"), &["on", "after"])?;
+        let t = self.table(stream.get("retry")?, stream.path("retry"), &spec::RETRY.names())?;
         let names: Vec<&str> = RETRIED.iter().map(|o| o.name()).collect();
         let expected_on = format!("a non-empty list of outcomes: {}", names.join(", "));
         let mut on = [false; 8];

@@ -1,5 +1,6 @@
 //! `[[senders]]`: the numbers messages are sent from, and their limits.
 
+use crate::load::spec;
 use crate::load::{Reader, Tbl};
 use crate::scenario::bounds::MAX_NUMBERS;
 use crate::scenario::limits::{NumberLimit, number_limit};
@@ -11,14 +12,10 @@ use toml::de::DeValue;
 
 impl Reader<'_> {
     pub(super) fn senders(&mut self, root: &Tbl, brands: &[Brand]) -> Vec<Sender> {
-        const KEYS: &[&str] = &[
-            "id", "type", "country", "brand", "numbers", "verified", "classes", "sms_rate", "mms_rate", "shape",
-            "burst", "unit",
-        ];
         let mut out: Vec<Sender> = Vec::new();
         for (i, v) in self.tables(root, "senders").into_iter().enumerate() {
             let taken: Vec<&str> = out.iter().map(|x| x.id.as_str()).collect();
-            let Some((t, id)) = self.named_table(v, "senders", i, "id", KEYS, &taken) else {
+            let Some((t, id)) = self.named_table(v, "senders", i, "id", &spec::SENDERS.names(), &taken) else {
                 continue;
             };
             if t.get("type").is_none() {

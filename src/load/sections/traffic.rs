@@ -1,6 +1,7 @@
 //! `[[traffic]]`: the message streams, each with its sender, class, expiry,
 //! segments and carrier mix.
 
+use crate::load::spec;
 use crate::load::{Quote, Reader, Tbl, did_you_mean};
 use crate::scenario::calendar::Calendar;
 use crate::scenario::model::{Carrier, Class, Country, Kind, LogPreference};
@@ -26,22 +27,6 @@ impl Reader<'_> {
         horizon: Option<SimDuration>,
         provider: &Rules,
     ) -> Vec<Stream> {
-        const KEYS: &[&str] = &[
-            "name",
-            "sender",
-            "class",
-            "kind",
-            "message_expiry",
-            "useful_life",
-            "text",
-            "segments",
-            "arrival",
-            "carriers",
-            "pace",
-            "retry",
-            "recipients",
-            "log",
-        ];
         let items = self.tables(root, "traffic");
         if items.is_empty() && root.get("traffic").is_none() {
             self.missing(root, "traffic", "at least one [[traffic]] stream");
@@ -49,7 +34,7 @@ impl Reader<'_> {
         let mut out: Vec<Stream> = Vec::new();
         for (i, v) in items.into_iter().enumerate() {
             let taken: Vec<&str> = out.iter().map(|x| x.name.as_str()).collect();
-            let Some((t, name)) = self.named_table(v, "traffic", i, "name", KEYS, &taken) else {
+            let Some((t, name)) = self.named_table(v, "traffic", i, "name", &spec::TRAFFIC.names(), &taken) else {
                 continue;
             };
             let sender_ids: Vec<&str> = senders.iter().map(|x| x.id.as_str()).collect();
@@ -208,8 +193,7 @@ impl Reader<'_> {
         let Some(v) = t.get("carriers") else {
             return default;
         };
-        let names: Vec<&str> = Carrier::ALL.iter().map(|c| c.name()).collect();
-        let Some(m) = self.table(v, t.path("carriers"), &names) else {
+        let Some(m) = self.table(v, t.path("carriers"), &spec::MIX.names()) else {
             return default;
         };
         let mut mix = [0.0; 4];
