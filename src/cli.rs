@@ -141,6 +141,21 @@ enum Command {
     },
     /// Print the JSON Schema of scenario files, for editors: `a2psim schema > a2psim.schema.json`.
     Schema,
+    /// Write a commented starter scenario (and the schema beside it, for editors).
+    Init {
+        /// The scenario file to write.
+        #[arg(default_value = "scenario.toml")]
+        file: PathBuf,
+        /// What it starts from.
+        #[arg(long, value_parser = ["otp", "promo", "daily-cap", "expiry-sweep", "ci"], default_value = "otp", conflicts_with = "from_questions")]
+        template: String,
+        /// Ask a few questions (rate, numbers, vetting score, kind, expiry) and write the scenario they describe.
+        #[arg(long)]
+        from_questions: bool,
+        /// Replace the file if it exists.
+        #[arg(long)]
+        force: bool,
+    },
     /// Print a completion script for a shell: `a2psim completions bash > /etc/bash_completion.d/a2psim`.
     Completions {
         /// The shell to complete in.
@@ -291,6 +306,8 @@ enum Error {
     Baseline(#[from] BaselineError),
     #[error("cannot write {}: {source}", .path.display())]
     Write { path: PathBuf, source: std::io::Error },
+    #[error("{} exists: choose another name, or --force to replace it", .0.display())]
+    Exists(PathBuf),
     #[error("cannot write the report into {}: {source}", .dir.display())]
     Report { dir: PathBuf, source: std::io::Error },
     #[error("cannot write the message detail records of {stem} into {}: {source}", .out.display())]
@@ -349,6 +366,7 @@ fn command(command: Command) -> Result<Passed, Error> {
         Command::Baseline { paths, batch, out } => {
             with_threads(batch.threads, || record_baseline(&paths, &batch.overrides(), &out))
         }
+        Command::Init { file, template, from_questions, force } => init(&file, &template, from_questions, force),
         Command::Schema => {
             let text = serde_json::to_string_pretty(&load::schema::schema()).expect("a schema serialises");
             print(&format!("{text}\n"));
@@ -368,6 +386,36 @@ fn command(command: Command) -> Result<Passed, Error> {
             write_reports(&out, &loaded, &results, window.window.as_ref(), None)
         }),
     }
+}
+
+/// Writes a starter scenario `file` from `template` or from questions on
+/// the terminal, and the schema beside it.
+fn init(file: &Path, template: &str, from_questions: bool, force: bool) -> Result<Passed, Error> {
+    if !force && std::fs::symlink_metadata(file).is_ok() {
+        return Err(Error::Exists(file.to_path_buf()));
+    }
+    let text = if from_questions {
+        let mut stderr = std::io::stderr();
+        crate::init::from_questions(&mut std::io::stdin().lock(), &mut stderr)
+            .map_err(|source| Error::Write { path: file.to_path_buf(), source })?
+    } else {
+        crate::init::template(template).expect("clap keeps the names").to_string()
+    };
+    write(file, text.as_bytes())?;
+    let dir = file.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let schema = dir.join(crate::init::SCHEMA_FILE);
+    let wrote = crate::init::write_schema(dir).map_err(|source| Error::Write { path: schema.clone(), source })?;
+    if !wrote {
+        complain(&format!("warning: {} exists and is not a2psim's schema: left as it is\n", schema.display()));
+    }
+    let what = if from_questions { "your answers".to_string() } else { format!("template {template}") };
+    say(&format!(
+        "wrote {} ({what}){}; next: a2psim run {}\n",
+        file.display(),
+        if wrote { format!(" and {}", schema.display()) } else { String::new() },
+        file.display()
+    ));
+    Ok(true)
 }
 
 /// Runs `job` on a pool of `threads` workers (clap keeps the count from 1 to 256).

@@ -51,6 +51,8 @@ pub mod check;
 #[cfg(feature = "cli")]
 pub mod cli;
 pub mod engine;
+#[cfg(feature = "cli")]
+pub mod init;
 pub mod load;
 pub mod mdr;
 #[cfg(feature = "report")]
