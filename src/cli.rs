@@ -139,6 +139,16 @@ enum Command {
         #[command(flatten)]
         window: WindowArg,
     },
+    /// Print, for each stream, the limits on its path (slowest first, with
+    /// where each comes from) and the quickest a burst could drain, without running.
+    Explain {
+        /// Scenario files, or folders whose *.toml files are scenarios.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Also let trace files be read from this folder (repeatable).
+        #[arg(long = "allow-path", value_name = "DIR")]
+        allow: Vec<PathBuf>,
+    },
     /// Print the JSON Schema of scenario files, for editors: `a2psim schema > a2psim.schema.json`.
     Schema,
     /// Write a commented starter scenario (and the schema beside it, for editors).
@@ -367,6 +377,12 @@ fn command(command: Command) -> Result<Passed, Error> {
             with_threads(batch.threads, || record_baseline(&paths, &batch.overrides(), &out))
         }
         Command::Init { file, template, from_questions, force } => init(&file, &template, from_questions, force),
+        Command::Explain { paths, allow } => {
+            for (f, l) in load_all(&paths, &Overrides { allow, ..Overrides::default() })? {
+                print(&format!("{}: {}\n{}", f.display(), l.scenario.name, report::explain::explain(&l.scenario)));
+            }
+            Ok(true)
+        }
         Command::Schema => {
             let text = serde_json::to_string_pretty(&load::schema::schema()).expect("a schema serialises");
             print(&format!("{text}\n"));

@@ -7,6 +7,7 @@ mod checks;
 mod cli;
 mod determinism;
 mod documented;
+mod explain;
 mod init;
 mod lanes;
 mod layers;

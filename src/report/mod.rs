@@ -4,6 +4,7 @@
 
 pub mod advice;
 pub(crate) mod charts;
+pub mod explain;
 mod folder;
 pub mod records;
 mod row;

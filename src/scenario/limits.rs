@@ -29,6 +29,14 @@ pub(crate) fn tmobile_tpd(use_case: UseCase, vetting_score: u8) -> u64 {
     }
 }
 
+/// The account's default rate for a class: SMS 5/s, MMS 0.25/s.
+pub(crate) fn account_rate(class: Class) -> Rate {
+    match class {
+        Class::Sms => Rate::per_second(5),
+        Class::Mms => Rate::new(1, 4, crate::scenario::time::SimDuration::from_secs(1)).expect("0.25/s"),
+    }
+}
+
 /// The limit a single sender number has for one class.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum NumberLimit {

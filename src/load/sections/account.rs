@@ -3,14 +3,14 @@
 use crate::load::spec;
 use crate::load::{Reader, Tbl};
 use crate::scenario::Limit;
-use crate::scenario::model::{Shape, Unit};
-use crate::scenario::rate::Rate;
+use crate::scenario::limits::account_rate;
+use crate::scenario::model::{Class, Shape, Unit};
 use crate::scenario::time::SimDuration;
 
 impl Reader<'_> {
     pub(super) fn account(&mut self, root: &Tbl) -> [Limit; 2] {
         let sec = SimDuration::from_secs(1);
-        let defaults = [Rate::per_second(5), Rate::new(1, 4, sec).expect("0.25/s")];
+        let defaults = Class::ALL.map(account_rate);
         let t = root.get("account").and_then(|v| self.table(v, "account".into(), &spec::ACCOUNT.names()));
         let (shape, burst, unit) = match &t {
             Some(t) => self.limit_style(t, "unit", Unit::Messages),

@@ -1,0 +1,258 @@
+//! `a2psim explain`: for each stream, the limits on its path with their
+//! figures and where each comes from, the slowest first, and the quickest a
+//! burst could drain: why a scenario is slow, without running it.
+
+use super::human;
+use crate::scenario::limits::{NumberLimit, account_rate, brand_tpm, number_limit, tmobile_tpd};
+use crate::scenario::model::{Carrier, Class, Unit};
+use crate::scenario::outage::Scope;
+use crate::scenario::traffic::Arrival;
+use crate::scenario::{Limit, Scenario, SenderLimit, Stream};
+use std::fmt::Write;
+
+/// One limit on a stream's path, in the stream's messages per second.
+struct OnPath {
+    what: String,
+    per_sec: f64,
+    source: String,
+}
+
+/// Messages a second a limit of `limit` lets through for messages of
+/// `segments` segments, when the stream has `share` of the traffic it counts.
+fn messages_per_sec(limit: &Limit, class: Class, segments: u32, share: f64) -> f64 {
+    let units = match (limit.unit, class) {
+        (Unit::Segments, Class::Sms) => f64::from(segments),
+        _ => 1.0,
+    };
+    limit.rate.per_sec_f64() / units / share
+}
+
+/// "the document's table" or the key that set a figure.
+fn source(is_default: bool, table: &str, key: String) -> String {
+    if is_default { format!("the document's table ({table})") } else { format!("set by `{key}`") }
+}
+
+/// The limits on stream `s`'s path, slowest first.
+fn limits(sc: &Scenario, s: &Stream) -> Vec<OnPath> {
+    let sender = &sc.senders[s.sender];
+    let class = s.class;
+    let k = class.index();
+    let mut out = Vec::new();
+    let account = &sc.account[k];
+    let default = account_rate(class);
+    out.push(OnPath {
+        what: format!("account {} limit, shared by every sender", class.name().to_uppercase()),
+        per_sec: messages_per_sec(account, class, s.segments, 1.0),
+        source: source(account.rate == default, &format!("{}", default), format!("account.{}_mps", class.name())),
+    });
+    let table = number_limit(sender.country, sender.number_type, class);
+    let place = format!("{} {}", sender.country, sender.number_type);
+    let numbers = f64::from(sender.numbers);
+    match &sender.limits[k] {
+        SenderLimit::PerNumber(l) => {
+            let is_default = matches!(table, NumberLimit::PerNumber(r) if r == l.rate);
+            out.push(OnPath {
+                what: format!("sender {}: {} × {} a number", sender.id, sender.numbers, l.rate),
+                per_sec: messages_per_sec(l, class, s.segments, 1.0) * numbers,
+                source: source(is_default, &place, format!("senders.{}.{}_rate", sender.id, class.name())),
+            });
+        }
+        SenderLimit::PerCarrier(l) => {
+            let is_default = matches!(table, NumberLimit::PerCarrier(r) if r == l.rate);
+            let (c, share) = busiest(s);
+            out.push(OnPath {
+                what: format!(
+                    "sender {}: {} × {} a number at each carrier, {c} taking {:.0} %",
+                    sender.id,
+                    sender.numbers,
+                    l.rate,
+                    share * 100.0
+                ),
+                per_sec: messages_per_sec(l, class, s.segments, share) * numbers,
+                source: source(is_default, &place, format!("senders.{}.{}_rate", sender.id, class.name())),
+            });
+        }
+        SenderLimit::BrandTpm | SenderLimit::Refused => {}
+    }
+    if let (Some(b), true) = (sender.brand, sender.is_10dlc()) {
+        let brand = &sc.brands[b];
+        let (c, share) = busiest(s);
+        let tpm = match class {
+            Class::Sms => Some((&brand.tpm, "tpm")),
+            Class::Mms => brand.mms_tpm.as_ref().map(|l| (l, "mms_tpm")),
+        };
+        if let Some((l, key)) = tpm {
+            let table = brand_tpm(brand.use_case, brand.vetting_score);
+            let is_default = key == "tpm" && l.rate.per_sec_f64() * 60.0 == table as f64;
+            out.push(OnPath {
+                what: format!("brand {} {key} {} at each carrier, {c} taking {:.0} %", brand.id, l.rate, share * 100.0),
+                per_sec: messages_per_sec(l, class, s.segments, share),
+                source: source(
+                    is_default,
+                    &format!("vetting score {}, {}", brand.vetting_score, brand.use_case),
+                    format!("brands.{}.{key}", brand.id),
+                ),
+            });
+        }
+    }
+    if let Some(pace) = s.pace {
+        out.push(OnPath {
+            what: format!("the sender's own pace {pace}"),
+            per_sec: pace.per_sec_f64(),
+            source: format!("set by `traffic.{}.pace`", s.name),
+        });
+    }
+    out.sort_by(|a, b| a.per_sec.total_cmp(&b.per_sec));
+    out
+}
+
+/// The carrier taking the largest share of a stream, and its share.
+fn busiest(s: &Stream) -> (Carrier, f64) {
+    Carrier::ALL
+        .into_iter()
+        .map(|c| (c, s.carriers[c.index()]))
+        .fold((Carrier::Other, 0.0), |a, b| if b.1 > a.1 { b } else { a })
+}
+
+/// The messages of a stream's arrivals and when: a burst's size, or its rate.
+fn offered(s: &Stream) -> (Option<u64>, Option<f64>, String) {
+    match &s.arrival {
+        Arrival::Burst { count, spread, .. } => {
+            let spread_s = spread.as_secs_f64();
+            let rate = (spread_s > 0.0).then(|| *count as f64 / spread_s);
+            (
+                Some(*count),
+                rate,
+                format!(
+                    "a burst of {count}{}",
+                    if spread_s > 0.0 { format!(" over {}", human::duration(spread_s)) } else { String::new() }
+                ),
+            )
+        }
+        Arrival::Constant { rate, .. } => (None, Some(rate.per_sec_f64()), format!("{rate}, evenly")),
+        Arrival::Poisson { rate, .. } => (None, Some(rate.per_sec_f64()), format!("{rate} on average (Poisson)")),
+        Arrival::Profile { hourly, .. } => {
+            let peak = hourly.iter().copied().fold(0.0, f64::max);
+            (None, Some(peak), format!("a daily profile peaking at {}/s", human::number(peak)))
+        }
+        Arrival::Trace { times } => (Some(times.len() as u64), None, format!("a trace of {} messages", times.len())),
+    }
+}
+
+/// A rate to three decimals at most: `5`, `114.286`.
+fn round(v: f64) -> String {
+    let text = format!("{v:.3}");
+    text.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+/// The explanation of `sc`, as printed.
+pub fn explain(sc: &Scenario) -> String {
+    let mut out = String::new();
+    for s in &sc.traffic {
+        let sender = &sc.senders[s.sender];
+        let _ = writeln!(
+            out,
+            "stream {} ({}, {} segment{}) from {}: {} {} number{}, {}",
+            s.name,
+            s.class,
+            s.segments,
+            if s.segments == 1 { "" } else { "s" },
+            sender.id,
+            sender.numbers,
+            sender.number_type,
+            if sender.numbers == 1 { "" } else { "s" },
+            sender.country
+        );
+        if matches!(sender.limits[s.class.index()], SenderLimit::Refused) {
+            let _ = writeln!(
+                out,
+                "  every message is rejected: this sender does not send {}",
+                s.class.name().to_uppercase()
+            );
+            continue;
+        }
+        let limits = limits(sc, s);
+        let _ = writeln!(out, "  limits on its path, slowest first:");
+        for l in &limits {
+            let _ = writeln!(out, "    {:>10}/s  {}  ({})", round(l.per_sec), l.what, l.source);
+        }
+        if let (Some(b), true) = (sender.brand, sender.is_10dlc()) {
+            let brand = &sc.brands[b];
+            let share = s.carriers[Carrier::TMobile.index()];
+            if share > 0.0 {
+                let units =
+                    if brand.tpd_unit == Unit::Segments && s.class == Class::Sms { f64::from(s.segments) } else { 1.0 };
+                let table = tmobile_tpd(brand.use_case, brand.vetting_score);
+                let _ = writeln!(
+                    out,
+                    "    T-Mobile daily cap: {} a Pacific day for brand {} ({}): about {} of this stream's messages a day at {:.0} % T-Mobile",
+                    brand.tpd,
+                    brand.id,
+                    source(
+                        brand.tpd == table,
+                        &format!("vetting score {}", brand.vetting_score),
+                        format!("brands.{}.tpd", brand.id)
+                    ),
+                    (brand.tpd as f64 / units / share).floor(),
+                    share * 100.0
+                );
+            }
+        }
+        for o in &sc.outages {
+            let hits = match o.scope {
+                Scope::Platform => true,
+                Scope::Carrier(c) => s.carriers[c.index()] > 0.0,
+                Scope::Sender(i) => i == s.sender,
+            };
+            if hits {
+                let scope = match o.scope {
+                    Scope::Platform => "the platform".to_string(),
+                    Scope::Carrier(c) => format!("carrier {c}"),
+                    Scope::Sender(i) => format!("sender {}", sc.senders[i].id),
+                };
+                let how = if o.capacity.is_stop() {
+                    "stopped".to_string()
+                } else {
+                    format!("at {:.0} %", o.capacity.as_f64() * 100.0)
+                };
+                let _ = writeln!(
+                    out,
+                    "    outage: {scope} {how} from {} to {}",
+                    sc.calendar.local(o.start, "%H:%M:%S"),
+                    sc.calendar.local(o.end, "%H:%M:%S")
+                );
+            }
+        }
+        let bottleneck = limits.first().map_or(f64::INFINITY, |l| l.per_sec);
+        let (count, rate, what) = offered(s);
+        let _ = write!(out, "  arrivals: {what}");
+        if let Some(rate) = rate {
+            let verdict = if rate > bottleneck {
+                "above the slowest limit: a backlog builds"
+            } else {
+                "within the slowest limit"
+            };
+            let _ = write!(out, "; {verdict}");
+        }
+        let _ = writeln!(out);
+        if let Some(n) = count.filter(|_| bottleneck.is_finite()) {
+            let best = n as f64 / bottleneck;
+            let _ = writeln!(
+                out,
+                "  best drain of its {n} messages alone at {}/s: {} (no other stream, no outage; message_expiry {})",
+                round(bottleneck),
+                human::duration_split(best),
+                s.message_expiry
+            );
+        }
+        if limits.iter().any(|l| l.what.starts_with("account")) && sc.traffic.len() > 1 {
+            let others: Vec<&str> =
+                sc.traffic.iter().filter(|t| t.class == s.class && t.name != s.name).map(|t| t.name.as_str()).collect();
+            if !others.is_empty() {
+                let _ = writeln!(out, "  shares the account limit with: {}", others.join(", "));
+            }
+        }
+        let _ = writeln!(out);
+    }
+    out
+}
