@@ -318,6 +318,8 @@ enum Error {
     Write { path: PathBuf, source: std::io::Error },
     #[error("{} exists: choose another name, or --force to replace it", .0.display())]
     Exists(PathBuf),
+    #[error("{0}")]
+    Answer(String),
     #[error("cannot write the report into {}: {source}", .dir.display())]
     Report { dir: PathBuf, source: std::io::Error },
     #[error("cannot write the message detail records of {stem} into {}: {source}", .out.display())]
@@ -379,7 +381,15 @@ fn command(command: Command) -> Result<Passed, Error> {
         Command::Init { file, template, from_questions, force } => init(&file, &template, from_questions, force),
         Command::Explain { paths, allow } => {
             for (f, l) in load_all(&paths, &Overrides { allow, ..Overrides::default() })? {
-                print(&format!("{}: {}\n{}", f.display(), l.scenario.name, report::explain::explain(&l.scenario)));
+                let swept = l.sweep.as_ref().map_or(String::new(), |s| {
+                    format!("(a sweep of {}: the file's own values are explained)\n", s.parameters.join(", "))
+                });
+                print(&format!(
+                    "{}: {}\n{swept}{}",
+                    f.display(),
+                    l.scenario.name,
+                    report::explain::explain(&l.scenario)
+                ));
             }
             Ok(true)
         }
@@ -407,13 +417,17 @@ fn command(command: Command) -> Result<Passed, Error> {
 /// Writes a starter scenario `file` from `template` or from questions on
 /// the terminal, and the schema beside it.
 fn init(file: &Path, template: &str, from_questions: bool, force: bool) -> Result<Passed, Error> {
+    if file.is_dir() {
+        return Err(Error::Answer(format!("{} is a folder: name the scenario file to write", file.display())));
+    }
     if !force && std::fs::symlink_metadata(file).is_ok() {
         return Err(Error::Exists(file.to_path_buf()));
     }
     let text = if from_questions {
-        let mut stderr = std::io::stderr();
-        crate::init::from_questions(&mut std::io::stdin().lock(), &mut stderr)
-            .map_err(|source| Error::Write { path: file.to_path_buf(), source })?
+        use std::io::IsTerminal;
+        let interactive = std::io::stdin().is_terminal();
+        crate::init::from_questions(&mut std::io::stdin().lock(), &mut std::io::stderr(), interactive)
+            .map_err(Error::Answer)?
     } else {
         crate::init::template(template).expect("clap keeps the names").to_string()
     };

@@ -31,16 +31,18 @@ struct Question {
     check: fn(&str) -> Result<String, String>,
 }
 
+/// A sending rate: a number (per second) or a rate such as `500/min`.
 fn positive(a: &str) -> Result<String, String> {
-    match a.parse::<f64>() {
-        Ok(x) if x > 0.0 && x <= 1_000_000.0 => Ok(a.to_string()),
-        _ => Err("a number of messages per second above 0, such as 2.5".into()),
-    }
+    let rate = if a.contains('/') { a.to_string() } else { format!("{a}/s") };
+    let scenario = questions_scenario(&Default::default()).replace("rate = \"2/s\"", &format!("rate = \"{rate}\""));
+    crate::load::parse(&scenario, "answer", "answer", Path::new("."))
+        .map(|_| rate)
+        .map_err(|_| "messages a second above 0 (at most 6 decimals), such as 2.5, or a rate such as 500/min".into())
 }
 
 fn number_type(a: &str) -> Result<String, String> {
-    match a {
-        "long_code" | "toll_free" | "short_code" => Ok(a.to_string()),
+    match a.to_lowercase().as_str() {
+        a @ ("long_code" | "toll_free" | "short_code") => Ok(a.to_string()),
         _ => Err("long_code, toll_free or short_code".into()),
     }
 }
@@ -60,8 +62,8 @@ fn score(a: &str) -> Result<String, String> {
 }
 
 fn kind(a: &str) -> Result<String, String> {
-    match a {
-        "otp" | "transactional" | "promotional" => Ok(a.to_string()),
+    match a.to_lowercase().as_str() {
+        a @ ("otp" | "transactional" | "promotional") => Ok(a.to_string()),
         _ => Err("otp, transactional or promotional".into()),
     }
 }
@@ -74,7 +76,7 @@ fn expiry(a: &str) -> Result<String, String> {
 }
 
 const QUESTIONS: [Question; 6] = [
-    Question { prompt: "How many messages a second do you send at your peak?", default: "2", check: positive },
+    Question { prompt: "How many messages a second do you send at your peak?", default: "2/s", check: positive },
     Question {
         prompt: "Which numbers do you send from (long_code, toll_free, short_code)?",
         default: "toll_free",
@@ -95,9 +97,29 @@ const QUESTIONS: [Question; 6] = [
 struct Answers([String; 6]);
 
 /// Asks the questions on `output`, reading answers from `input` (an empty
-/// answer takes the default; a wrong one is asked again; at the end of the
-/// input the defaults stand), and returns the scenario they describe.
-pub fn from_questions(input: &mut dyn BufRead, output: &mut dyn Write) -> io::Result<String> {
+/// answer takes the default; at the end of the input the defaults stand),
+/// and returns the scenario they describe. A wrong answer is asked again
+/// when `interactive` (a terminal), else it is the error.
+pub fn from_questions(input: &mut dyn BufRead, output: &mut dyn Write, interactive: bool) -> Result<String, String> {
+    asked(input, output, interactive).map_err(|e| match e {
+        Asked::Io(e) => format!("cannot ask: {e}"),
+        Asked::Wrong(why) => why,
+    })
+}
+
+/// Why the questions ended without a scenario.
+enum Asked {
+    Io(io::Error),
+    Wrong(String),
+}
+
+impl From<io::Error> for Asked {
+    fn from(e: io::Error) -> Asked {
+        Asked::Io(e)
+    }
+}
+
+fn asked(input: &mut dyn BufRead, output: &mut dyn Write, interactive: bool) -> Result<String, Asked> {
     let mut answers = Answers::default();
     for (i, q) in QUESTIONS.iter().enumerate() {
         if i == 3 && answers.0[1] != "long_code" {
@@ -115,11 +137,19 @@ pub fn from_questions(input: &mut dyn BufRead, output: &mut dyn Write) -> io::Re
             let answer = line.trim();
             match (q.check)(if answer.is_empty() { q.default } else { answer }) {
                 Ok(a) => break a,
-                Err(expected) => writeln!(output, "  expected {expected}")?,
+                Err(expected) if interactive => writeln!(output, "  expected {expected}")?,
+                Err(expected) => {
+                    writeln!(output)?;
+                    return Err(Asked::Wrong(format!("\"{answer}\" to \"{}\": expected {expected}", q.prompt)));
+                }
             }
         };
     }
-    Ok(format!("{}message_expiry = \"{}\"\n{}", questions_scenario(&answers), answers.0[5], QUESTIONS_TAIL))
+    let text = format!("{}message_expiry = \"{}\"\n{}", questions_scenario(&answers), answers.0[5], QUESTIONS_TAIL);
+    // Each answer was checked; the whole is too, so no file is written that does not load.
+    crate::load::parse(&text, "answers", "answers", Path::new("."))
+        .map_err(|d| Asked::Wrong(d.iter().map(|d| d.to_string()).collect::<Vec<_>>().join("\n")))?;
+    Ok(text)
 }
 
 /// The scenario of `answers` up to the stream's `message_expiry`.
@@ -134,9 +164,9 @@ fn questions_scenario(answers: &Answers) -> String {
     let sender_brand = if get(1) == "long_code" { "brand = \"brand\"\n" } else { "" };
     format!(
         "#:schema ./{SCHEMA_FILE}\n\
-# Question: how long do our messages wait at {rate} a second, and how many\n\
+# Question: how long do our messages wait at {rate}, and how many\n\
 # expire? Written by `a2psim init --from-questions`; run `a2psim run` on it.\n\
-name = \"{kind} messages at {rate} a second\"\n\
+name = \"{kind} messages at {rate}\"\n\
 start = \"2026-03-10T09:00:00-07:00\"      # RFC 3339 with its offset: sets the Pacific days\n\
 seed = 1\n\
 \n\
@@ -152,7 +182,7 @@ type = \"{}\"\n\
 name = \"messages\"\n\
 sender = \"numbers\"\n\
 kind = \"{kind}\"\n\
-arrival = {{ process = \"poisson\", rate = \"{rate}/s\", until = \"1h\" }}\n",
+arrival = {{ process = \"poisson\", rate = \"{rate}\", until = \"1h\" }}\n",
         get(1),
         get(2),
     )

@@ -31,15 +31,16 @@ arrival = { process = "burst", count = 300, at = "0s" }
         [
             "stream otp (sms, 1 segment) from tf: 2 toll_free numbers, US",
             "limits on its path, slowest first:",
-            "5/s  account SMS limit, shared by every sender  (the document's table (5/s))",
-            "50/s  sender tf: 2 × 25/s a number  (the document's table (US toll_free))",
+            "5/s  account SMS limit, shared by every sender  (the document: 5/s)",
+            "50/s  sender tf: 2 × 25/s a number  (the document: US toll_free)",
             "arrivals: a burst of 300",
         ],
         "{text}"
     );
+    // 300 at 5 a second, 5 a window: the 60th window opens at 59 s.
     assert_eq!(
         lines[6],
-        "best drain of its 300 messages alone at 5/s: 1m00s (no other stream, no outage; message_expiry 3h)"
+        "its 300 messages go out in 59s at best, through the slowest limit alone (no other stream, outage or daily cap)"
     );
 }
 
@@ -72,9 +73,9 @@ capacity = 0.3
     // 2,400 segments a minute per carrier, 2 segments a message, half at
     // T-Mobile: 2400 / 60 / 2 / 0.5 = 40 messages a second.
     for wanted in [
-        "40/s  brand shop tpm 2400/min at each carrier, tmobile taking 50 %  (the document's table (vetting score 62, standard))",
+        "40/s  brand shop tpm 2400/min at each carrier, tmobile taking 50 %  (the document: vetting score 62, standard)",
         "500/s  account SMS limit, shared by every sender  (set by `account.sms_mps`)",
-        "T-Mobile daily cap: 40000 a Pacific day for brand shop (the document's table (vetting score 62)): about 40000 of this stream's messages a day at 50 % T-Mobile",
+        "T-Mobile daily cap: 40000 a Pacific day for brand shop (the document: vetting score 62): about 40000 of this stream's messages a day at 50 % T-Mobile",
         "outage: carrier tmobile at 30 % from 08:10:00 to 08:15:00",
         "arrivals: 50/s, evenly; above the slowest limit: a backlog builds",
     ] {
@@ -82,4 +83,33 @@ capacity = 0.3
     }
     let at = |s: &str| text.find(s).unwrap();
     assert!(at("40/s  brand") < at("500/s  account"), "slowest first");
+}
+
+#[test]
+fn what_the_limits_alone_do_not_say_is_said() {
+    let text = explained(
+        r#"start = "2026-03-10T08:00:00-07:00"
+[provider]
+queue_max = 100
+[[senders]]
+id = "tf"
+type = "toll_free"
+verified = false
+[[traffic]]
+name = "otp"
+sender = "tf"
+message_expiry = "1m"
+retry = { on = ["expired"], after = ["30s"] }
+arrival = { process = "burst", count = 900, at = "0s", spread = "1m" }
+"#,
+    );
+    for wanted in [
+        // 900 at 5 a second take 179 s; the last arrives at 60 s and waits 119 s.
+        "its 900 messages go out in 2m59s at best, through the slowest limit alone (no other stream, outage or daily cap); the last would wait longer than message_expiry (1m) and expire",
+        "retries: up to 1 after expired: each retry passes these limits again",
+        "unverified toll-free: its messages accepted from 2024-01-31 00:00 Pacific on are blocked",
+        "provider queue limit: at most 100 waiting (sender); beyond it messages are rejected, not queued",
+    ] {
+        assert!(text.contains(wanted), "{wanted:?} not in\n{text}");
+    }
 }

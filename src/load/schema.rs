@@ -10,14 +10,16 @@ use serde_json::{Map, Value, json};
 const README: &str = include_str!("../../README.md");
 
 /// A duration: `"250ms"`, `"1h30m"`, or seconds as a number.
-const DURATION: &str = r"^([0-9][0-9_]*(\.[0-9]+)?(ms|us|ns|d|h|m|s))+$";
+const DURATION: &str = r"^(([0-9][0-9_]*(\.[0-9]*)?|\.[0-9]+)(ms|us|ns|d|h|m|s))+$";
 /// A rate: `"5/s"`, `"4500/min"`, `"2/5m"`, or a bare number.
 const RATE: &str = r"^[+]?[0-9][0-9_]*(\.[0-9]+)?(\s*/\s*(s|sec|second|min|minute|h|hour|d|day|([0-9][0-9_]*(\.[0-9]+)?(ms|us|ns|d|h|m|s))+))?$";
 /// An RFC 3339 instant, or RFC 9557 with its zone in brackets.
-const RFC3339: &str = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?([Zz]|[+-][0-9]{2}:[0-9]{2})?(\[[^\]]+\])?$";
+const RFC3339: &str = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?([Zz]|[+-][0-9]{2}:?[0-9]{2})(\[[^\]]+\])?$";
 /// The top-level fields of `summary.json` an `[[expect]]` may read.
 const SUMMARY_FIELDS: &[&str] = &[
     "messages",
+    "provider_queue",
+    "error_codes",
     "attempts",
     "expiry_rate",
     "queue_wait_s",
@@ -102,10 +104,14 @@ fn kind(k: &Kind, about: Option<&str>) -> Value {
         Kind::Duration => json!({ "$ref": "#/$defs/duration" }),
         Kind::Rate => json!({ "$ref": "#/$defs/rate" }),
         Kind::Instant => json!({ "$ref": "#/$defs/instant" }),
+        Kind::Start => json!({ "type": "string", "pattern": RFC3339 }),
         Kind::Choice(names) => json!({ "enum": names }),
         Kind::BoolOr(names) => json!({ "anyOf": [{ "type": "boolean" }, { "enum": names }] }),
         Kind::Table(section) => table(section, about),
-        Kind::Tables(section) => json!({ "type": "array", "items": table(section, about) }),
+        Kind::Tables(section) => {
+            let items = table(section, about);
+            json!({ "type": "array", "description": items["description"].clone(), "items": items })
+        }
         Kind::Tagged(tagged) => variants(tagged),
         Kind::List(item, low, high) => {
             let mut list = json!({ "type": "array", "items": kind(item, None), "minItems": low });
@@ -157,15 +163,31 @@ fn table(section: &Section, about: Option<&str>) -> Value {
 /// when the README has no row for it.
 fn described(k: &spec::Key, section: &str, about: Option<&str>) -> Value {
     let found = row(section, k.name);
-    let meaning = found.as_ref().map(|(_, m)| m.as_str()).or(about);
+    // A table without a row of its own is described by its own section.
+    let own_section = matches!(k.kind, Kind::Table(_) | Kind::Tables(_) | Kind::Sweep);
+    let meaning = found.as_ref().map(|(_, m)| m.as_str()).or(if own_section { None } else { about });
     let mut v = kind(&k.kind, meaning);
     if let Some(text) = meaning {
         v["description"] = json!(text);
+    }
+    if let Some(example) = example(&k.kind) {
+        v["examples"] = json!([example]);
     }
     if let Some(d) = found.and_then(|(default, _)| default_value(&default)) {
         v["default"] = d;
     }
     v
+}
+
+/// A value of `kind` to show as an example.
+fn example(kind: &Kind) -> Option<&'static str> {
+    match kind {
+        Kind::Duration => Some("5m"),
+        Kind::Rate => Some("5/s"),
+        Kind::Instant => Some("30m"),
+        Kind::Start => Some("2026-03-10T08:00:00-07:00"),
+        _ => None,
+    }
 }
 
 /// A tagged table: one branch per variant, picked by its tag.
@@ -177,8 +199,16 @@ fn variants(tagged: &Tagged) -> Value {
         .map(|(tag, keys)| {
             let mut properties = Map::new();
             properties.insert(tagged.tag.into(), json!({ "const": tag }));
+            let meaning = row(tagged.doc, tag).map(|(_, m)| m);
             for k in keys.iter() {
-                properties.insert(k.name.into(), kind(&k.kind, None));
+                let mut v = kind(&k.kind, None);
+                if let Some(text) = &meaning {
+                    v["description"] = json!(format!("`{}` of a {tag} {}: {text}", k.name, tagged.tag));
+                }
+                if let Some(example) = example(&k.kind) {
+                    v["examples"] = json!([example]);
+                }
+                properties.insert(k.name.into(), v);
             }
             let required: Vec<&str> =
                 std::iter::once(tagged.tag).chain(keys.iter().filter(|k| k.required).map(|k| k.name)).collect();

@@ -25,6 +25,8 @@ pub(crate) enum Kind {
     Rate,
     /// An offset from `start` or an RFC 3339 instant.
     Instant,
+    /// An RFC 3339 instant with its offset (or RFC 9557 with its zone): `start`.
+    Start,
     /// One of these strings.
     Choice(&'static [&'static str]),
     /// true, false or one of these strings (`log`).
@@ -180,7 +182,15 @@ pub(crate) const ARRIVAL: Tagged = Tagged {
                 key("dst", Kind::Pattern(r"^\+?[1-9][0-9]{7,14}(<\+?[1-9][0-9]{7,14})*$")),
             ],
         ),
-        ("profile", &[needed("rates", Kind::List(&Kind::Rate, 24, 24)), WINDOW[0], WINDOW[1], WINDOW[2]]),
+        (
+            "profile",
+            &[
+                needed("rates", Kind::List(&Kind::Either(&[Kind::Rate, Kind::Whole(0, 0)]), 24, 24)),
+                WINDOW[0],
+                WINDOW[1],
+                WINDOW[2],
+            ],
+        ),
         (
             "trace",
             &[
@@ -306,7 +316,7 @@ pub(crate) const PROVIDER: Section = Section {
     doc: "[provider]",
     keys: &[
         key("preset", Kind::Choice(&["plivo", "twilio", "telnyx", "bandwidth"])),
-        key("queue_max", Kind::Whole(1, u64::MAX)),
+        key("queue_max", Kind::Whole(1, u32::MAX as u64)),
         key("queue_scope", Kind::Choice(&["sender", "account"])),
     ],
 };
@@ -336,7 +346,7 @@ pub(crate) const PLAN_RANGE: Section = Section {
 pub(crate) const PLAN: Section = Section {
     doc: "[plan]",
     keys: &[
-        needed("vary", Kind::Either(&[Kind::Path, Kind::List(&Kind::Path, 1, 3)])),
+        needed("vary", Kind::Either(&[Kind::Path, Kind::List(&Kind::Path, 1, usize::MAX)])),
         key("range", Kind::List(&Kind::Either(&[Kind::Number, Kind::Duration]), 2, 2)),
         key("step", Kind::Duration),
         key("options", Kind::List(&Kind::Any, 1, usize::MAX)),
@@ -362,7 +372,7 @@ pub(crate) const SCENARIO: Section = Section {
     doc: "Top level",
     keys: &[
         key("name", Kind::Text),
-        needed("start", Kind::Instant),
+        needed("start", Kind::Start),
         key("timezone", Kind::Text),
         key("horizon", Kind::Duration),
         key("seed", Kind::Whole(0, u64::MAX)),

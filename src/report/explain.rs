@@ -4,7 +4,7 @@
 
 use super::human;
 use crate::scenario::limits::{NumberLimit, account_rate, brand_tpm, number_limit, tmobile_tpd};
-use crate::scenario::model::{Carrier, Class, Unit};
+use crate::scenario::model::{Carrier, Class, NumberType, Outcome, Shape, Unit};
 use crate::scenario::outage::Scope;
 use crate::scenario::traffic::Arrival;
 use crate::scenario::{Limit, Scenario, SenderLimit, Stream};
@@ -15,6 +15,19 @@ struct OnPath {
     what: String,
     per_sec: f64,
     source: String,
+    /// A window limit (admits its capacity at once) rather than a smooth one.
+    window: bool,
+}
+
+impl OnPath {
+    /// How long this limit alone takes to let `n` messages through.
+    fn time_for(&self, n: u64) -> f64 {
+        if self.window && self.per_sec >= 1.0 {
+            ((n as f64 / self.per_sec).ceil() - 1.0).max(0.0)
+        } else {
+            n.saturating_sub(1) as f64 / self.per_sec
+        }
+    }
 }
 
 /// Messages a second a limit of `limit` lets through for messages of
@@ -29,7 +42,7 @@ fn messages_per_sec(limit: &Limit, class: Class, segments: u32, share: f64) -> f
 
 /// "the document's table" or the key that set a figure.
 fn source(is_default: bool, table: &str, key: String) -> String {
-    if is_default { format!("the document's table ({table})") } else { format!("set by `{key}`") }
+    if is_default { format!("the document: {table}") } else { format!("set by `{key}`") }
 }
 
 /// The limits on stream `s`'s path, slowest first.
@@ -44,6 +57,7 @@ fn limits(sc: &Scenario, s: &Stream) -> Vec<OnPath> {
         what: format!("account {} limit, shared by every sender", class.name().to_uppercase()),
         per_sec: messages_per_sec(account, class, s.segments, 1.0),
         source: source(account.rate == default, &format!("{}", default), format!("account.{}_mps", class.name())),
+        window: account.shape == Shape::Window,
     });
     let table = number_limit(sender.country, sender.number_type, class);
     let place = format!("{} {}", sender.country, sender.number_type);
@@ -55,6 +69,7 @@ fn limits(sc: &Scenario, s: &Stream) -> Vec<OnPath> {
                 what: format!("sender {}: {} × {} a number", sender.id, sender.numbers, l.rate),
                 per_sec: messages_per_sec(l, class, s.segments, 1.0) * numbers,
                 source: source(is_default, &place, format!("senders.{}.{}_rate", sender.id, class.name())),
+                window: l.shape == Shape::Window,
             });
         }
         SenderLimit::PerCarrier(l) => {
@@ -70,6 +85,7 @@ fn limits(sc: &Scenario, s: &Stream) -> Vec<OnPath> {
                 ),
                 per_sec: messages_per_sec(l, class, s.segments, share) * numbers,
                 source: source(is_default, &place, format!("senders.{}.{}_rate", sender.id, class.name())),
+                window: l.shape == Shape::Window,
             });
         }
         SenderLimit::BrandTpm | SenderLimit::Refused => {}
@@ -92,6 +108,7 @@ fn limits(sc: &Scenario, s: &Stream) -> Vec<OnPath> {
                     &format!("vetting score {}, {}", brand.vetting_score, brand.use_case),
                     format!("brands.{}.{key}", brand.id),
                 ),
+                window: l.shape == Shape::Window,
             });
         }
     }
@@ -100,6 +117,7 @@ fn limits(sc: &Scenario, s: &Stream) -> Vec<OnPath> {
             what: format!("the sender's own pace {pace}"),
             per_sec: pace.per_sec_f64(),
             source: format!("set by `traffic.{}.pace`", s.name),
+            window: false,
         });
     }
     out.sort_by(|a, b| a.per_sec.total_cmp(&b.per_sec));
@@ -114,28 +132,38 @@ fn busiest(s: &Stream) -> (Carrier, f64) {
         .fold((Carrier::Other, 0.0), |a, b| if b.1 > a.1 { b } else { a })
 }
 
-/// The messages of a stream's arrivals and when: a burst's size, or its rate.
-fn offered(s: &Stream) -> (Option<u64>, Option<f64>, String) {
+/// What a stream's arrivals offer: a finite batch (its size and the time
+/// from its first arrival to its last), a rate, and in words.
+struct Offered {
+    batch: Option<(u64, f64)>,
+    rate: Option<f64>,
+    words: String,
+}
+
+fn offered(s: &Stream) -> Offered {
     match &s.arrival {
         Arrival::Burst { count, spread, .. } => {
             let spread_s = spread.as_secs_f64();
+            let over =
+                if spread_s > 0.0 { format!(" over {}", human::duration_split(spread_s)) } else { String::new() };
             let rate = (spread_s > 0.0).then(|| *count as f64 / spread_s);
-            (
-                Some(*count),
-                rate,
-                format!(
-                    "a burst of {count}{}",
-                    if spread_s > 0.0 { format!(" over {}", human::duration(spread_s)) } else { String::new() }
-                ),
-            )
+            Offered { batch: Some((*count, spread_s)), rate, words: format!("a burst of {count}{over}") }
         }
-        Arrival::Constant { rate, .. } => (None, Some(rate.per_sec_f64()), format!("{rate}, evenly")),
-        Arrival::Poisson { rate, .. } => (None, Some(rate.per_sec_f64()), format!("{rate} on average (Poisson)")),
+        Arrival::Constant { rate, .. } => {
+            Offered { batch: None, rate: Some(rate.per_sec_f64()), words: format!("{rate}, evenly") }
+        }
+        Arrival::Poisson { rate, .. } => {
+            Offered { batch: None, rate: Some(rate.per_sec_f64()), words: format!("{rate} on average (Poisson)") }
+        }
         Arrival::Profile { hourly, .. } => {
             let peak = hourly.iter().copied().fold(0.0, f64::max);
-            (None, Some(peak), format!("a daily profile peaking at {}/s", human::number(peak)))
+            Offered { batch: None, rate: Some(peak), words: format!("a daily profile peaking at {}/s", round(peak)) }
         }
-        Arrival::Trace { times } => (Some(times.len() as u64), None, format!("a trace of {} messages", times.len())),
+        Arrival::Trace { times } => {
+            let span = times.last().map_or(0.0, |l| (*l - times[0]).as_secs_f64());
+            let words = format!("a trace of {} messages over {}", times.len(), human::duration_split(span));
+            Offered { batch: Some((times.len() as u64, span)), rate: None, words }
+        }
     }
 }
 
@@ -183,19 +211,26 @@ pub fn explain(sc: &Scenario) -> String {
                 let units =
                     if brand.tpd_unit == Unit::Segments && s.class == Class::Sms { f64::from(s.segments) } else { 1.0 };
                 let table = tmobile_tpd(brand.use_case, brand.vetting_score);
+                let per_day = (brand.tpd as f64 / units / share).floor();
+                let cap_source = source(
+                    brand.tpd == table,
+                    &format!("vetting score {}", brand.vetting_score),
+                    format!("brands.{}.tpd", brand.id),
+                );
                 let _ = writeln!(
                     out,
-                    "    T-Mobile daily cap: {} a Pacific day for brand {} ({}): about {} of this stream's messages a day at {:.0} % T-Mobile",
+                    "    T-Mobile daily cap: {} a Pacific day for brand {} ({cap_source}): about {per_day} of this stream's messages a day at {:.0} % T-Mobile",
                     brand.tpd,
                     brand.id,
-                    source(
-                        brand.tpd == table,
-                        &format!("vetting score {}", brand.vetting_score),
-                        format!("brands.{}.tpd", brand.id)
-                    ),
-                    (brand.tpd as f64 / units / share).floor(),
                     share * 100.0
                 );
+                if let Some((n, _)) = offered(s).batch.filter(|(n, _)| *n as f64 > per_day) {
+                    let _ = writeln!(
+                        out,
+                        "      its {n} messages are more than that: about {} would fail at the cap in one day",
+                        ((n as f64 - per_day) * share).round()
+                    );
+                }
             }
         }
         for o in &sc.outages {
@@ -204,7 +239,7 @@ pub fn explain(sc: &Scenario) -> String {
                 Scope::Carrier(c) => s.carriers[c.index()] > 0.0,
                 Scope::Sender(i) => i == s.sender,
             };
-            if hits {
+            if hits && o.start < sc.end() {
                 let scope = match o.scope {
                     Scope::Platform => "the platform".to_string(),
                     Scope::Carrier(c) => format!("carrier {c}"),
@@ -224,9 +259,9 @@ pub fn explain(sc: &Scenario) -> String {
             }
         }
         let bottleneck = limits.first().map_or(f64::INFINITY, |l| l.per_sec);
-        let (count, rate, what) = offered(s);
-        let _ = write!(out, "  arrivals: {what}");
-        if let Some(rate) = rate {
+        let offer = offered(s);
+        let _ = write!(out, "  arrivals: {}", offer.words);
+        if let Some(rate) = offer.rate {
             let verdict = if rate > bottleneck {
                 "above the slowest limit: a backlog builds"
             } else {
@@ -235,14 +270,42 @@ pub fn explain(sc: &Scenario) -> String {
             let _ = write!(out, "; {verdict}");
         }
         let _ = writeln!(out);
-        if let Some(n) = count.filter(|_| bottleneck.is_finite()) {
-            let best = n as f64 / bottleneck;
+        if let (Some((n, span)), Some(slowest)) = (offer.batch, limits.first()) {
+            let service = slowest.time_for(n);
+            let best = span.max(service);
+            // The last arrival waits for the ones before it when service takes longer than arriving.
+            let expires = if service - span > s.message_expiry.as_secs_f64() {
+                format!("; the last would wait longer than message_expiry ({}) and expire", s.message_expiry)
+            } else {
+                String::new()
+            };
             let _ = writeln!(
                 out,
-                "  best drain of its {n} messages alone at {}/s: {} (no other stream, no outage; message_expiry {})",
-                round(bottleneck),
+                "  its {n} messages go out in {} at best, through the slowest limit alone (no other stream, outage or daily cap){expires}",
                 human::duration_split(best),
-                s.message_expiry
+            );
+        }
+        if let Some(retry) = &s.retry {
+            let on: Vec<&str> = Outcome::ALL.iter().filter(|o| retry.on[o.index()]).map(|o| o.name()).collect();
+            let _ = writeln!(
+                out,
+                "  retries: up to {} after {}: each retry passes these limits again",
+                retry.after.len(),
+                on.join(", ")
+            );
+        }
+        if sender.number_type == NumberType::TollFree && !sender.verified {
+            let _ = writeln!(
+                out,
+                "  unverified toll-free: its messages accepted from 2024-01-31 00:00 Pacific on are blocked"
+            );
+        }
+        if let Some(q) = &sc.queue_limit {
+            let _ = writeln!(
+                out,
+                "  provider queue limit: at most {} waiting ({}); beyond it messages are rejected, not queued",
+                q.max_for(s.sender),
+                q.scope
             );
         }
         if limits.iter().any(|l| l.what.starts_with("account")) && sc.traffic.len() > 1 {
