@@ -668,7 +668,7 @@ pub fn sweep_csv(loaded: &Loaded, results: &[RunResult]) -> String {
     let mut out = String::from("point");
     for p in &sweep.parameters {
         out.push(',');
-        out.push_str(&csv_field(p));
+        out.push_str(&crate::mdr::csv(p));
     }
     for n in names {
         out.push_str(&format!(",{n},{n}_ci_low,{n}_ci_high"));
@@ -678,7 +678,7 @@ pub fn sweep_csv(loaded: &Loaded, results: &[RunResult]) -> String {
         out.push_str(&i.to_string());
         for v in &p.values {
             out.push(',');
-            out.push_str(&csv_field(&show(v)));
+            out.push_str(&crate::mdr::csv(&show(v)));
         }
         let per_rep: Vec<[(&str, f64); KeyFigure::SWEEP_TABLE.len()]> = r.each().iter().map(key_figures).collect();
         for k in 0..names.len() {
@@ -689,8 +689,4 @@ pub fn sweep_csv(loaded: &Loaded, results: &[RunResult]) -> String {
         out.push('\n');
     }
     out
-}
-
-fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_string() }
 }
