@@ -19,7 +19,7 @@ use std::collections::VecDeque;
 use std::io::{self, Write};
 
 pub use row::HEADER;
-pub(crate) use row::csv;
+pub use row::csv;
 
 /// What the records show besides the run itself.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

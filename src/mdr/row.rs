@@ -274,7 +274,7 @@ fn usd(m: Money) -> String {
 }
 
 /// A CSV field: quoted when it holds a comma, a quote or a line break.
-pub(crate) fn csv(s: &str) -> String {
+pub fn csv(s: &str) -> String {
     if s.contains([',', '"', '\n', '\r']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_string() }
 }
 
