@@ -1,7 +1,7 @@
 //! The source keeps its layers: each folder of `src/` uses only the folders
 //! below it, so no change can quietly add a circle or an upward arrow.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// The folders of `src/`, bottom first; folders on one level use neither
 /// each other nor anything above.
@@ -10,17 +10,6 @@ const LAYERS: [&[&str]; 7] =
 
 fn level(folder: &str) -> Option<usize> {
     LAYERS.iter().position(|l| l.contains(&folder))
-}
-
-fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            rust_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "rs") {
-            out.push(path);
-        }
-    }
 }
 
 /// The `crate::<folder>` names used in code (comments left out).
@@ -41,7 +30,7 @@ fn uses(text: &str) -> Vec<String> {
 fn every_folder_uses_only_the_layers_below_it() {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let mut files = Vec::new();
-    rust_files(&src, &mut files);
+    crate::helpers::files_with_ext(&src, "rs", &mut files);
     files.sort();
     let mut wrong = Vec::new();
     let mut seen = 0;

@@ -28,24 +28,12 @@ fn problems(v: &jsonschema::Validator, text: &str) -> Vec<String> {
     v.iter_errors(&json(&doc)).map(|e| format!("{} at {}", e, e.instance_path())).collect()
 }
 
-/// Every scenario file below `dir`.
-fn toml_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
-    for e in std::fs::read_dir(dir).unwrap() {
-        let p = e.unwrap().path();
-        if p.is_dir() {
-            toml_files(&p, out);
-        } else if p.extension().is_some_and(|x| x == "toml") {
-            out.push(p);
-        }
-    }
-}
-
 #[test]
 fn every_shipped_and_documented_scenario_validates() {
     let v = validator();
     let mut files = Vec::new();
-    toml_files(&repo().join("scenarios"), &mut files);
-    toml_files(&repo().join("tests/fixtures"), &mut files);
+    files_with_ext(&repo().join("scenarios"), "toml", &mut files);
+    files_with_ext(&repo().join("tests/fixtures"), "toml", &mut files);
     assert!(files.len() > 20, "{}", files.len());
     for f in files {
         let errors = problems(&v, &std::fs::read_to_string(&f).unwrap());
