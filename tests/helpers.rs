@@ -6,6 +6,7 @@ use a2psim::scenario::Scenario;
 use a2psim::scenario::model::{Carrier, Outcome};
 use a2psim::scenario::time::SimTime;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 /// Parses a scenario given inline, panicking with the diagnostics if invalid.
 pub fn scenario(text: &str) -> Scenario {
@@ -116,4 +117,58 @@ pub fn files_with_ext(dir: &Path, ext: &str, out: &mut Vec<PathBuf>) {
             out.push(path);
         }
     }
+}
+
+/// A tool the browser tests need, or `None` (with a note) on a machine
+/// without it; `.ci/run` installs them all, and under CI a missing one fails.
+pub fn required<T>(tool: Option<T>, what: &str) -> Option<T> {
+    if tool.is_none() {
+        assert!(std::env::var_os("CI").is_none(), "CI must have {what}: .ci/run installs it");
+        eprintln!("skipped: no {what} on this machine (.ci/run installs it)");
+    }
+    tool
+}
+
+/// Headless Chromium (Debian's package), if this machine has it.
+pub fn chromium() -> Option<String> {
+    let found = ["chromium", "chromium-browser", "google-chrome"]
+        .into_iter()
+        .find(|b| std::process::Command::new(b).arg("--version").output().is_ok_and(|o| o.status.success()))
+        .map(str::to_string);
+    required(found, "Chromium")
+}
+
+/// Chromium, headless, with a fresh profile in `profile` and nothing that
+/// reaches for the network (a closed machine refuses it, slowly).
+pub fn headless(browser: &str, profile: &Path) -> std::process::Command {
+    let mut c = std::process::Command::new(browser);
+    c.args(["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run"])
+        .args(["--disable-background-networking", "--disable-component-update", "--disable-sync", "--hide-scrollbars"])
+        .arg(format!("--user-data-dir={}", profile.display()));
+    c
+}
+
+/// The npm packages of the browser tests (`tests/browser`), once
+/// `npm ci --prefix tests/browser` has installed them.
+pub fn browser_packages() -> Option<PathBuf> {
+    let dir = repo().join("tests/browser/node_modules");
+    required(dir.join("axe-core/axe.min.js").is_file().then_some(dir), "npm packages in tests/browser")
+}
+
+/// The shipped scenarios' reports, rendered once for every test of the binary.
+pub fn rendered() -> &'static Path {
+    static OUT: OnceLock<tempfile::TempDir> = OnceLock::new();
+    OUT.get_or_init(|| {
+        let dir = tempdir();
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_a2psim"))
+            .arg("run")
+            .arg(repo().join("scenarios"))
+            .arg("--out")
+            .arg(dir.path())
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        dir
+    })
+    .path()
 }

@@ -8,6 +8,7 @@ mod cli;
 mod determinism;
 mod documented;
 mod explain;
+mod explorer;
 mod init;
 mod lanes;
 mod layers;

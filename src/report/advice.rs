@@ -27,6 +27,8 @@ pub struct Advice {
     pub longest_timely: Option<(SimDuration, f64)>,
     /// The value to set.
     pub pick: Option<SimDuration>,
+    /// The sweep point (index in the sweep's order) that sets it.
+    pub point: Option<usize>,
     /// What to do, in a sentence or three.
     pub text: String,
 }
@@ -95,6 +97,7 @@ pub fn expiry_advice(loaded: &Loaded, results: &[RunResult]) -> Option<Advice> {
             stream.kind, stream.name
         ));
     }
+    let point = pick.and_then(|e| sweep.points.iter().position(|p| p.loaded.scenario.traffic[s].message_expiry == e));
     Some(Advice {
         stream: stream.name.clone(),
         kind: stream.kind,
@@ -102,6 +105,7 @@ pub fn expiry_advice(loaded: &Loaded, results: &[RunResult]) -> Option<Advice> {
         shortest_reaching,
         longest_timely,
         pick,
+        point,
         text,
     })
 }

@@ -1,9 +1,10 @@
 //! `report.html`: one self-contained page per run or sweep (inline SVG, no
-//! script, no network), and `index.html` linking them.
+//! network; a sweep's page adds a small script to explore its points), and
+//! `index.html` linking them.
 
 use crate::report::PlanReport;
 use crate::report::advice::Advice;
-use crate::report::charts::Charts;
+use crate::report::charts::{Chart, Charts};
 use crate::report::human;
 use crate::report::row::{Row, readable, separated};
 use crate::run::simulate::RunResult;
@@ -23,8 +24,13 @@ pub(crate) fn escape(s: &str) -> String {
 }
 
 fn page(title: &str, body: &str) -> String {
+    page_styled(title, body, "")
+}
+
+/// A page with `style` after the common one.
+fn page_styled(title: &str, body: &str, style: &str) -> String {
     format!(
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n{body}</body>\n</html>\n",
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>{STYLE}{style}</style>\n</head>\n<body>\n<main>\n{body}</main>\n</body>\n</html>\n",
         escape(title)
     )
 }
@@ -55,15 +61,16 @@ fn row_cells(row: &Row, drain: bool) -> String {
     )
 }
 
-/// A row per stream of `r`, each opened by `lead` (the cells before the
-/// stream's name), indented under the row of all streams.
-fn stream_rows(sc: &Scenario, r: &RunResult, lead: &str) -> String {
+/// A row per stream of `r`, each opened by `lead` and closed by `trail`
+/// (the cells before the stream's name and after its figures), indented
+/// under the row of all streams.
+fn stream_rows(sc: &Scenario, r: &RunResult, lead: &str, trail: &str) -> String {
     sc.traffic
         .iter()
         .enumerate()
         .map(|(i, s)| {
             let row = Row::of(r, &|st| st.streams[i].clone());
-            format!("<tr>{lead}<td class=\"l sub\">{}</td>{}</tr>\n", escape(&s.name), row_cells(&row, false))
+            format!("<tr>{lead}<td class=\"l sub\">{}</td>{}{trail}</tr>\n", escape(&s.name), row_cells(&row, false))
         })
         .collect()
 }
@@ -77,7 +84,7 @@ fn summary_table(sc: &Scenario, r: &RunResult) -> String {
     let mut t = format!("<table>\n<tr><th class=\"l\">stream</th>{ROW_HEADS}</tr>\n");
     let total = Row::of(r, &|s| s.total());
     t.push_str(&format!("<tr><td class=\"l\">all streams</td>{}</tr>\n", row_cells(&total, true)));
-    t.push_str(&stream_rows(sc, r, ""));
+    t.push_str(&stream_rows(sc, r, "", ""));
     t.push_str("</table>\n");
     t.push_str(&means_note(&total));
     t
@@ -121,23 +128,24 @@ fn caps_table(sc: &Scenario, r: &RunResult) -> String {
 }
 
 /// A line naming the charts left out for being zero (if any), then each
-/// chart inline, with its caption.
-fn figures(charts: &Charts) -> String {
+/// chart inline (with its sweep-point highlights), with its caption; each
+/// figure's id is the chart's name after `id_prefix`.
+fn figures(charts: &Charts, id_prefix: &str) -> String {
     let when = &charts.when;
     let zero = if charts.zero.is_empty() {
         String::new()
     } else {
         let names = escape(&charts.zero.join(", "));
-        format!("<p class=\"muted\" id=\"zero-figures\">Zero {when}, so not drawn: {names}.</p>\n")
+        format!("<p class=\"muted\" id=\"{id_prefix}zero-figures\">Zero {when}, so not drawn: {names}.</p>\n")
     };
     zero + &charts
         .charts
         .iter()
         .map(|c| {
             format!(
-                "<figure id=\"{}\" class=\"chart\">\n{}\n<figcaption><b>{}.</b> {}</figcaption>\n</figure>\n",
+                "<figure id=\"{id_prefix}{}\" class=\"chart\">\n{}\n<figcaption><b>{}.</b> {}</figcaption>\n</figure>\n",
                 c.name,
-                c.svg.trim(),
+                with_picks(c),
                 escape(&c.title),
                 escape(&c.caption)
             )
@@ -176,7 +184,7 @@ pub(crate) fn run_page(stem: &str, sc: &Scenario, r: &RunResult, source: &str, c
         b.push_str(&format!("<p id=\"attempts\">{}.</p>\n", escape(&upper_first(&text))));
     }
     b.push_str("<h2>Charts</h2>\n");
-    b.push_str(&figures(charts));
+    b.push_str(&figures(charts, ""));
     b.push_str("<h2>T-Mobile daily cap</h2>\n");
     b.push_str(&caps_table(sc, r));
     b.push_str("<h2>Scenario as run</h2>\n");
@@ -186,25 +194,120 @@ pub(crate) fn run_page(stem: &str, sc: &Scenario, r: &RunResult, source: &str, c
 
 /// A sweep point as the sweep's page lists it.
 pub(crate) struct PointRow<'a> {
-    /// Its swept values, as the terminal shows them (`30, 1`).
-    pub(crate) values: String,
+    /// Its swept values, one per parameter, as the terminal shows them.
+    pub(crate) values: Vec<String>,
     /// Its own report, relative to the sweep's.
     pub(crate) href: String,
     pub(crate) sc: &'a Scenario,
     pub(crate) r: &'a RunResult,
+    /// Its charts, shown under the explorer.
+    pub(crate) charts: &'a Charts,
 }
 
-/// The page of a sweep: its charts, the recommendation, a row per point
-/// (and under it a row per stream, when there are several).
-pub(crate) fn sweep_page(
-    stem: &str,
-    sc: &Scenario,
-    parameters: &[String],
-    points: &[PointRow],
-    source: &str,
-    charts: &Charts,
-    advice: Option<&Advice>,
-) -> String {
+/// What the sweep's page shows beside its points.
+pub(crate) struct SweepView<'a> {
+    pub(crate) stem: &'a str,
+    pub(crate) sc: &'a Scenario,
+    pub(crate) parameters: &'a [String],
+    pub(crate) source: &'a str,
+    /// The sweep's own charts.
+    pub(crate) charts: &'a Charts,
+    pub(crate) advice: Option<&'a Advice>,
+    /// The sweep's `summary.json` index: the explorer's data.
+    pub(crate) index: &'a serde_json::Value,
+}
+
+/// The explorer's script: plain JavaScript, no framework, no build step.
+const EXPLORER_JS: &str = include_str!("explorer.js");
+
+/// The sweep explorer's look: a sticky bar of controls, a card per point
+/// shown, highlights on the charts.
+const EXPLORER_STYLE: &str = ".controls{position:sticky;top:0;z-index:2;background:#fff;border-bottom:1px solid #ddd;\
+padding:8px 0;display:flex;flex-wrap:wrap;gap:8px 24px;align-items:center}.param{display:flex;align-items:center;gap:6px}\
+.param label{font-weight:bold}.param input[type=range]{width:260px}.param output{min-width:4em;font-weight:bold}\
+button{font:inherit;padding:2px 10px}:focus-visible{outline:3px solid #0072b2;outline-offset:2px}\
+.cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(440px,1fr));gap:16px;margin-top:12px}\
+.card{border:1px solid #ccc;padding:8px 14px}.card.pinned{border-color:#0072b2;border-width:2px}.card h3{margin:4px 0}\
+dl.figures{display:grid;grid-template-columns:repeat(auto-fill,minmax(190px,1fr));gap:4px 16px;margin:8px 0}\
+dl.figures div{border-bottom:1px solid #eee}dl.figures dt{font-size:13px;color:#444}dl.figures dd{margin:0;font-size:18px}\
+.delta{font-size:13px;color:#444}td:not(.l){white-space:nowrap}.card table{font-size:13px}tr.selected td{background:#fff6bf}tr.pinned td{background:#dcebf7}\
+#point-charts.pair{display:grid;grid-template-columns:1fr 1fr;gap:16px}\
+svg .pick.sel rect{fill:#f0e442;fill-opacity:.45;stroke:#222;stroke-width:1.5;stroke-dasharray:5 3}\
+svg .pick.pin rect{fill:#56b4e9;fill-opacity:.3;stroke:#0072b2;stroke-width:1.5}svg .pick.sel,svg .pick.pin{display:inline}";
+
+/// A chart's SVG with its sweep-point highlights, hidden, added on top.
+fn with_picks(chart: &Chart) -> String {
+    let svg = chart.svg.trim();
+    match svg.rfind("</svg>") {
+        Some(end) if !chart.picks.is_empty() => format!("{}{}</svg>", &svg[..end], chart.picks),
+        _ => svg.to_string(),
+    }
+}
+
+/// The explorer's controls: a slider and a stepper per swept parameter
+/// over its values, and the pin button. Hidden until the script runs.
+fn explorer(parameters: &[String], points: &[PointRow]) -> String {
+    let axes = axes(parameters, points);
+    let coords: Vec<Vec<usize>> = points
+        .iter()
+        .map(|p| p.values.iter().zip(&axes).map(|(v, axis)| axis.iter().position(|a| a == v).unwrap_or(0)).collect())
+        .collect();
+    let mut b = format!(
+        "<section id=\"explorer\" aria-labelledby=\"explorer-title\" data-coords=\"{}\" hidden>\n<h2 id=\"explorer-title\">Explore the points</h2>\n<div class=\"controls\">\n",
+        escape(&serde_json::to_string(&coords).unwrap_or_default())
+    );
+    for (j, (name, values)) in parameters.iter().zip(&axes).enumerate() {
+        let (name, labels) = (escape(name), escape(&serde_json::to_string(values).unwrap_or_default()));
+        b.push_str(&format!(
+            "<div class=\"param\"><label for=\"param-{j}\">{name}</label>\
+<button type=\"button\" data-param=\"{j}\" data-step=\"-1\" aria-label=\"previous value of {name}\">&minus;</button>\
+<input type=\"range\" id=\"param-{j}\" data-param=\"{j}\" min=\"0\" max=\"{}\" step=\"1\" value=\"0\" data-labels=\"{labels}\">\
+<button type=\"button\" data-param=\"{j}\" data-step=\"1\" aria-label=\"next value of {name}\">+</button>\
+<output id=\"param-{j}-value\" for=\"param-{j}\">{}</output></div>\n",
+            values.len().saturating_sub(1),
+            escape(values.first().map_or("", String::as_str)),
+        ));
+    }
+    b.push_str("<button type=\"button\" id=\"pin\" aria-pressed=\"false\">Pin this point</button>\n</div>\n<div class=\"cards\">\n");
+    for (id, heading) in [("selected", "Selected point"), ("pinned", "Pinned point")] {
+        let hidden = if id == "pinned" { " hidden" } else { "" };
+        b.push_str(&format!(
+            "<div class=\"card {id}\" id=\"{id}\" role=\"group\" aria-labelledby=\"{id}-title\" aria-live=\"polite\"{hidden}>\
+<h3 id=\"{id}-title\">{heading}</h3><p id=\"{id}-distance\"></p><dl class=\"figures\" id=\"{id}-figures\"></dl>\
+<table id=\"{id}-streams\"></table></div>\n"
+        ));
+    }
+    b.push_str("</div>\n</section>\n");
+    b
+}
+
+/// The distinct values of each parameter, in the sweep's order.
+fn axes(parameters: &[String], points: &[PointRow]) -> Vec<Vec<String>> {
+    (0..parameters.len())
+        .map(|j| {
+            let mut seen: Vec<String> = Vec::new();
+            for v in points.iter().filter_map(|p| p.values.get(j)) {
+                if !seen.contains(v) {
+                    seen.push(v.clone());
+                }
+            }
+            seen
+        })
+        .collect()
+}
+
+/// The sweep's index for the script: JSON that no `</script>` in a name
+/// or path can end early.
+fn embedded(index: &serde_json::Value) -> String {
+    serde_json::to_string(index).unwrap_or_default().replace('<', "\\u003c")
+}
+
+/// The page of a sweep: the recommendation, an explorer to move through
+/// the points (when scripts run), a row per point (and under it a row per
+/// stream, when there are several), the sweep's charts and each point's.
+/// Without scripts it is a plain page of every table and chart.
+pub(crate) fn sweep_page(view: &SweepView, points: &[PointRow]) -> String {
+    let SweepView { stem, sc, parameters, source, charts, advice, index } = view;
     let mut b = format!(
         "<h1>{}</h1>\n<p class=\"muted\">{} · sweep of {} · {} points · seed {} · {} replication(s) each</p>\n",
         escape(&sc.name),
@@ -215,34 +318,50 @@ pub(crate) fn sweep_page(
         sc.replications
     );
     if let Some(a) = advice {
+        let at = a.point.map_or(String::new(), |k| format!(" data-point=\"{k}\""));
         b.push_str("<h2>Recommendation</h2>\n");
-        b.push_str(&format!("<p class=\"advice\" id=\"recommendation\">{}</p>\n", escape(&a.text)));
+        b.push_str(&format!("<p class=\"advice\" id=\"recommendation\"{at}>{}</p>\n", escape(&a.text)));
     }
+    b.push_str(&explorer(parameters, points));
     b.push_str(&format!(
-        "<h2>Points</h2>\n<table>\n<tr><th class=\"l\">point</th><th class=\"l\">values</th>{ROW_HEADS}</tr>\n"
+        "<h2>Points</h2>\n<table id=\"points\">\n<tr><th class=\"l\">point</th><th class=\"l\">values</th>{ROW_HEADS}<th class=\"l\">page</th></tr>\n"
     ));
     for (i, p) in points.iter().enumerate() {
         let row = Row::of(p.r, &|s| s.total());
         b.push_str(&format!(
-            "<tr><td class=\"l\"><a href=\"{}\">{i}</a></td><td class=\"l\">{}</td>{}</tr>\n",
+            "<tr data-point=\"{i}\"><td class=\"l\"><a href=\"#point={i}\">{i}</a></td><td class=\"l\">{}</td>{}<td class=\"l\"><a href=\"{}\">its page</a></td></tr>\n",
+            escape(&p.values.join(", ")),
+            row_cells(&row, true),
             escape(&p.href),
-            escape(&p.values),
-            row_cells(&row, true)
         ));
         if p.sc.traffic.len() > 1 {
-            b.push_str(&stream_rows(p.sc, p.r, "<td></td>"));
+            b.push_str(&stream_rows(p.sc, p.r, "<td></td>", "<td></td>"));
         }
     }
     b.push_str("</table>\n");
     if let Some(p) = points.first() {
         b.push_str(&means_note(&Row::of(p.r, &|s| s.total())));
     }
-
     b.push_str("<h2>Charts</h2>\n");
-    b.push_str(&figures(charts));
-    b.push_str("<h2>Scenario as written</h2>\n");
+    b.push_str(&figures(charts, ""));
+    b.push_str("<h2 id=\"each-point\">Charts of each point</h2>\n<p class=\"muted\" id=\"point-charts-note\">Every point's charts, in order.</p>\n<div id=\"point-charts\">\n");
+    for (i, p) in points.iter().enumerate() {
+        b.push_str(&format!(
+            "<section class=\"point\" id=\"point={i}\" data-point=\"{i}\" aria-labelledby=\"point-{i}-title\">\n\
+<h3 id=\"point-{i}-title\">Point {i}: {}</h3>\n<p><a href=\"{}\">Its own page</a></p>\n",
+            escape(&parameters.iter().zip(&p.values).map(|(k, v)| format!("{k} = {v}")).collect::<Vec<_>>().join(", ")),
+            escape(&p.href),
+        ));
+        b.push_str(&figures(p.charts, &format!("p{i}-")));
+        b.push_str("</section>\n");
+    }
+    b.push_str("</div>\n<h2>Scenario as written</h2>\n");
     b.push_str(&source_block(source));
-    page(&sc.name, &b)
+    b.push_str(&format!(
+        "<script type=\"application/json\" id=\"sweep-data\">{}</script>\n<script>\n{EXPLORER_JS}</script>\n",
+        embedded(index)
+    ));
+    page_styled(&sc.name, &b, EXPLORER_STYLE)
 }
 
 /// The page of a plan: the answer and why, a row per candidate evaluated,
@@ -287,7 +406,7 @@ pub(crate) fn plan_page(stem: &str, sc: &Scenario, plan: &PlanReport, source: &s
         b.push_str("</tr>\n");
     }
     b.push_str("</table>\n<h2>Charts</h2>\n");
-    b.push_str(&figures(charts));
+    b.push_str(&figures(charts, ""));
     b.push_str("<h2>Scenario as written</h2>\n");
     b.push_str(&source_block(source));
     page(&sc.name, &b)

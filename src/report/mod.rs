@@ -23,7 +23,7 @@ use crate::stats::backlog::Backlog;
 use crate::stats::confidence::mean_ci;
 use crate::stats::figure::KeyFigure;
 use crate::stats::{Attempts, Group, Latency, Stats, series};
-use charts::Chart;
+use charts::{Chart, Charts};
 use rayon::prelude::*;
 use row::Row;
 use serde_json::{Map, Value, json};
@@ -67,6 +67,7 @@ fn group(g: &Group) -> Value {
         "messages": messages(g),
         "attempts": attempts(&g.attempts),
         "expiry_rate": g.expiry_rate(),
+        "late_rate": g.late_rate(),
         "queue_wait_s": latency(&g.queue_wait),
         "end_to_end_s": latency(&g.end_to_end),
         "client_wait_s": latency(&g.client_wait),
@@ -98,6 +99,7 @@ fn figures(sc: &Scenario, s: &Stats) -> Map<String, Value> {
         "messages": messages(&total),
         "attempts": attempts(&total.attempts),
         "expiry_rate": total.expiry_rate(),
+        "late_rate": total.late_rate(),
         "queue_wait_s": latency(&total.queue_wait),
         "end_to_end_s": latency(&total.end_to_end),
         "client_wait_s": latency(&total.client_wait),
@@ -174,9 +176,10 @@ fn provider_queue(sc: &Scenario) -> Value {
 }
 
 /// Figures that get a confidence interval, at the top and per stream.
-const CONFIDENCE_KEYS: [&str; 10] = [
+const CONFIDENCE_KEYS: [&str; 11] = [
     "messages",
     "expiry_rate",
+    "late_rate",
     "queue_wait_s",
     "end_to_end_s",
     "client_wait_s",
@@ -418,7 +421,8 @@ fn chart_files(charts: &[Chart]) -> Vec<(String, &[u8])> {
 
 /// Writes one run into `dir`: its `summary` (computed by the caller, as a
 /// sweep's index shows it too), `timeseries.csv`, its charts (SVG and PNG)
-/// and `report.html`.
+/// and `report.html`. Returns the charts, without their PNG, for a sweep's
+/// page to show.
 fn write_run(
     dir: &Path,
     stem: &str,
@@ -427,7 +431,7 @@ fn write_run(
     summary: &Value,
     source: &str,
     window: Option<&ChartWindow>,
-) -> std::io::Result<()> {
+) -> std::io::Result<Charts> {
     let window = window.map(|w| w.on(&sc.calendar));
     let (csv, charts) = rayon::join(|| timeseries(sc, r), || charts::run_charts(sc, r, window));
     let charts = charts.map_err(std::io::Error::other)?;
@@ -436,7 +440,13 @@ fn write_run(
     let mut files = vec![("summary.json".to_string(), json.as_bytes()), ("timeseries.csv".into(), csv.as_bytes())];
     files.extend(chart_files(&charts.charts));
     files.push(("report.html".into(), page.as_bytes()));
-    write_files(dir, &files)
+    write_files(dir, &files)?;
+    drop(files);
+    let mut charts = charts;
+    for c in &mut charts.charts {
+        c.png = Vec::new();
+    }
+    Ok(charts)
 }
 
 /// Writes everything for one scenario file into `dir`: its run, or for a
@@ -452,12 +462,12 @@ pub fn write_scenario(
 ) -> std::io::Result<()> {
     let Some(sweep) = &loaded.sweep else {
         let (sc, r) = (&loaded.scenario, &results[0]);
-        return write_run(dir, stem, sc, r, &summary(stem, sc, r), &loaded.source, window);
+        return write_run(dir, stem, sc, r, &summary(stem, sc, r), &loaded.source, window).map(drop);
     };
     let summaries: Vec<Value> =
         sweep.points.par_iter().zip(results).map(|(p, r)| summary(stem, &p.loaded.scenario, r)).collect();
-    let write_points = || {
-        let each: Vec<std::io::Result<()>> = sweep
+    let write_points = || -> std::io::Result<Vec<Charts>> {
+        sweep
             .points
             .par_iter()
             .zip(results)
@@ -467,41 +477,44 @@ pub fn write_scenario(
                 let sc = &point.loaded.scenario;
                 write_run(&dir.join(point_dir(i)), stem, sc, r, summary, &point.loaded.source, window)
             })
-            .collect();
-        first_error(each)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .collect()
     };
-    let write_index = || {
-        let advice = advice::expiry_advice(loaded, results);
-        let charts = charts::sweep_charts(loaded, results, advice.as_ref()).map_err(std::io::Error::other)?;
-        let points: Vec<html::PointRow> = sweep
-            .points
-            .iter()
-            .zip(results)
-            .enumerate()
-            .map(|(i, (p, r))| html::PointRow {
-                values: p.to_string(),
-                href: format!("{}/report.html", point_dir(i)),
-                sc: &p.loaded.scenario,
-                r,
-            })
-            .collect();
-        let page = html::sweep_page(
-            stem,
-            &loaded.scenario,
-            &sweep.parameters,
-            &points,
-            &loaded.source,
-            &charts,
-            advice.as_ref(),
-        );
-        let (csv, json) = (sweep_csv(loaded, results), json_text(&sweep_summary(stem, loaded, &summaries)));
-        let mut files = vec![("sweep.csv".to_string(), csv.as_bytes()), ("summary.json".into(), json.as_bytes())];
-        files.extend(chart_files(&charts.charts));
-        files.push(("report.html".into(), page.as_bytes()));
-        write_files(dir, &files)
+    let advice = advice::expiry_advice(loaded, results);
+    let sweep_charts = || charts::sweep_charts(loaded, results, advice.as_ref()).map_err(std::io::Error::other);
+    let (point_charts, charts) = rayon::join(write_points, sweep_charts);
+    let (point_charts, charts) = (point_charts?, charts?);
+    let index = sweep_summary(stem, loaded, &summaries);
+    let points: Vec<html::PointRow> = sweep
+        .points
+        .iter()
+        .zip(results)
+        .zip(&point_charts)
+        .enumerate()
+        .map(|(i, ((p, r), charts))| html::PointRow {
+            values: p.values.iter().map(show).collect(),
+            href: format!("{}/report.html", point_dir(i)),
+            sc: &p.loaded.scenario,
+            r,
+            charts,
+        })
+        .collect();
+    let view = html::SweepView {
+        stem,
+        sc: &loaded.scenario,
+        parameters: &sweep.parameters,
+        source: &loaded.source,
+        charts: &charts,
+        advice: advice.as_ref(),
+        index: &index,
     };
-    let (points, index) = rayon::join(write_points, write_index);
-    points.and(index)
+    let page = html::sweep_page(&view, &points);
+    let (csv, json) = (sweep_csv(loaded, results), json_text(&index));
+    let mut files = vec![("sweep.csv".to_string(), csv.as_bytes()), ("summary.json".into(), json.as_bytes())];
+    files.extend(chart_files(&charts.charts));
+    files.push(("report.html".into(), page.as_bytes()));
+    write_files(dir, &files)
 }
 
 /// One promise of a plan across the candidates evaluated.

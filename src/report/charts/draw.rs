@@ -139,6 +139,9 @@ pub(crate) struct Panel {
     pub(crate) y_ticks: Option<Vec<(f64, String)>>,
     /// The y axis is seconds: ticks on round durations (30s, 2m, 1h).
     pub(crate) y_seconds: bool,
+    /// The x of each sweep point, in the sweep's order: the sweep page
+    /// highlights the point a reader selects (see [`picks`]).
+    pub(crate) points: Vec<f64>,
 }
 
 impl Panel {
@@ -163,6 +166,7 @@ impl Panel {
             x_ticks: None,
             y_ticks: None,
             y_seconds: false,
+            points: Vec::new(),
         }
     }
 
@@ -791,9 +795,12 @@ pub(crate) struct Heat {
     pub(crate) y_labels: Vec<String>,
     pub(crate) values: Vec<Vec<f64>>,
     pub(crate) format: Format,
+    /// The (row, column) of each sweep point, in the sweep's order.
+    pub(crate) cells: Vec<(usize, usize)>,
 }
 
-pub(crate) fn heat<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, h: &Heat) -> Res
+/// Draws the heat map; returns its plot, in pixels of the whole figure.
+pub(crate) fn heat<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, h: &Heat) -> Result<Bounds, Box<dyn Error>>
 where
     DB::ErrorType: 'static,
 {
@@ -834,7 +841,56 @@ where
             )))?;
         }
     }
-    Ok(())
+    let (xs, ys) = chart.plotting_area().get_pixel_range();
+    Ok(Bounds { x0: xs.start, y0: ys.start, x1: xs.end, y1: ys.end })
+}
+
+/// A highlight of one sweep point: drawn over the chart, hidden until the
+/// sweep page shows it for the point a reader selected or pinned.
+pub(crate) struct Pick {
+    pub(crate) point: usize,
+    /// SVG elements, in pixels of the whole figure.
+    pub(crate) svg: String,
+}
+
+/// A band across the plot at each sweep point's x.
+pub(crate) fn picks(p: &Panel, plot: Bounds) -> Vec<Pick> {
+    let map = Map::new(p, plot);
+    p.points
+        .iter()
+        .enumerate()
+        .map(|(point, &x)| {
+            let px = map.px((x, p.y_range.0)).0;
+            let svg = format!(
+                "<rect x=\"{:.1}\" y=\"{}\" width=\"14\" height=\"{}\"/>",
+                px - 7.0,
+                plot.y0,
+                plot.y1 - plot.y0
+            );
+            Pick { point, svg }
+        })
+        .collect()
+}
+
+/// An outline round each sweep point's cell of a heat map drawn in `plot`.
+pub(crate) fn heat_picks(h: &Heat, plot: Bounds) -> Vec<Pick> {
+    let (cols, rows) = (h.x_labels.len().max(1) as f64, h.y_labels.len().max(1) as f64);
+    let (w, ht) = (f64::from(plot.x1 - plot.x0) / cols, f64::from(plot.y1 - plot.y0) / rows);
+    h.cells
+        .iter()
+        .enumerate()
+        .map(|(point, &(r, c))| {
+            let (x, y) = (f64::from(plot.x0) + c as f64 * w, f64::from(plot.y1) - (r as f64 + 1.0) * ht);
+            let svg = format!(
+                "<rect x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\"/>",
+                x + 2.0,
+                y + 2.0,
+                w - 4.0,
+                ht - 4.0
+            );
+            Pick { point, svg }
+        })
+        .collect()
 }
 
 /// The label of the cell whose centre is at `v` (labels only at centres).

@@ -13,10 +13,11 @@ mod plan;
 mod run;
 mod sweep;
 
-use draw::{Heat, Layout, PALETTE, Panel};
+use draw::{Heat, Layout, PALETTE, Panel, Pick};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use rayon::prelude::*;
+use std::collections::BTreeMap;
 use std::error::Error;
 use std::sync::OnceLock;
 
@@ -48,6 +49,9 @@ pub(crate) struct Chart {
     pub(crate) caption: String,
     pub(crate) svg: String,
     pub(crate) png: Vec<u8>,
+    /// Hidden highlights of each sweep point, for the sweep page to put in
+    /// the SVG it shows (empty for charts without sweep points).
+    pub(crate) picks: String,
 }
 
 /// The charts of a run or sweep, and those left out for being zero
@@ -79,7 +83,10 @@ impl Figure {
     {
         root.fill(&WHITE)?;
         match self {
-            Figure::Heat(h) => draw::heat(root, h).map(|()| Vec::new()),
+            Figure::Heat(h) => {
+                let plot = draw::heat(root, h)?;
+                Ok(vec![Layout { plot, labels: Vec::new(), legend: None }])
+            }
             Figure::Panels(panels) => {
                 let areas = match panels.len() {
                     1 => vec![root.clone()],
@@ -89,6 +96,23 @@ impl Figure {
                 panels.iter().zip(&areas).map(|(p, a)| draw::panel(a, p)).collect()
             }
         }
+    }
+
+    /// The highlights of each sweep point (drawn where `layouts` put the
+    /// plots), grouped by point: `<g class="pick" data-point="K">`, hidden.
+    fn picks(&self, layouts: &[Layout]) -> String {
+        let picks: Vec<Pick> = match self {
+            Figure::Heat(h) => layouts.iter().flat_map(|l| draw::heat_picks(h, l.plot)).collect(),
+            Figure::Panels(ps) => ps.iter().zip(layouts).flat_map(|(p, l)| draw::picks(p, l.plot)).collect(),
+        };
+        let mut by_point: BTreeMap<usize, String> = BTreeMap::new();
+        for pick in picks {
+            by_point.entry(pick.point).or_default().push_str(&pick.svg);
+        }
+        by_point
+            .into_iter()
+            .map(|(k, svg)| format!("<g class=\"pick\" data-point=\"{k}\" display=\"none\">{svg}</g>\n"))
+            .collect()
     }
 }
 
@@ -145,11 +169,12 @@ fn render(d: Draft) -> Result<Chart, ChartError> {
     register_font();
     let (w, h) = figure.size();
     let mut svg = String::new();
-    {
+    let picks = {
         let root = SVGBackend::with_string(&mut svg, (w, h)).into_drawing_area();
-        figure.draw(&root).map_err(|e| ChartError::new(&name, "svg", e))?;
+        let layouts = figure.draw(&root).map_err(|e| ChartError::new(&name, "svg", e))?;
         root.present().map_err(|e| ChartError::new(&name, "svg", e))?;
-    }
+        figure.picks(&layouts)
+    };
     let mut pixels = vec![255u8; (w * h * 3) as usize];
     {
         let root = BitMapBackend::with_buffer(&mut pixels, (w, h)).into_drawing_area();
@@ -165,7 +190,7 @@ fn render(d: Draft) -> Result<Chart, ChartError> {
         image::ColorType::Rgb8,
     )
     .map_err(|e| ChartError::new(&name, "png", e))?;
-    Ok(Chart { name, title, caption, svg, png })
+    Ok(Chart { name, title, caption, svg, png, picks })
 }
 
 fn color(i: usize) -> RGBColor {

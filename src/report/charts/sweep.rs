@@ -64,7 +64,7 @@ pub(crate) fn sweep_charts(
     let mut charts = Vec::new();
     let mut figures = KeyFigure::SWEEP_CHARTS.to_vec();
     let expiry = advice.and_then(|a| Some((expiry_stream(&sweep.parameters[0], &loaded.scenario)?, a)));
-    let recommended = expiry.and_then(|(s, a)| recommended_point(loaded, s, a));
+    let recommended = expiry.and_then(|(_, a)| recommended_point(a));
     if let Some((s, a)) = expiry {
         charts.push(expiry_chart(loaded, results, s, a, recommended.as_ref()));
         figures.retain(|f| !EXPIRY_PANELS.iter().any(|p| p.figure == *f));
@@ -82,10 +82,8 @@ pub(crate) fn sweep_charts(
 }
 
 /// The point whose value the advice picks, and its label.
-fn recommended_point(loaded: &Loaded, stream: usize, advice: &Advice) -> Option<(usize, String)> {
-    let pick = advice.pick?;
-    let i = expiry_seconds(loaded, stream).iter().position(|&e| e == pick.as_secs_f64())?;
-    Some((i, format!("recommended {pick}")))
+fn recommended_point(advice: &Advice) -> Option<(usize, String)> {
+    Some((advice.point?, format!("recommended {}", advice.pick?)))
 }
 
 /// The recommended value, as a vertical line at point `i` of `xs`.
@@ -136,6 +134,7 @@ fn figure_chart(
         }
     }
     p.marks.extend(recommended.map(|r| recommended_mark(&xs, r)));
+    p.points = xs.clone();
     p.x_range = (xs.iter().copied().fold(f64::MAX, f64::min) - 0.5, xs.iter().copied().fold(f64::MIN, f64::max) + 0.5);
     if is_num {
         p.x_format = Box::new(human::number);
@@ -166,12 +165,14 @@ fn heat_chart(sweep: &Sweep, results: &[RunResult], figure: KeyFigure) -> Draft 
     let x_vals = distinct(points.iter().map(|p| show(&p.values[1])));
     let y_vals = distinct(points.iter().map(|p| show(&p.values[0])));
     let mut values = vec![vec![0.0; x_vals.len()]; y_vals.len()];
+    let mut cells = Vec::with_capacity(points.len());
     for (i, pt) in points.iter().enumerate() {
         let (r, c) = (
             y_vals.iter().position(|v| *v == show(&pt.values[0])).unwrap_or(0),
             x_vals.iter().position(|v| *v == show(&pt.values[1])).unwrap_or(0),
         );
         values[r][c] = figure_ci(figure, &results[i]).0;
+        cells.push((r, c));
     }
     let format: Format = if figure.is_seconds() {
         Box::new(human::duration)
@@ -188,6 +189,7 @@ fn heat_chart(sweep: &Sweep, results: &[RunResult], figure: KeyFigure) -> Draft 
         y_labels: y_vals,
         values,
         format,
+        cells,
     };
     draft(
         &format!("sweep_{key}"),
@@ -257,6 +259,7 @@ fn expiry_chart(
             Line::solid("mean, 95 % band", c, xs.iter().zip(&per_point).map(|(&x, v)| (x, v.0)).collect()).dotted(),
         );
         p.marks.extend(recommended.map(|r| recommended_mark(&xs, r)));
+        p.points = xs.clone();
         let (lo, hi) = (xs.iter().copied().fold(f64::MAX, f64::min), xs.iter().copied().fold(f64::MIN, f64::max));
         let pad = ((hi - lo) * 0.05).max(0.05);
         p.x_range = (lo - pad, hi + pad);
