@@ -12,12 +12,22 @@ use std::process::Command;
 /// recommendation) and of two (two streams, no recommendation).
 const SWEEPS: [&str; 2] = ["otp_expiry_sweep", "promo_vetting_sweep"];
 
+/// The folder of a shipped sweep's report.
+fn sweep(stem: &str) -> PathBuf {
+    rendered().join(stem)
+}
+
 fn page(stem: &str) -> PathBuf {
-    rendered().join(stem).join("report.html")
+    sweep(stem).join("report.html")
+}
+
+/// The `summary.json` of the report in `dir`.
+fn index_in(dir: &Path) -> Value {
+    serde_json::from_str(&std::fs::read_to_string(dir.join("summary.json")).unwrap()).unwrap()
 }
 
 fn index(stem: &str) -> Value {
-    serde_json::from_str(&std::fs::read_to_string(rendered().join(stem).join("summary.json")).unwrap()).unwrap()
+    index_in(&sweep(stem))
 }
 
 /// The text between `from` and the next `to` after it in `text`.
@@ -66,12 +76,13 @@ fn table_rows(html: &str, k: usize) -> (Vec<String>, Vec<(String, Vec<String>)>)
 
 /// The explorer's figures and the page's table columns that hold the same
 /// figure: (data-key, column in a point's row).
-const SAME_AS_TABLE: [(&str, usize); 10] = [
+const SAME_AS_TABLE: [(&str, usize); 11] = [
     ("accepted", 2),
     ("delivered", 3),
     ("expired", 4),
     ("expiry_rate", 5),
     ("failed_daily_cap", 6),
+    ("other", 7),
     ("late_rate", 8),
     ("wait_p99", 9),
     ("end_to_end_p99", 10),
@@ -119,12 +130,14 @@ fn visible(dom: &str) -> (Vec<usize>, Vec<(usize, String)>) {
     (sections, picks)
 }
 
-/// Point `k` of `stem`'s sweep, as the explorer shows it at `fragment`:
-/// every figure equals the page's own table (formatted alike), the streams
-/// too, the sliders stand at its values, and only its charts are shown.
-fn check_selected(browser: &str, stem: &str, fragment: &str, k: usize) -> String {
-    let html = std::fs::read_to_string(page(stem)).unwrap();
-    let dom = dom(browser, &page(stem), fragment);
+/// Point `k` of the sweep reported in `dir`, as the explorer shows it at
+/// `fragment`: every figure equals the page's own table (formatted alike),
+/// the streams too, the sliders stand at its values, and only its charts
+/// are shown.
+fn check_selected(browser: &str, dir: &Path, fragment: &str, k: usize) -> String {
+    let stem = dir.file_name().unwrap().to_string_lossy();
+    let html = std::fs::read_to_string(dir.join("report.html")).unwrap();
+    let dom = dom(browser, &dir.join("report.html"), fragment);
     let title = between(&dom, "id=\"selected-title\">", "</");
     assert!(title.starts_with(&format!("Point {k}: ")), "{stem}{fragment}: {title}");
     let figures = between(&dom, "id=\"selected-figures\">", "</dl>");
@@ -133,7 +146,7 @@ fn check_selected(browser: &str, stem: &str, fragment: &str, k: usize) -> String
         assert_eq!(shown(figures, key), row[column], "{stem}{fragment}: {key} of point {k}");
     }
     // The backlog peak is not in the table: summary.json's mean, to 4 digits.
-    let summary = &index(stem)["sweep"]["points"][k]["summary"];
+    let summary = &index_in(dir)["sweep"]["points"][k]["summary"];
     let peak = summary["confidence"]["backlog"]["peak"]["mean"].as_f64().or(summary["backlog"]["peak"].as_f64());
     let read: f64 = shown(figures, "backlog_peak").replace(',', "").parse().unwrap();
     assert!((read - peak.unwrap()).abs() <= peak.unwrap() * 5e-4 + 0.05, "{stem}: backlog {read} against {peak:?}");
@@ -157,11 +170,13 @@ fn check_selected(browser: &str, stem: &str, fragment: &str, k: usize) -> String
 fn at_point_k_the_explorer_shows_point_k() {
     let Some(browser) = chromium() else { return };
     for k in [0, 3, 7] {
-        let dom = check_selected(&browser, "otp_expiry_sweep", &format!("#point={k}"), k);
+        let dom = check_selected(&browser, &sweep("otp_expiry_sweep"), &format!("#point={k}"), k);
         let (sections, picks) = visible(&dom);
         assert_eq!(sections, vec![k], "only point {k}'s charts");
         assert_eq!(picks, vec![(k, "sel".to_string())], "only point {k} marked");
-        assert!(dom.contains("<div class=\"card pinned\" id=\"pinned\" role=\"group\" aria-labelledby=\"pinned-title\" aria-live=\"polite\" hidden"));
+        assert!(dom.contains(
+            "<div class=\"card pinned\" id=\"pinned\" role=\"group\" aria-labelledby=\"pinned-title\" hidden"
+        ));
         let labels = ["30s", "1m", "2m", "5m", "10m", "20m", "1h", "3h"];
         assert!(dom.contains(&format!("aria-valuetext=\"{}\"", labels[k])), "slider at {}", labels[k]);
         let distance = between(&dom, "id=\"selected-distance\">", "</");
@@ -177,7 +192,7 @@ fn at_point_k_the_explorer_shows_point_k() {
         assert!(distance.starts_with(&expected), "point {k}: {distance}");
     }
     for k in [0, 4, 8] {
-        check_selected(&browser, "promo_vetting_sweep", &format!("#point={k}"), k);
+        check_selected(&browser, &sweep("promo_vetting_sweep"), &format!("#point={k}"), k);
     }
 }
 
@@ -185,11 +200,16 @@ fn at_point_k_the_explorer_shows_point_k() {
 fn a_link_opens_a_point_by_values_or_pinned_beside_another() {
     let Some(browser) = chromium() else { return };
     // Without a fragment: the recommended point (5m).
-    check_selected(&browser, "otp_expiry_sweep", "", 3);
-    check_selected(&browser, "otp_expiry_sweep", "#traffic.otp.message_expiry=1h", 6);
+    check_selected(&browser, &sweep("otp_expiry_sweep"), "", 3);
+    check_selected(&browser, &sweep("otp_expiry_sweep"), "#traffic.otp.message_expiry=1h", 6);
     // Two parameters by value: vetting score 80 with 10 numbers is the last point.
-    check_selected(&browser, "promo_vetting_sweep", "#brands.shop.vetting_score=80&senders.shop-10dlc.numbers=10", 8);
-    let dom = check_selected(&browser, "otp_expiry_sweep", "#point=1&pin=6", 1);
+    check_selected(
+        &browser,
+        &sweep("promo_vetting_sweep"),
+        "#brands.shop.vetting_score=80&senders.shop-10dlc.numbers=10",
+        8,
+    );
+    let dom = check_selected(&browser, &sweep("otp_expiry_sweep"), "#point=1&pin=6", 1);
     let pinned = between(&dom, "id=\"pinned-title\">", "</");
     assert_eq!(pinned, "Pinned: Point 6: traffic.otp.message_expiry = 1h");
     let (sections, picks) = visible(&dom);
@@ -202,8 +222,48 @@ fn a_link_opens_a_point_by_values_or_pinned_beside_another() {
     assert!(figures.contains("<span class=\"delta\">+"), "{figures}");
     assert!(between(figures, "data-key=\"expiry_rate\"", "</dd>").contains("pp vs point 6"));
     // A fragment naming no point keeps the default.
-    check_selected(&browser, "otp_expiry_sweep", "#point=99", 3);
-    check_selected(&browser, "otp_expiry_sweep", "#traffic.otp.message_expiry=7m", 3);
+    check_selected(&browser, &sweep("otp_expiry_sweep"), "#point=99", 3);
+    check_selected(&browser, &sweep("otp_expiry_sweep"), "#traffic.otp.message_expiry=7m", 3);
+}
+
+#[test]
+fn values_in_any_order_and_exact_ties_read_as_in_the_table() {
+    let Some(browser) = chromium() else { return };
+    // Values out of order, 2m written as 120s; with seed 1 and 4
+    // replications the 30s point expires 570.25 messages a replication and
+    // the 2m point 511.25: ties the table rounds to the even digit.
+    let dir = tempdir();
+    let text = std::fs::read_to_string(repo().join("scenarios/otp_expiry_sweep.toml")).unwrap();
+    let values = "[\"3h\", \"30s\", \"5m\", \"120s\", \"1m\", \"20m\", \"10m\", \"1h\"]";
+    let (head, tail) = text.split_once("\"traffic.otp.message_expiry\" = [").unwrap();
+    let tail = &tail[tail.find(']').unwrap() + 1..];
+    let text = format!("{head}\"traffic.otp.message_expiry\" = {values}{tail}")
+        .replace("seed = 2026", "seed = 1")
+        .replace("replications = 10", "replications = 4");
+    std::fs::write(dir.path().join("unsorted.toml"), text).unwrap();
+    let o = a2psim(&["run", "unsorted.toml", "--out", "out", "-q"], dir.path());
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let report = dir.path().join("out/unsorted");
+    let html = std::fs::read_to_string(report.join("report.html")).unwrap();
+    let labels = between(&html, "data-labels=\"", "\"").replace("&quot;", "\"");
+    assert_eq!(labels, r#"["30s","1m","120s","5m","10m","20m","1h","3h"]"#, "the slider runs from short to long");
+    assert!(table_rows(&html, 1).0[4] == "570.2" && table_rows(&html, 3).0[4] == "511.2", "the ties are there");
+    for k in 0..8 {
+        check_selected(&browser, &report, &format!("#point={k}"), k);
+    }
+    // 120s is one step below the recommended 5m, and either spelling links to it.
+    let dom = check_selected(&browser, &report, "#traffic.otp.message_expiry=2m", 3);
+    assert!(between(&dom, "id=\"selected-distance\">", "</").starts_with("1 step below the recommended 5m"));
+    check_selected(&browser, &report, "#traffic.otp.message_expiry=120s", 3);
+    // The expiry chart's lines run left to right, whatever the file's order.
+    let svg = std::fs::read_to_string(report.join("expiry.svg")).unwrap();
+    for line in svg.split("<polyline").skip(1) {
+        let xs: Vec<f64> = between(line, "points=\"", "\"")
+            .split_whitespace()
+            .map(|p| p.split(',').next().unwrap().parse().unwrap())
+            .collect();
+        assert!(xs.windows(2).all(|w| w[0] <= w[1]) || xs.windows(2).all(|w| w[0] >= w[1]), "{xs:?}");
+    }
 }
 
 #[test]
@@ -252,8 +312,9 @@ fn without_scripts_the_page_shows_every_table_and_chart() {
         let html = std::fs::read_to_string(page(stem)).unwrap();
         let points = index(stem)["sweep"]["points"].as_array().unwrap().len();
         // The controls wait for the script; every point's charts are there, none hidden.
-        assert!(html.contains("<section id=\"explorer\" aria-labelledby=\"explorer-title\" data-coords="));
-        assert!(between(&html, "<section id=\"explorer\"", ">").ends_with(" hidden"));
+        for part in ["<h2 id=\"explorer-title\"", "<div class=\"controls explorer\"", "<section id=\"explorer\""] {
+            assert!(between(&html, part, ">").ends_with(" hidden"), "{stem}: {part} waits for the script");
+        }
         let sections: Vec<&str> = html.split("<section class=\"point\"").skip(1).collect();
         assert_eq!(sections.len(), points, "{stem}");
         for (k, s) in sections.iter().enumerate() {

@@ -202,6 +202,16 @@ fn sweep_errors_point_at_the_path_or_the_value() {
     assert!(err.contains("s.toml:20:1: sweep `traffic.opt.message_expiry`: no [[traffic]] has id, name or index \"opt\"; did you mean \"otp\"?"), "{err}");
     let empty = OTP.replace("[\"10s\", \"30s\", \"2m\"]", "[]");
     assert!(refused(&empty).contains("expected a non-empty array of values"));
+    // A value listed twice would run its point twice (and one could not be
+    // told from the other on the sweep's page).
+    let twice = OTP.replace("[\"10s\", \"30s\", \"2m\"]", "[\"10s\", \"30s\", \"10s\"]");
+    let err = refused(&twice);
+    assert!(
+        err.contains(
+            "s.toml:20:47: `sweep.\"traffic.otp.message_expiry\"`: 10s is listed twice (values 1 and 3): a point would run twice"
+        ),
+        "{err}"
+    );
 }
 
 #[test]

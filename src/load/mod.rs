@@ -16,7 +16,7 @@ mod window;
 /// For `plan --vary` values on the command line.
 #[cfg(feature = "cli")]
 pub(crate) use sweep::literal;
-pub use sweep::{Point, Sweep, SweepArg, SweepArgError, expiry_stream, show};
+pub use sweep::{Point, Sweep, SweepArg, SweepArgError, canonical, expiry_stream, show};
 pub use window::{ChartWindow, Moment, MomentError, WindowArgError};
 
 /// For suggestions of `summary.json` paths in [`crate::check`].
@@ -125,8 +125,8 @@ impl Goal {
     }
 }
 
-/// How large a candidate is, for a number or a duration: candidates
-/// that have one are ordered by it.
+/// How large a candidate or swept value is, for a number or a duration:
+/// plan candidates are ordered by it, and so are a sweep page's sliders.
 pub fn magnitude(v: &toml::Value) -> Option<f64> {
     match v {
         toml::Value::Integer(n) => Some(*n as f64),

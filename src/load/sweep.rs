@@ -12,6 +12,12 @@ use std::fmt;
 use std::ops::Range;
 use toml::{Table, Value};
 
+/// A duration written as a string, as a2psim writes it (`"380s"` as
+/// `6m20s`), so either spelling names it; `None` for anything else.
+pub fn canonical(v: &Value) -> Option<String> {
+    super::values::duration(v.as_str()?).ok().map(|d| d.to_string())
+}
+
 /// One swept parameter.
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) struct Parameter {

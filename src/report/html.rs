@@ -2,6 +2,7 @@
 //! network; a sweep's page adds a small script to explore its points), and
 //! `index.html` linking them.
 
+use crate::load::{Point, canonical, magnitude, show};
 use crate::report::PlanReport;
 use crate::report::advice::Advice;
 use crate::report::charts::{Chart, Charts};
@@ -194,14 +195,19 @@ pub(crate) fn run_page(stem: &str, sc: &Scenario, r: &RunResult, source: &str, c
 
 /// A sweep point as the sweep's page lists it.
 pub(crate) struct PointRow<'a> {
-    /// Its swept values, one per parameter, as the terminal shows them.
-    pub(crate) values: Vec<String>,
+    pub(crate) point: &'a Point,
     /// Its own report, relative to the sweep's.
     pub(crate) href: String,
-    pub(crate) sc: &'a Scenario,
     pub(crate) r: &'a RunResult,
     /// Its charts, shown under the explorer.
     pub(crate) charts: &'a Charts,
+}
+
+impl PointRow<'_> {
+    /// Its swept values, as the terminal shows them.
+    fn values(&self) -> Vec<String> {
+        self.point.values.iter().map(show).collect()
+    }
 }
 
 /// What the sweep's page shows beside its points.
@@ -223,56 +229,79 @@ const EXPLORER_JS: &str = include_str!("explorer.js");
 /// The sweep explorer's look: a sticky bar of controls, a card per point
 /// shown, highlights on the charts.
 const EXPLORER_STYLE: &str = ".controls{position:sticky;top:0;z-index:2;background:#fff;border-bottom:1px solid #ddd;\
-padding:8px 0;display:flex;flex-wrap:wrap;gap:8px 24px;align-items:center}.param{display:flex;align-items:center;gap:6px}\
-.param label{font-weight:bold}.param input[type=range]{width:260px}.param output{min-width:4em;font-weight:bold}\
-button{font:inherit;padding:2px 10px}:focus-visible{outline:3px solid #0072b2;outline-offset:2px}\
-.cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(440px,1fr));gap:16px;margin-top:12px}\
-.card{border:1px solid #ccc;padding:8px 14px}.card.pinned{border-color:#0072b2;border-width:2px}.card h3{margin:4px 0}\
+padding:8px 0;display:flex;flex-wrap:wrap;gap:8px 24px;align-items:center}.param{display:flex;flex-wrap:wrap;align-items:center;gap:6px}\
+.param label{font-weight:bold;overflow-wrap:anywhere}.param input[type=range]{width:min(260px,45vw)}.param .value{min-width:4em;font-weight:bold}\
+button{font:inherit;padding:2px 10px}button[aria-disabled=true]{color:#767676}:focus-visible{outline:3px solid #0072b2;outline-offset:2px}\
+.sr-only{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}\
+.cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(440px,100%),1fr));gap:16px;margin-top:12px}\
+.card{border:1px solid #ccc;padding:8px 14px;overflow-wrap:anywhere}.card.pinned{border-color:#0072b2;border-width:2px}.card h3{margin:4px 0}\
 dl.figures{display:grid;grid-template-columns:repeat(auto-fill,minmax(190px,1fr));gap:4px 16px;margin:8px 0}\
 dl.figures div{border-bottom:1px solid #eee}dl.figures dt{font-size:13px;color:#444}dl.figures dd{margin:0;font-size:18px}\
-.delta{font-size:13px;color:#444}td:not(.l){white-space:nowrap}.card table{font-size:13px}tr.selected td{background:#fff6bf}tr.pinned td{background:#dcebf7}\
-#point-charts.pair{display:grid;grid-template-columns:1fr 1fr;gap:16px}\
-svg .pick.sel rect{fill:#f0e442;fill-opacity:.45;stroke:#222;stroke-width:1.5;stroke-dasharray:5 3}\
-svg .pick.pin rect{fill:#56b4e9;fill-opacity:.3;stroke:#0072b2;stroke-width:1.5}svg .pick.sel,svg .pick.pin{display:inline}";
+.delta{font-size:13px;color:#444}td:not(.l){white-space:nowrap}.card table{font-size:13px}\
+tr.pinned td{background:#dcebf7}tr.selected td{background:#fff6bf}\
+#point-charts.pair{display:grid;grid-template-columns:1fr 1fr;gap:0 16px}#point-charts.pair>section{display:contents}\
+svg .pick.pin,svg .pick.sel{display:inline}svg .pick rect{fill:none}\
+svg .pick.pin rect.band{fill:#56b4e9;fill-opacity:.35}svg .pick.sel rect.band{fill:#f0e442;fill-opacity:.7}\
+svg .pick rect.outer{stroke:#000;stroke-width:5}svg .pick rect.inner{stroke:#fff;stroke-width:2}\
+svg .pick.pin rect.outer,svg .pick.pin rect.inner{stroke-dasharray:8 5}";
 
-/// A chart's SVG with its sweep-point highlights, hidden, added on top.
+/// A chart's SVG with its sweep-point highlights, hidden: over the chart,
+/// or under it (just after its white background).
 fn with_picks(chart: &Chart) -> String {
     let svg = chart.svg.trim();
-    match svg.rfind("</svg>") {
-        Some(end) if !chart.picks.is_empty() => format!("{}{}</svg>", &svg[..end], chart.picks),
+    let at = if chart.picks_on_top {
+        svg.rfind("</svg>")
+    } else {
+        svg.find("<rect").and_then(|r| svg[r..].find("/>").map(|end| r + end + 2))
+    };
+    match at {
+        Some(i) if !chart.picks.is_empty() => format!("{}\n{}{}", &svg[..i], chart.picks, &svg[i..]),
         _ => svg.to_string(),
     }
 }
 
-/// The explorer's controls: a slider and a stepper per swept parameter
-/// over its values, and the pin button. Hidden until the script runs.
+/// The explorer: a bar of controls (a slider and a stepper per swept
+/// parameter over its values, and the pin button) that stays at the top of
+/// the window, and a card for the selected point and one for the pinned.
+/// Hidden until the script runs.
 fn explorer(parameters: &[String], points: &[PointRow]) -> String {
-    let axes = axes(parameters, points);
+    let axes = axes(points);
     let coords: Vec<Vec<usize>> = points
         .iter()
-        .map(|p| p.values.iter().zip(&axes).map(|(v, axis)| axis.iter().position(|a| a == v).unwrap_or(0)).collect())
+        .map(|p| {
+            p.point.values.iter().zip(&axes).map(|(v, axis)| axis.iter().position(|a| a == v).unwrap_or(0)).collect()
+        })
         .collect();
     let mut b = format!(
-        "<section id=\"explorer\" aria-labelledby=\"explorer-title\" data-coords=\"{}\" hidden>\n<h2 id=\"explorer-title\">Explore the points</h2>\n<div class=\"controls\">\n",
-        escape(&serde_json::to_string(&coords).unwrap_or_default())
+        "<h2 id=\"explorer-title\" class=\"explorer\" hidden>Explore the points</h2>\n\
+<div class=\"controls explorer\" id=\"controls\" role=\"group\" aria-labelledby=\"explorer-title\" data-coords=\"{}\" hidden>\n",
+        json_attribute(&coords)
     );
     for (j, (name, values)) in parameters.iter().zip(&axes).enumerate() {
-        let (name, labels) = (escape(name), escape(&serde_json::to_string(values).unwrap_or_default()));
+        let labels: Vec<String> = values.iter().map(show).collect();
+        let aliases: Vec<String> = values.iter().map(|v| canonical(v).unwrap_or_else(|| show(v))).collect();
+        let name = escape(name);
         b.push_str(&format!(
             "<div class=\"param\"><label for=\"param-{j}\">{name}</label>\
 <button type=\"button\" data-param=\"{j}\" data-step=\"-1\" aria-label=\"previous value of {name}\">&minus;</button>\
-<input type=\"range\" id=\"param-{j}\" data-param=\"{j}\" min=\"0\" max=\"{}\" step=\"1\" value=\"0\" data-labels=\"{labels}\">\
+<input type=\"range\" id=\"param-{j}\" data-param=\"{j}\" min=\"0\" max=\"{}\" step=\"1\" value=\"0\" data-labels=\"{}\" data-aliases=\"{}\">\
 <button type=\"button\" data-param=\"{j}\" data-step=\"1\" aria-label=\"next value of {name}\">+</button>\
-<output id=\"param-{j}-value\" for=\"param-{j}\">{}</output></div>\n",
+<span class=\"value\" id=\"param-{j}-value\">{}</span></div>\n",
             values.len().saturating_sub(1),
-            escape(values.first().map_or("", String::as_str)),
+            json_attribute(&labels),
+            json_attribute(&aliases),
+            escape(labels.first().map_or("", String::as_str)),
         ));
     }
-    b.push_str("<button type=\"button\" id=\"pin\" aria-pressed=\"false\">Pin this point</button>\n</div>\n<div class=\"cards\">\n");
+    b.push_str(
+        "<button type=\"button\" id=\"pin\" aria-pressed=\"false\">Pin this point</button>\n</div>\n\
+<section id=\"explorer\" class=\"explorer\" aria-label=\"The selected point and the pinned one\" hidden>\n\
+<p class=\"sr-only\" id=\"announce\" aria-live=\"polite\"></p>\n<div class=\"cards\">\n",
+    );
     for (id, heading) in [("selected", "Selected point"), ("pinned", "Pinned point")] {
         let hidden = if id == "pinned" { " hidden" } else { "" };
         b.push_str(&format!(
-            "<div class=\"card {id}\" id=\"{id}\" role=\"group\" aria-labelledby=\"{id}-title\" aria-live=\"polite\"{hidden}>\
+            "<div class=\"card {id}\" id=\"{id}\" role=\"group\" aria-labelledby=\"{id}-title\"{hidden}>\
 <h3 id=\"{id}-title\">{heading}</h3><p id=\"{id}-distance\"></p><dl class=\"figures\" id=\"{id}-figures\"></dl>\
 <table id=\"{id}-streams\"></table></div>\n"
         ));
@@ -281,19 +310,29 @@ fn explorer(parameters: &[String], points: &[PointRow]) -> String {
     b
 }
 
-/// The distinct values of each parameter, in the sweep's order.
-fn axes(parameters: &[String], points: &[PointRow]) -> Vec<Vec<String>> {
-    (0..parameters.len())
+/// The distinct values of each parameter: numbers and durations in
+/// increasing order (so a slider moves one way), names in the sweep's order.
+fn axes(points: &[PointRow]) -> Vec<Vec<toml::Value>> {
+    let n = points.first().map_or(0, |p| p.point.values.len());
+    (0..n)
         .map(|j| {
-            let mut seen: Vec<String> = Vec::new();
-            for v in points.iter().filter_map(|p| p.values.get(j)) {
+            let mut seen: Vec<toml::Value> = Vec::new();
+            for v in points.iter().map(|p| &p.point.values[j]) {
                 if !seen.contains(v) {
                     seen.push(v.clone());
                 }
             }
+            if seen.iter().all(|v| magnitude(v).is_some()) {
+                seen.sort_by(|a, b| magnitude(a).partial_cmp(&magnitude(b)).unwrap_or(std::cmp::Ordering::Equal));
+            }
             seen
         })
         .collect()
+}
+
+/// `v` as JSON in an attribute's value.
+fn json_attribute<T: serde::Serialize>(v: &T) -> String {
+    escape(&serde_json::to_string(v).unwrap_or_default())
 }
 
 /// The sweep's index for the script: JSON that no `</script>` in a name
@@ -330,12 +369,13 @@ pub(crate) fn sweep_page(view: &SweepView, points: &[PointRow]) -> String {
         let row = Row::of(p.r, &|s| s.total());
         b.push_str(&format!(
             "<tr data-point=\"{i}\"><td class=\"l\"><a href=\"#point={i}\">{i}</a></td><td class=\"l\">{}</td>{}<td class=\"l\"><a href=\"{}\">its page</a></td></tr>\n",
-            escape(&p.values.join(", ")),
+            escape(&p.values().join(", ")),
             row_cells(&row, true),
             escape(&p.href),
         ));
-        if p.sc.traffic.len() > 1 {
-            b.push_str(&stream_rows(p.sc, p.r, "<td></td>", "<td></td>"));
+        let sc = &p.point.loaded.scenario;
+        if sc.traffic.len() > 1 {
+            b.push_str(&stream_rows(sc, p.r, "<td></td>", "<td></td>"));
         }
     }
     b.push_str("</table>\n");
@@ -349,7 +389,9 @@ pub(crate) fn sweep_page(view: &SweepView, points: &[PointRow]) -> String {
         b.push_str(&format!(
             "<section class=\"point\" id=\"point={i}\" data-point=\"{i}\" aria-labelledby=\"point-{i}-title\">\n\
 <h3 id=\"point-{i}-title\">Point {i}: {}</h3>\n<p><a href=\"{}\">Its own page</a></p>\n",
-            escape(&parameters.iter().zip(&p.values).map(|(k, v)| format!("{k} = {v}")).collect::<Vec<_>>().join(", ")),
+            escape(
+                &parameters.iter().zip(p.values()).map(|(k, v)| format!("{k} = {v}")).collect::<Vec<_>>().join(", ")
+            ),
             escape(&p.href),
         ));
         b.push_str(&figures(p.charts, &format!("p{i}-")));

@@ -492,10 +492,9 @@ pub fn write_scenario(
         .zip(results)
         .zip(&point_charts)
         .enumerate()
-        .map(|(i, ((p, r), charts))| html::PointRow {
-            values: p.values.iter().map(show).collect(),
+        .map(|(i, ((point, r), charts))| html::PointRow {
+            point,
             href: format!("{}/report.html", point_dir(i)),
-            sc: &p.loaded.scenario,
             r,
             charts,
         })

@@ -853,18 +853,23 @@ pub(crate) struct Pick {
     pub(crate) svg: String,
 }
 
-/// A band across the plot at each sweep point's x.
+/// A band across the plot at each sweep point's x: as wide as a bar where
+/// the panel has bars, else 14 pixels. Drawn under the data.
 pub(crate) fn picks(p: &Panel, plot: Bounds) -> Vec<Pick> {
     let map = Map::new(p, plot);
+    let half = if p.bars.is_empty() { None } else { Some(0.45) };
     p.points
         .iter()
         .enumerate()
         .map(|(point, &x)| {
-            let px = map.px((x, p.y_range.0)).0;
+            let (x0, x1) = match half {
+                Some(h) => (map.px((x - h, 0.0)).0, map.px((x + h, 0.0)).0),
+                None => (map.px((x, 0.0)).0 - 7.0, map.px((x, 0.0)).0 + 7.0),
+            };
             let svg = format!(
-                "<rect x=\"{:.1}\" y=\"{}\" width=\"14\" height=\"{}\"/>",
-                px - 7.0,
+                "<rect class=\"band\" x=\"{x0:.1}\" y=\"{}\" width=\"{:.1}\" height=\"{}\"/>",
                 plot.y0,
+                x1 - x0,
                 plot.y1 - plot.y0
             );
             Pick { point, svg }
@@ -872,7 +877,9 @@ pub(crate) fn picks(p: &Panel, plot: Bounds) -> Vec<Pick> {
         .collect()
 }
 
-/// An outline round each sweep point's cell of a heat map drawn in `plot`.
+/// A double outline (dark outside, light inside, so it shows on any
+/// shade) round each sweep point's cell of a heat map drawn in `plot`.
+/// Drawn over the cells.
 pub(crate) fn heat_picks(h: &Heat, plot: Bounds) -> Vec<Pick> {
     let (cols, rows) = (h.x_labels.len().max(1) as f64, h.y_labels.len().max(1) as f64);
     let (w, ht) = (f64::from(plot.x1 - plot.x0) / cols, f64::from(plot.y1 - plot.y0) / rows);
@@ -881,14 +888,16 @@ pub(crate) fn heat_picks(h: &Heat, plot: Bounds) -> Vec<Pick> {
         .enumerate()
         .map(|(point, &(r, c))| {
             let (x, y) = (f64::from(plot.x0) + c as f64 * w, f64::from(plot.y1) - (r as f64 + 1.0) * ht);
-            let svg = format!(
-                "<rect x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\"/>",
-                x + 2.0,
-                y + 2.0,
-                w - 4.0,
-                ht - 4.0
-            );
-            Pick { point, svg }
+            let rect = |class: &str, inset: f64| {
+                format!(
+                    "<rect class=\"{class}\" x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\"/>",
+                    x + inset,
+                    y + inset,
+                    w - 2.0 * inset,
+                    ht - 2.0 * inset
+                )
+            };
+            Pick { point, svg: rect("outer", 3.0) + &rect("inner", 6.0) }
         })
         .collect()
 }

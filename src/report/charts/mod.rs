@@ -52,6 +52,9 @@ pub(crate) struct Chart {
     /// Hidden highlights of each sweep point, for the sweep page to put in
     /// the SVG it shows (empty for charts without sweep points).
     pub(crate) picks: String,
+    /// Whether they go over the chart (outlines of heat-map cells) or under
+    /// it (bands behind lines, bars and labels).
+    pub(crate) picks_on_top: bool,
 }
 
 /// The charts of a run or sweep, and those left out for being zero
@@ -190,7 +193,8 @@ fn render(d: Draft) -> Result<Chart, ChartError> {
         image::ColorType::Rgb8,
     )
     .map_err(|e| ChartError::new(&name, "png", e))?;
-    Ok(Chart { name, title, caption, svg, png, picks })
+    let picks_on_top = matches!(figure, Figure::Heat(_));
+    Ok(Chart { name, title, caption, svg, png, picks, picks_on_top })
 }
 
 fn color(i: usize) -> RGBColor {

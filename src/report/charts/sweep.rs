@@ -4,7 +4,7 @@
 
 use super::draw::{Band, Bar, ErrorBar, Format, Heat, Level, Line, Mark, Panel};
 use super::{ChartError, Charts, Draft, Figure, color, draft, render_all};
-use crate::load::{Loaded, Point, Sweep, expiry_stream, show};
+use crate::load::{Loaded, Point, Sweep, expiry_stream, magnitude, show};
 use crate::report::advice::Advice;
 use crate::report::human;
 use crate::run::simulate::RunResult;
@@ -86,6 +86,24 @@ fn recommended_point(advice: &Advice) -> Option<(usize, String)> {
     Some((advice.point?, format!("recommended {}", advice.pick?)))
 }
 
+/// Each point's x and figures, from left to right: a sweep may list its
+/// values in any order, and a line joins them along the axis.
+fn in_order(xs: &[f64], figures: &[(f64, f64, f64)]) -> Vec<(f64, (f64, f64, f64))> {
+    let mut v: Vec<(f64, (f64, f64, f64))> = xs.iter().copied().zip(figures.iter().copied()).collect();
+    v.sort_by(|a, b| a.0.total_cmp(&b.0));
+    v
+}
+
+/// At most `max` of `ticks` labelled, evenly picked (the first always), so
+/// a dense sweep's labels do not run together.
+fn sparse(ticks: Vec<(f64, String)>, max: usize) -> Vec<(f64, String)> {
+    let mut sorted = ticks;
+    sorted.sort_by(|a, b| a.0.total_cmp(&b.0));
+    sorted.dedup_by(|a, b| a.0 == b.0);
+    let every = sorted.len().div_ceil(max.max(1));
+    sorted.into_iter().step_by(every.max(1)).collect()
+}
+
 /// The recommended value, as a vertical line at point `i` of `xs`.
 fn recommended_mark(xs: &[f64], (i, label): &(usize, String)) -> Mark {
     Mark { x: xs[*i], color: RGBColor(0, 0, 0), label: Some(label.clone()) }
@@ -116,16 +134,17 @@ fn figure_chart(
     let points = &sweep.points;
     let is_num = points.iter().all(|p| number(&p.values[0]).is_some());
     let ordered = points.iter().all(|p| is_quantity(&p.values[0]));
-    let xs: Vec<f64> = (0..points.len()).map(|i| x_of(points, 0, i, is_num)).collect();
+    let xs = positions(points, is_num);
     let mut p = Panel::new(format!("{name} against {}", sweep.parameters[0]), sweep.parameters[0].clone(), name);
     let cis: Vec<(f64, f64, f64)> = results.iter().map(|r| figure_ci(figure, r)).collect();
     if ordered {
+        let along = in_order(&xs, &cis);
         p.bands.push(Band {
             color: color(0),
-            low: xs.iter().zip(&cis).map(|(&x, c)| (x, c.1)).collect(),
-            high: xs.iter().zip(&cis).map(|(&x, c)| (x, c.2)).collect(),
+            low: along.iter().map(|&(x, c)| (x, c.1)).collect(),
+            high: along.iter().map(|&(x, c)| (x, c.2)).collect(),
         });
-        let mean = xs.iter().zip(&cis).map(|(&x, c)| (x, c.0)).collect();
+        let mean = along.iter().map(|&(x, c)| (x, c.0)).collect();
         p.lines.push(Line::solid(format!("{name} (mean, 95 % band)"), color(0), mean).dotted());
     } else {
         for (&x, &(m, l, h)) in xs.iter().zip(&cis) {
@@ -139,7 +158,7 @@ fn figure_chart(
     if is_num {
         p.x_format = Box::new(human::number);
     } else {
-        p.x_ticks = Some(xs.iter().zip(points).map(|(&x, pt)| (x, show(&pt.values[0]))).collect());
+        p.x_ticks = Some(sparse(xs.iter().zip(points).map(|(&x, pt)| (x, show(&pt.values[0]))).collect(), 16));
     }
     if figure.is_rate() {
         p.y_format = Box::new(percent);
@@ -214,8 +233,20 @@ fn number(v: &toml::Value) -> Option<f64> {
     v.as_float().or(v.as_integer().map(|n| n as f64))
 }
 
-fn x_of(points: &[Point], k: usize, i: usize, numeric: bool) -> f64 {
-    if numeric { number(&points[i].values[k]).unwrap_or(i as f64) } else { i as f64 }
+/// Where each point stands on the x axis: its number, else its rank among
+/// the swept durations (so the axis runs from short to long whatever the
+/// file's order), else its place in the sweep.
+fn positions(points: &[Point], numeric: bool) -> Vec<f64> {
+    let value = |i: usize| &points[i].values[0];
+    if numeric {
+        return (0..points.len()).map(|i| number(value(i)).unwrap_or(i as f64)).collect();
+    }
+    let sizes: Option<Vec<f64>> = (0..points.len()).map(|i| magnitude(value(i))).collect();
+    let Some(sizes) = sizes else { return (0..points.len()).map(|i| i as f64).collect() };
+    let mut distinct = sizes.clone();
+    distinct.sort_by(f64::total_cmp);
+    distinct.dedup();
+    sizes.iter().map(|s| distinct.iter().position(|d| d == s).unwrap_or(0) as f64).collect()
 }
 
 /// The message_expiry of each point of an expiry sweep, in seconds.
@@ -250,20 +281,19 @@ fn expiry_chart(
             })
             .collect();
         let c = color(k);
+        let along = in_order(&xs, &per_point);
         p.bands.push(Band {
             color: c,
-            low: xs.iter().zip(&per_point).map(|(&x, v)| (x, v.1)).collect(),
-            high: xs.iter().zip(&per_point).map(|(&x, v)| (x, v.2)).collect(),
+            low: along.iter().map(|&(x, v)| (x, v.1)).collect(),
+            high: along.iter().map(|&(x, v)| (x, v.2)).collect(),
         });
-        p.lines.push(
-            Line::solid("mean, 95 % band", c, xs.iter().zip(&per_point).map(|(&x, v)| (x, v.0)).collect()).dotted(),
-        );
+        p.lines.push(Line::solid("mean, 95 % band", c, along.iter().map(|&(x, v)| (x, v.0)).collect()).dotted());
         p.marks.extend(recommended.map(|r| recommended_mark(&xs, r)));
         p.points = xs.clone();
         let (lo, hi) = (xs.iter().copied().fold(f64::MAX, f64::min), xs.iter().copied().fold(f64::MIN, f64::max));
         let pad = ((hi - lo) * 0.05).max(0.05);
         p.x_range = (lo - pad, hi + pad);
-        p.x_ticks = Some(xs.iter().map(|&x| (x, human::duration(10f64.powf(x)))).collect());
+        p.x_ticks = Some(sparse(xs.iter().map(|&x| (x, human::duration(10f64.powf(x)))).collect(), 8));
         if figure.is_rate() {
             p.y_format = Box::new(percent);
         }
