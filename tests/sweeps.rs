@@ -212,6 +212,12 @@ fn sweep_errors_point_at_the_path_or_the_value() {
         ),
         "{err}"
     );
+    let dir = tempdir();
+    std::fs::write(dir.path().join("s.toml"), OTP).unwrap();
+    let o = a2psim(&["validate", "s.toml", "--sweep", "traffic.otp.message_expiry=30s,1m,30s"], dir.path());
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("--sweep traffic.otp.message_expiry: 30s is listed twice (values 1 and 3)"), "{err}");
 }
 
 #[test]

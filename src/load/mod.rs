@@ -297,6 +297,10 @@ pub(crate) fn parse_with(
     base.remove("sweep");
     base.remove("plan");
     let at = |span: &Option<Range<usize>>| span.as_ref().map_or((1, 1), |s| position(text, s.start));
+    let twice: Vec<Diagnostic> = parameters.iter().flat_map(|p| listed_twice(p, file, text)).collect();
+    if !twice.is_empty() {
+        return Err(twice);
+    }
     let points = parameters.iter().try_fold(1usize, |n, p| n.checked_mul(p.values.len()));
     if points.is_none_or(|n| n > MAX_SWEEP_POINTS) {
         let (line, column) = at(&parameters[0].key_span);
@@ -379,6 +383,30 @@ pub(crate) fn parse_with(
     let names = parameters.iter().map(|p| p.path.clone()).collect();
     loaded.sweep = Some(Sweep { parameters: names, points });
     Ok(loaded)
+}
+
+/// A value a sweep parameter lists a second time (in the file or in
+/// `--sweep`): its point would run twice, and the sweep's page could not
+/// tell the two apart.
+fn listed_twice(p: &Parameter, file: &str, text: &str) -> Vec<Diagnostic> {
+    (0..p.values.len())
+        .filter_map(|i| {
+            let first = p.values[..i].iter().position(|u| *u == p.values[i])?;
+            let (line, column) = p.value_spans[i].as_ref().map_or((1, 1), |s| position(text, s.start));
+            let whose = if p.value_spans[i].is_some() {
+                format!("`sweep.\"{}\"`", p.path)
+            } else {
+                format!("--sweep {}", p.path)
+            };
+            let message = format!(
+                "{whose}: {} is listed twice (values {} and {}): a point would run twice",
+                show(&p.values[i]),
+                first + 1,
+                i + 1
+            );
+            Some(Diagnostic { file: file.into(), line, column, message, warning: false })
+        })
+        .collect()
 }
 
 /// Sweep points (or plan candidates) whose problems are told in full; the

@@ -32,21 +32,6 @@ impl Reader<'_> {
                 DeValue::Array(items) if !items.is_empty() => {
                     let values: Vec<Option<toml::Value>> =
                         items.iter().map(|item| self.sweep_value(&format!("sweep.\"{path}\""), item)).collect();
-                    for (i, v) in values.iter().enumerate() {
-                        if let Some(first) =
-                            v.as_ref().and_then(|v| values[..i].iter().position(|u| u.as_ref() == Some(v)))
-                        {
-                            self.error(
-                                items[i].span(),
-                                format!(
-                                    "`sweep.\"{path}\"`: {} is listed twice (values {} and {}): a point would run twice",
-                                    crate::load::show(v.as_ref().expect("a value")),
-                                    first + 1,
-                                    i + 1
-                                ),
-                            );
-                        }
-                    }
                     if values.iter().all(Option::is_some) {
                         out.push(Parameter {
                             path,
