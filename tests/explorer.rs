@@ -292,6 +292,12 @@ fn the_explorer_works_from_the_keyboard() {
     assert_eq!(point("end on the slider"), "Point 7");
     assert_eq!(at("end on the slider")["pinned"], "Pinned: Point 1: traffic.otp.message_expiry = 1m");
     assert_eq!(at("end on the slider")["sections"], serde_json::json!([1, 7]));
+    assert_eq!(at("end on the slider")["drawn"], serde_json::json!([1, 7]), "only the pair's charts are drawn");
+    assert_eq!(at("opened")["drawn"], serde_json::json!([3]));
+    // A link in the table selects its point and keeps the pin.
+    assert_eq!(point("table link"), "Point 2");
+    assert_eq!(at("table link")["pinned"], at("end on the slider")["pinned"]);
+    assert_eq!(at("table link")["drawn"], serde_json::json!([1, 2]));
     assert_eq!(at("link opened")["hash"], "#point=7&pin=1");
     assert_eq!(point("link opened"), "Point 7");
     assert_eq!(at("link opened")["pinned"], at("end on the slider")["pinned"]);

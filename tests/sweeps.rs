@@ -218,6 +218,44 @@ fn sweep_errors_point_at_the_path_or_the_value() {
     assert_eq!(o.status.code(), Some(2));
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("--sweep traffic.otp.message_expiry: 30s is listed twice (values 1 and 3)"), "{err}");
+    // The same value written another way sets the same scenario.
+    for (values, said) in
+        [("1m,30s,60s", "60s is 1m again (values 1 and 3)"), ("1,3,1.0", "1.0 is 1 again (values 1 and 3)")]
+    {
+        let path = if values.contains('m') { "traffic.otp.message_expiry" } else { "account.sms_mps" };
+        let o = a2psim(&["validate", "s.toml", "--sweep", &format!("{path}={values}")], dir.path());
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(o.status.code() == Some(2) && err.contains(said), "{err}");
+    }
+}
+
+#[test]
+fn heat_maps_run_small_to_large_and_name_the_other_parameters() {
+    let dir = tempdir();
+    let three = OTP
+        .replace("[\"10s\", \"30s\", \"2m\"]", "[\"2m\", \"10s\", \"30s\"]")
+        .replace("replications = 4", "replications = 1")
+        + "\"traffic.otp.useful_life\" = [\"10s\", \"1m\"]\n";
+    std::fs::write(dir.path().join("s.toml"), three).unwrap();
+    let o = a2psim(&["run", "s.toml", "--out", "out", "-q"], dir.path());
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let svg = std::fs::read_to_string(dir.path().join("out/s/sweep_expiry_rate.svg")).unwrap();
+    assert!(svg.contains(
+        "expiry rate: traffic.otp.message_expiry against account.sms_mps, with traffic.otp.useful_life = 10s"
+    ));
+    // Rows from the shortest expiry up: the y labels, top to bottom, are 2m, 30s, 10s.
+    let y = |label: &str| -> f64 {
+        let end = svg.find(&format!(">\n{label}\n<")).unwrap_or_else(|| panic!("no label {label}"));
+        let tag = &svg[svg[..end].rfind("<text").unwrap()..end];
+        tag.split(" y=\"").nth(1).unwrap().split('"').next().unwrap().parse().unwrap()
+    };
+    assert!(y("2m") < y("30s") && y("30s") < y("10s"), "{} {} {}", y("2m"), y("30s"), y("10s"));
+    // Only the points with useful_life = 10s (the first six of twelve) have a cell to outline.
+    let html = std::fs::read_to_string(dir.path().join("out/s/report.html")).unwrap();
+    let figure = html.split("<figure id=\"sweep_expiry_rate\"").nth(1).unwrap().split("</figure>").next().unwrap();
+    let picked: Vec<&str> =
+        figure.split("<g class=\"pick\" data-point=\"").skip(1).map(|g| &g[..g.find('"').unwrap()]).collect();
+    assert_eq!(picked, ["0", "2", "4", "6", "8", "10"]);
 }
 
 #[test]

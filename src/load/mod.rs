@@ -16,7 +16,7 @@ mod window;
 /// For `plan --vary` values on the command line.
 #[cfg(feature = "cli")]
 pub(crate) use sweep::literal;
-pub use sweep::{Point, Sweep, SweepArg, SweepArgError, canonical, expiry_stream, show};
+pub use sweep::{Point, Sweep, SweepArg, SweepArgError, canonical, expiry_stream, ordered, show};
 pub use window::{ChartWindow, Moment, MomentError, WindowArgError};
 
 /// For suggestions of `summary.json` paths in [`crate::check`].
@@ -389,21 +389,23 @@ pub(crate) fn parse_with(
 /// `--sweep`): its point would run twice, and the sweep's page could not
 /// tell the two apart.
 fn listed_twice(p: &Parameter, file: &str, text: &str) -> Vec<Diagnostic> {
+    // 1 and 1.0, or 1m and 60s, set the same value.
+    let same = |a: &toml::Value, b: &toml::Value| {
+        a == b || (a.is_str() == b.is_str() && magnitude(a).is_some() && magnitude(a) == magnitude(b))
+    };
     (0..p.values.len())
         .filter_map(|i| {
-            let first = p.values[..i].iter().position(|u| *u == p.values[i])?;
+            let first = p.values[..i].iter().position(|u| same(u, &p.values[i]))?;
             let (line, column) = p.value_spans[i].as_ref().map_or((1, 1), |s| position(text, s.start));
             let whose = if p.value_spans[i].is_some() {
                 format!("`sweep.\"{}\"`", p.path)
             } else {
                 format!("--sweep {}", p.path)
             };
-            let message = format!(
-                "{whose}: {} is listed twice (values {} and {}): a point would run twice",
-                show(&p.values[i]),
-                first + 1,
-                i + 1
-            );
+            let (this, earlier) = (show(&p.values[i]), show(&p.values[first]));
+            let what =
+                if this == earlier { format!("{this} is listed twice") } else { format!("{this} is {earlier} again") };
+            let message = format!("{whose}: {what} (values {} and {}): a point would run twice", first + 1, i + 1);
             Some(Diagnostic { file: file.into(), line, column, message, warning: false })
         })
         .collect()

@@ -12,6 +12,22 @@ use std::fmt;
 use std::ops::Range;
 use toml::{Table, Value};
 
+/// The distinct values among `values`: numbers and durations from the
+/// smallest to the largest (as a slider or an axis runs), names (sender
+/// ids, `use_case`, booleans) in the order given.
+pub fn ordered<'a>(values: impl IntoIterator<Item = &'a Value>) -> Vec<Value> {
+    let mut seen: Vec<Value> = Vec::new();
+    for v in values {
+        if !seen.contains(v) {
+            seen.push(v.clone());
+        }
+    }
+    if seen.iter().all(|v| super::magnitude(v).is_some()) {
+        seen.sort_by(|a, b| super::magnitude(a).partial_cmp(&super::magnitude(b)).unwrap_or(std::cmp::Ordering::Equal));
+    }
+    seen
+}
+
 /// A duration written as a string, as a2psim writes it (`"380s"` as
 /// `6m20s`), so either spelling names it; `None` for anything else.
 pub fn canonical(v: &Value) -> Option<String> {

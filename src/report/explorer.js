@@ -284,11 +284,10 @@
   }
 
   // Reads #point=K, &pin=J and #<parameter>=<value> from the fragment;
-  // what names no point leaves the selection as it is.
+  // what names no point leaves the selection (and the pin) as it is.
   function fromFragment() {
     const position = coords[selected].slice();
     let k = null;
-    pinned = null;
     for (const part of location.hash.replace(/^#/, "").split("&")) {
       const eq = part.indexOf("=");
       if (eq < 0) continue;

@@ -2,7 +2,7 @@
 //! network; a sweep's page adds a small script to explore its points), and
 //! `index.html` linking them.
 
-use crate::load::{Point, canonical, magnitude, show};
+use crate::load::{Point, canonical, ordered, show};
 use crate::report::PlanReport;
 use crate::report::advice::Advice;
 use crate::report::charts::{Chart, Charts};
@@ -230,16 +230,17 @@ const EXPLORER_JS: &str = include_str!("explorer.js");
 /// shown, highlights on the charts.
 const EXPLORER_STYLE: &str = ".controls{position:sticky;top:0;z-index:2;background:#fff;border-bottom:1px solid #ddd;\
 padding:8px 0;display:flex;flex-wrap:wrap;gap:8px 24px;align-items:center}.param{display:flex;flex-wrap:wrap;align-items:center;gap:6px}\
-.param label{font-weight:bold;overflow-wrap:anywhere}.param input[type=range]{width:min(260px,45vw)}.param .value{min-width:4em;font-weight:bold}\
+.param label{font-weight:bold;overflow-wrap:anywhere;min-width:0}.param input[type=range]{width:min(260px,45vw)}.param .value{min-width:4em;font-weight:bold}\
 button{font:inherit;padding:2px 10px}button[aria-disabled=true]{color:#767676}:focus-visible{outline:3px solid #0072b2;outline-offset:2px}\
 .sr-only{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}\
 .cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(440px,100%),1fr));gap:16px;margin-top:12px}\
-.card{border:1px solid #ccc;padding:8px 14px;overflow-wrap:anywhere}.card.pinned{border-color:#0072b2;border-width:2px}.card h3{margin:4px 0}\
+.card{border:1px solid #ccc;padding:8px 14px;overflow-wrap:break-word}.card.pinned{border-color:#0072b2;border-width:2px}.card h3{margin:4px 0}\
 dl.figures{display:grid;grid-template-columns:repeat(auto-fill,minmax(190px,1fr));gap:4px 16px;margin:8px 0}\
 dl.figures div{border-bottom:1px solid #eee}dl.figures dt{font-size:13px;color:#444}dl.figures dd{margin:0;font-size:18px}\
 .delta{font-size:13px;color:#444}td:not(.l){white-space:nowrap}.card table{font-size:13px}\
 tr.pinned td{background:#dcebf7}tr.selected td{background:#fff6bf}\
-#point-charts.pair{display:grid;grid-template-columns:1fr 1fr;gap:0 16px}#point-charts.pair>section{display:contents}\
+.wide{overflow-x:auto}@media (min-width:800px){#point-charts.pair{display:grid;grid-template-columns:1fr 1fr;gap:0 16px}\
+#point-charts.pair>section:not([hidden]){display:contents}}\
 svg .pick.pin,svg .pick.sel{display:inline}svg .pick rect{fill:none}\
 svg .pick.pin rect.band{fill:#56b4e9;fill-opacity:.35}svg .pick.sel rect.band{fill:#f0e442;fill-opacity:.7}\
 svg .pick rect.outer{stroke:#000;stroke-width:5}svg .pick rect.inner{stroke:#fff;stroke-width:2}\
@@ -310,24 +311,10 @@ fn explorer(parameters: &[String], points: &[PointRow]) -> String {
     b
 }
 
-/// The distinct values of each parameter: numbers and durations in
-/// increasing order (so a slider moves one way), names in the sweep's order.
+/// The values of each parameter, in the order its slider runs.
 fn axes(points: &[PointRow]) -> Vec<Vec<toml::Value>> {
     let n = points.first().map_or(0, |p| p.point.values.len());
-    (0..n)
-        .map(|j| {
-            let mut seen: Vec<toml::Value> = Vec::new();
-            for v in points.iter().map(|p| &p.point.values[j]) {
-                if !seen.contains(v) {
-                    seen.push(v.clone());
-                }
-            }
-            if seen.iter().all(|v| magnitude(v).is_some()) {
-                seen.sort_by(|a, b| magnitude(a).partial_cmp(&magnitude(b)).unwrap_or(std::cmp::Ordering::Equal));
-            }
-            seen
-        })
-        .collect()
+    (0..n).map(|j| ordered(points.iter().map(|p| &p.point.values[j]))).collect()
 }
 
 /// `v` as JSON in an attribute's value.
@@ -363,7 +350,7 @@ pub(crate) fn sweep_page(view: &SweepView, points: &[PointRow]) -> String {
     }
     b.push_str(&explorer(parameters, points));
     b.push_str(&format!(
-        "<h2>Points</h2>\n<table id=\"points\">\n<tr><th class=\"l\">point</th><th class=\"l\">values</th>{ROW_HEADS}<th class=\"l\">page</th></tr>\n"
+        "<h2>Points</h2>\n<div class=\"wide\">\n<table id=\"points\">\n<tr><th class=\"l\">point</th><th class=\"l\">values</th>{ROW_HEADS}<th class=\"l\">page</th></tr>\n"
     ));
     for (i, p) in points.iter().enumerate() {
         let row = Row::of(p.r, &|s| s.total());
@@ -378,7 +365,7 @@ pub(crate) fn sweep_page(view: &SweepView, points: &[PointRow]) -> String {
             b.push_str(&stream_rows(sc, p.r, "<td></td>", "<td></td>"));
         }
     }
-    b.push_str("</table>\n");
+    b.push_str("</table>\n</div>\n");
     if let Some(p) = points.first() {
         b.push_str(&means_note(&Row::of(p.r, &|s| s.total())));
     }

@@ -24,6 +24,10 @@ async function state(step) {
     pressed: document.getElementById("pin").getAttribute("aria-pressed"),
     sections: [...document.querySelectorAll("#point-charts > section.point")].filter((s) => !s.hidden).map((s) => Number(s.dataset.point)),
     focus: document.activeElement ? document.activeElement.id || document.activeElement.getAttribute("aria-label") : null,
+    // The points whose charts are drawn (laid out, not just unhidden).
+    drawn: [...new Set([...document.querySelectorAll("#point-charts figure")]
+      .filter((f) => f.getClientRects().length > 0)
+      .map((f) => Number(f.id.match(/^p(\d+)-/)[1])))],
   }));
   console.log(JSON.stringify({ step, ...seen }));
 }
@@ -43,6 +47,10 @@ await state("pinned");
 await page.focus("#param-0");
 await page.keyboard.press("End");
 await state("end on the slider");
+await page.click('#points a[href="#point=2"]');
+await state("table link");
+await page.focus("#param-0");
+await page.keyboard.press("End");
 const link = page.url();
 await page.goto("about:blank");
 await page.goto(link);

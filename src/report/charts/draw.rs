@@ -795,8 +795,8 @@ pub(crate) struct Heat {
     pub(crate) y_labels: Vec<String>,
     pub(crate) values: Vec<Vec<f64>>,
     pub(crate) format: Format,
-    /// The (row, column) of each sweep point, in the sweep's order.
-    pub(crate) cells: Vec<(usize, usize)>,
+    /// The (sweep point, row, column) of each point with a cell.
+    pub(crate) cells: Vec<(usize, usize, usize)>,
 }
 
 /// Draws the heat map; returns its plot, in pixels of the whole figure.
@@ -885,8 +885,7 @@ pub(crate) fn heat_picks(h: &Heat, plot: Bounds) -> Vec<Pick> {
     let (w, ht) = (f64::from(plot.x1 - plot.x0) / cols, f64::from(plot.y1 - plot.y0) / rows);
     h.cells
         .iter()
-        .enumerate()
-        .map(|(point, &(r, c))| {
+        .map(|&(point, r, c)| {
             let (x, y) = (f64::from(plot.x0) + c as f64 * w, f64::from(plot.y1) - (r as f64 + 1.0) * ht);
             let rect = |class: &str, inset: f64| {
                 format!(

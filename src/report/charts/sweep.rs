@@ -4,7 +4,7 @@
 
 use super::draw::{Band, Bar, ErrorBar, Format, Heat, Level, Line, Mark, Panel};
 use super::{ChartError, Charts, Draft, Figure, color, draft, render_all};
-use crate::load::{Loaded, Point, Sweep, expiry_stream, magnitude, show};
+use crate::load::{Loaded, Point, Sweep, expiry_stream, magnitude, ordered, show};
 use crate::report::advice::Advice;
 use crate::report::human;
 use crate::run::simulate::RunResult;
@@ -177,22 +177,28 @@ fn figure_chart(
     )
 }
 
-/// `figure`'s mean at each combination of two swept parameters.
+/// `figure`'s mean at each combination of the first two swept parameters,
+/// each axis from the smallest value to the largest; with more parameters,
+/// at the first value of the others (the caption says which).
 fn heat_chart(sweep: &Sweep, results: &[RunResult], figure: KeyFigure) -> Draft {
     let (key, name) = (figure.key(), figure.name());
     let points = &sweep.points;
-    let x_vals = distinct(points.iter().map(|p| show(&p.values[1])));
-    let y_vals = distinct(points.iter().map(|p| show(&p.values[0])));
+    let x_vals = ordered(points.iter().map(|p| &p.values[1]));
+    let y_vals = ordered(points.iter().map(|p| &p.values[0]));
+    let rest = |i: usize| &points[i].values[2..];
     let mut values = vec![vec![0.0; x_vals.len()]; y_vals.len()];
     let mut cells = Vec::with_capacity(points.len());
-    for (i, pt) in points.iter().enumerate() {
+    for (i, pt) in points.iter().enumerate().filter(|&(i, _)| rest(i) == rest(0)) {
         let (r, c) = (
-            y_vals.iter().position(|v| *v == show(&pt.values[0])).unwrap_or(0),
-            x_vals.iter().position(|v| *v == show(&pt.values[1])).unwrap_or(0),
+            y_vals.iter().position(|v| *v == pt.values[0]).unwrap_or(0),
+            x_vals.iter().position(|v| *v == pt.values[1]).unwrap_or(0),
         );
         values[r][c] = figure_ci(figure, &results[i]).0;
-        cells.push((r, c));
+        cells.push((i, r, c));
     }
+    let others: Vec<String> =
+        sweep.parameters[2..].iter().zip(rest(0)).map(|(p, v)| format!("{p} = {}", show(v))).collect();
+    let at = if others.is_empty() { String::new() } else { format!(", with {}", others.join(", ")) };
     let format: Format = if figure.is_seconds() {
         Box::new(human::duration)
     } else if figure.is_rate() {
@@ -201,11 +207,11 @@ fn heat_chart(sweep: &Sweep, results: &[RunResult], figure: KeyFigure) -> Draft 
         Box::new(human::number)
     };
     let heat = Heat {
-        title: format!("{name}: {} against {}", sweep.parameters[0], sweep.parameters[1]),
+        title: format!("{name}: {} against {}{at}", sweep.parameters[0], sweep.parameters[1]),
         x_desc: sweep.parameters[1].clone(),
         y_desc: sweep.parameters[0].clone(),
-        x_labels: x_vals,
-        y_labels: y_vals,
+        x_labels: x_vals.iter().map(show).collect(),
+        y_labels: y_vals.iter().map(show).collect(),
         values,
         format,
         cells,
@@ -213,19 +219,9 @@ fn heat_chart(sweep: &Sweep, results: &[RunResult], figure: KeyFigure) -> Draft 
     draft(
         &format!("sweep_{key}"),
         &format!("{name} by {} and {}", sweep.parameters[0], sweep.parameters[1]),
-        &format!("Each cell is the mean {name} at one combination; darker is higher."),
+        &format!("Each cell is the mean {name} at one combination{at}; darker is higher."),
         Figure::Heat(heat),
     )
-}
-
-fn distinct(values: impl Iterator<Item = String>) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    for v in values {
-        if !out.contains(&v) {
-            out.push(v);
-        }
-    }
-    out
 }
 
 /// A swept value as a number, if it is one.
