@@ -14,7 +14,13 @@ use std::collections::{BTreeSet, BinaryHeap, VecDeque};
 /// The FIFO of one (sender number, carrier, class): every message in it
 /// needs exactly the same limiters, so only its head is ever examined.
 pub(super) struct Lane {
-    pub(crate) queue: VecDeque<Msg>,
+    queue: VecDeque<Msg>,
+    /// The head's size and acceptance order, and the youngest message's
+    /// acceptance order, kept beside the queue: lanes are examined far more
+    /// often than messages move, and with many lanes a queue's own memory is
+    /// seldom in cache.
+    head: Head,
+    last: u64,
     pub(crate) path: Path,
     /// Index into [`Paths::gates`]: the full stops that hold this lane.
     pub(crate) gate: u32,
@@ -22,6 +28,69 @@ pub(super) struct Lane {
     /// left in a heap are recognised as stale.
     pub(crate) generation: u32,
     pub(crate) state: LaneState,
+}
+
+/// What the dispatch rules read of a lane's head.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Head {
+    pub(crate) seq: u64,
+    class: Class,
+    segments: u32,
+}
+
+impl Head {
+    fn of(msg: &Msg) -> Head {
+        Head { seq: msg.ticket.seq, class: msg.class, segments: msg.segments }
+    }
+
+    /// Units the head uses at a limit counting `unit`.
+    pub(crate) fn units(&self, unit: Unit) -> u64 {
+        size(unit, self.class, self.segments)
+    }
+}
+
+impl Lane {
+    /// Adds `msg` in acceptance order (most messages are the youngest of
+    /// their lane: appended); whether it became the head.
+    pub(crate) fn insert(&mut self, msg: Msg) -> bool {
+        let seq = msg.ticket.seq;
+        let at = if self.queue.is_empty() || self.last < seq {
+            self.last = seq;
+            self.queue.push_back(msg);
+            self.queue.len() - 1
+        } else {
+            let at = self.queue.iter().rposition(|m| m.ticket.seq < seq).map_or(0, |p| p + 1);
+            self.queue.insert(at, msg);
+            at
+        };
+        if at == 0 {
+            self.head = Head::of(&msg);
+        }
+        at == 0
+    }
+
+    /// Takes the head; the lane must have one.
+    pub(crate) fn pop(&mut self) -> Msg {
+        let msg = self.queue.pop_front().expect("a lane taken from has a head");
+        if let Some(next) = self.queue.front() {
+            self.head = Head::of(next);
+        }
+        msg
+    }
+
+    /// The head; meaningful only while the lane has messages.
+    pub(crate) fn head(&self) -> Head {
+        self.head
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.queue.is_empty()
+    }
+
+    /// Every message left, in the lane's order.
+    pub(crate) fn drain(&mut self) -> impl Iterator<Item = Msg> + '_ {
+        self.queue.drain(..)
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -74,13 +143,15 @@ pub(super) struct Bound {
     pub(crate) waiters: WaitQueue,
 }
 
-/// A lane asleep on a limiter: (its head's acceptance order, lane, generation).
+/// A lane in a [`WaitQueue`]: (its head's acceptance order, lane, generation).
 pub(super) type Waiter = (u64, u32, u32);
 
-/// The lanes asleep on one limiter, oldest head first. Heads mostly come
-/// back in acceptance order (a pool's numbers take messages in turn), so
-/// they are appended to a sorted queue in constant time; the few that come
-/// out of order wait in a heap beside it.
+/// Lanes by their head's acceptance order, oldest first: those asleep on a
+/// limiter, or the candidates of a pass. Heads mostly come in acceptance
+/// order (a pool's numbers take messages in turn, and a lane's next head
+/// is younger than the one just served), so they are appended to a sorted
+/// queue in constant time; the few that come out of order wait in a heap
+/// beside it.
 #[derive(Default)]
 pub(super) struct WaitQueue {
     sorted: VecDeque<Waiter>,
@@ -355,6 +426,8 @@ impl Paths {
             }
             self.lanes.push(Lane {
                 queue: VecDeque::new(),
+                head: Head { seq: 0, class, segments: 0 },
+                last: 0,
                 path,
                 gate: (si * 4 + c.index()) as u32,
                 generation: 0,
@@ -376,16 +449,12 @@ impl Paths {
     /// Charges `msg`'s units at `t` to every limiter on lane `li`'s path.
     pub(crate) fn take(&mut self, li: u32, t: SimTime, msg: &Msg) {
         let lane = &self.lanes[li as usize];
+        let head = Head::of(msg);
         for &l in lane.path.ids() {
             let limiter = &mut self.limits[l as usize].limiter;
-            limiter.take(t, units(limiter.unit(), msg));
+            limiter.take(t, head.units(limiter.unit()));
         }
     }
-}
-
-/// Units a message uses at a limit counting `unit`.
-pub(super) fn units(unit: Unit, msg: &Msg) -> u64 {
-    size(unit, msg.class, msg.segments)
 }
 
 fn size(unit: Unit, class: Class, segments: u32) -> u64 {

@@ -424,17 +424,7 @@ impl<'s> Engine<'s> {
         self.events += 1;
         rec.entered(msg.ticket.carrier, t);
         let li = msg.lane;
-        let lane = &mut self.paths.lanes[li as usize];
-        // Most messages are the youngest of their lane: append.
-        let at = if lane.queue.back().is_none_or(|m| m.ticket.seq < msg.ticket.seq) {
-            lane.queue.push_back(msg);
-            lane.queue.len() - 1
-        } else {
-            let at = lane.queue.iter().rposition(|m| m.ticket.seq < msg.ticket.seq).map_or(0, |p| p + 1);
-            lane.queue.insert(at, msg);
-            at
-        };
-        if at == 0 {
+        if self.paths.lanes[li as usize].insert(msg) {
             self.waits.new_head(li, t, &mut self.paths);
         }
     }
@@ -456,7 +446,7 @@ impl<'s> Engine<'s> {
     /// Takes the head of lane `li`, free to go at `t`: it expires if it
     /// waited too long, else takes its slot everywhere and goes to the carrier.
     fn dequeue<R: Recorder>(&mut self, li: u32, t: SimTime, rec: &mut R) {
-        let msg = self.paths.lanes[li as usize].queue.pop_front().expect("a candidate lane has a head");
+        let msg = self.paths.lanes[li as usize].pop();
         self.events += 1;
         let stream = &self.sc.traffic[msg.ticket.stream as usize];
         self.waiting.remove(stream.sender);
@@ -540,7 +530,7 @@ impl<'s> Engine<'s> {
             .processing
             .drain()
             .map(|Reverse(Pending(_, m))| m)
-            .chain(self.paths.lanes.iter_mut().flat_map(|l| l.queue.drain(..)));
+            .chain(self.paths.lanes.iter_mut().flat_map(|l| l.drain()));
         let mut left: Vec<Msg> = waiting.collect();
         left.sort_by_key(|m| m.ticket.seq);
         for m in left {

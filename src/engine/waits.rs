@@ -18,7 +18,7 @@
 //!   (`needers`), the older sleeping heads are replayed against the limiter
 //!   before a younger head may take from it.
 
-use super::lanes::{LaneState, Paths, units};
+use super::lanes::{LaneState, Paths, WaitQueue};
 use crate::scenario::time::SimTime;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -38,7 +38,7 @@ pub(super) struct Waits {
     /// Number of the current instant: marks on limiters hold for one pass.
     pass: u64,
     /// (head's acceptance order, lane, generation).
-    candidates: BinaryHeap<Reverse<(u64, u32, u32)>>,
+    candidates: WaitQueue,
     timers: BinaryHeap<Reverse<(SimTime, Blocker)>>,
 }
 
@@ -106,7 +106,7 @@ impl Waits {
     /// The next lane to examine, in acceptance order of heads, and the
     /// limiter whose waiters it was woken from.
     pub(crate) fn next_candidate(&mut self, paths: &Paths) -> Option<(u32, Option<u32>)> {
-        while let Some(Reverse((_, li, generation))) = self.candidates.pop() {
+        while let Some((_, li, generation)) = self.candidates.pop() {
             let lane = &paths.lanes[li as usize];
             if let (true, LaneState::Candidate(woken_by)) = (lane.generation == generation, lane.state) {
                 return Some((li, woken_by));
@@ -122,7 +122,7 @@ impl Waits {
     /// the limiter short by itself.
     pub(crate) fn examine(&mut self, li: u32, t: SimTime, paths: &mut Paths) -> Option<Blocker> {
         let lane = &paths.lanes[li as usize];
-        let msg = *lane.queue.front().expect("a candidate lane has a head");
+        let head = lane.head();
         let (path, gate) = (lane.path, lane.gate);
         let mut latest: Option<(SimTime, Blocker)> = None;
         let g = &mut paths.gates[gate as usize];
@@ -137,14 +137,14 @@ impl Waits {
                 continue;
             }
             if mixed && paths.limits[l as usize].held != self.pass {
-                self.replay(l, msg.ticket.seq, t, paths);
+                self.replay(l, head.seq, t, paths);
             }
             let bound = &mut paths.limits[l as usize];
             if bound.held == self.pass {
                 later(&mut latest, bound.armed, Blocker::Limiter(l));
                 continue;
             }
-            if !bound.limiter.has_room(t, units(bound.limiter.unit(), &msg)) {
+            if !bound.limiter.has_room(t, head.units(bound.limiter.unit())) {
                 bound.held = self.pass;
                 let at = bound.limiter.next_room(t);
                 arm(&mut self.timers, &mut bound.armed, at, Blocker::Limiter(l));
@@ -167,10 +167,9 @@ impl Waits {
         bound.replayed = (self.pass, upto);
         let needers = bound.needers.as_ref().expect("replayed limiters keep their needers");
         let limiter = &mut bound.limiter;
-        let short = needers.range((from, 0)..(upto, 0)).any(|&(_, li)| {
-            let head = lanes[li as usize].queue.front().expect("a sleeping lane has a head");
-            !limiter.has_room(t, units(limiter.unit(), head))
-        });
+        let short = needers
+            .range((from, 0)..(upto, 0))
+            .any(|&(_, li)| !limiter.has_room(t, lanes[li as usize].head().units(limiter.unit())));
         if short {
             bound.held = self.pass;
             let at = bound.limiter.next_room(t);
@@ -181,7 +180,7 @@ impl Waits {
     /// Lane `li`'s head is blocked: it sleeps on `blocker`.
     pub(crate) fn sleep(&mut self, li: u32, blocker: Blocker, paths: &mut Paths) {
         let lane = &mut paths.lanes[li as usize];
-        let seq = lane.queue.front().expect("a blocked lane has a head").ticket.seq;
+        let seq = lane.head().seq;
         lane.generation += 1;
         lane.state = LaneState::Asleep(seq);
         let generation = lane.generation;
@@ -198,7 +197,7 @@ impl Waits {
 
     /// After lane `li`'s head left: its next message is a candidate too.
     pub(crate) fn after_dequeue(&mut self, li: u32, paths: &mut Paths) {
-        if paths.lanes[li as usize].queue.is_empty() {
+        if paths.lanes[li as usize].is_empty() {
             paths.lanes[li as usize].state = LaneState::Idle;
             paths.went_idle(li);
         } else {
@@ -231,14 +230,11 @@ impl Waits {
                 bound.waiters.pop();
                 continue;
             }
-            if bound.needers.is_none() {
-                let head = lane.queue.front().expect("a sleeping lane has a head");
-                if !bound.limiter.has_room(t, units(bound.limiter.unit(), head)) {
-                    bound.held = self.pass;
-                    let at = bound.limiter.next_room(t);
-                    arm(&mut self.timers, &mut bound.armed, at, Blocker::Limiter(l));
-                    return;
-                }
+            if bound.needers.is_none() && !bound.limiter.has_room(t, lane.head().units(bound.limiter.unit())) {
+                bound.held = self.pass;
+                let at = bound.limiter.next_room(t);
+                arm(&mut self.timers, &mut bound.armed, at, Blocker::Limiter(l));
+                return;
             }
             bound.waiters.pop();
             self.wake(li, Some(l), paths);
@@ -262,8 +258,8 @@ impl Waits {
         let lane = &mut paths.lanes[li as usize];
         lane.generation += 1;
         lane.state = LaneState::Candidate(woken_by);
-        let seq = lane.queue.front().expect("a candidate lane has a head").ticket.seq;
-        self.candidates.push(Reverse((seq, li, lane.generation)));
+        let seq = lane.head().seq;
+        self.candidates.push((seq, li, lane.generation));
     }
 }
 

@@ -130,6 +130,11 @@ impl Limiter {
 struct Window {
     cap: (u128, u128),
     len: (u128, u128),
+    /// The capacity when it is a whole number of units, and the length when
+    /// it is a whole number of nanoseconds: most limits, which then need no
+    /// fractions.
+    full: Option<u64>,
+    len_ns: Option<u64>,
     index: u64,
     /// Units this window admits (scaled, fraction carried).
     whole: u64,
@@ -148,9 +153,12 @@ struct Window {
 impl Window {
     fn new(rate: Rate, timeline: &ScaleTimeline) -> Window {
         let (cap, len) = rate.window();
+        let whole = |(num, den): (u128, u128)| u64::try_from(num).ok().filter(|_| den == 1);
         let mut w = Window {
             cap,
             len,
+            full: whole(cap),
+            len_ns: whole(len),
             index: 0,
             whole: 0,
             remaining: 0,
@@ -173,47 +181,74 @@ impl Window {
     }
 
     fn start(&self, n: u64) -> SimTime {
-        SimTime::from_nanos(mul_div(n as u128, self.len.0, self.len.1) as u64)
+        match self.len_ns {
+            Some(len) => SimTime::from_nanos(n.wrapping_mul(len)),
+            None => SimTime::from_nanos(mul_div(n as u128, self.len.0, self.len.1) as u64),
+        }
     }
 
     /// The window holding `t`: the largest n with start(n) <= t.
     fn index_of(&self, t: SimTime) -> u64 {
-        (((t.as_nanos() as u128 + 1) * self.len.1 - 1) / self.len.0) as u64
+        match self.len_ns {
+            Some(len) => t.as_nanos() / len,
+            None => div_rem((t.as_nanos() as u128 + 1) * self.len.1 - 1, self.len.0).0 as u64,
+        }
+    }
+
+    /// The allowance a window at `scale` adds to the carry, when it is whole
+    /// (a whole capacity at full scale): then the carry does not move.
+    fn whole_at(&self, scale: Scale) -> Option<u64> {
+        self.full.filter(|_| scale == Scale::ONE)
     }
 
     /// Opens window `self.index`: its allowance from the scale at its start
     /// plus the carried fraction; debt carried over, unused capacity dropped.
     fn open(&mut self, scale: Scale) {
-        let den = self.cap.1 * ONE;
-        let acc = self.carry + self.cap.0 * scale.ppt() as u128;
-        self.whole = (acc / den) as u64;
-        self.carry = acc % den;
+        self.whole = match self.whole_at(scale) {
+            Some(whole) => whole,
+            None => {
+                let den = self.cap.1 * ONE;
+                let (whole, carry) = div_rem(self.carry + self.cap.0 * scale.ppt() as u128, den);
+                self.carry = carry;
+                whole as u64
+            }
+        };
         let debt = self.remaining.min(0);
         self.remaining = self.whole as i64 + debt;
         self.fresh = debt == 0;
         self.scale = scale;
     }
 
+    /// Moves to the window holding `t`. Most calls fall in the current
+    /// window: that test is inlined, the move is not.
+    #[inline]
     fn advance(&mut self, t: SimTime, timeline: &ScaleTimeline) {
-        if t < self.next_start {
-            return;
+        if t >= self.next_start {
+            self.move_to(t, timeline);
         }
+    }
+
+    #[inline(never)]
+    fn move_to(&mut self, t: SimTime, timeline: &ScaleTimeline) {
         let target = self.index_of(t);
         while self.index < target {
             let next = self.index + 1;
-            let scale = timeline.at(self.start(next));
+            let start = self.start(next);
+            let scale = timeline.at(start);
             if self.remaining >= 0 && target > next {
                 // Idle windows before the target that share one scale only
                 // move the carry: jump over them in one step.
                 let last_same = timeline
-                    .next_change_after(self.start(next))
+                    .next_change_after(start)
                     .map_or(u64::MAX, |c| self.index_of(SimTime::from_nanos(c.as_nanos() - 1)));
                 let last = last_same.min(target - 1);
                 if last >= next {
-                    let den = self.cap.1 * ONE;
-                    let per = self.cap.0 * scale.ppt() as u128 % den;
-                    let n = (last - next + 1) as u128 % den;
-                    self.carry = (self.carry + n * per) % den;
+                    if self.whole_at(scale).is_none() {
+                        let den = self.cap.1 * ONE;
+                        let per = div_rem(self.cap.0 * scale.ppt() as u128, den).1;
+                        let n = div_rem((last - next + 1) as u128, den).1;
+                        self.carry = div_rem(self.carry + n * per, den).1;
+                    }
                     self.index = last;
                     self.remaining = 0;
                     continue;
@@ -316,7 +351,17 @@ fn mul_div(a: u128, b: u128, c: u128) -> u128 {
     {
         return (p / c) as u128;
     }
-    a.checked_mul(b).map_or(u128::MAX, |p| p / c)
+    a.checked_mul(b).map_or(u128::MAX, |p| div_rem(p, c).0)
+}
+
+/// a / b and a % b, in 64-bit arithmetic when both fit: 128-bit division
+/// is a library call, and windows divide at every step they take.
+#[inline]
+fn div_rem(a: u128, b: u128) -> (u128, u128) {
+    if let (Ok(a), Ok(b)) = (u64::try_from(a), u64::try_from(b)) {
+        return ((a / b) as u128, (a % b) as u128);
+    }
+    (a / b, a % b)
 }
 
 #[cfg(test)]
