@@ -52,6 +52,7 @@ impl Head {
 impl Lane {
     /// Adds `msg` in acceptance order (most messages are the youngest of
     /// their lane: appended); whether it became the head.
+    #[inline]
     pub(crate) fn insert(&mut self, msg: Msg) -> bool {
         let seq = msg.ticket.seq;
         let at = if self.queue.is_empty() || self.last < seq {
@@ -70,6 +71,7 @@ impl Lane {
     }
 
     /// Takes the head; the lane must have one.
+    #[inline]
     pub(crate) fn pop(&mut self) -> Msg {
         let msg = self.queue.pop_front().expect("a lane taken from has a head");
         if let Some(next) = self.queue.front() {
@@ -79,10 +81,12 @@ impl Lane {
     }
 
     /// The head; meaningful only while the lane has messages.
+    #[inline]
     pub(crate) fn head(&self) -> Head {
         self.head
     }
 
+    #[inline]
     pub(crate) fn is_empty(&self) -> bool {
         self.queue.is_empty()
     }
@@ -118,6 +122,7 @@ impl Path {
         &self.ids[..self.len as usize]
     }
 
+    #[inline]
     fn push(&mut self, id: u32) {
         self.ids[self.len as usize] = id;
         self.len += 1;
@@ -159,6 +164,7 @@ pub(super) struct WaitQueue {
 }
 
 impl WaitQueue {
+    #[inline]
     pub(crate) fn push(&mut self, w: Waiter) {
         if self.sorted.back().is_none_or(|last| *last <= w) {
             self.sorted.push_back(w);
@@ -168,6 +174,7 @@ impl WaitQueue {
     }
 
     /// The waiter with the oldest head, left in place.
+    #[inline]
     pub(crate) fn peek(&self) -> Option<Waiter> {
         match (self.sorted.front(), self.rest.peek()) {
             (Some(a), Some(Reverse(b))) => Some(*a.min(b)),
@@ -176,6 +183,7 @@ impl WaitQueue {
     }
 
     /// The waiter with the oldest head.
+    #[inline]
     pub(crate) fn pop(&mut self) -> Option<Waiter> {
         match (self.sorted.front(), self.rest.peek()) {
             (Some(a), Some(Reverse(b))) if b < a => self.rest.pop().map(|r| r.0),
@@ -371,6 +379,7 @@ impl Paths {
 
     /// Lane `li` has no message left: when its whole group is idle, the
     /// group may serve another number later.
+    #[inline]
     pub(crate) fn went_idle(&mut self, li: u32) {
         let g = li / 4;
         let group = &self.groups[g as usize];
@@ -381,6 +390,7 @@ impl Paths {
     }
 
     /// A message bound for lane `li` went into processing (`+1`) or left it (`-1`).
+    #[inline]
     pub(crate) fn pending(&mut self, li: u32, n: i32) {
         let group = &mut self.groups[li as usize / 4];
         group.pending = group.pending.wrapping_add_signed(n);

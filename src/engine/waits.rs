@@ -85,6 +85,7 @@ impl Waits {
 
     /// Lane `li` has a new head (it was empty, or an older message finished
     /// processing after it): examine it in this instant's pass.
+    #[inline]
     pub(crate) fn new_head(&mut self, li: u32, t: SimTime, paths: &mut Paths) {
         match paths.lanes[li as usize].state {
             LaneState::Idle => self.push(li, None, paths),
@@ -105,6 +106,7 @@ impl Waits {
 
     /// The next lane to examine, in acceptance order of heads, and the
     /// limiter whose waiters it was woken from.
+    #[inline]
     pub(crate) fn next_candidate(&mut self, paths: &Paths) -> Option<(u32, Option<u32>)> {
         while let Some((_, li, generation)) = self.candidates.pop() {
             let lane = &paths.lanes[li as usize];
@@ -120,6 +122,7 @@ impl Waits {
     /// where sizes differ still need a look: there a short head holds
     /// younger ones that would fit, while elsewhere a younger head finds
     /// the limiter short by itself.
+    #[inline]
     pub(crate) fn examine(&mut self, li: u32, t: SimTime, paths: &mut Paths) -> Option<Blocker> {
         let lane = &paths.lanes[li as usize];
         let head = lane.head();
@@ -178,6 +181,7 @@ impl Waits {
     }
 
     /// Lane `li`'s head is blocked: it sleeps on `blocker`.
+    #[inline]
     pub(crate) fn sleep(&mut self, li: u32, blocker: Blocker, paths: &mut Paths) {
         let lane = &mut paths.lanes[li as usize];
         let seq = lane.head().seq;
@@ -196,6 +200,7 @@ impl Waits {
     }
 
     /// After lane `li`'s head left: its next message is a candidate too.
+    #[inline]
     pub(crate) fn after_dequeue(&mut self, li: u32, paths: &mut Paths) {
         if paths.lanes[li as usize].is_empty() {
             paths.lanes[li as usize].state = LaneState::Idle;
@@ -206,6 +211,7 @@ impl Waits {
     }
 
     /// Wakes limiter `l`'s waiters in turn, from the oldest, in this pass.
+    #[inline]
     fn start_drain(&mut self, l: u32, t: SimTime, paths: &mut Paths) {
         let bound = &mut paths.limits[l as usize];
         if bound.drained != self.pass {
@@ -218,6 +224,7 @@ impl Waits {
     /// waiter, unless a head was short at `l` in this pass (younger ones
     /// would be held). Where all sizes are the same, a waiter that would be
     /// short at `l` stays asleep on it, as its examination would conclude.
+    #[inline]
     pub(crate) fn drain_on(&mut self, l: u32, t: SimTime, paths: &mut Paths) {
         let Paths { lanes, limits, .. } = paths;
         let bound = &mut limits[l as usize];
@@ -243,6 +250,7 @@ impl Waits {
     }
 
     /// A sleeping lane becomes a candidate.
+    #[inline]
     fn wake(&mut self, li: u32, woken_by: Option<u32>, paths: &mut Paths) {
         if let LaneState::Asleep(seq) = paths.lanes[li as usize].state {
             for &l in paths.lanes[li as usize].path.ids() {
@@ -254,6 +262,7 @@ impl Waits {
         self.push(li, woken_by, paths);
     }
 
+    #[inline]
     fn push(&mut self, li: u32, woken_by: Option<u32>, paths: &mut Paths) {
         let lane = &mut paths.lanes[li as usize];
         lane.generation += 1;
