@@ -97,7 +97,7 @@ impl Fate {
             stream: ticket.stream as usize,
             carrier: ticket.carrier,
             outcome,
-            attempt: ticket.attempt,
+            attempt: ticket.attempt(),
             accepted: ticket.accepted,
             dispatched: None,
             done,
@@ -111,17 +111,35 @@ impl Fate {
     }
 }
 
-/// An accepted attempt: what its outcome reports, whatever it is.
+/// An accepted attempt: what its outcome reports, whatever it is. The
+/// [`Attempt`] is kept field by field so that a queued message fills one
+/// 64-byte cache line: with many lanes, reading a lane's next message is
+/// mostly a cache miss.
 #[derive(Clone, Copy, Debug)]
 struct Ticket {
     /// Acceptance order of every attempt.
     seq: u64,
-    attempt: Attempt,
     accepted: SimTime,
+    /// [`Attempt::index`], [`Attempt::number`], [`Attempt::arrived`], [`Attempt::first`].
+    index: u64,
+    try_number: u32,
+    arrived: SimTime,
+    first: SimTime,
     stream: u32,
     carrier: Carrier,
     /// The sender's pool number.
     number: u32,
+}
+
+impl Ticket {
+    fn new(seq: u64, attempt: Attempt, accepted: SimTime, stream: u32, carrier: Carrier, number: u32) -> Ticket {
+        let Attempt { index, number: try_number, arrived, first } = attempt;
+        Ticket { seq, accepted, index, try_number, arrived, first, stream, carrier, number }
+    }
+
+    fn attempt(&self) -> Attempt {
+        Attempt { index: self.index, number: self.try_number, arrived: self.arrived, first: self.first }
+    }
 }
 
 /// Receives what happens in a run. Statistics, time series and charts are
@@ -179,13 +197,16 @@ pub fn run<R: Recorder>(scenario: &Scenario, replication: u32, recorder: &mut R)
 #[derive(Clone, Copy, Debug)]
 struct Msg {
     ticket: Ticket,
-    lane: u32,
     segments: u32,
     class: Class,
 }
 
-/// A message in processing, ordered by (entry time, acceptance order).
-struct Pending(SimTime, Msg);
+// One cache line per queued message (see [`Ticket`]).
+const _: () = assert!(size_of::<Msg>() == 64);
+
+/// A message in processing, ordered by (entry time, acceptance order), and
+/// the lane it will enter.
+struct Pending(SimTime, Msg, u32);
 
 impl PartialEq for Pending {
     fn eq(&self, other: &Self) -> bool {
@@ -333,9 +354,9 @@ impl<'s> Engine<'s> {
                 self.accept(due.stream as usize, t, due.carrier, due.attempt, rec);
             }
             while self.processing.peek().is_some_and(|r| r.0.0 == t) {
-                let Reverse(Pending(_, msg)) = self.processing.pop().expect("peeked");
-                self.paths.pending(msg.lane, -1);
-                self.enter(msg, t, rec);
+                let Reverse(Pending(_, msg, lane)) = self.processing.pop().expect("peeked");
+                self.paths.pending(lane, -1);
+                self.enter(msg, lane, t, rec);
             }
             self.waits.fire_timers(t, &mut self.paths);
             self.dispatch(t, rec);
@@ -373,7 +394,7 @@ impl<'s> Engine<'s> {
         let sender = &self.sc.senders[sender_ix];
         let class = stream.class;
         let rr = &mut self.round_robin[sender_ix][class.index()];
-        let ticket = Ticket { seq: self.seq, attempt, accepted: t, stream: s as u32, carrier, number: *rr };
+        let ticket = Ticket::new(self.seq, attempt, t, s as u32, carrier, *rr);
         self.seq += 1;
         let refused = matches!(sender.limits[class.index()], crate::scenario::SenderLimit::Refused);
         let blocked = !refused
@@ -401,13 +422,13 @@ impl<'s> Engine<'s> {
             *rr = 0;
         }
         let lane = self.paths.lane(self.sc, sender_ix, class, ticket.number, carrier, t);
-        let msg = Msg { ticket, lane, segments: stream.segments, class };
+        let msg = Msg { ticket, segments: stream.segments, class };
         let delay = self.sc.processing.sample(&self.draws[s].processing.attempt(attempt.number), attempt.index);
         if delay == SimDuration::ZERO {
-            self.enter(msg, t, rec);
+            self.enter(msg, lane, t, rec);
         } else {
             self.paths.pending(lane, 1);
-            self.processing.push(Reverse(Pending(t + delay, msg)));
+            self.processing.push(Reverse(Pending(t + delay, msg, lane)));
         }
     }
 
@@ -420,10 +441,9 @@ impl<'s> Engine<'s> {
     /// Puts a message that finished processing into its lane, in acceptance
     /// order. Only a new head can change what the next dispatch pass does:
     /// a head that was blocked stays blocked until a limit it waits for opens.
-    fn enter<R: Recorder>(&mut self, msg: Msg, t: SimTime, rec: &mut R) {
+    fn enter<R: Recorder>(&mut self, msg: Msg, li: u32, t: SimTime, rec: &mut R) {
         self.events += 1;
         rec.entered(msg.ticket.carrier, t);
-        let li = msg.lane;
         if self.paths.lanes[li as usize].insert(msg) {
             self.waits.new_head(li, t, &mut self.paths);
         }
@@ -486,7 +506,7 @@ impl<'s> Engine<'s> {
         let (outcome, done) = if capped {
             (Outcome::FailedDailyCap, t)
         } else {
-            let (index, number) = (ticket.attempt.index, ticket.attempt.number);
+            let (index, number) = (ticket.index, ticket.try_number);
             let done = t + self.sc.delivery.sample(&self.draws[s].delivery.attempt(number), index);
             let p = self.sc.carriers[ticket.carrier.index()].undelivered;
             let outcome = if done >= self.end {
@@ -498,8 +518,7 @@ impl<'s> Engine<'s> {
             };
             (outcome, done.min(self.end))
         };
-        let late =
-            outcome == Outcome::Delivered && stream.useful_life.is_some_and(|life| done - ticket.attempt.first > life);
+        let late = outcome == Outcome::Delivered && stream.useful_life.is_some_and(|life| done - ticket.first > life);
         let charged = outcome != Outcome::FailedDailyCap || self.sc.prices.charge_failed_daily_cap;
         let cost = if charged { self.cost(s, ticket.carrier) } else { Money(0) };
         self.resolve(Fate { dispatched: Some(t), late, cost, ..Fate::undispatched(ticket, outcome, done) }, rec);
@@ -529,7 +548,7 @@ impl<'s> Engine<'s> {
         let waiting = self
             .processing
             .drain()
-            .map(|Reverse(Pending(_, m))| m)
+            .map(|Reverse(Pending(_, m, _))| m)
             .chain(self.paths.lanes.iter_mut().flat_map(|l| l.drain()));
         let mut left: Vec<Msg> = waiting.collect();
         left.sort_by_key(|m| m.ticket.seq);
