@@ -31,8 +31,18 @@ impl Default for Delay {
 }
 
 impl Delay {
-    /// The delay of message `i`, from its own draws.
+    /// The delay of message `i`, from its own draws. Most delays are fixed
+    /// (zero by default): that case is inlined.
+    #[inline]
     pub(crate) fn sample(&self, draws: &Draws, i: u64) -> SimDuration {
+        match *self {
+            Delay::Fixed(d) => d,
+            _ => self.draw(draws, i),
+        }
+    }
+
+    #[inline(never)]
+    fn draw(&self, draws: &Draws, i: u64) -> SimDuration {
         let ns = match *self {
             Delay::Fixed(d) => return d,
             Delay::Uniform { low, high } => {

@@ -59,12 +59,15 @@ impl ScaleTimeline {
         self.steps.iter().any(|(_, s)| s.is_degraded())
     }
 
-    /// The scale in force at `t`.
+    /// The scale in force at `t`. Most timelines have no outage: that test
+    /// is inlined, the search is not.
     #[inline]
     pub(crate) fn at(&self, t: SimTime) -> Scale {
-        if self.steps.is_empty() {
-            return Scale::ONE;
-        }
+        if self.steps.is_empty() { Scale::ONE } else { self.search(t) }
+    }
+
+    #[inline(never)]
+    fn search(&self, t: SimTime) -> Scale {
         match self.steps.partition_point(|&(p, _)| p <= t) {
             0 => Scale::ONE,
             i => self.steps[i - 1].1,

@@ -299,16 +299,21 @@ pub struct Series {
 
 impl Series {
     pub(super) fn new(step: SimDuration, senders: usize) -> Series {
-        Series { step, senders, rows: Vec::new(), last: (0, 0, step.as_nanos()) }
+        Series { step, senders, rows: Vec::new(), last: (0, 0, 0) }
     }
 
+    /// The row of instant `t`. Most events fall in the row of the one
+    /// before: that case is inlined.
     #[inline]
     pub(super) fn row(&mut self, t: SimTime) -> &mut Row {
-        let ns = t.as_nanos();
-        let (mut b, from, to) = self.last;
-        if !(from..to).contains(&ns) {
-            b = self.bucket(ns);
-        }
+        let (b, from, to) = self.last;
+        if (from..to).contains(&t.as_nanos()) { &mut self.rows[b] } else { self.open_row(t) }
+    }
+
+    /// The row of `t`, made if needed; remembered in `last`.
+    #[inline(never)]
+    fn open_row(&mut self, t: SimTime) -> &mut Row {
+        let b = self.bucket(t.as_nanos());
         if self.rows.len() <= b {
             self.rows.resize(b + 1, Row::empty(self.senders));
         }

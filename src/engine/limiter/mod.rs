@@ -311,6 +311,7 @@ impl Smooth {
     }
 
     /// anchor + floor(units · interval / scale); `NEVER` past any real run.
+    #[inline]
     fn offset(&self, units: u128) -> SimTime {
         let ns = if self.scale == Scale::ONE {
             Some(mul_div(units, self.interval.0, self.interval.1))
@@ -328,6 +329,7 @@ impl Smooth {
         self.earliest
     }
 
+    #[inline]
     fn take(&mut self, t: SimTime, units: u64, scale: Scale) {
         // Back to back (t == tat) continues the sequence, so slots stay exact.
         if t > self.tat || scale != self.scale {
