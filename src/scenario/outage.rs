@@ -59,11 +59,17 @@ impl ScaleTimeline {
         self.steps.iter().any(|(_, s)| s.is_degraded())
     }
 
+    /// Whether no outage covers it: full scale throughout.
+    #[inline]
+    pub(crate) fn is_constant(&self) -> bool {
+        self.steps.is_empty()
+    }
+
     /// The scale in force at `t`. Most timelines have no outage: that test
     /// is inlined, the search is not.
     #[inline]
     pub(crate) fn at(&self, t: SimTime) -> Scale {
-        if self.steps.is_empty() { Scale::ONE } else { self.search(t) }
+        if self.is_constant() { Scale::ONE } else { self.search(t) }
     }
 
     #[inline(never)]
