@@ -5,14 +5,16 @@ use crate::scenario::model::{Shape, Unit};
 use crate::scenario::outage::ScaleTimeline;
 use crate::scenario::rate::{Rate, Scale};
 use crate::scenario::time::SimTime;
+use std::num::NonZeroU64;
 
 const ONE: u128 = Scale::ONE.ppt() as u128;
 
-/// One limit on a message's path.
+/// One limit on a message's path, what a message reads first (see [`Window`]).
 #[derive(Clone, Debug)]
+#[repr(C)]
 pub(crate) struct Limiter {
-    unit: Unit,
     scale: ScaleTimeline,
+    unit: Unit,
     /// Limits only while its scale is degraded (below 1): the per-(number,
     /// carrier) limit a degraded carrier outage adds to paths without one.
     only_when_degraded: bool,
@@ -125,35 +127,38 @@ impl Limiter {
     }
 }
 
-/// Capacity `cap` per window; window n starts at floor(n · len).
+/// Capacity `cap` per window; window n starts at floor(n · len). Fields
+/// in the order a message reads them (`repr(C)` keeps it), so that with
+/// many limiters one cache line serves most of them.
 #[derive(Clone, Debug)]
+#[repr(C)]
 struct Window {
-    cap: (u128, u128),
-    len: (u128, u128),
+    /// Start of the next window: nothing to do before it.
+    next_start: SimTime,
+    /// Units left in this window; negative is debt from an oversized message.
+    remaining: i64,
+    /// Units this window admits (scaled, fraction carried).
+    whole: u64,
+    index: u64,
     /// The capacity when it is a whole number of units, and the length when
     /// it is a whole number of nanoseconds: most limits, which then need no
     /// fractions.
-    full: Option<u64>,
-    len_ns: Option<u64>,
-    index: u64,
-    /// Units this window admits (scaled, fraction carried).
-    whole: u64,
-    /// Units left in this window; negative is debt from an oversized message.
-    remaining: i64,
+    full: Option<NonZeroU64>,
+    len_ns: Option<NonZeroU64>,
+    /// Scale in force at this window's start.
+    scale: Scale,
     /// Nothing charged to this window yet, and no debt carried into it.
     fresh: bool,
     /// Fractional capacity carried, in units of 1 / (cap.1 · ONE).
     carry: u128,
-    /// Scale in force at this window's start.
-    scale: Scale,
-    /// Start of the next window: nothing to do before it.
-    next_start: SimTime,
+    cap: (u128, u128),
+    len: (u128, u128),
 }
 
 impl Window {
     fn new(rate: Rate, timeline: &ScaleTimeline) -> Window {
         let (cap, len) = rate.window();
-        let whole = |(num, den): (u128, u128)| u64::try_from(num).ok().filter(|_| den == 1);
+        let whole = |(num, den): (u128, u128)| u64::try_from(num).ok().filter(|_| den == 1).and_then(NonZeroU64::new);
         let mut w = Window {
             cap,
             len,
@@ -182,7 +187,7 @@ impl Window {
 
     fn start(&self, n: u64) -> SimTime {
         match self.len_ns {
-            Some(len) => SimTime::from_nanos(n.wrapping_mul(len)),
+            Some(len) => SimTime::from_nanos(n.wrapping_mul(len.get())),
             None => SimTime::from_nanos(mul_div(n as u128, self.len.0, self.len.1) as u64),
         }
     }
@@ -198,7 +203,7 @@ impl Window {
     /// The allowance a window at `scale` adds to the carry, when it is whole
     /// (a whole capacity at full scale): then the carry does not move.
     fn whole_at(&self, scale: Scale) -> Option<u64> {
-        self.full.filter(|_| scale == Scale::ONE)
+        self.full.filter(|_| scale == Scale::ONE).map(NonZeroU64::get)
     }
 
     /// Opens window `self.index`: its allowance from the scale at its start
