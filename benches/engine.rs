@@ -229,6 +229,11 @@ fn main() {
     }
     // `cargo bench -- lanes` runs only the groups named so: engine, lanes, whole, threads.
     let only = std::env::args().skip(1).find(|a| !a.starts_with('-'));
+    const GROUPS: [&str; 4] = ["engine", "lanes", "whole", "threads"];
+    if let Some(o) = only.as_deref().filter(|o| !GROUPS.iter().any(|g| g.contains(o))) {
+        println!("no bench group matches {o:?}: the groups are {}", GROUPS.join(", "));
+        return;
+    }
     let wanted = |group: &str| only.as_deref().is_none_or(|o| group.contains(o));
     // Timings of the whole run are wall time of one thread's work.
     rayon::ThreadPoolBuilder::new().num_threads(1).build_global().expect("one worker thread");
