@@ -453,11 +453,17 @@ impl<'s> Engine<'s> {
     /// acceptance order of their heads.
     fn dispatch<R: Recorder>(&mut self, t: SimTime, rec: &mut R) {
         while let Some((li, woken_by)) = self.waits.next_candidate(&self.paths) {
-            match self.waits.examine(li, t, &mut self.paths) {
-                Some(blocker) => self.waits.sleep(li, blocker, &mut self.paths),
-                None => self.dequeue(li, t, rec),
-            }
-            if let Some(l) = woken_by {
+            let draining = match self.waits.examine(li, t, &mut self.paths) {
+                Some(blocker) => {
+                    self.waits.sleep(li, blocker, &mut self.paths);
+                    woken_by
+                }
+                None => {
+                    self.dequeue(li, t, rec);
+                    self.waits.after_dequeue(li, woken_by, &mut self.paths)
+                }
+            };
+            if let Some(l) = draining {
                 self.waits.drain_on(l, t, &mut self.paths);
             }
         }
@@ -476,7 +482,6 @@ impl<'s> Engine<'s> {
             self.paths.take(li, t, &msg);
             self.hand_over(msg, t, rec);
         }
-        self.waits.after_dequeue(li, &mut self.paths);
     }
 
     /// The message goes to its carrier at `t`: daily cap, then delivery.

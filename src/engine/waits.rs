@@ -200,13 +200,31 @@ impl Waits {
     }
 
     /// After lane `li`'s head left: its next message is a candidate too.
+    /// Returns the limiter whose waiters are to be woken next, if any.
+    ///
+    /// A lane woken from limiter `l`'s waiters keeps its place in `l`'s
+    /// drain: its next head goes back among them, to be woken in turn
+    /// while `l` has room (once `l` is short it would be held there anyway),
+    /// or, when it is older than all of them, stays a candidate and carries
+    /// the drain on. So a window's worth of lanes is not examined twice.
     #[inline]
-    pub(crate) fn after_dequeue(&mut self, li: u32, paths: &mut Paths) {
-        if paths.lanes[li as usize].is_empty() {
-            paths.lanes[li as usize].state = LaneState::Idle;
+    pub(crate) fn after_dequeue(&mut self, li: u32, woken_by: Option<u32>, paths: &mut Paths) -> Option<u32> {
+        let lane = &mut paths.lanes[li as usize];
+        if lane.is_empty() {
+            lane.state = LaneState::Idle;
             paths.went_idle(li);
-        } else {
-            self.push(li, None, paths);
+            return woken_by;
+        }
+        let seq = lane.head().seq;
+        match woken_by {
+            Some(l) if paths.limits[l as usize].waiters.peek().is_some_and(|(oldest, _, _)| oldest < seq) => {
+                self.sleep(li, Blocker::Limiter(l), paths);
+                Some(l)
+            }
+            _ => {
+                self.push(li, woken_by, paths);
+                None
+            }
         }
     }
 
