@@ -9,6 +9,7 @@
 //! * the whole of `a2psim run` (engine, statistics, charts, report) on the
 //!   M/D/1 queue with the default carrier mix, beside a minimal binary-heap
 //!   M/D/1 loop on the same queue as a yardstick;
+//! * the whole run of 10,000 senders of 49 numbers with 10 messages each;
 //! * the same replications on 1 and 2 threads.
 
 use a2psim::engine;
@@ -152,6 +153,20 @@ fn engine_race(runs: &[(String, String)]) -> Vec<f64> {
     runs.iter().zip(best).map(|((name, _), b)| report(name, b)).collect()
 }
 
+/// `n` toll-free senders of 49 numbers, each with one stream of 10
+/// messages at once: a platform's many small customers.
+fn senders(n: u32) -> String {
+    let mut text = String::from("start = \"2026-03-10T08:00:00-07:00\"\nseed = 1\n");
+    for i in 0..n {
+        text += &format!(
+            "[[senders]]\nid = \"s{i}\"\ntype = \"toll_free\"\nnumbers = 49\n\
+             [[traffic]]\nname = \"t{i}\"\nsender = \"s{i}\"\ntext = \"hi\"\n\
+             arrival = {{ process = \"burst\", count = 10, at = \"0s\" }}\n"
+        );
+    }
+    text
+}
+
 /// What `a2psim run` does: simulate, then write summary, time series, charts and report.
 fn whole_run(name: &str, text: &str) -> f64 {
     let l = loaded(text);
@@ -227,9 +242,9 @@ fn main() {
         println!("engine bench: run with `cargo bench` for figures");
         return;
     }
-    // `cargo bench -- lanes` runs only the groups named so: engine, lanes, whole, threads.
+    // `cargo bench -- lanes` runs only the groups named so: engine, lanes, whole, senders, threads.
     let only = std::env::args().skip(1).find(|a| !a.starts_with('-'));
-    const GROUPS: [&str; 4] = ["engine", "lanes", "whole", "threads"];
+    const GROUPS: [&str; 5] = ["engine", "lanes", "whole", "senders", "threads"];
     if let Some(o) = only.as_deref().filter(|o| !GROUPS.iter().any(|g| g.contains(o))) {
         println!("no bench group matches {o:?}: the groups are {}", GROUPS.join(", "));
         return;
@@ -254,6 +269,10 @@ fn main() {
         let full = whole_run("whole run, M/D/1 4/s into 5/s, 4 carriers", &md1(5, "4/s", ""));
         let bare = report("bare binary-heap M/D/1 loop, same queue", best_of(|| bare_md1(4.0, 5.0, 10_000_000)));
         println!("  whole run against the bare loop: {:.2} of its speed", full / bare);
+    }
+    if wanted("senders") {
+        // Loading, simulating and reporting 10,000 streams; charts draw seven and fold the rest.
+        whole_run("whole run, 10,000 senders x 49 numbers, 10 each", &senders(10_000));
     }
     if wanted("threads") {
         bench_replications();

@@ -81,6 +81,32 @@ fn run_writes_reports_and_prints_a_table() {
 }
 
 #[test]
+fn the_table_lists_twenty_streams_and_counts_the_rest() {
+    let dir = tempdir();
+    let streams: String = (0..23)
+        .map(|i| {
+            format!(
+                "[[traffic]]\nname = \"t{i}\"\nsender = \"tf\"\ntext = \"a\"\n\
+                 arrival = {{ process = \"burst\", count = 1, at = \"0s\" }}\n"
+            )
+        })
+        .collect();
+    let text =
+        format!("start = \"2026-03-10T08:00:00-07:00\"\n[[senders]]\nid = \"tf\"\ntype = \"toll_free\"\n{streams}");
+    std::fs::write(dir.path().join("many.toml"), text).unwrap();
+    let o = a2psim(&["run", "many.toml", "--out", "out"], dir.path());
+    assert!(o.status.success(), "{}", stderr(&o));
+    let table = String::from_utf8_lossy(&o.stdout);
+    let named: Vec<&str> = table.lines().filter_map(|l| l.strip_prefix("  t")).collect();
+    assert_eq!(named.len(), 20, "{table}");
+    assert!(table.contains("  t19 ") && !table.contains("  t20 "), "{table}");
+    assert!(table.contains("  ... and 3 more streams: see report.html or summary.json\n"), "{table}");
+    let summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("out/many/summary.json")).unwrap()).unwrap();
+    assert_eq!(summary["streams"].as_object().unwrap().len(), 23);
+}
+
+#[test]
 fn a_report_that_cannot_be_written_is_refused_first_and_before_running() {
     let dir = tempdir();
     for name in ["a", "b", "c"] {
@@ -199,6 +225,18 @@ sender = "d"
 arrival = { process = "poisson", rate = "2/s", until = "1h" }
 carriers = { att = 0.5, tmobile = 0.5 }
 "#;
+
+#[test]
+fn a_name_used_twice_is_refused_where_it_is_used_again() {
+    let again = |extra: &str| format!("{TEN_DLC}{extra}");
+    refused(&again("[[brands]]\nid = \"acme\"\nvetting_score = 50\n"), "16:6", "\"acme\" is used twice");
+    refused(&again("[[senders]]\nid = \"d\"\ntype = \"toll_free\"\n"), "16:6", "`senders[1].id`: \"d\" is used twice");
+    refused(
+        &again("[[traffic]]\nname = \"p\"\nsender = \"d\"\narrival = { process = \"burst\", count = 1 }\n"),
+        "16:8",
+        "\"p\" is used twice",
+    );
+}
 
 #[test]
 fn range_and_reference_errors() {

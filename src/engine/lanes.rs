@@ -275,20 +275,27 @@ impl Paths {
             sender_outages: Vec::new(),
             sender_uses: Vec::new(),
         };
-        let uses = |keep: &dyn Fn(usize, Class) -> bool| -> Vec<(Class, u32)> {
-            sc.traffic.iter().filter(|s| keep(s.sender, s.class)).map(|s| (s.class, s.segments)).collect()
-        };
+        // The (class, segments) of the streams through each shared limiter,
+        // in one pass over the streams (there may be thousands of senders).
+        let mut per_class: [Vec<(Class, u32)>; 2] = Default::default();
+        let mut on_tpm = vec![Vec::new(); sc.brands.len()];
+        paths.sender_uses = vec![Default::default(); sc.senders.len()];
+        for t in &sc.traffic {
+            let (sender, k) = (&sc.senders[t.sender], t.class.index());
+            per_class[k].push((t.class, t.segments));
+            paths.sender_uses[t.sender][k].push((t.class, t.segments));
+            if let (Some(b), SenderLimit::BrandTpm) = (sender.brand, sender.limits[k]) {
+                on_tpm[b].push((t.class, t.segments));
+            }
+        }
         let platform = timeline(&|o| o.scope == Scope::Platform);
         for k in Class::ALL {
             let limit = &sc.account[k.index()];
-            let mixed = is_mixed(limit.unit, &uses(&|_, class| class == k));
+            let mixed = is_mixed(limit.unit, &per_class[k.index()]);
             paths.account[k.index()] = paths.add(limit, platform.clone(), false, mixed);
         }
         for (b, brand) in sc.brands.iter().enumerate() {
-            let on_tpm = uses(&|s, k| {
-                sc.senders[s].brand == Some(b) && sc.senders[s].limits[k.index()] == SenderLimit::BrandTpm
-            });
-            let mixed = is_mixed(brand.tpm.unit, &on_tpm);
+            let mixed = is_mixed(brand.tpm.unit, &on_tpm[b]);
             let ids =
                 Carrier::ALL.map(|c| paths.add(&brand.tpm, paths.carrier_outages[c.index()].clone(), false, mixed));
             paths.tpm.push(ids);
@@ -309,7 +316,6 @@ impl Paths {
                 paths.gates.push(Gate { timeline: stops, armed: SimTime::NEVER, waiters: Vec::new() });
             }
             paths.sender_outages.push((own, both));
-            paths.sender_uses.push(Class::ALL.map(|k| uses(&|s, class| s == si && class == k)));
         }
         paths
     }

@@ -264,6 +264,10 @@ pub fn timeseries(sc: &Scenario, r: &RunResult) -> String {
     out
 }
 
+/// Streams the terminal table lists one by one, in file order; the report
+/// and `summary.json` have them all.
+const TABLE_STREAMS: usize = 20;
+
 /// The one-screen table printed after a run: the same columns as the HTML
 /// report's table; with replications, means of one replication's figures.
 pub fn table(rows: &[(String, &Scenario, &RunResult)]) -> String {
@@ -303,8 +307,11 @@ pub fn table(rows: &[(String, &Scenario, &RunResult)]) -> String {
         let total = Row::of(r, &|s| s.total());
         out.push_str(&line(stem, &total, true));
         if sc.traffic.len() > 1 {
-            for (i, t) in sc.traffic.iter().enumerate() {
+            for (i, t) in sc.traffic.iter().enumerate().take(TABLE_STREAMS) {
                 out.push_str(&line(&format!("  {}", t.name), &Row::of(r, &|s| s.streams[i].clone()), false));
+            }
+            if let Some(more) = sc.traffic.len().checked_sub(TABLE_STREAMS).filter(|&n| n > 0) {
+                out.push_str(&format!("  ... and {more} more streams: see report.html or summary.json\n"));
             }
         }
         if let Some(text) = backlog_text(sc, &r.stats.backlog[0], total.replications, &|n| n.to_string()) {

@@ -7,12 +7,13 @@ use crate::scenario::model::{Unit, UseCase};
 use crate::scenario::rate::Rate;
 use crate::scenario::time::SimDuration;
 use crate::scenario::{Brand, Limit};
+use std::collections::BTreeSet;
 
 impl Reader<'_> {
     pub(super) fn brands(&mut self, root: &Tbl) -> Vec<Brand> {
         let mut out: Vec<Brand> = Vec::new();
+        let mut taken = BTreeSet::new();
         for (i, v) in self.tables(root, "brands").into_iter().enumerate() {
-            let taken: Vec<&str> = out.iter().map(|x| x.id.as_str()).collect();
             let Some((t, id)) = self.named_table(v, "brands", i, "id", &spec::BRANDS.names(), &taken) else {
                 continue;
             };
@@ -34,6 +35,7 @@ impl Reader<'_> {
                 unit: Unit::Messages,
             });
             let tpd_unit = self.choice(&t, "tpd_unit", &Unit::ALL, Unit::name).unwrap_or(Unit::Segments);
+            taken.insert(id.clone());
             out.push(Brand {
                 id,
                 vetting_score: score,

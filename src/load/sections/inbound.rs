@@ -10,6 +10,7 @@ use crate::scenario::phone::Destinations;
 use crate::scenario::segments;
 use crate::scenario::time::SimDuration;
 use crate::scenario::{Inbound, Stream};
+use std::collections::BTreeSet;
 
 impl Reader<'_> {
     pub(super) fn inbound(
@@ -20,10 +21,9 @@ impl Reader<'_> {
         horizon: Option<SimDuration>,
     ) -> Vec<Inbound> {
         let mut out: Vec<Inbound> = Vec::new();
+        // Names are shared with the traffic streams: records name either.
+        let mut taken: BTreeSet<String> = traffic.iter().map(|s| s.name.clone()).collect();
         for (i, v) in self.tables(root, "inbound").into_iter().enumerate() {
-            // Names are shared with the traffic streams: records name either.
-            let taken: Vec<&str> =
-                traffic.iter().map(|s| s.name.as_str()).chain(out.iter().map(|x| x.name.as_str())).collect();
             let Some((t, name)) = self.named_table(v, "inbound", i, "name", &spec::INBOUND.names(), &taken) else {
                 continue;
             };
@@ -67,6 +67,7 @@ impl Reader<'_> {
                 }
             };
             if let (Some(country), Some(arrival)) = (country, arrival) {
+                taken.insert(name.clone());
                 out.push(Inbound {
                     name,
                     country,

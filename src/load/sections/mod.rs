@@ -24,9 +24,33 @@ use crate::scenario::bounds::{MAX_NAME_CHARS, MAX_REPLICATIONS};
 use crate::scenario::calendar::{self, Calendar};
 use crate::scenario::model::{Class, Shape, Unit};
 use crate::scenario::time::SimDuration;
+use std::collections::{BTreeMap, BTreeSet};
 use toml::de::DeValue;
 
 use crate::load::spec;
+
+/// A section's ids in file order, with an index: a file may hold
+/// thousands of senders, and each stream names one.
+pub(super) struct Ids<'a> {
+    list: Vec<&'a str>,
+    index: BTreeMap<&'a str, usize>,
+}
+
+impl<'a> Ids<'a> {
+    pub(super) fn new(ids: impl Iterator<Item = &'a str>) -> Ids<'a> {
+        let list: Vec<&str> = ids.collect();
+        let mut index = BTreeMap::new();
+        for (i, id) in list.iter().enumerate().rev() {
+            index.insert(*id, i);
+        }
+        Ids { list, index }
+    }
+
+    /// The first entry with this id.
+    fn position(&self, id: &str) -> Option<usize> {
+        self.index.get(id).copied()
+    }
+}
 
 impl Reader<'_> {
     pub(super) fn scenario(&mut self, root: &Tbl, stem: &str) -> Option<(Scenario, Vec<Expect>)> {
@@ -168,7 +192,7 @@ impl Reader<'_> {
         i: usize,
         id_key: &str,
         keys: &[&str],
-        taken: &[&str],
+        taken: &BTreeSet<String>,
     ) -> Option<(Tbl<'a, 'i>, String)> {
         let t = self.unchecked_table(v, format!("{section}[{i}]"))?;
         let id = self.id(&t, id_key, taken).unwrap_or_default().to_string();
@@ -179,26 +203,26 @@ impl Reader<'_> {
     }
 
     /// The index of the `section` entry whose id `t.key` names.
-    fn reference(&mut self, t: &Tbl, key: &str, section: &str, ids: &[&str]) -> Option<usize> {
+    fn reference(&mut self, t: &Tbl, key: &str, section: &str, ids: &Ids) -> Option<usize> {
         let v = t.get(key)?;
         let id = self.string(t, key)?;
         self.find(t, key, v, id, section, ids)
     }
 
-    fn find(&mut self, t: &Tbl, key: &str, v: &Value, id: &str, section: &str, ids: &[&str]) -> Option<usize> {
-        let found = ids.iter().position(|x| *x == id);
+    fn find(&mut self, t: &Tbl, key: &str, v: &Value, id: &str, section: &str, ids: &Ids) -> Option<usize> {
+        let found = ids.position(id);
         if found.is_none() {
-            let hint = did_you_mean(id, ids, Quote::Value);
+            let hint = did_you_mean(id, &ids.list, Quote::Value);
             self.invalid(t, key, v, format!("no [[{section}]] has id \"{id}\"{hint}"));
         }
         found
     }
 
-    fn id<'a>(&mut self, t: &Tbl<'a, '_>, key: &str, taken: &[&str]) -> Option<&'a str> {
+    fn id<'a>(&mut self, t: &Tbl<'a, '_>, key: &str, taken: &BTreeSet<String>) -> Option<&'a str> {
         let id = self.string(t, key);
         match id {
             None if t.get(key).is_none() => self.missing(t, key, "a name"),
-            Some(id) if taken.contains(&id) => {
+            Some(id) if taken.contains(id) => {
                 let v = t.get(key).expect("read above");
                 self.invalid(t, key, v, format!("\"{id}\" is used twice"));
             }

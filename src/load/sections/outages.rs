@@ -1,5 +1,6 @@
 //! `[[outages]]`: when a platform, carrier or sender stops or slows down.
 
+use super::Ids;
 use crate::load::spec;
 use crate::load::{Reader, Tbl, Value};
 use crate::scenario::calendar::Calendar;
@@ -69,10 +70,9 @@ impl Reader<'_> {
                     None
                 }
             },
-            Some(("sender", id)) => {
-                let ids: Vec<&str> = senders.iter().map(|x| x.id.as_str()).collect();
-                self.find(t, "scope", v, id, "senders", &ids).map(Scope::Sender)
-            }
+            Some(("sender", id)) => self
+                .find(t, "scope", v, id, "senders", &Ids::new(senders.iter().map(|x| x.id.as_str())))
+                .map(Scope::Sender),
             _ => {
                 self.invalid(t, "scope", v, format!("expected {expected}, found \"{s}\""));
                 None

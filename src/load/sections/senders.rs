@@ -1,5 +1,6 @@
 //! `[[senders]]`: the numbers messages are sent from, and their limits.
 
+use super::Ids;
 use crate::load::spec;
 use crate::load::{Reader, Tbl};
 use crate::scenario::bounds::MAX_NUMBERS;
@@ -8,13 +9,15 @@ use crate::scenario::model::{Class, Country, NumberType, Unit, UseCase};
 use crate::scenario::rate::Rate;
 use crate::scenario::time::SimDuration;
 use crate::scenario::{Brand, Limit, Sender, SenderLimit};
+use std::collections::BTreeSet;
 use toml::de::DeValue;
 
 impl Reader<'_> {
     pub(super) fn senders(&mut self, root: &Tbl, brands: &[Brand]) -> Vec<Sender> {
         let mut out: Vec<Sender> = Vec::new();
+        let mut taken = BTreeSet::new();
+        let brand_ids = Ids::new(brands.iter().map(|b| b.id.as_str()));
         for (i, v) in self.tables(root, "senders").into_iter().enumerate() {
-            let taken: Vec<&str> = out.iter().map(|x| x.id.as_str()).collect();
             let Some((t, id)) = self.named_table(v, "senders", i, "id", &spec::SENDERS.names(), &taken) else {
                 continue;
             };
@@ -28,10 +31,9 @@ impl Reader<'_> {
             let (number_type, country) = (number_type.unwrap_or(NumberType::LongCode), country.unwrap_or(Country::US));
             let is_10dlc = country == Country::US && number_type == NumberType::LongCode;
             let brand = if known {
-                self.sender_brand(&t, brands, is_10dlc)
+                self.sender_brand(&t, &brand_ids, is_10dlc)
             } else {
-                let ids: Vec<&str> = brands.iter().map(|b| b.id.as_str()).collect();
-                self.reference(&t, "brand", "brands", &ids)
+                self.reference(&t, "brand", "brands", &brand_ids)
             };
             let numbers = self.int(&t, "numbers", 1..=MAX_NUMBERS as u64).unwrap_or(1) as u32;
             // A sole proprietor registers one number, across its senders.
@@ -65,6 +67,7 @@ impl Reader<'_> {
             } else {
                 ([SenderLimit::Refused; 2], [false; 2])
             };
+            taken.insert(id.clone());
             out.push(Sender { id, number_type, country, brand, numbers, verified, limits, unrated });
         }
         out
@@ -72,9 +75,8 @@ impl Reader<'_> {
 
     /// The brand a sender names (`brand`): needed by a 10DLC number, ignored
     /// with a warning by any other.
-    fn sender_brand(&mut self, t: &Tbl, brands: &[Brand], is_10dlc: bool) -> Option<usize> {
-        let brand_ids: Vec<&str> = brands.iter().map(|x| x.id.as_str()).collect();
-        let brand = self.reference(t, "brand", "brands", &brand_ids);
+    fn sender_brand(&mut self, t: &Tbl, brand_ids: &Ids, is_10dlc: bool) -> Option<usize> {
+        let brand = self.reference(t, "brand", "brands", brand_ids);
         if is_10dlc && t.get("brand").is_none() {
             self.missing(
                 t,

@@ -1,6 +1,7 @@
 //! `[[traffic]]`: the message streams, each with its sender, class, expiry,
 //! segments and carrier mix.
 
+use super::Ids;
 use crate::load::spec;
 use crate::load::{Quote, Reader, Tbl, did_you_mean};
 use crate::scenario::calendar::Calendar;
@@ -10,6 +11,7 @@ use crate::scenario::provider::Rules;
 use crate::scenario::segments;
 use crate::scenario::time::SimDuration;
 use crate::scenario::{DEFAULT_MIX, Sender, Stream};
+use std::collections::BTreeSet;
 use toml::de::DeValue;
 
 /// Most distinct recipients of one stream: more than any country's numbers.
@@ -32,12 +34,12 @@ impl Reader<'_> {
             self.missing(root, "traffic", "at least one [[traffic]] stream");
         }
         let mut out: Vec<Stream> = Vec::new();
+        let mut taken = BTreeSet::new();
+        let sender_ids = Ids::new(senders.iter().map(|x| x.id.as_str()));
         for (i, v) in items.into_iter().enumerate() {
-            let taken: Vec<&str> = out.iter().map(|x| x.name.as_str()).collect();
             let Some((t, name)) = self.named_table(v, "traffic", i, "name", &spec::TRAFFIC.names(), &taken) else {
                 continue;
             };
-            let sender_ids: Vec<&str> = senders.iter().map(|x| x.id.as_str()).collect();
             let sender = self.reference(&t, "sender", "senders", &sender_ids);
             if t.get("sender").is_none() {
                 self.missing(&t, "sender", "the id of a [[senders]] table");
@@ -105,6 +107,7 @@ impl Reader<'_> {
                 }
             };
             if let (Some(sender), Some(arrival)) = (sender, arrival) {
+                taken.insert(name.clone());
                 out.push(Stream {
                     name,
                     sender,

@@ -200,3 +200,63 @@ fn render(d: Draft) -> Result<Chart, ChartError> {
 fn color(i: usize) -> RGBColor {
     PALETTE[i % PALETTE.len()]
 }
+
+/// Streams or senders a chart draws one by one. Beyond this many, the
+/// largest `SHOWN - 1` are drawn, each in a colour of its own, and the rest
+/// as one grey line, so that a platform's 10,000 streams still give a chart
+/// that can be read (and written in bounded time and memory).
+const SHOWN: usize = PALETTE.len();
+
+/// The grey of the line that stands for the streams or senders not drawn one by one.
+const OTHERS: RGBColor = PALETTE[PALETTE.len() - 1];
+
+/// The colour of the `k`-th item drawn one by one when others are folded:
+/// any but the grey of [`OTHERS`].
+fn ranked(k: usize) -> RGBColor {
+    PALETTE[k % (PALETTE.len() - 1)]
+}
+
+/// Which items, of the given weights, a chart draws one by one: all when
+/// there are at most [`SHOWN`], else the `SHOWN - 1` heaviest (the first
+/// ones on ties).
+fn shown(weights: &[u64]) -> Vec<bool> {
+    if weights.len() <= SHOWN {
+        return vec![true; weights.len()];
+    }
+    let mut order: Vec<usize> = (0..weights.len()).collect();
+    order.sort_by_key(|&i| (std::cmp::Reverse(weights[i]), i));
+    let mut keep = vec![false; weights.len()];
+    for &i in &order[..SHOWN - 1] {
+        keep[i] = true;
+    }
+    keep
+}
+
+/// `"3 other streams"`: how the grey line of the folded items is named.
+fn others(n: usize, what: &str) -> String {
+    format!("{n} other {what}{}", if n == 1 { "" } else { "s" })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_chart_draws_the_heaviest_one_by_one_and_folds_the_rest() {
+        assert_eq!(shown(&[0, 5, 1]), [true; 3]);
+        assert_eq!(shown(&[1; SHOWN]), [true; SHOWN]);
+        // Nine items, six drawn: 9, 7, the two 5s (first ones on ties), 4 and 3.
+        let keep = shown(&[5, 1, 5, 3, 9, 0, 2, 7, 4]);
+        assert_eq!(keep, [true, false, true, true, true, false, false, true, true]);
+        assert_eq!(shown(&[2; 10]), [true, true, true, true, true, true, false, false, false, false]);
+        assert_eq!(
+            (others(1, "sender"), others(9993, "stream")),
+            ("1 other sender".into(), "9993 other streams".into())
+        );
+    }
+
+    #[test]
+    fn drawn_items_never_take_the_grey_of_the_folded_ones() {
+        assert!((0..50).all(|k| ranked(k) != OTHERS));
+    }
+}

@@ -3,7 +3,7 @@
 
 use super::clock::Clock;
 use super::draw::{self, Bar, Level, Line, Mark, Panel, Span};
-use super::{ChartError, Charts, Draft, Figure, color, draft, render_all};
+use super::{ChartError, Charts, Draft, Figure, OTHERS, color, draft, others, ranked, render_all, shown};
 use crate::report::human;
 use crate::run::simulate::RunResult;
 use crate::scenario::model::Unit;
@@ -12,8 +12,10 @@ use crate::scenario::outage::{Outage, Scope};
 use crate::scenario::time::SimTime;
 use crate::scenario::{Limit, Scenario, SenderLimit, Stream};
 use crate::stats::series::{CarrierColumn, Column, Row, wait_quantile};
-use crate::stats::{Group, Latency, Stats};
+use crate::stats::{Latency, Stats};
 use plotters::prelude::*;
+use std::borrow::Cow;
+use std::collections::BTreeSet;
 
 /// Points per line at most: about two per horizontal pixel of the plot.
 const THIN: usize = 600;
@@ -156,12 +158,22 @@ fn queue_depth(sc: &Scenario, r: &RunResult, clock: &Clock, rows: &[Row]) -> Dra
         let points = draw::thin(points.collect(), THIN, draw::max);
         p.lines.push(Line::solid(format!("to {c}"), color(k), points));
     }
-    for (s, sender) in sc.senders.iter().enumerate() {
-        let depth = |row: &Row| row.senders[s] as f64 / clock.replications;
-        let points = rows.iter().enumerate().map(|(i, row)| (clock.x(i, 1.0), depth(row)));
-        let points = draw::thin(points.collect(), THIN, draw::max);
-        let label = format!("from {}", sender.id);
-        p.lines.push(Line::dashed(label, color(4 + s), points));
+    // Beyond SHOWN senders, those with the lowest peaks are drawn as one.
+    let peaks: Vec<u64> =
+        (0..sc.senders.len()).map(|s| rows.iter().map(|row| row.senders[s].max(0) as u64).max().unwrap_or(0)).collect();
+    let keep = shown(&peaks);
+    let folded = keep.iter().filter(|k| !**k).count();
+    let mut sender_line = |label: String, c: RGBColor, depth: &dyn Fn(&Row) -> i64| {
+        let points = rows.iter().enumerate().map(|(i, row)| (clock.x(i, 1.0), depth(row) as f64 / clock.replications));
+        p.lines.push(Line::dashed(label, c, draw::thin(points.collect(), THIN, draw::max)));
+    };
+    for (k, (s, sender)) in sc.senders.iter().enumerate().filter(|&(s, _)| keep[s]).enumerate() {
+        let c = if folded > 0 { ranked(4 + k) } else { color(4 + s) };
+        sender_line(format!("from {}", sender.id), c, &|row| row.senders[s]);
+    }
+    if folded > 0 {
+        let rest = |row: &Row| (0..sc.senders.len()).filter(|&s| !keep[s]).map(|s| row.senders[s]).sum();
+        sender_line(format!("from {}", others(folded, "sender")), OTHERS, &rest);
     }
     p.marks = cap_marks(sc, r);
     p.marks.retain(|m| clock.shows(m.x));
@@ -203,18 +215,14 @@ fn cap_marks(sc: &Scenario, r: &RunResult) -> Vec<Mark> {
 const SHARE_FLOOR: f64 = 1e-4;
 
 /// The share of messages that took longer than each latency, as a step
-/// curve of (seconds, share): `values` (seconds, count, ascending) plus
-/// `expired` messages counted as taking `expiry`, since they waited at least
-/// that long. Without them the curve would reach zero before the expiry.
-pub(super) fn exceedance(values: &[(f64, u64)], expired: u64, expiry: f64) -> Vec<(f64, f64)> {
-    let mut all = values.to_vec();
-    if expired > 0 {
-        let i = all.partition_point(|&(v, _)| v < expiry);
-        match all.get_mut(i) {
-            Some(p) if p.0 == expiry => p.1 += expired,
-            _ => all.insert(i, (expiry, expired)),
-        }
-    }
+/// curve of (seconds, share): `values` (seconds, count, ascending) plus the
+/// `expired` messages, (expiry in seconds, count) per stream, counted as
+/// taking their expiry, since they waited at least that long. Without them
+/// the curve would reach zero before the expiry.
+pub(super) fn exceedance(values: &[(f64, u64)], expired: &[(f64, u64)]) -> Vec<(f64, f64)> {
+    let mut all: Vec<(f64, u64)> = values.iter().chain(expired.iter().filter(|e| e.1 > 0)).copied().collect();
+    all.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let all: Vec<(f64, u64)> = all.chunk_by(|a, b| a.0 == b.0).map(|c| (c[0].0, c.iter().map(|p| p.1).sum())).collect();
     let total: u64 = all.iter().map(|p| p.1).sum();
     let mut above = total;
     let mut out = Vec::with_capacity(2 * all.len());
@@ -236,14 +244,62 @@ fn columns(points: Vec<(f64, f64)>, per: f64) -> Vec<(f64, f64)> {
         .collect()
 }
 
+/// What the latency chart draws for one stream, or for the streams folded
+/// into one grey line: both latencies and the expired messages, at each
+/// stream's expiry.
+struct Curves<'a> {
+    name: String,
+    color: RGBColor,
+    end_to_end: Cow<'a, Latency>,
+    queue_wait: Cow<'a, Latency>,
+    expired: Vec<(f64, u64)>,
+}
+
+impl Curves<'_> {
+    /// Messages on its longer curve.
+    fn messages(&self) -> u64 {
+        self.queue_wait.count().max(self.end_to_end.count()) + self.expired.iter().map(|e| e.1).sum::<u64>()
+    }
+}
+
 /// The latency chart: the share of messages that took longer than x, both
 /// axes logarithmic, so a 1 % tail is as tall as the median; each stream's
-/// `message_expiry` and `useful_life` marked.
-fn latency<'s>(sc: &'s Scenario, s: &Stats) -> Draft {
+/// `message_expiry` and `useful_life` marked. Beyond [`super::SHOWN`]
+/// streams, those with the fewest messages are drawn as one.
+fn latency<'s>(sc: &'s Scenario, s: &'s Stats) -> Draft {
     let floor = 1e-3f64;
     let lg = |v: f64| v.max(floor).log10();
-    let expired = |g: &Group| g.count(Outcome::Expired);
-    let most = s.streams.iter().map(|g| g.queue_wait.count().max(g.end_to_end.count()) + expired(g)).max().unwrap_or(0);
+    let expired = |i: usize| (sc.traffic[i].message_expiry.as_secs_f64(), s.streams[i].count(Outcome::Expired));
+    let keep = shown(&s.streams.iter().map(|g| g.accepted).collect::<Vec<_>>());
+    let folding = keep.contains(&false);
+    let hue = |k: usize, i: usize| if folding { ranked(k) } else { color(i) };
+    let mut curves: Vec<Curves> = (0..s.streams.len())
+        .filter(|&i| keep[i])
+        .enumerate()
+        .map(|(k, i)| Curves {
+            name: sc.traffic[i].name.clone(),
+            color: hue(k, i),
+            end_to_end: Cow::Borrowed(&s.streams[i].end_to_end),
+            queue_wait: Cow::Borrowed(&s.streams[i].queue_wait),
+            expired: vec![expired(i)],
+        })
+        .collect();
+    let folded: Vec<usize> = (0..s.streams.len()).filter(|&i| !keep[i]).collect();
+    if !folded.is_empty() {
+        let mut rest = Curves {
+            name: others(folded.len(), "stream"),
+            color: OTHERS,
+            end_to_end: Cow::Owned(Latency::default()),
+            queue_wait: Cow::Owned(Latency::default()),
+            expired: folded.iter().map(|&i| expired(i)).collect(),
+        };
+        for &i in &folded {
+            rest.end_to_end.to_mut().merge(&s.streams[i].end_to_end);
+            rest.queue_wait.to_mut().merge(&s.streams[i].queue_wait);
+        }
+        curves.push(rest);
+    }
+    let most = curves.iter().map(Curves::messages).max().unwrap_or(0);
     // The decade of one message in the largest stream, not below SHARE_FLOOR.
     let share_floor = 10f64.powf((1.0 / most.max(1) as f64).log10().floor()).max(SHARE_FLOOR);
     let mut p = Panel::new(
@@ -252,6 +308,16 @@ fn latency<'s>(sc: &'s Scenario, s: &Stats) -> Draft {
         "share slower than x (log scale)",
     );
     let mut top = 1.0f64;
+    for k in &curves {
+        let curve = |l: &Latency| {
+            let points = exceedance(&l.values(), &k.expired);
+            columns(points.into_iter().map(|(x, y)| (lg(x), y.max(share_floor).log10())).collect(), 150.0)
+        };
+        let expiry = k.expired.iter().map(|e| e.0).fold(0.0, f64::max);
+        top = top.max(k.end_to_end.summary().max).max(k.queue_wait.summary().max).max(expiry);
+        p.lines.push(Line::solid(format!("{} end to end", k.name), k.color, curve(&k.end_to_end)));
+        p.lines.push(Line::dashed(format!("{} queue wait", k.name), k.color, curve(&k.queue_wait)));
+    }
     // (x, what, streams): streams sharing a value share one marker.
     let mut marks: Vec<(f64, String, Vec<&str>, RGBColor)> = Vec::new();
     let mut mark =
@@ -259,20 +325,11 @@ fn latency<'s>(sc: &'s Scenario, s: &Stats) -> Draft {
             Some(m) => m.2.push(name),
             None => marks.push((x, what, vec![name], c)),
         };
-    for (i, (t, g)) in sc.traffic.iter().zip(&s.streams).enumerate() {
-        let c = color(i);
-        let expiry = t.message_expiry.as_secs_f64();
-        let curve = |l: &Latency| {
-            let points = exceedance(&l.values(), expired(g), expiry);
-            columns(points.into_iter().map(|(x, y)| (lg(x), y.max(share_floor).log10())).collect(), 150.0)
-        };
-        top = top.max(g.end_to_end.summary().max).max(g.queue_wait.summary().max).max(expiry);
-        p.lines.push(Line::solid(format!("{} end to end", t.name), c, curve(&g.end_to_end)));
-        p.lines.push(Line::dashed(format!("{} queue wait", t.name), c, curve(&g.queue_wait)));
-        mark(lg(expiry), format!("expiry {}", t.message_expiry), &t.name, c);
+    for (k, (i, t)) in sc.traffic.iter().enumerate().filter(|&(i, _)| keep[i]).enumerate() {
+        mark(lg(t.message_expiry.as_secs_f64()), format!("expiry {}", t.message_expiry), &t.name, hue(k, i));
         if let Some(life) = t.useful_life {
             top = top.max(life.as_secs_f64());
-            mark(lg(life.as_secs_f64()), format!("useful life {life}"), &t.name, c);
+            mark(lg(life.as_secs_f64()), format!("useful life {life}"), &t.name, hue(k, i));
         }
     }
     for (x, what, names, c) in marks {
@@ -284,10 +341,20 @@ fn latency<'s>(sc: &'s Scenario, s: &Stats) -> Draft {
     p.y_range = (lowest as f64, 0.1);
     p.x_ticks = Some(log_ticks(p.x_range));
     p.y_ticks = Some((lowest..=0).map(|k| (k as f64, format!("{}%", 10f64.powi(k + 2)))).collect());
+    let folded = if folded.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " The {} with the fewest messages are drawn together in grey, without their markers.",
+            others(folded.len(), "stream")
+        )
+    };
     draft(
         "latency",
         "Latency: share of messages slower than x",
-        "Read up from a latency to the share of messages that took longer (log scale: 10 %, 1 % and 0.1 % are evenly spaced). Expired messages count as taking at least their expiry, so a stream with expiries stays at its expired share until its expiry marker.",
+        &format!(
+            "Read up from a latency to the share of messages that took longer (log scale: 10 %, 1 % and 0.1 % are evenly spaced). Expired messages count as taking at least their expiry, so a stream with expiries stays at its expired share until its expiry marker.{folded}"
+        ),
         Figure::Panels(vec![p]),
     )
 }
@@ -409,49 +476,67 @@ pub(super) struct PathLimit {
     window_s: f64,
     /// The (stream, carrier) pairs whose messages pass through it.
     flows: Vec<(usize, Carrier)>,
+    /// The sender whose numbers it limits, if it is a number's limit.
+    sender: Option<usize>,
 }
 
 /// Every limit on a path that carries traffic: the account's per class, each
 /// brand's TPM per carrier, each sender's per-number (or per-number per
 /// carrier) limit times its numbers.
 pub(super) fn path_limits(sc: &Scenario) -> Vec<PathLimit> {
-    let flows = |keep: &dyn Fn(&Stream) -> bool, carrier: Option<Carrier>| -> Vec<(usize, Carrier)> {
+    let all: Vec<usize> = (0..sc.traffic.len()).collect();
+    let mut by_sender = vec![Vec::new(); sc.senders.len()];
+    let mut by_brand = vec![Vec::new(); sc.brands.len()];
+    for (i, t) in sc.traffic.iter().enumerate() {
+        by_sender[t.sender].push(i);
+        if let Some(b) = sc.senders[t.sender].brand {
+            by_brand[b].push(i);
+        }
+    }
+    // The flows of the streams among `streams` that `keep` keeps (to `carrier` if given).
+    let flows = |streams: &[usize], keep: &dyn Fn(&Stream) -> bool, carrier: Option<Carrier>| {
         let refused = |t: &Stream| sc.senders[t.sender].limits[t.class.index()] == SenderLimit::Refused;
-        sc.traffic
+        streams
             .iter()
-            .enumerate()
+            .map(|&i| (i, &sc.traffic[i]))
             .filter(|(_, t)| keep(t) && !refused(t))
             .flat_map(|(i, t)| {
                 Carrier::ALL.into_iter().filter(move |c| t.carriers[c.index()] > 0.0).map(move |c| (i, c))
             })
             .filter(|f| carrier.is_none_or(|c| f.1 == c))
-            .collect()
+            .collect::<Vec<(usize, Carrier)>>()
     };
     let mut out = Vec::new();
-    let mut add =
-        |name: String, level: String, color: RGBColor, limit: Limit, numbers: u32, flows: Vec<(usize, Carrier)>| {
-            let segments = match limit.unit {
-                Unit::Segments => flows.iter().map(|&(t, _)| sc.traffic[t].segments).min().unwrap_or(1).max(1),
-                Unit::Messages => 1,
-            };
-            let per_minute = limit.rate.per_sec_f64() * 60.0 * f64::from(numbers) / f64::from(segments);
-            let (_, (len, den)) = limit.rate.window();
-            let value = human::number(per_minute);
-            if !flows.is_empty() {
-                out.push(PathLimit {
-                    name: format!("{name} {value}/min"),
-                    level: format!("{level}: {value}/min"),
-                    color,
-                    per_minute,
-                    window_s: len as f64 / den as f64 / 1e9,
-                    flows,
-                });
-            }
+    let mut add = |name: String,
+                   level: String,
+                   color: RGBColor,
+                   limit: Limit,
+                   numbers: u32,
+                   flows: Vec<(usize, Carrier)>,
+                   sender: Option<usize>| {
+        let segments = match limit.unit {
+            Unit::Segments => flows.iter().map(|&(t, _)| sc.traffic[t].segments).min().unwrap_or(1).max(1),
+            Unit::Messages => 1,
         };
+        let per_minute = limit.rate.per_sec_f64() * 60.0 * f64::from(numbers) / f64::from(segments);
+        let (_, (len, den)) = limit.rate.window();
+        let value = human::number(per_minute);
+        if !flows.is_empty() {
+            out.push(PathLimit {
+                name: format!("{name} {value}/min"),
+                level: format!("{level}: {value}/min"),
+                color,
+                per_minute,
+                window_s: len as f64 / den as f64 / 1e9,
+                flows,
+                sender,
+            });
+        }
+    };
     for class in [Class::Sms, Class::Mms] {
         let name = format!("account {}", class_name(class));
-        let f = flows(&|t| t.class == class, None);
-        add(name.clone(), name, BLACK, sc.account[class.index()], 1, f);
+        let f = flows(&all, &|t| t.class == class, None);
+        add(name.clone(), name, BLACK, sc.account[class.index()], 1, f, None);
     }
     for (b, brand) in sc.brands.iter().enumerate() {
         let on_tpm = |t: &Stream| {
@@ -460,7 +545,8 @@ pub(super) fn path_limits(sc: &Scenario) -> Vec<PathLimit> {
         };
         for c in Carrier::ALL {
             let level = format!("{} TPM per carrier", brand.id);
-            add(format!("{} TPM to {c}", brand.id), level, RGBColor(80, 80, 80), brand.tpm, 1, flows(&on_tpm, Some(c)));
+            let f = flows(&by_brand[b], &on_tpm, Some(c));
+            add(format!("{} TPM to {c}", brand.id), level, RGBColor(80, 80, 80), brand.tpm, 1, f, None);
         }
     }
     for (s, sender) in sc.senders.iter().enumerate() {
@@ -470,12 +556,14 @@ pub(super) fn path_limits(sc: &Scenario) -> Vec<PathLimit> {
             let numbers = format!("({} number{})", sender.numbers, if sender.numbers == 1 { "" } else { "s" });
             match sender.limits[class.index()] {
                 SenderLimit::PerNumber(l) => {
-                    add(what.clone(), format!("{what} {numbers}"), color(4 + s), l, sender.numbers, flows(&mine, None));
+                    let f = flows(&by_sender[s], &mine, None);
+                    add(what.clone(), format!("{what} {numbers}"), color(4 + s), l, sender.numbers, f, Some(s));
                 }
                 SenderLimit::PerCarrier(l) => {
                     for c in Carrier::ALL {
                         let level = format!("{what} per carrier {numbers}");
-                        add(format!("{what} to {c}"), level, color(4 + s), l, sender.numbers, flows(&mine, Some(c)));
+                        let f = flows(&by_sender[s], &mine, Some(c));
+                        add(format!("{what} to {c}"), level, color(4 + s), l, sender.numbers, f, Some(s));
                     }
                 }
                 SenderLimit::BrandTpm | SenderLimit::Refused => {}
@@ -514,11 +602,14 @@ const BINDING_SHARE: f64 = 0.95;
 /// The rows of a run with replications are their sums, so the rate is
 /// compared with the limit times the replications: their mean must reach it.
 pub(super) fn binding(sc: &Scenario, limits: &[PathLimit], rows: &[Row], step: f64) -> Vec<Binding> {
-    let all: Vec<(usize, Carrier)> = path_limits(sc).into_iter().flat_map(|l| l.flows).collect();
+    // Flows per carrier: a limit whose flows are all of its carriers' flows
+    // carries those carriers' whole dispatch.
+    let all: BTreeSet<(usize, Carrier)> = path_limits(sc).into_iter().flat_map(|l| l.flows).collect();
+    let per_carrier = Carrier::ALL.map(|c| all.iter().filter(|f| f.1 == c).count());
     let mut out = Vec::new();
     for l in limits {
         let carriers: Vec<Carrier> = Carrier::ALL.into_iter().filter(|c| l.flows.iter().any(|f| f.1 == *c)).collect();
-        if all.iter().any(|f| carriers.contains(&f.1) && !l.flows.contains(f)) {
+        if carriers.iter().any(|&c| l.flows.iter().filter(|f| f.1 == c).count() < per_carrier[c.index()]) {
             continue;
         }
         let mut senders: Vec<usize> = l.flows.iter().map(|&(t, _)| sc.traffic[t].sender).collect();
@@ -583,7 +674,14 @@ fn throughput(sc: &Scenario, r: &RunResult, clock: &Clock, rows: &[Row], days: b
         ));
     }
     let limits = path_limits(sc);
-    for l in &limits {
+    // Beyond SHOWN senders, only the limits of those with the most messages are drawn.
+    let mut sent = vec![0; sc.senders.len()];
+    for (t, g) in sc.traffic.iter().zip(&r.stats.streams) {
+        sent[t.sender] += g.accepted;
+    }
+    let keep = shown(&sent);
+    let folded = keep.iter().filter(|k| !**k).count();
+    for l in limits.iter().filter(|l| l.sender.is_none_or(|s| keep[s])) {
         if !top.levels.iter().any(|lv| lv.label == l.level) {
             top.levels.push(Level { y: l.per_minute, color: l.color, label: l.level.clone() });
         }
@@ -624,11 +722,16 @@ fn throughput(sc: &Scenario, r: &RunResult, clock: &Clock, rows: &[Row], days: b
         panels.push(bottom);
     }
     let bottom = if panels.len() > 1 { " Bottom: T-Mobile units used per Pacific day against the cap." } else { "" };
+    let folded = if folded > 0 {
+        format!(" The number limits of the {} with the fewest messages are not drawn.", others(folded, "sender"))
+    } else {
+        String::new()
+    };
     draft(
         "throughput",
         "Throughput against the limits",
         &format!(
-            "Dispatch rate, total and per carrier, with the limits on the path as dashed lines; tinted spans name the limit that held sending.{bottom}"
+            "Dispatch rate, total and per carrier, with the limits on the path as dashed lines; tinted spans name the limit that held sending.{folded}{bottom}"
         ),
         Figure::Panels(panels),
     )
@@ -689,13 +792,104 @@ mod tests {
         ));
         let g = &simulate(&sc).stats.streams[0];
         assert_eq!(g.count(Outcome::Expired), 30);
-        let curve = exceedance(&g.queue_wait.values(), 30, 5.0);
+        let curve = exceedance(&g.queue_wait.values(), &[(5.0, 30)]);
         let share = |n: u32| f64::from(n) / 60.0;
         let steps: Vec<(f64, f64)> =
             (0..6).flat_map(|s| [(f64::from(s), share(60 - 5 * s)), (f64::from(s), share(55 - 5 * s))]).collect();
         let expected = [&steps[..10], &[(5.0, share(35)), (5.0, 0.0)]].concat();
         assert_eq!(curve, expected, "just under the expiry, 35 of 60 (not 5 of 30) waited longer");
-        assert_eq!(exceedance(&[], 0, 5.0), []);
+        assert_eq!(exceedance(&[], &[(5.0, 0)]), []);
+    }
+
+    #[test]
+    fn expired_messages_of_several_streams_count_at_their_own_expiry() {
+        // Two at 1 s; one expired at 2 s and one at 5 s; a stream without expiries adds nothing.
+        let curve = exceedance(&[(1.0, 2)], &[(5.0, 1), (2.0, 1), (5.0, 0)]);
+        assert_eq!(curve, [(1.0, 1.0), (1.0, 0.5), (2.0, 0.5), (2.0, 0.25), (5.0, 0.25), (5.0, 0.0)]);
+    }
+
+    /// The labels of a panel's lines and of its levels.
+    fn labels(d: &Draft) -> (Vec<String>, Vec<String>) {
+        let Figure::Panels(ps) = &d.figure else { panic!("{} is a heat map", d.name) };
+        (ps[0].lines.iter().map(|l| l.label.clone()).collect(), ps[0].levels.iter().map(|l| l.label.clone()).collect())
+    }
+
+    #[test]
+    fn beyond_seven_streams_or_senders_the_smallest_are_drawn_as_one_grey_line() {
+        // Twelve senders of one stream each: sender i has i + 1 numbers and
+        // sends 10 + i messages at once, so the last six send the most.
+        let text: String = (0..12)
+            .map(|i| {
+                format!(
+                    "[[senders]]\nid = \"s{i}\"\ntype = \"toll_free\"\nnumbers = {}\n\
+                     [[traffic]]\nname = \"t{i}\"\nsender = \"s{i}\"\ntext = \"a\"\nmessage_expiry = \"{}s\"\n\
+                     arrival = {{ process = \"burst\", count = {}, at = \"0s\" }}\n",
+                    i + 1,
+                    20 + i,
+                    10 + i
+                )
+            })
+            .collect();
+        let sc = scenario(&format!("{text}{NO_DELAYS}"));
+        let r = simulate(&sc);
+        let all = drafts(&sc, &r, None);
+        let find = |name: &str| all.iter().find(|d| d.name == name).expect("drawn");
+
+        let (lines, _) = labels(find("latency"));
+        let mut want: Vec<String> =
+            (6..12).flat_map(|i| [format!("t{i} end to end"), format!("t{i} queue wait")]).collect();
+        want.extend(["6 other streams end to end".into(), "6 other streams queue wait".into()]);
+        assert_eq!(lines, want);
+        let Figure::Panels(ps) = &find("latency").figure else { unreachable!() };
+        assert!(ps[0].lines[12..].iter().all(|l| l.color == OTHERS));
+        assert!(ps[0].lines[..12].iter().all(|l| l.color != OTHERS));
+        assert!(find("latency").caption.contains("The 6 other streams with the fewest messages"));
+
+        // Queue depth: the six senders with the highest peaks, the rest summed.
+        let rows: Vec<Row> = r.stats.series.rows().collect();
+        let peak = |s: usize| rows.iter().map(|row| row.senders[s]).max().unwrap();
+        let mut by_peak: Vec<usize> = (0..12).collect();
+        by_peak.sort_by_key(|&s| (std::cmp::Reverse(peak(s)), s));
+        let mut drawn = by_peak[..6].to_vec();
+        drawn.sort();
+        let (lines, _) = labels(find("queue_depth"));
+        let mut want: Vec<String> = Carrier::ALL.iter().map(|c| format!("to {c}")).collect();
+        want.extend(drawn.iter().map(|s| format!("from s{s}")));
+        want.push("from 6 other senders".into());
+        assert_eq!(lines, want);
+        let Figure::Panels(ps) = &find("queue_depth").figure else { unreachable!() };
+        let rest: i64 = by_peak[6..].iter().map(|&s| rows[0].senders[s]).sum();
+        assert_eq!(ps[0].lines[10].points[0].1, rest as f64, "the grey line sums the senders not drawn");
+
+        // Throughput: the number limits of the six senders with the most messages.
+        let (_, levels) = labels(find("throughput"));
+        let mut want = vec!["account SMS: 300/min".to_string()];
+        want.extend(
+            (6..12).map(|i| format!("s{i} SMS ({} numbers): {}/min", i + 1, human::number(1500.0 * (i + 1) as f64))),
+        );
+        assert_eq!(levels, want);
+        assert!(find("throughput").caption.contains("The number limits of the 6 other senders"));
+    }
+
+    #[test]
+    fn seven_streams_are_all_drawn_in_their_own_colours() {
+        let text: String = (0..7)
+            .map(|i| {
+                format!(
+                    "[[senders]]\nid = \"s{i}\"\ntype = \"toll_free\"\n\
+                     [[traffic]]\nname = \"t{i}\"\nsender = \"s{i}\"\ntext = \"a\"\n\
+                     arrival = {{ process = \"burst\", count = 3, at = \"0s\" }}\n"
+                )
+            })
+            .collect();
+        let sc = scenario(&format!("{text}{NO_DELAYS}"));
+        let r = simulate(&sc);
+        let all = drafts(&sc, &r, None);
+        let latency = all.iter().find(|d| d.name == "latency").unwrap();
+        let (lines, _) = labels(latency);
+        assert_eq!(lines.len(), 14);
+        assert!(!lines.iter().any(|l| l.contains("other")));
+        assert!(!latency.caption.contains("other streams"));
     }
 
     /// A figure drawn into pixels, with each panel's layout.
