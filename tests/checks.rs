@@ -198,3 +198,26 @@ fn regressions_follow_the_order_of_the_scenarios() {
     let first = |name: &str| out.lines().position(|l| l.starts_with(name) && l.contains("WORSE")).unwrap();
     assert!(first("b ") < first("a "), "{out}");
 }
+
+#[test]
+fn metrics_of_named_streams_are_found_among_many_streams_and_misspelt_ones_get_suggestions() {
+    // Stream names that prefix one another: "p" must not stand for "p2".
+    let streams: String = ["p", "p2", "q"]
+        .iter()
+        .map(|n| {
+            format!("[[traffic]]\nname = \"{n}\"\nsender = \"tf\"\narrival = {{ process = \"burst\", count = 5 }}\n")
+        })
+        .collect();
+    let base =
+        format!("start = \"2026-03-10T10:00:00-07:00\"\n[[senders]]\nid = \"tf\"\ntype = \"toll_free\"\n{streams}");
+    let dir = tempdir();
+    let good = format!(
+        "{base}[[expect]]\nmetric = \"streams.p.expiry_rate\"\non = \"ci_high\"\nmax = 0\n\
+         [[expect]]\nmetric = \"streams.p2.end_to_end_s.p99\"\nmax = 60\n"
+    );
+    std::fs::write(dir.path().join("good.toml"), good).unwrap();
+    let o = a2psim(&["validate", "good.toml"], dir.path());
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    let err = refused(&format!("{base}[[expect]]\nmetric = \"streams.p3.expiry_rate\"\nmax = 0\n"));
+    assert!(err.contains("no figure \"streams.p3.expiry_rate\"; did you mean streams.p.expiry_rate, streams.p2.expiry_rate, streams.q.expiry_rate?"), "{err}");
+}

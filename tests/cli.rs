@@ -83,22 +83,30 @@ fn run_writes_reports_and_prints_a_table() {
 #[test]
 fn the_table_lists_twenty_streams_and_counts_the_rest() {
     let dir = tempdir();
-    let streams: String = (0..23)
-        .map(|i| {
-            format!(
-                "[[traffic]]\nname = \"t{i}\"\nsender = \"tf\"\ntext = \"a\"\n\
-                 arrival = {{ process = \"burst\", count = 1, at = \"0s\" }}\n"
-            )
-        })
-        .collect();
-    let text =
-        format!("start = \"2026-03-10T08:00:00-07:00\"\n[[senders]]\nid = \"tf\"\ntype = \"toll_free\"\n{streams}");
-    std::fs::write(dir.path().join("many.toml"), text).unwrap();
+    let write = |file: &str, n: usize| {
+        let streams: String = (0..n)
+            .map(|i| {
+                format!(
+                    "[[traffic]]\nname = \"t{i}\"\nsender = \"tf\"\ntext = \"a\"\n\
+                     arrival = {{ process = \"burst\", count = 1, at = \"0s\" }}\n"
+                )
+            })
+            .collect();
+        let head = "start = \"2026-03-10T08:00:00-07:00\"\n[[senders]]\nid = \"tf\"\ntype = \"toll_free\"\n";
+        std::fs::write(dir.path().join(file), format!("{head}{streams}")).unwrap();
+    };
+    let listed = |table: &str| table.lines().filter(|l| l.starts_with("  t")).count();
+    // One more than 20: its own line takes no more room than a line saying so.
+    write("some.toml", 21);
+    let o = a2psim(&["run", "some.toml", "--out", "out"], dir.path());
+    let table = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(listed(&table), 21, "{table}");
+    assert!(!table.contains("more streams"), "{table}");
+    write("many.toml", 23);
     let o = a2psim(&["run", "many.toml", "--out", "out"], dir.path());
     assert!(o.status.success(), "{}", stderr(&o));
     let table = String::from_utf8_lossy(&o.stdout);
-    let named: Vec<&str> = table.lines().filter_map(|l| l.strip_prefix("  t")).collect();
-    assert_eq!(named.len(), 20, "{table}");
+    assert_eq!(listed(&table), 20, "{table}");
     assert!(table.contains("  t19 ") && !table.contains("  t20 "), "{table}");
     assert!(table.contains("  ... and 3 more streams: see report.html or summary.json\n"), "{table}");
     let summary: serde_json::Value =

@@ -113,3 +113,25 @@ arrival = { process = "burst", count = 900, at = "0s", spread = "1m" }
         assert!(text.contains(wanted), "{wanted:?} not in\n{text}");
     }
 }
+
+#[test]
+fn a_stream_names_ten_streams_sharing_its_account_limit_and_counts_the_rest() {
+    let streams: String = (0..13)
+        .map(|i| {
+            let class = if i == 12 { "class = \"mms\"\n" } else { "" };
+            format!(
+                "[[traffic]]\nname = \"t{i}\"\nsender = \"tf\"\ntext = \"a\"\n{class}\
+                 arrival = {{ process = \"burst\", count = 1, at = \"0s\" }}\n"
+            )
+        })
+        .collect();
+    let text = explained(&format!(
+        "start = \"2026-03-10T08:00:00-07:00\"\n[[senders]]\nid = \"tf\"\ntype = \"toll_free\"\n{streams}"
+    ));
+    let shares: Vec<&str> = text.lines().filter(|l| l.contains("shares the account limit")).collect();
+    // Twelve SMS streams share one limit; the MMS stream has its own.
+    assert_eq!(shares.len(), 12, "{text}");
+    assert_eq!(shares[0], "  shares the account limit with: t1, t2, t3, t4, t5, t6, t7, t8, t9, t10 and 1 more");
+    assert_eq!(shares[11], "  shares the account limit with: t0, t1, t2, t3, t4, t5, t6, t7, t8, t9 and 1 more");
+    assert_eq!(shares[9], "  shares the account limit with: t0, t1, t2, t3, t4, t5, t6, t7, t8, t10 and 1 more");
+}

@@ -4,7 +4,7 @@
 use crate::load::{Diagnostic, Expect, Loaded, Point, edit_distance};
 use crate::report;
 use crate::run::simulate::RunResult;
-use crate::scenario::Scenario;
+use crate::scenario::{Scenario, Stream};
 use crate::stats::Stats;
 use serde_json::Value;
 
@@ -49,11 +49,14 @@ pub(crate) fn lookup<'v>(v: &'v Value, path: &str) -> Option<&'v Value> {
 }
 
 /// `summary.json` of an empty run with two replications: every figure a
-/// run can report, at its path, with a `confidence` section.
-fn template(sc: &Scenario) -> Value {
-    let empty = Stats::for_scenario(sc);
+/// run can report, at its path, with a `confidence` section; of the streams
+/// `keep` keeps, since a summary of 10,000 streams takes most of a gigabyte.
+fn template(sc: &Scenario, keep: impl Fn(&Stream) -> bool) -> Value {
+    let mut sc = sc.clone();
+    sc.traffic.retain(keep);
+    let empty = Stats::for_scenario(&sc);
     let r = RunResult::new(empty.clone(), vec![empty.clone(), empty], Vec::new(), 0);
-    report::summary("template", sc, &r)
+    report::summary("template", &sc, &r)
 }
 
 /// Dotted paths of the numeric figures of `v`.
@@ -88,10 +91,15 @@ pub(crate) fn validated(loaded: Loaded, file: &str) -> Result<Loaded, Vec<Diagno
     if loaded.expects.is_empty() {
         return Ok(loaded);
     }
-    let t = template(&loaded.scenario);
-    let mut known = Vec::new();
-    figures(&t, "", &mut known);
-    known.retain(|k| !k.starts_with("confidence."));
+    // The streams an expectation names; all of them only to suggest a path.
+    let named = |t: &Stream| {
+        loaded.expects.iter().any(|e| {
+            let rest = e.metric.strip_prefix("streams.").and_then(|r| r.strip_prefix(t.name.as_str()));
+            rest.is_some_and(|r| r.starts_with('.'))
+        })
+    };
+    let t = template(&loaded.scenario, named);
+    let mut known: Option<Vec<String>> = None;
     let mut errors = Vec::new();
     let mut error = |(line, column): (usize, usize), message: String| {
         errors.push(Diagnostic { file: file.to_string(), line, column, message, warning: false });
@@ -99,7 +107,13 @@ pub(crate) fn validated(loaded: Loaded, file: &str) -> Result<Loaded, Vec<Diagno
     for e in &loaded.expects {
         let found = lookup(&t, &e.metric).is_some_and(|v| v.is_number() || v.is_null());
         if !found && !is_daily_cap_figure(&e.metric) {
-            let close = suggestions(&e.metric, &known);
+            let known = known.get_or_insert_with(|| {
+                let mut known = Vec::new();
+                figures(&template(&loaded.scenario, |_| true), "", &mut known);
+                known.retain(|k| !k.starts_with("confidence."));
+                known
+            });
+            let close = suggestions(&e.metric, known);
             let hint = if close.is_empty() { String::new() } else { format!("; did you mean {}?", close.join(", ")) };
             error(e.metric_at, format!("`expect.metric`: summary.json has no figure \"{}\"{hint}", e.metric));
         } else if e.on != On::Mean && lookup(&t["confidence"], &e.metric).is_none() {

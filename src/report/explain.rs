@@ -173,9 +173,16 @@ fn round(v: f64) -> String {
     text.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
+/// Streams named as sharing a stream's account limit; the rest are counted.
+const SHARERS: usize = 10;
+
 /// The explanation of `sc`, as printed.
 pub fn explain(sc: &Scenario) -> String {
     let mut out = String::new();
+    let mut per_class = [0usize; 2];
+    for t in &sc.traffic {
+        per_class[t.class.index()] += 1;
+    }
     for s in &sc.traffic {
         let sender = &sc.senders[s.sender];
         let _ = writeln!(
@@ -309,10 +316,12 @@ pub fn explain(sc: &Scenario) -> String {
             );
         }
         if limits.iter().any(|l| l.what.starts_with("account")) && sc.traffic.len() > 1 {
-            let others: Vec<&str> =
-                sc.traffic.iter().filter(|t| t.class == s.class && t.name != s.name).map(|t| t.name.as_str()).collect();
-            if !others.is_empty() {
-                let _ = writeln!(out, "  shares the account limit with: {}", others.join(", "));
+            let others = sc.traffic.iter().filter(|t| t.class == s.class && !std::ptr::eq(*t, s));
+            let named: Vec<&str> = others.take(SHARERS).map(|t| t.name.as_str()).collect();
+            let more = per_class[s.class.index()] - 1 - named.len();
+            if !named.is_empty() {
+                let more = if more > 0 { format!(" and {more} more") } else { String::new() };
+                let _ = writeln!(out, "  shares the account limit with: {}{more}", named.join(", "));
             }
         }
         let _ = writeln!(out);

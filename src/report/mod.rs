@@ -264,8 +264,8 @@ pub fn timeseries(sc: &Scenario, r: &RunResult) -> String {
     out
 }
 
-/// Streams the terminal table lists one by one, in file order; the report
-/// and `summary.json` have them all.
+/// Streams the terminal table lists one by one, in file order (all of them
+/// when there is just one more); the report and `summary.json` have them all.
 const TABLE_STREAMS: usize = 20;
 
 /// The one-screen table printed after a run: the same columns as the HTML
@@ -307,10 +307,13 @@ pub fn table(rows: &[(String, &Scenario, &RunResult)]) -> String {
         let total = Row::of(r, &|s| s.total());
         out.push_str(&line(stem, &total, true));
         if sc.traffic.len() > 1 {
-            for (i, t) in sc.traffic.iter().enumerate().take(TABLE_STREAMS) {
+            // A line saying one more stream would take the place of that stream's own.
+            let listed = if sc.traffic.len() > TABLE_STREAMS + 1 { TABLE_STREAMS } else { sc.traffic.len() };
+            for (i, t) in sc.traffic.iter().enumerate().take(listed) {
                 out.push_str(&line(&format!("  {}", t.name), &Row::of(r, &|s| s.streams[i].clone()), false));
             }
-            if let Some(more) = sc.traffic.len().checked_sub(TABLE_STREAMS).filter(|&n| n > 0) {
+            if listed < sc.traffic.len() {
+                let more = sc.traffic.len() - listed;
                 out.push_str(&format!("  ... and {more} more streams: see report.html or summary.json\n"));
             }
         }

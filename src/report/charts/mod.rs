@@ -232,6 +232,16 @@ fn shown(weights: &[u64]) -> Vec<bool> {
     keep
 }
 
+/// The caption's sentence on the `n` folded items, or nothing when none
+/// is: `" The 6 other senders with the lowest peaks (the later in the file
+/// on ties) are summed in one grey line."`.
+fn folding_note(n: usize, lead: &str, what: &str, by: &str, fate: &str) -> String {
+    if n == 0 {
+        return String::new();
+    }
+    format!(" {lead} {} with {by} (the later in the file on ties) {fate}.", others(n, what))
+}
+
 /// `"3 other streams"`: how the grey line of the folded items is named.
 fn others(n: usize, what: &str) -> String {
     format!("{n} other {what}{}", if n == 1 { "" } else { "s" })

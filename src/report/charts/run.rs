@@ -3,7 +3,7 @@
 
 use super::clock::Clock;
 use super::draw::{self, Bar, Level, Line, Mark, Panel, Span};
-use super::{ChartError, Charts, Draft, Figure, OTHERS, color, draft, others, ranked, render_all, shown};
+use super::{ChartError, Charts, Draft, Figure, OTHERS, color, draft, folding_note, others, ranked, render_all, shown};
 use crate::report::human;
 use crate::run::simulate::RunResult;
 use crate::scenario::model::Unit;
@@ -186,11 +186,12 @@ fn queue_depth(sc: &Scenario, r: &RunResult, clock: &Clock, rows: &[Row]) -> Dra
         p.levels.push(Level { y: b.peak as f64, color: RGBColor(120, 120, 120), label });
     }
     p.fit_y();
+    let folded = folding_note(folded, "The", "sender", "the lowest peaks", "are summed in one grey line");
     draft(
         "queue_depth",
         "Queue depth",
         &format!(
-            "Messages waiting at the end of each {} interval; red lines mark T-Mobile's daily cap running out.",
+            "Messages waiting at the end of each {} interval; red lines mark T-Mobile's daily cap running out.{folded}",
             human::duration(step)
         ),
         Figure::Panels(vec![p]),
@@ -341,14 +342,13 @@ fn latency<'s>(sc: &'s Scenario, s: &'s Stats) -> Draft {
     p.y_range = (lowest as f64, 0.1);
     p.x_ticks = Some(log_ticks(p.x_range));
     p.y_ticks = Some((lowest..=0).map(|k| (k as f64, format!("{}%", 10f64.powi(k + 2)))).collect());
-    let folded = if folded.is_empty() {
-        String::new()
-    } else {
-        format!(
-            " The {} with the fewest messages are drawn together in grey, without their markers.",
-            others(folded.len(), "stream")
-        )
-    };
+    let folded = folding_note(
+        folded.len(),
+        "The",
+        "stream",
+        "the fewest messages",
+        "are drawn together in grey, without their markers",
+    );
     draft(
         "latency",
         "Latency: share of messages slower than x",
@@ -722,11 +722,7 @@ fn throughput(sc: &Scenario, r: &RunResult, clock: &Clock, rows: &[Row], days: b
         panels.push(bottom);
     }
     let bottom = if panels.len() > 1 { " Bottom: T-Mobile units used per Pacific day against the cap." } else { "" };
-    let folded = if folded > 0 {
-        format!(" The number limits of the {} with the fewest messages are not drawn.", others(folded, "sender"))
-    } else {
-        String::new()
-    };
+    let folded = folding_note(folded, "The number limits of the", "sender", "the fewest messages", "are not drawn");
     draft(
         "throughput",
         "Throughput against the limits",
