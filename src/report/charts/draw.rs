@@ -398,24 +398,49 @@ fn rows_from_top(plot: Bounds, h: i32) -> impl Iterator<Item = i32> {
     (0..).map(move |r| plot.y0 + 4 + r * (h + 4)).take_while(move |y| y + h <= plot.y1)
 }
 
+/// The label of the limits at one value, within `width` pixels: as many
+/// of them as fit, then how many more; one that is too long alone loses the
+/// middle of its name, never its figure (the text after the last `": "`).
+fn fit_level(parts: &[String], width: i32) -> String {
+    let fits = |t: &str| text_size(t, LEVEL_FONT).0 <= width;
+    let more = |kept: usize| {
+        let n = parts.len() - kept;
+        if n == 0 { String::new() } else { format!(" · and {n} more") }
+    };
+    if let Some(t) = (1..=parts.len()).rev().map(|k| format!("{}{}", parts[..k].join(" · "), more(k))).find(|t| fits(t))
+    {
+        return t;
+    }
+    let (name, figure) =
+        parts[0].rsplit_once(": ").map_or((parts[0].as_str(), String::new()), |(n, f)| (n, format!(": {f}")));
+    let chars: Vec<char> = name.chars().collect();
+    let shortened = |keep: usize| {
+        let (head, tail) = (keep - keep / 2, keep / 2);
+        let (a, b): (String, String) = (chars[..head].iter().collect(), chars[chars.len() - tail..].iter().collect());
+        format!("{a}…{b}{figure}{}", more(1))
+    };
+    (0..chars.len()).rev().map(shortened).find(|t| fits(t)).unwrap_or_else(|| shortened(0))
+}
+
 /// Places the labels of limits, spans, markers and the empty note so that
 /// none overlaps another. Limits with the same value share one label; a
 /// label that would collide moves along its own line, then below it.
 fn place_labels(p: &Panel, plot: Bounds) -> Vec<Placed> {
     let map = Map::new(p, plot);
     let mut placed: Vec<Placed> = Vec::new();
-    let mut levels: Vec<(f64, RGBColor, String)> = Vec::new();
+    let mut levels: Vec<(f64, RGBColor, Vec<String>)> = Vec::new();
     for lv in &p.levels {
         match levels.iter_mut().find(|l| l.0 == lv.y) {
             Some(l) => {
-                l.2 = format!("{} · {}", l.2, lv.label);
+                l.2.push(lv.label.clone());
                 l.1 = if l.1 == lv.color { l.1 } else { BLACK };
             }
-            None => levels.push((lv.y, lv.color, lv.label.clone())),
+            None => levels.push((lv.y, lv.color, vec![lv.label.clone()])),
         }
     }
     levels.sort_by(|a, b| b.0.total_cmp(&a.0));
-    for (y, color, text) in levels {
+    for (y, color, parts) in levels {
+        let text = fit_level(&parts, plot.x1 - plot.x0 - 16);
         let size = text_size(&text, LEVEL_FONT);
         let line = map.px((p.x_range.0, y)).1.round() as i32;
         let xs = (plot.x0 + 8..plot.x1).step_by(8);
@@ -908,5 +933,31 @@ pub(crate) fn label_at(labels: &[String], v: f64) -> String {
         labels.get(i.round() as usize).cloned().unwrap_or_default()
     } else {
         String::new()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_limit_label_keeps_what_fits_and_never_cuts_a_figure() {
+        super::super::register_font();
+        let width = |t: &str| text_size(t, LEVEL_FONT).0;
+        let parts: Vec<String> = (0..6).map(|i| format!("s{i} SMS (49 numbers): 73.5k/min")).collect();
+        let all = parts.join(" · ");
+        assert_eq!(fit_level(&parts, width(&all)), all);
+        // Room for two and the count: the third would not fit.
+        let two = format!("{} · {} · and 4 more", parts[0], parts[1]);
+        let narrow = width(&two);
+        assert_eq!(fit_level(&parts, narrow), two);
+        // A name too long for the room loses its middle, not its figure.
+        let long = format!("{} SMS (2 numbers): 3000/min", "n".repeat(60) + "_end");
+        let fitted = fit_level(std::slice::from_ref(&long), narrow / 2);
+        assert!(
+            fitted.starts_with("nnn") && fitted.contains('…') && fitted.ends_with("numbers): 3000/min"),
+            "{fitted}"
+        );
+        assert!(width(&fitted) <= narrow / 2 && width(&fitted) > narrow / 3, "as much as fits: {fitted}");
     }
 }
