@@ -652,6 +652,12 @@ pub(super) fn binding(sc: &Scenario, limits: &[PathLimit], rows: &[Row], step: f
     out
 }
 
+/// How far above both the traffic and the lowest limit a limit is still drawn.
+const FAR: f64 = 10.0;
+
+/// Limits too far above to draw that the caption names; the rest are counted.
+const FAR_NAMED: usize = 3;
+
 /// The colour of a span where a limit holds sending.
 const BINDING_TINT: RGBColor = RGBColor(230, 159, 0);
 
@@ -686,6 +692,13 @@ fn throughput(sc: &Scenario, r: &RunResult, clock: &Clock, rows: &[Row], days: b
             top.levels.push(Level { y: l.per_minute, color: l.color, label: l.level.clone() });
         }
     }
+    // A limit far above both the traffic and the lowest limit would squash
+    // the traffic into the bottom of the chart: the caption names it instead.
+    let peak = top.lines.iter().flat_map(|l| &l.points).map(|p| p.1).fold(0.0, f64::max);
+    let lowest = top.levels.iter().map(|l| l.y).fold(f64::INFINITY, f64::min);
+    let (far, near): (Vec<Level>, Vec<Level>) =
+        std::mem::take(&mut top.levels).into_iter().partition(|l| l.y > FAR * peak.max(lowest));
+    top.levels = near;
     let origin = clock.x(0, 0.0);
     for b in binding(sc, &limits, rows, step) {
         let (from, to) = (origin + b.from, origin + b.to);
@@ -723,11 +736,19 @@ fn throughput(sc: &Scenario, r: &RunResult, clock: &Clock, rows: &[Row], days: b
     }
     let bottom = if panels.len() > 1 { " Bottom: T-Mobile units used per Pacific day against the cap." } else { "" };
     let folded = folding_note(folded, "The number limits of the", "sender", "the fewest messages", "are not drawn");
+    let far = match far.len() {
+        0 => String::new(),
+        n => {
+            let named: Vec<&str> = far.iter().take(FAR_NAMED).map(|l| l.label.as_str()).collect();
+            let more = if n > FAR_NAMED { format!(" and {} more", n - FAR_NAMED) } else { String::new() };
+            format!(" Not drawn, over ten times the traffic and the lowest limit: {}{more}.", named.join("; "))
+        }
+    };
     draft(
         "throughput",
         "Throughput against the limits",
         &format!(
-            "Dispatch rate, total and per carrier, with the limits on the path as dashed lines; tinted spans name the limit that held sending.{folded}{bottom}"
+            "Dispatch rate, total and per carrier, with the limits on the path as dashed lines; tinted spans name the limit that held sending.{folded}{far}{bottom}"
         ),
         Figure::Panels(panels),
     )
@@ -857,14 +878,36 @@ mod tests {
         let rest: i64 = by_peak[6..].iter().map(|&s| rows[0].senders[s]).sum();
         assert_eq!(ps[0].lines[10].points[0].1, rest as f64, "the grey line sums the senders not drawn");
 
-        // Throughput: the number limits of the six senders with the most messages.
+        // Throughput: the number limits of the six senders with the most
+        // messages, all over ten times the account's 300/min and the traffic,
+        // so named in the caption rather than drawn.
         let (_, levels) = labels(find("throughput"));
-        let mut want = vec!["account SMS: 300/min".to_string()];
-        want.extend(
-            (6..12).map(|i| format!("s{i} SMS ({} numbers): {}/min", i + 1, human::number(1500.0 * (i + 1) as f64))),
+        assert_eq!(levels, ["account SMS: 300/min"]);
+        assert!(
+            find("throughput").caption.contains(
+                "Not drawn, over ten times the traffic and the lowest limit: s6 SMS (7 numbers): 10.5k/min; \
+                 s7 SMS (8 numbers): 12k/min; s8 SMS (9 numbers): 13.5k/min and 3 more."
+            ),
+            "{}",
+            find("throughput").caption
         );
-        assert_eq!(levels, want);
         assert!(find("throughput").caption.contains("The number limits of the 6 other senders"));
+    }
+
+    #[test]
+    fn a_limit_up_to_ten_times_the_traffic_and_the_lowest_limit_is_drawn() {
+        // Two toll-free numbers (3,000/min) behind the account's 300/min, which
+        // the burst fills: 3,000 is ten times both, so it is drawn.
+        let sc = scenario(&format!(
+            "[[senders]]\nid = \"tf\"\ntype = \"toll_free\"\nnumbers = 2\n\
+             [[traffic]]\nname = \"alert\"\nsender = \"tf\"\ntext = \"a\"\n\
+             arrival = {{ process = \"burst\", count = 3000, at = \"0s\" }}\n{NO_DELAYS}"
+        ));
+        let r = simulate(&sc);
+        let all = drafts(&sc, &r, None);
+        let throughput = all.iter().find(|d| d.name == "throughput").unwrap();
+        assert_eq!(labels(throughput).1, ["account SMS: 300/min", "tf SMS (2 numbers): 3000/min"]);
+        assert!(!throughput.caption.contains("Not drawn"), "{}", throughput.caption);
     }
 
     #[test]
