@@ -183,7 +183,7 @@ fn queue_depth(sc: &Scenario, r: &RunResult, clock: &Clock, rows: &[Row]) -> Dra
     if let Some(at) = b.peak_at.filter(|t| b.peak as f64 > sampled && clock.shows(t.as_secs_f64())) {
         let worst = if sc.replications > 1 { ", worst replication" } else { "" };
         let label = format!("backlog peak {} at {}{worst}", b.peak, sc.calendar.local(at, "%H:%M:%S"));
-        p.levels.push(Level { y: b.peak as f64, color: RGBColor(120, 120, 120), label });
+        p.levels.push(Level { y: b.peak as f64, color: BLACK, label });
     }
     p.fit_y();
     let folded = folding_note(folded, "The", "sender", "the lowest peaks", "are summed in one grey line");
