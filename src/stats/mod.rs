@@ -2,6 +2,7 @@
 //! `timeseries.csv` figures without keeping messages.
 
 pub mod backlog;
+mod buckets;
 pub mod confidence;
 pub mod figure;
 pub mod series;
@@ -10,12 +11,12 @@ use crate::engine::{Fate, Recorder};
 use crate::scenario::model::{Carrier, Outcome};
 use crate::scenario::time::{SimDuration, SimTime};
 use crate::scenario::{Money, Scenario};
-use hdrhistogram::Histogram;
 use serde::{Deserialize, Serialize};
 use series::Column;
 use std::collections::BTreeMap;
 
 use backlog::Backlog;
+use buckets::Buckets;
 use series::Series;
 
 /// Distinct values kept exactly before switching to a histogram: small,
@@ -32,65 +33,7 @@ pub struct Latency {
     sum: u128,
     max: u64,
     exact: BTreeMap<u64, u64>,
-    hist: Option<Hist>,
-}
-
-/// A histogram's counts: 32-bit while no count can pass 2^32 − 1, which
-/// halves its memory (recording a value is otherwise mostly a cache miss),
-/// and 64-bit from then on.
-#[derive(Clone, Debug)]
-enum Hist {
-    Narrow(Histogram<u32>),
-    Wide(Histogram<u64>),
-}
-
-impl Hist {
-    fn new() -> Hist {
-        Hist::Narrow(Histogram::new(3).expect("3 significant digits is valid"))
-    }
-
-    /// Records `n` of `v`; `total` counts every value recorded here once
-    /// this is, so it bounds every count.
-    #[inline]
-    fn record_n(&mut self, v: u64, n: u64, total: u64) {
-        if total > u64::from(u32::MAX) {
-            self.widen();
-        }
-        match self {
-            Hist::Narrow(h) => h.record_n(v, n as u32),
-            Hist::Wide(h) => h.record_n(v, n),
-        }
-        .expect("auto-resizing histograms take any u64");
-    }
-
-    #[cold]
-    fn widen(&mut self) {
-        if let Hist::Narrow(narrow) = self {
-            let mut wide = Histogram::<u64>::new_from(narrow);
-            for (v, n) in self.recorded() {
-                wide.record_n(v, n).expect("auto-resizing histograms take any u64");
-            }
-            *self = Hist::Wide(wide);
-        }
-    }
-
-    /// Each recorded bucket: its highest value before equivalence, and its count.
-    fn recorded(&self) -> Box<dyn Iterator<Item = (u64, u64)> + '_> {
-        match self {
-            Hist::Narrow(h) => {
-                Box::new(h.iter_recorded().map(|it| (it.value_iterated_to(), it.count_at_value().into())))
-            }
-            Hist::Wide(h) => Box::new(h.iter_recorded().map(|it| (it.value_iterated_to(), it.count_at_value()))),
-        }
-    }
-
-    /// The largest value that shares `v`'s bucket.
-    fn highest_equivalent(&self, v: u64) -> u64 {
-        match self {
-            Hist::Narrow(h) => h.highest_equivalent(v),
-            Hist::Wide(h) => h.highest_equivalent(v),
-        }
-    }
+    hist: Option<Buckets>,
 }
 
 /// How a [`Latency`] is written to a shard's partial results: the exact
@@ -178,7 +121,7 @@ impl Latency {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     fn add_value(&mut self, ns: u64, n: u64) {
         match &mut self.hist {
             Some(h) => h.record_n(ns, n, self.count),
@@ -192,10 +135,10 @@ impl Latency {
     }
 
     /// The histogram, moving the exact values into it first.
-    fn histogram(&mut self) -> &mut Hist {
+    fn histogram(&mut self) -> &mut Buckets {
         let exact = std::mem::take(&mut self.exact);
         let total = self.count;
-        let h = self.hist.get_or_insert_with(Hist::new);
+        let h = self.hist.get_or_insert_with(Buckets::new);
         for (v, n) in exact {
             h.record_n(v, n, total);
         }
@@ -220,7 +163,7 @@ impl Latency {
                 for (v, n) in h.recorded() {
                     seen += n;
                     if seen >= rank {
-                        return h.highest_equivalent(v).min(self.max);
+                        return v.min(self.max);
                     }
                 }
                 self.max
@@ -450,7 +393,7 @@ impl Latency {
     pub fn values(&self) -> Vec<(f64, u64)> {
         let pairs: Vec<(u64, u64)> = match &self.hist {
             None => self.exact.iter().map(|(&v, &n)| (v, n)).collect(),
-            Some(h) => h.recorded().map(|(v, n)| (h.highest_equivalent(v).min(self.max), n)).collect(),
+            Some(h) => h.recorded().map(|(v, n)| (v.min(self.max), n)).collect(),
         };
         pairs.into_iter().map(|(v, n)| (v as f64 / 1e9, n)).collect()
     }
@@ -573,19 +516,6 @@ mod tests {
         let mut big = secs(&many[..1_500]);
         big.merge(&secs(&many[1_500..]));
         assert_eq!(big.summary(), secs(&many).summary());
-    }
-
-    #[test]
-    fn histogram_counts_widen_before_they_could_overflow() {
-        let full = u64::from(u32::MAX);
-        let mut h = Hist::new();
-        h.record_n(5, full - 1, full - 1);
-        h.record_n(7_000_000, 1, full);
-        assert!(matches!(h, Hist::Narrow(_)));
-        h.record_n(5, 10, full + 10);
-        assert!(matches!(h, Hist::Wide(_)));
-        let counts: Vec<(u64, u64)> = h.recorded().map(|(v, n)| (h.highest_equivalent(v), n)).collect();
-        assert_eq!(counts, [(5, full + 9), (h.highest_equivalent(7_000_000), 1)]);
     }
 
     #[test]
