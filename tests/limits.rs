@@ -174,6 +174,11 @@ fn merge_refuses_partials_no_run_could_give() {
     let o = a2psim(&["merge", "s0", "s1", "--out", "m"], dir.path());
     assert!(stderr(&o).contains("counts do not add up") && !stderr(&o).contains("panicked"), "{}", stderr(&o));
     std::fs::write(&p0, &original).unwrap();
+    // A wait's values that claim more messages than its count.
+    edit(&p0, &|v| v["jobs"][0][1]["stats"]["streams"][0]["queue_wait"]["values"][0][1] = serde_json::json!(u64::MAX));
+    let o = a2psim(&["merge", "s0", "s1", "--out", "m"], dir.path());
+    assert!(stderr(&o).contains("counts do not add up") && !stderr(&o).contains("panicked"), "{}", stderr(&o));
+    std::fs::write(&p0, &original).unwrap();
     // The stored text edited the same way in every shard: it no longer
     // reloads as what the shards ran.
     for p in [&p0, &p1] {

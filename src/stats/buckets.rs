@@ -49,9 +49,17 @@ impl Buckets {
         if total > u64::from(u32::MAX) {
             self.widen();
         }
+        // Saturating, as hdrhistogram does: counts read from a partial
+        // results file may claim anything.
         match self {
-            Buckets::Narrow(c) => *slot(c, i) += n as u32,
-            Buckets::Wide(c) => *slot(c, i) += n,
+            Buckets::Narrow(c) => {
+                let c = slot(c, i);
+                *c = c.saturating_add(u32::try_from(n).unwrap_or(u32::MAX));
+            }
+            Buckets::Wide(c) => {
+                let c = slot(c, i);
+                *c = c.saturating_add(n);
+            }
         }
     }
 
@@ -138,6 +146,16 @@ mod tests {
         assert!(matches!(b, Buckets::Wide(_)));
         let counts: Vec<(u64, u64)> = b.recorded().collect();
         assert_eq!(counts, [(5, full + 9), (highest_at(index(7_000_000)), 1)]);
+    }
+
+    #[test]
+    fn counts_claimed_beyond_their_total_saturate() {
+        let mut b = Buckets::new();
+        b.record_n(9, u64::MAX, 1);
+        b.record_n(9, 1, 2);
+        assert_eq!(b.recorded().collect::<Vec<_>>(), [(9, u64::from(u32::MAX))]);
+        b.record_n(9, u64::MAX, u64::MAX);
+        assert_eq!(b.recorded().collect::<Vec<_>>(), [(9, u64::MAX)]);
     }
 
     proptest! {

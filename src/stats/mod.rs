@@ -104,6 +104,15 @@ impl Latency {
         self.count
     }
 
+    /// Whether the values kept add up to the count (read from a file, they may not).
+    fn adds_up(&self) -> bool {
+        let kept = match &self.hist {
+            None => self.exact.values().try_fold(0u64, |a, &n| a.checked_add(n)),
+            Some(h) => h.recorded().try_fold(0u64, |a, (_, n)| a.checked_add(n)),
+        };
+        kept == Some(self.count)
+    }
+
     /// Adds `other`'s values, as if recorded here.
     pub fn merge(&mut self, other: &Latency) {
         self.count = self.count.saturating_add(other.count);
@@ -359,6 +368,7 @@ impl Stats {
                 && g.queue_wait.count() == dispatched
                 && g.end_to_end.count() == g.count(Outcome::Delivered)
                 && g.client_wait.count() <= g.accepted
+                && [&g.queue_wait, &g.end_to_end, &g.client_wait].iter().all(|l| l.adds_up())
         };
         self.streams.len() == streams
             && self.streams.iter().chain(&self.carriers).all(group_adds_up)
