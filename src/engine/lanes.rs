@@ -40,18 +40,23 @@ const FIRST_CAPACITY: usize = 16;
 #[derive(Clone, Copy, Debug)]
 pub(super) struct Head {
     pub(crate) seq: u64,
-    class: Class,
-    segments: u32,
+    /// Its size at a limit counting segments (an MMS counts as one), worked
+    /// out once: the head is measured at every limiter, every time it is examined.
+    segment_units: u32,
 }
 
 impl Head {
     fn of(msg: &Msg) -> Head {
-        Head { seq: msg.ticket.seq, class: msg.class, segments: msg.segments }
+        Head { seq: msg.ticket.seq, segment_units: size(Unit::Segments, msg.class, msg.segments) as u32 }
     }
 
     /// Units the head uses at a limit counting `unit`.
+    #[inline]
     pub(crate) fn units(&self, unit: Unit) -> u64 {
-        size(unit, self.class, self.segments)
+        match unit {
+            Unit::Messages => 1,
+            Unit::Segments => u64::from(self.segment_units),
+        }
     }
 }
 
@@ -454,7 +459,7 @@ impl Paths {
             }
             self.lanes.push(Lane {
                 queue: VecDeque::new(),
-                head: Head { seq: 0, class, segments: 0 },
+                head: Head { seq: 0, segment_units: 0 },
                 last: 0,
                 path,
                 gate: (si * 4 + c.index()) as u32,
