@@ -105,6 +105,31 @@ fn names_are_printable_and_short() {
     assert!(err.contains("must be at most 64 characters, found 65"), "{err}");
 }
 
+/// Two names that look the same in a report are refused: "otp" beside
+/// "otp " or "o\u{200B}tp", and a name a right-to-left override reorders.
+#[test]
+fn names_that_would_look_like_another_are_refused() {
+    let err = invalid("name = \"otp\"", "name = \"otp \"");
+    assert!(err.contains("`traffic[0].name`: must not start or end with a space"), "{err}");
+    let err = invalid("id = \"sc\"", "id = \"   \"");
+    assert!(err.contains("`senders[0].id`: must not be only spaces"), "{err}");
+    let err = invalid("name = \"otp\"", "name = \"o\\u200Btp\"");
+    assert!(err.contains("`traffic[0].name`: must be visible: character 2 is the invisible character U+200B"), "{err}");
+    let err = invalid("name = \"otp\"", "name = \"\\u202Epto\"");
+    assert!(err.contains("character 1 is the invisible character U+202E"), "{err}");
+    // Scripts and emoji that need a zero-width joiner or non-joiner keep it.
+    let ok = |name: &str| {
+        let dir = tempdir();
+        std::fs::write(dir.path().join("s.toml"), BASE.replace("name = \"otp\"", &format!("name = \"{name}\"")))
+            .unwrap();
+        a2psim(&["validate", "s.toml"], dir.path())
+    };
+    for name in ["otp alerts", "می\\u200Cخواهم", "\\U0001F469\\u200D\\U0001F4BB"] {
+        let o = ok(name);
+        assert_eq!(o.status.code(), Some(0), "{name}: {}", stderr(&o));
+    }
+}
+
 #[test]
 fn a_file_name_that_cannot_name_a_report_folder_is_refused() {
     for name in ["...toml", "..toml", ".hidden.toml"] {

@@ -70,6 +70,8 @@ fn known_bad_files_are_refused() {
             "a metric not in summary.json",
         ),
         (good.replace("start = ", "begin = "), "no start"),
+        (good.replace("name = \"otp\"", "name = \"otp \""), "a name ending in a space"),
+        (good.replace("name = \"otp\"", "name = \"o\\u200Btp\""), "a name with a zero-width space"),
     ] {
         assert_ne!(bad, good, "the edit for {why} changed nothing");
         assert!(!problems(&v, &bad).is_empty(), "{why} passed");

@@ -115,7 +115,16 @@ const fn needed(name: &'static str, kind: Kind) -> Key {
 const SHAPE: Kind = Kind::Choice(&["window", "smooth"]);
 const UNIT: Kind = Kind::Choice(&["messages", "segments"]);
 const BURST: Kind = Kind::Whole(1, 1_000_000);
-const NAME: Kind = Kind::Pattern(r"^[^\x00-\x1f\x7f]{1,64}$");
+/// The control and invisible characters a name may not hold (see the
+/// loader's `is_invisible`), as a regular-expression class body.
+macro_rules! hidden {
+    () => {
+        r"\x00-\x1f\x7f-\x9f\u00ad\u061c\u200b\u200e\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff"
+    };
+}
+/// Up to 64 characters, none hidden, with no space at either end.
+const NAME: Kind =
+    Kind::Pattern(concat!(r"^[^\s", hidden!(), r"](?:[^", hidden!(), r"]{0,62}[^\s", hidden!(), r"])?$"));
 const OUTCOMES_RETRIED: Kind = Kind::Choice(&["expired", "undelivered", "failed_daily_cap", "rejected"]);
 
 pub(crate) const ACCOUNT: Section = Section {

@@ -236,16 +236,35 @@ impl Reader<'_> {
         id
     }
 
-    /// Reports a name that reports could not show as written: a control
-    /// character (a line break, an escape sequence) or more than `max`
-    /// characters.
+    /// Reports a name that reports could not show as written, or that
+    /// would look like another: a control character (a line break, an
+    /// escape sequence), an invisible one (a zero-width space, a change of
+    /// direction), spaces around it or nothing but spaces, or more than
+    /// `max` characters.
     fn printable(&mut self, t: &Tbl, key: &str, name: &str, max: usize) {
         let v = t.get(key).expect("read by the caller");
-        if let Some((i, c)) = name.chars().enumerate().find(|(_, c)| c.is_control()) {
-            let why = format!("must be printable: character {} is the control character U+{:04X}", i + 1, c as u32);
-            self.invalid(t, key, v, why);
+        let nth = |f: fn(char) -> bool| name.chars().enumerate().find(|&(_, c)| f(c));
+        let why = if let Some((i, c)) = nth(char::is_control) {
+            format!("must be printable: character {} is the control character U+{:04X}", i + 1, c as u32)
+        } else if let Some((i, c)) = nth(is_invisible) {
+            format!("must be visible: character {} is the invisible character U+{:04X}", i + 1, c as u32)
+        } else if name.trim().is_empty() {
+            "must not be only spaces".into()
+        } else if name.trim() != name {
+            "must not start or end with a space".into()
         } else if name.chars().count() > max {
-            self.invalid(t, key, v, format!("must be at most {max} characters, found {}", name.chars().count()));
-        }
+            format!("must be at most {max} characters, found {}", name.chars().count())
+        } else {
+            return;
+        };
+        self.invalid(t, key, v, why);
     }
+}
+
+/// Characters that show nothing yet make two names differ, or reorder
+/// what follows them: zero-width spaces and joiners that no script needs,
+/// and direction marks, embeddings, overrides and isolates. The zero-width
+/// (non-)joiners that scripts and emoji need are allowed.
+fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{00AD}' | '\u{061C}' | '\u{200B}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
 }
