@@ -7,6 +7,7 @@
 //! below the space's size, and unrelated between pools.
 
 use crate::scenario::model::NumberType;
+use crate::scenario::rate::gcd;
 use crate::scenario::rng::{Draws, Purpose, stream_key};
 use std::fmt;
 
@@ -191,13 +192,6 @@ const AREA_CODES: [u16; 785] = {
     out
 };
 
-fn gcd(mut a: u64, mut b: u64) -> u64 {
-    while b != 0 {
-        (a, b) = (b, a % b);
-    }
-    a
-}
-
 impl Pool {
     /// The numbers named `name` (a sender's id or a stream's name, by
     /// `purpose`) of calling code `code`, shaped as `number_type` numbers.
@@ -205,7 +199,7 @@ impl Pool {
         let key = stream_key(seed, 0, name, purpose);
         let size = shape.size();
         let mut a = ((key >> 32) % size) | 1;
-        while gcd(a, size) != 1 {
+        while gcd(a.into(), size.into()) != 1 {
             a += 2;
         }
         Pool { code, shape, a, b: key % size }

@@ -16,7 +16,7 @@ impl Rate {
     /// `num / den` units per `period`. `None` when any part is zero.
     pub(crate) fn new(num: u64, den: u64, period: SimDuration) -> Option<Rate> {
         (num > 0 && den > 0 && period.as_nanos() > 0).then(|| {
-            let g = gcd(num, den);
+            let g = gcd(num.into(), den.into()) as u64;
             Rate { num: num / g, den: den / g, period }
         })
     }
@@ -49,9 +49,12 @@ impl Rate {
     }
 
     /// Spacing of consecutive units (a smooth limiter's slot, a constant
-    /// arrival process's gap), as (ns num, den).
+    /// arrival process's gap), as (ns num, den) in lowest terms: most are
+    /// whole nanoseconds, which then need no division.
     pub(crate) fn interval(self) -> (u128, u128) {
-        (self.period.as_nanos() as u128 * self.den as u128, self.num as u128)
+        let (num, den) = (self.period.as_nanos() as u128 * self.den as u128, self.num as u128);
+        let g = gcd(num, den);
+        (num / g, den / g)
     }
 }
 
@@ -72,7 +75,8 @@ impl fmt::Display for Rate {
     }
 }
 
-fn gcd(mut a: u64, mut b: u64) -> u64 {
+/// Greatest common divisor.
+pub(crate) fn gcd(mut a: u128, mut b: u128) -> u128 {
     while b != 0 {
         (a, b) = (b, a % b);
     }

@@ -214,7 +214,9 @@ pub const MAX_ROWS: usize = 10_000;
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Row {
     /// In [`count_names`] order; read through [`Column`] and [`CarrierColumn`].
-    counts: Vec<i64>,
+    /// While recording, a column kept per carrier is counted only there: its
+    /// run-wide total is summed when the rows are read.
+    counts: [i64; ROW],
     /// Queue depth per sender.
     pub senders: Vec<i64>,
     /// Queue waits of the messages dispatched in this bucket, by chart bin
@@ -224,7 +226,7 @@ pub struct Row {
 
 impl Row {
     fn empty(senders: usize) -> Row {
-        Row { counts: vec![0; ROW], senders: vec![0; senders], waits: Vec::new() }
+        Row { counts: [0; ROW], senders: vec![0; senders], waits: Vec::new() }
     }
 
     /// The run-wide count of `column`.
@@ -245,9 +247,16 @@ impl Row {
     /// Adds `n` to `column`, and to `carrier`'s copy where it has one.
     #[inline]
     pub(super) fn count(&mut self, column: Column, carrier: Carrier, n: i64) {
-        self.counts[column.index()] += n;
-        if let Some(k) = CarrierColumn::of(column) {
-            self.counts[k.index(carrier)] += n;
+        match CarrierColumn::of(column) {
+            Some(k) => self.counts[k.index(carrier)] += n,
+            None => self.counts[column.index()] += n,
+        }
+    }
+
+    /// Sums each per-carrier column into its run-wide total.
+    fn total_carriers(&mut self) {
+        for k in CarrierColumn::ALL {
+            self.counts[k.total().index()] = Carrier::ALL.iter().map(|&c| self.counts[k.index(c)]).sum();
         }
     }
 
@@ -407,8 +416,9 @@ impl Series {
         let mut senders = vec![0i64; self.senders];
         self.rows.iter().map(move |r| {
             let mut row = r.clone();
+            row.total_carriers();
             for (i, &col) in depth_cols.iter().enumerate() {
-                level[i] += r.counts[col];
+                level[i] += row.counts[col];
                 row.counts[col] = level[i];
             }
             for (i, d) in r.senders.iter().enumerate() {
@@ -448,12 +458,14 @@ mod tests {
 
     #[test]
     fn a_carrier_count_counts_in_the_total_too() {
-        let mut row = Row::empty(1);
-        row.count(Column::Expired, Carrier::Verizon, 2);
-        row.count(Column::Delivered, Carrier::Verizon, 1);
-        assert_eq!((row.get(Column::Expired), row.carrier(Carrier::Verizon, CarrierColumn::Expired)), (2, 2));
+        let mut s = Series::new(SimDuration::from_secs(1), 1);
+        s.row(SimTime::ZERO).count(Column::Expired, Carrier::Verizon, 2);
+        s.row(SimTime::ZERO).count(Column::Expired, Carrier::Att, 1);
+        s.row(SimTime::ZERO).count(Column::Delivered, Carrier::Verizon, 1);
+        let row = s.rows().next().expect("one row");
+        assert_eq!((row.get(Column::Expired), row.carrier(Carrier::Verizon, CarrierColumn::Expired)), (3, 2));
         assert_eq!(row.get(Column::Delivered), 1);
-        assert_eq!(row.counts().iter().sum::<i64>(), 5);
+        assert_eq!(row.counts().iter().sum::<i64>(), 7);
     }
 
     #[test]

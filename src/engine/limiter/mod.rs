@@ -356,13 +356,14 @@ impl Smooth {
 }
 
 /// a · b / c rounded down, in 64-bit arithmetic when it fits (the common
-/// case, and several times faster than 128-bit division).
+/// case, and several times faster than 128-bit division), with no division
+/// at all when c is 1 (a whole number of nanoseconds per unit).
 #[inline]
 fn mul_div(a: u128, b: u128, c: u128) -> u128 {
     if let (Ok(a), Ok(b), Ok(c)) = (u64::try_from(a), u64::try_from(b), u64::try_from(c))
         && let Some(p) = a.checked_mul(b)
     {
-        return (p / c) as u128;
+        return if c == 1 { p } else { p / c } as u128;
     }
     a.checked_mul(b).map_or(u128::MAX, |p| div_rem(p, c).0)
 }
