@@ -89,8 +89,8 @@ pub struct LatencySummary {
 }
 
 impl Latency {
-    #[inline]
-    /// Adds one measurement.
+    /// Adds one measurement. Inlined: it is called twice for most messages.
+    #[inline(always)]
     pub fn record(&mut self, d: SimDuration) {
         let ns = d.as_nanos();
         self.count += 1;
