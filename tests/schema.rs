@@ -82,6 +82,24 @@ fn known_bad_files_are_refused() {
     assert!(problems(&v, &sweep).is_empty(), "{:?}", problems(&v, &sweep));
 }
 
+/// The schema and the loader refuse a name for the same characters: every
+/// character at either end of each invisible range, and a control
+/// character, are refused by both; joiners and accents are taken by both.
+#[test]
+fn the_schema_and_the_loader_agree_on_characters_of_names() {
+    use a2psim::scenario::bounds::INVISIBLE;
+    let v = validator();
+    let good = std::fs::read_to_string(repo().join("scenarios/model_example.toml")).unwrap();
+    let refused = INVISIBLE.iter().flat_map(|&(low, high)| [low, high]).chain(['\u{1B}', '\u{85}']);
+    let taken = ['\u{200C}', '\u{200D}', 'é', '\u{1F600}'];
+    for (c, ok) in refused.map(|c| (c, false)).chain(taken.map(|c| (c, true))) {
+        let text = good.replace("name = \"otp\"", &format!("name = \"o\\U{:08X}tp\"", c as u32));
+        let schema_ok = problems(&v, &text).is_empty();
+        let loader_ok = a2psim::load::parse(&text, "s.toml", "s", std::path::Path::new(".")).is_ok();
+        assert_eq!((schema_ok, loader_ok), (ok, ok), "U+{:04X}", c as u32);
+    }
+}
+
 #[test]
 fn the_committed_schema_is_current() {
     let text = serde_json::to_string_pretty(&a2psim::load::schema::schema()).unwrap() + "\n";

@@ -4,6 +4,7 @@
 //! neither can drift from the other.
 
 use super::spec::{self, Kind, Section, Tagged};
+use crate::scenario::bounds::{INVISIBLE, MAX_NAME_CHARS};
 use serde_json::{Map, Value, json};
 
 /// The README, whose *Scenario reference* describes every key.
@@ -90,6 +91,7 @@ fn kind(k: &Kind, about: Option<&str>) -> Value {
     match k {
         Kind::Text => json!({ "type": "string" }),
         Kind::Pattern(p) => json!({ "type": "string", "pattern": p }),
+        Kind::Name => json!({ "type": "string", "pattern": name() }),
         Kind::Bool => json!({ "type": "boolean" }),
         Kind::Whole(low, high) => json!({ "type": "integer", "minimum": low, "maximum": high }),
         Kind::Number => json!({ "type": "number" }),
@@ -228,6 +230,20 @@ fn variants(tagged: &Tagged) -> Value {
         "required": [tagged.tag],
         "oneOf": branches
     })
+}
+
+/// An id or a name: up to [`MAX_NAME_CHARS`] characters, no control
+/// character (Unicode's Cc, as Rust's `char::is_control`) and none of
+/// [`INVISIBLE`], and no white space at either end.
+fn name() -> String {
+    let hidden: String = std::iter::once(r"\x00-\x1f\x7f-\x9f".to_string())
+        .chain(INVISIBLE.iter().map(|&(low, high)| match low == high {
+            true => format!(r"\u{:04x}", low as u32),
+            false => format!(r"\u{:04x}-\u{:04x}", low as u32, high as u32),
+        }))
+        .collect();
+    let inner = MAX_NAME_CHARS - 2;
+    format!(r"^[^\s{hidden}](?:[^{hidden}]{{0,{inner}}}[^\s{hidden}])?$")
 }
 
 /// Every path `[sweep]` and `[plan]` may name: a top-level key, a table's

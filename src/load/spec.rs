@@ -9,6 +9,9 @@ pub(crate) enum Kind {
     Text,
     /// A string of this pattern (an ECMA-262 regular expression).
     Pattern(&'static str),
+    /// An id or a stream's name: up to `MAX_NAME_CHARS` characters, none of
+    /// them control or invisible, with no space at either end.
+    Name,
     /// true or false.
     Bool,
     /// A whole number in this range.
@@ -115,16 +118,6 @@ const fn needed(name: &'static str, kind: Kind) -> Key {
 const SHAPE: Kind = Kind::Choice(&["window", "smooth"]);
 const UNIT: Kind = Kind::Choice(&["messages", "segments"]);
 const BURST: Kind = Kind::Whole(1, 1_000_000);
-/// The control and invisible characters a name may not hold (see the
-/// loader's `is_invisible`), as a regular-expression class body.
-macro_rules! hidden {
-    () => {
-        r"\x00-\x1f\x7f-\x9f\u00ad\u061c\u200b\u200e\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff"
-    };
-}
-/// Up to 64 characters, none hidden, with no space at either end.
-const NAME: Kind =
-    Kind::Pattern(concat!(r"^[^\s", hidden!(), r"](?:[^", hidden!(), r"]{0,62}[^\s", hidden!(), r"])?$"));
 const OUTCOMES_RETRIED: Kind = Kind::Choice(&["expired", "undelivered", "failed_daily_cap", "rejected"]);
 
 pub(crate) const ACCOUNT: Section = Section {
@@ -141,7 +134,7 @@ pub(crate) const ACCOUNT: Section = Section {
 pub(crate) const BRANDS: Section = Section {
     doc: "[[brands]]",
     keys: &[
-        needed("id", NAME),
+        needed("id", Kind::Name),
         needed("vetting_score", Kind::Whole(0, 100)),
         key("use_case", Kind::Choice(&["standard", "low_volume", "sole_proprietor"])),
         key("tpm", Kind::Rate),
@@ -157,10 +150,10 @@ pub(crate) const BRANDS: Section = Section {
 pub(crate) const SENDERS: Section = Section {
     doc: "[[senders]]",
     keys: &[
-        needed("id", NAME),
+        needed("id", Kind::Name),
         needed("type", Kind::Choice(&["long_code", "toll_free", "short_code"])),
         key("country", Kind::Pattern("^[A-Z]{2}$")),
-        key("brand", NAME),
+        key("brand", Kind::Name),
         key("numbers", Kind::Whole(1, 100_000)),
         key("verified", Kind::Bool),
         key("classes", Kind::List(&Kind::Choice(&["sms", "mms"]), 0, 2)),
@@ -234,8 +227,8 @@ pub(crate) const MIX: Section = Section {
 pub(crate) const TRAFFIC: Section = Section {
     doc: "[[traffic]]",
     keys: &[
-        needed("name", NAME),
-        needed("sender", NAME),
+        needed("name", Kind::Name),
+        needed("sender", Kind::Name),
         key("class", Kind::Choice(&["sms", "mms"])),
         key("kind", Kind::Choice(&["otp", "transactional", "promotional"])),
         key("message_expiry", Kind::Duration),
@@ -254,7 +247,7 @@ pub(crate) const TRAFFIC: Section = Section {
 pub(crate) const INBOUND: Section = Section {
     doc: "[[inbound]]",
     keys: &[
-        needed("name", NAME),
+        needed("name", Kind::Name),
         needed("country", Kind::Choice(&["US", "GB"])),
         needed("application", Kind::Text),
         key("log_incoming_messages", Kind::Bool),

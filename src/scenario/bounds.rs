@@ -38,6 +38,28 @@ pub const MAX_TRACE_LINES: usize = 10_000_000;
 /// Longest id or stream name, in characters.
 pub const MAX_NAME_CHARS: usize = 64;
 
+/// Characters a name may not hold besides control characters, as inclusive
+/// ranges: they show nothing yet make two names differ, or reorder what
+/// follows them. Zero-width spaces and joiners that no script needs, and
+/// direction marks, embeddings, overrides and isolates; the zero-width
+/// (non-)joiners that scripts and emoji need are allowed. The loader and
+/// the JSON Schema both read this list.
+pub const INVISIBLE: [(char, char); 8] = [
+    ('\u{00AD}', '\u{00AD}'),
+    ('\u{061C}', '\u{061C}'),
+    ('\u{200B}', '\u{200B}'),
+    ('\u{200E}', '\u{200F}'),
+    ('\u{202A}', '\u{202E}'),
+    ('\u{2060}', '\u{2060}'),
+    ('\u{2066}', '\u{2069}'),
+    ('\u{FEFF}', '\u{FEFF}'),
+];
+
+/// Whether `c` is one of [`INVISIBLE`].
+pub fn is_invisible(c: char) -> bool {
+    INVISIBLE.iter().any(|&(low, high)| (low..=high).contains(&c))
+}
+
 /// Whether `units` per `period` is within [`MAX_RATE_PER_SEC`] and [`MIN_RATE_DAYS`].
 pub fn rate_in_range(units: f64, period: SimDuration) -> bool {
     let per_sec = units * NANOS_PER_SEC as f64 / period.as_nanos() as f64;

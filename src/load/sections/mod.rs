@@ -20,7 +20,7 @@ mod traffic;
 
 use super::{Expect, Quote, Reader, Tbl, Value, did_you_mean};
 use crate::scenario::Scenario;
-use crate::scenario::bounds::{MAX_NAME_CHARS, MAX_REPLICATIONS};
+use crate::scenario::bounds::{MAX_NAME_CHARS, MAX_REPLICATIONS, is_invisible};
 use crate::scenario::calendar::{self, Calendar};
 use crate::scenario::model::{Class, Shape, Unit};
 use crate::scenario::time::SimDuration;
@@ -259,12 +259,4 @@ impl Reader<'_> {
         };
         self.invalid(t, key, v, why);
     }
-}
-
-/// Characters that show nothing yet make two names differ, or reorder
-/// what follows them: zero-width spaces and joiners that no script needs,
-/// and direction marks, embeddings, overrides and isolates. The zero-width
-/// (non-)joiners that scripts and emoji need are allowed.
-fn is_invisible(c: char) -> bool {
-    matches!(c, '\u{00AD}' | '\u{061C}' | '\u{200B}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
 }
