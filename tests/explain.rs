@@ -135,3 +135,36 @@ fn a_stream_names_ten_streams_sharing_its_account_limit_and_counts_the_rest() {
     assert_eq!(shares[11], "  shares the account limit with: t0, t1, t2, t3, t4, t5, t6, t7, t8, t9 and 1 more");
     assert_eq!(shares[9], "  shares the account limit with: t0, t1, t2, t3, t4, t5, t6, t7, t8, t10 and 1 more");
 }
+
+/// A limit counted in minute windows holds a burst for whole minutes: of
+/// 40,000 messages from a score-30 brand (240 a minute at each carrier,
+/// AT&T taking 34 %, about 13,600), the last goes when the 57th window
+/// opens, at 56m00s; a run, whose carrier draws vary around 34 % and whose
+/// account spreads each window's messages, goes no earlier.
+#[test]
+fn a_minute_window_holds_a_burst_for_whole_minutes() {
+    let text = r#"start = "2026-04-14T08:00:00-07:00"
+seed = 7
+[account]
+sms_mps = 50
+[[brands]]
+id = "shop"
+vetting_score = 30
+[[senders]]
+id = "dlc"
+type = "long_code"
+brand = "shop"
+numbers = 10
+[[traffic]]
+name = "promo"
+sender = "dlc"
+kind = "promotional"
+arrival = { process = "burst", count = 40000 }
+"#;
+    let out = explained(text);
+    assert!(out.contains("11.765/s  brand shop tpm 240/min at each carrier, att taking 34 %"), "{out}");
+    assert!(out.contains("its 40000 messages go out in 56m00s at best"), "{out}");
+    let (log, _) = run_log(&scenario(text));
+    let last = log.fates.iter().filter_map(|f| f.dispatched).max().expect("dispatched");
+    assert!(last.as_nanos() >= 3_360_000_000_000, "{last:?}");
+}

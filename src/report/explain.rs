@@ -15,19 +15,26 @@ struct OnPath {
     what: String,
     per_sec: f64,
     source: String,
-    /// A window limit (admits its capacity at once) rather than a smooth one.
-    window: bool,
+    /// The length of its windows in seconds, for a window limit (which
+    /// admits a window's capacity at once) rather than a smooth one.
+    window: Option<f64>,
 }
 
 impl OnPath {
-    /// How long this limit alone takes to let `n` messages through.
+    /// How long this limit alone takes to let `n` messages through: a
+    /// window limit lets the last one go when the window holding it opens.
     fn time_for(&self, n: u64) -> f64 {
-        if self.window && self.per_sec >= 1.0 {
-            ((n as f64 / self.per_sec).ceil() - 1.0).max(0.0)
-        } else {
-            n.saturating_sub(1) as f64 / self.per_sec
+        match self.window {
+            Some(len) if self.per_sec * len >= 1.0 => ((n as f64 / (self.per_sec * len)).ceil() - 1.0).max(0.0) * len,
+            _ => n.saturating_sub(1) as f64 / self.per_sec,
         }
     }
+}
+
+/// The length in seconds of `limit`'s windows, if it counts in windows.
+fn window_of(limit: &Limit) -> Option<f64> {
+    let (_, (num, den)) = limit.rate.window();
+    (limit.shape == Shape::Window).then(|| num as f64 / den as f64 / 1e9)
 }
 
 /// Messages a second a limit of `limit` lets through for messages of
@@ -57,7 +64,7 @@ fn limits(sc: &Scenario, s: &Stream) -> Vec<OnPath> {
         what: format!("account {} limit, shared by every sender", class.name().to_uppercase()),
         per_sec: messages_per_sec(account, class, s.segments, 1.0),
         source: source(account.rate == default, &format!("{}", default), format!("account.{}_mps", class.name())),
-        window: account.shape == Shape::Window,
+        window: window_of(account),
     });
     let table = number_limit(sender.country, sender.number_type, class);
     let place = format!("{} {}", sender.country, sender.number_type);
@@ -69,7 +76,7 @@ fn limits(sc: &Scenario, s: &Stream) -> Vec<OnPath> {
                 what: format!("sender {}: {} × {} a number", sender.id, sender.numbers, l.rate),
                 per_sec: messages_per_sec(l, class, s.segments, 1.0) * numbers,
                 source: source(is_default, &place, format!("senders.{}.{}_rate", sender.id, class.name())),
-                window: l.shape == Shape::Window,
+                window: window_of(l),
             });
         }
         SenderLimit::PerCarrier(l) => {
@@ -85,7 +92,7 @@ fn limits(sc: &Scenario, s: &Stream) -> Vec<OnPath> {
                 ),
                 per_sec: messages_per_sec(l, class, s.segments, share) * numbers,
                 source: source(is_default, &place, format!("senders.{}.{}_rate", sender.id, class.name())),
-                window: l.shape == Shape::Window,
+                window: window_of(l),
             });
         }
         SenderLimit::BrandTpm | SenderLimit::Refused => {}
@@ -108,7 +115,7 @@ fn limits(sc: &Scenario, s: &Stream) -> Vec<OnPath> {
                     &format!("vetting score {}, {}", brand.vetting_score, brand.use_case),
                     format!("brands.{}.{key}", brand.id),
                 ),
-                window: l.shape == Shape::Window,
+                window: window_of(l),
             });
         }
     }
@@ -117,7 +124,7 @@ fn limits(sc: &Scenario, s: &Stream) -> Vec<OnPath> {
             what: format!("the sender's own pace {pace}"),
             per_sec: pace.per_sec_f64(),
             source: format!("set by `traffic.{}.pace`", s.name),
-            window: false,
+            window: None,
         });
     }
     out.sort_by(|a, b| a.per_sec.total_cmp(&b.per_sec));
