@@ -70,11 +70,26 @@ fn known_bad_files_are_refused() {
             "a metric not in summary.json",
         ),
         (good.replace("start = ", "begin = "), "no start"),
+        (good.replace("metric = \"streams.otp.expiry_rate\"", "metric = \"messages.deliverd\""), "a misspelt figure"),
+        (good.replace("metric = \"streams.otp.expiry_rate\"", "metric = \"streams.otp\""), "a group, not a figure"),
         (good.replace("name = \"otp\"", "name = \"otp \""), "a name ending in a space"),
         (good.replace("name = \"otp\"", "name = \"o\\u200Btp\""), "a name with a zero-width space"),
     ] {
         assert_ne!(bad, good, "the edit for {why} changed nothing");
         assert!(!problems(&v, &bad).is_empty(), "{why} passed");
+    }
+    // Every kind of figure `a2psim validate` takes.
+    for metric in [
+        "late_rate",
+        "streams.otp.late_rate",
+        "carriers.tmobile.backlog.peak",
+        "attempts.retried.expired",
+        "confidence.streams.otp.expiry_rate.ci_high",
+        "daily_caps.0.failed",
+        "provider_queue.max",
+    ] {
+        let text = good.replace("metric = \"streams.otp.expiry_rate\"", &format!("metric = \"{metric}\""));
+        assert!(problems(&v, &text).is_empty(), "{metric}: {:?}", problems(&v, &text));
     }
     let sweep = format!("{good}\n[sweep]\n\"traffic.otp.mesage_expiry\" = [\"1m\"]\n");
     assert!(!problems(&v, &sweep).is_empty(), "a sweep path to no key passed");

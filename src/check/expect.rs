@@ -73,6 +73,78 @@ fn figures(v: &Value, prefix: &str, out: &mut Vec<String>) {
     }
 }
 
+/// The metric paths an `[[expect]]` may name, as one ECMA-262 pattern for
+/// the JSON Schema: every figure of the summary of a small scenario of two
+/// replications (so with its `confidence` section), where a stream's name
+/// may be any name; a daily cap's figures by index; and the provider
+/// queue's limit, in all or per sender. Made from the summary itself, so a
+/// figure added to `summary.json` is in the schema too.
+pub fn metric_pattern() -> String {
+    const SMALL: &str = "start = \"2026-03-10T08:00:00-07:00\"\n[[senders]]\nid = \"s\"\ntype = \"short_code\"\n\
+[[traffic]]\nname = \"t\"\nsender = \"s\"\narrival = { process = \"burst\", count = 1 }\n";
+    let loaded = crate::from_text(SMALL).expect("the small scenario loads");
+    let mut paths = Vec::new();
+    figures(&template(&loaded.scenario, |_| true), "", &mut paths);
+    let mut root = Trie::default();
+    for path in &paths {
+        let mut node = &mut root;
+        let mut after_streams = false;
+        for part in path.split('.') {
+            let key = if after_streams { r"[^.]+".to_string() } else { regex_escape(part) };
+            after_streams = part == "streams";
+            node = node.children.entry(key).or_default();
+        }
+        node.leaf = true;
+    }
+    root.children.remove("provider_queue");
+    let fixed = [r"daily_caps\.[0-9]+\.(?:cap|used|failed|replication)", r"provider_queue(?:\.max(?:\.[^.]+)?)?"];
+    format!("^(?:{}|{})$", root.alternatives(), fixed.join("|"))
+}
+
+/// Path segments as a tree, for [`metric_pattern`].
+#[derive(Default)]
+struct Trie {
+    /// A path ends here.
+    leaf: bool,
+    children: std::collections::BTreeMap<String, Trie>,
+}
+
+impl Trie {
+    /// The children as one alternation; children whose own subtrees are
+    /// alike share one branch (`(?:att|tmobile)\.(?:...)`), so the four
+    /// carriers' figures are written once.
+    fn alternatives(&self) -> String {
+        let mut by_rest: std::collections::BTreeMap<String, Vec<&str>> = Default::default();
+        for (key, child) in &self.children {
+            let rest = match (child.children.is_empty(), child.leaf) {
+                (true, _) => String::new(),
+                (false, false) => format!(r"\.(?:{})", child.alternatives()),
+                (false, true) => format!(r"(?:\.(?:{}))?", child.alternatives()),
+            };
+            by_rest.entry(rest).or_default().push(key);
+        }
+        let branches: Vec<String> = by_rest
+            .into_iter()
+            .map(|(rest, keys)| match keys.as_slice() {
+                [one] => format!("{one}{rest}"),
+                many => format!("(?:{}){rest}", many.join("|")),
+            })
+            .collect();
+        branches.join("|")
+    }
+}
+
+/// `s` with the characters a regular expression gives meaning escaped.
+fn regex_escape(s: &str) -> String {
+    s.chars().fold(String::new(), |mut out, c| {
+        if r"\^$.|?*+()[]{}".contains(c) {
+            out.push('\\');
+        }
+        out.push(c);
+        out
+    })
+}
+
 /// A daily-cap figure: `daily_caps.<n>.<cap|used|failed>`.
 fn is_daily_cap_figure(path: &str) -> bool {
     let parts: Vec<&str> = path.split('.').collect();

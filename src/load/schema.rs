@@ -16,29 +16,6 @@ const DURATION: &str = r"^(([0-9][0-9_]*(\.[0-9]*)?|\.[0-9]+)(ms|us|ns|d|h|m|s))
 const RATE: &str = r"^[+]?[0-9][0-9_]*(\.[0-9]+)?(\s*/\s*(s|sec|second|min|minute|h|hour|d|day|([0-9][0-9_]*(\.[0-9]+)?(ms|us|ns|d|h|m|s))+))?$";
 /// An RFC 3339 instant, or RFC 9557 with its zone in brackets.
 const RFC3339: &str = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?([Zz]|[+-][0-9]{2}:?[0-9]{2})(\[[^\]]+\])?$";
-/// The top-level fields of `summary.json` an `[[expect]]` may read.
-const SUMMARY_FIELDS: &[&str] = &[
-    "messages",
-    "provider_queue",
-    "error_codes",
-    "attempts",
-    "expiry_rate",
-    "queue_wait_s",
-    "end_to_end_s",
-    "client_wait_s",
-    "drain_time_s",
-    "cost_usd",
-    "backlog",
-    "streams",
-    "carriers",
-    "daily_caps",
-    "confidence",
-    "replications",
-    "seed",
-    "horizon_s",
-    "warmup_s",
-    "timeseries_step_s",
-];
 
 /// The JSON Schema of scenario files.
 pub fn schema() -> Value {
@@ -133,7 +110,7 @@ fn kind(k: &Kind, about: Option<&str>) -> Value {
             })
         }
         Kind::Path => json!({ "type": "string", "pattern": paths() }),
-        Kind::Metric => json!({ "type": "string", "pattern": format!(r"^({})(\.[^.]+)*$", SUMMARY_FIELDS.join("|")) }),
+        Kind::Metric => json!({ "type": "string", "pattern": metrics() }),
         Kind::AnyTable => json!({ "type": "object" }),
         Kind::Any => json!({}),
     }
@@ -244,6 +221,18 @@ fn name() -> String {
         .collect();
     let inner = MAX_NAME_CHARS - 2;
     format!(r"^[^\s{hidden}](?:[^{hidden}]{{0,{inner}}}[^\s{hidden}])?$")
+}
+
+/// The `summary.json` figures an `[[expect]]` may name, read from a summary.
+#[cfg(feature = "report")]
+fn metrics() -> String {
+    crate::check::expect::metric_pattern()
+}
+
+/// Built without reports, there is no `summary.json` to read: any dotted path.
+#[cfg(not(feature = "report"))]
+fn metrics() -> String {
+    r"^[^.]+(\.[^.]+)*$".to_string()
 }
 
 /// Every path `[sweep]` and `[plan]` may name: a top-level key, a table's
