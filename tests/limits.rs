@@ -255,6 +255,32 @@ fn trace_files_stay_in_the_scenarios_folder_unless_allowed() {
     }
 }
 
+/// A scenario path that is there but is no regular file says what it is,
+/// named on its own or found in a folder; only a path that is not there at
+/// all is "no such file or folder".
+#[cfg(unix)]
+#[test]
+fn scenario_paths_that_are_not_regular_files_say_so() {
+    let dir = tempdir();
+    let d = dir.path();
+    assert!(std::process::Command::new("mkfifo").arg(d.join("pipe.toml")).status().unwrap().success());
+    std::os::unix::fs::symlink("loop.toml", d.join("loop.toml")).unwrap();
+    std::os::unix::fs::symlink("nowhere.toml", d.join("dangling.toml")).unwrap();
+    let cases = [
+        ("pipe.toml", "pipe.toml:1:1: cannot read the scenario file: not a regular file"),
+        ("/dev/null", "/dev/null:1:1: cannot read the scenario file: not a regular file"),
+        ("loop.toml", "loop.toml: Too many levels of symbolic links"),
+        ("dangling.toml", "dangling.toml: No such file or directory"),
+        ("missing.toml", "missing.toml: no such file or folder"),
+        (".", "./pipe.toml:1:1: cannot read the scenario file: not a regular file"),
+    ];
+    for (path, said) in cases {
+        let o = a2psim(&["validate", path], d);
+        assert_eq!(o.status.code(), Some(2), "{path}");
+        assert!(stderr(&o).contains(said), "{path}: {}", stderr(&o));
+    }
+}
+
 #[test]
 fn only_a_first_line_without_digits_is_a_header() {
     for (first, header) in [("time", true), ("1O", false)] {

@@ -235,28 +235,43 @@ pub enum FindError {
     /// A folder with no `*.toml` file.
     #[error("{}: no *.toml scenario files in this folder", .0.display())]
     Empty(PathBuf),
+    /// A path that cannot be looked at (a loop of links, no permission).
+    #[error("{}: {source}", .path.display())]
+    Unreadable {
+        /// The path.
+        path: PathBuf,
+        /// Why not.
+        source: std::io::Error,
+    },
 }
 
-/// The scenario files named by `paths`: files as given, folders as their
-/// `*.toml` files in name order.
+/// The scenario files named by `paths`: paths as given, folders as their
+/// `*.toml` entries other than folders, in name order. A path that is there
+/// but not a regular file (a pipe, a device, a link to nothing) is kept, so
+/// that reading it says what it is.
 pub fn scenario_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, FindError> {
     let mut files = Vec::new();
     for p in paths {
-        if p.is_dir() {
+        let meta = match std::fs::metadata(p) {
+            Ok(meta) => meta,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && p.symlink_metadata().is_err() => {
+                return Err(FindError::Missing(p.clone()));
+            }
+            Err(source) => return Err(FindError::Unreadable { path: p.clone(), source }),
+        };
+        if meta.is_dir() {
             let entries = std::fs::read_dir(p).map_err(|source| FindError::List { path: p.clone(), source })?;
             let mut found: Vec<PathBuf> = entries
                 .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|f| f.is_file() && f.extension().is_some_and(|x| x == "toml"))
+                .filter(|f| !f.is_dir() && f.extension().is_some_and(|x| x == "toml"))
                 .collect();
             found.sort();
             if found.is_empty() {
                 return Err(FindError::Empty(p.clone()));
             }
             files.extend(found);
-        } else if p.is_file() {
-            files.push(p.clone());
         } else {
-            return Err(FindError::Missing(p.clone()));
+            files.push(p.clone());
         }
     }
     Ok(files)
