@@ -76,6 +76,20 @@ fn instants_and_durations_stay_within_a_century() {
     assert!(err.contains("2200-01-01T00:00:00Z is more than a century (36500d) after the scenario's `start`"), "{err}");
     let err = invalid("seed = 3", "seed = 3\nhorizon = \"36501d\"");
     assert!(err.contains("`horizon`: 36501d is longer than the longest span a scenario may cover (36500d"), "{err}");
+    // A refused horizon is the one error: a stream without an end is not
+    // refused for want of a horizon as well.
+    let endless = "seed = 3\nhorizon = \"abc\"";
+    let text = BASE
+        .replace("seed = 3", endless)
+        .replace("process = \"burst\", count = 10, at = \"0s\"", "process = \"constant\", rate = \"5/s\"");
+    let err = refused(&[("s.toml", &text)], &["validate", "s.toml"]);
+    assert_eq!(
+        err.lines().collect::<Vec<_>>(),
+        [
+            "s.toml:3:11: `horizon`: expected a duration such as \"250ms\", \"90s\", \"5m\", \"1h30m\", \"2d\" or whole seconds, found \"abc\""
+        ],
+        "{err}"
+    );
     let err = invalid(
         "arrival = { process = \"burst\", count = 10, at = \"0s\" }",
         "arrival = { process = \"constant\", rate = \"1/day\", count = 100000 }",
