@@ -669,12 +669,17 @@ fn plan(paths: &[PathBuf], out: &Path, overrides: &Overrides) -> Result<Passed, 
 
 fn validate(paths: &[PathBuf], overrides: &Overrides) -> Result<Passed, Error> {
     for (f, l) in load_all(paths, overrides)? {
-        let points = l.sweep.as_ref().map_or(String::new(), |s| format!(", {} sweep points", s.points.len()));
+        let s = |n: usize| if n == 1 { "" } else { "s" };
+        let points = l
+            .sweep
+            .as_ref()
+            .map_or(String::new(), |w| format!(", {} sweep point{}", w.points.len(), s(w.points.len())));
         let inbound = match l.scenario.inbound.len() {
             0 => String::new(),
             n => format!(", {n} inbound"),
         };
-        say(&format!("{}: ok ({} traffic streams{inbound}{points})\n", f.display(), l.scenario.traffic.len()));
+        let streams = l.scenario.traffic.len();
+        say(&format!("{}: ok ({streams} traffic stream{}{inbound}{points})\n", f.display(), s(streams)));
     }
     Ok(true)
 }

@@ -175,6 +175,9 @@ fn usage_errors_exit_2() {
 fn validate_accepts_every_shipped_scenario() {
     let o = a2psim(&["validate", "scenarios"], &repo());
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(out.contains("otp_expiry_sweep.toml: ok (1 traffic stream, 8 sweep points)"), "{out}");
+    assert!(out.contains("model_example.toml: ok (2 traffic streams)"), "{out}");
 }
 
 #[test]
@@ -183,8 +186,11 @@ fn empty_not_utf8_and_not_toml_files_are_refused() {
     refused("\n  \n", "1:1", "the file is empty");
     let (code, err) = validate(b"name = \"\xff\xfe\"\n");
     assert_eq!(code, 2);
-    assert!(err.starts_with("bad.toml:1:1: the file is not UTF-8"), "{err}");
+    assert!(err.starts_with("bad.toml:1:9: the file is not UTF-8 text: byte 0xFF here starts no character"), "{err}");
+    let (_, err) = validate(b"seed = 1\nname = \"\xc3\xa9\xe9\"\n");
+    assert!(err.starts_with("bad.toml:2:10: the file is not UTF-8 text: byte 0xE9"), "{err}");
     refused("start = \"2026-03-10T08:00:00Z\"\nseed = = 3\n", "2:8", "not valid TOML");
+    refused("start = \"2026-03-10T08:00:00Z\"\n[[senders]]\nid = \"s\"\nid = \"t\"\n", "4:1", "duplicate key `id`");
 }
 
 #[test]

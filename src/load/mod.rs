@@ -156,7 +156,12 @@ pub fn load_file_allowing(
     let bytes =
         read_regular(path, MAX_SCENARIO_BYTES).map_err(|e| whole(format!("cannot read the scenario file: {e}")))?;
     let text = String::from_utf8(bytes).map_err(|e| {
-        whole(format!("the file is not UTF-8 text (invalid byte at offset {})", e.utf8_error().valid_up_to()))
+        // Placed where the first byte that is no UTF-8 character stands.
+        let at = e.utf8_error().valid_up_to();
+        let bytes = e.as_bytes();
+        let (line, column) = position(std::str::from_utf8(&bytes[..at]).unwrap_or_default(), at);
+        let message = format!("the file is not UTF-8 text: byte 0x{:02X} here starts no character", bytes[at]);
+        vec![Diagnostic { file: file.clone(), line, column, message, warning: false }]
     })?;
     let dir = path.parent().unwrap_or(Path::new("."));
     let Some(plan) = plan else {
@@ -478,7 +483,12 @@ fn parse_single(
         Ok(doc) => doc,
         Err(e) => {
             let span = e.span().unwrap_or(0..0);
-            let msg = e.message().trim().to_string();
+            let mut msg = e.message().trim().to_string();
+            // The parser points at the key it found twice but does not name it.
+            if let Some(key) = text.get(span.clone()).map(str::trim).filter(|k| msg == "duplicate key" && !k.is_empty())
+            {
+                msg = format!("duplicate key `{key}`: a key may be set once in a table");
+            }
             r.error(span, format!("not valid TOML: {msg}"));
             return Err(r.diags);
         }
