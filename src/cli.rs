@@ -394,7 +394,7 @@ fn command(command: Command) -> Result<Passed, Error> {
             Ok(true)
         }
         Command::Schema => {
-            let text = serde_json::to_string_pretty(&load::schema::schema()).expect("a schema serialises");
+            let text = serde_json::to_string_pretty(&crate::check::schema::schema()).expect("a schema serialises");
             print(&format!("{text}\n"));
             Ok(true)
         }

@@ -202,7 +202,7 @@ pub fn write_schema(dir: &Path) -> io::Result<bool> {
     {
         return Ok(false);
     }
-    let text = serde_json::to_string_pretty(&crate::load::schema::schema()).expect("a schema serialises");
+    let text = serde_json::to_string_pretty(&crate::check::schema::schema()).expect("a schema serialises");
     std::fs::write(path, text + "\n")?;
     Ok(true)
 }

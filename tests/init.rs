@@ -6,7 +6,7 @@ use crate::helpers::*;
 #[test]
 fn every_template_validates_runs_and_keeps_its_promises() {
     let dir = tempdir();
-    let validator = jsonschema::validator_for(&a2psim::load::schema::schema()).unwrap();
+    let validator = jsonschema::validator_for(&a2psim::check::schema::schema()).unwrap();
     for (name, _) in a2psim::init::TEMPLATES {
         let file = format!("{name}.toml");
         let out = a2psim(&["init", &file, "--template", name], dir.path());

@@ -19,7 +19,7 @@ fn json(v: &toml::Value) -> Value {
 }
 
 fn validator() -> jsonschema::Validator {
-    jsonschema::validator_for(&a2psim::load::schema::schema()).expect("a valid JSON Schema")
+    jsonschema::validator_for(&a2psim::check::schema::schema()).expect("a valid JSON Schema")
 }
 
 /// The schema's complaints about `text`, one line each.
@@ -117,7 +117,7 @@ fn the_schema_and_the_loader_agree_on_characters_of_names() {
 
 #[test]
 fn the_committed_schema_is_current() {
-    let text = serde_json::to_string_pretty(&a2psim::load::schema::schema()).unwrap() + "\n";
+    let text = serde_json::to_string_pretty(&a2psim::check::schema::schema()).unwrap() + "\n";
     let committed = std::fs::read_to_string(repo().join("schema/a2psim.schema.json")).unwrap_or_default();
     assert!(committed == text, "schema/a2psim.schema.json is stale: run `a2psim schema > schema/a2psim.schema.json`");
     let dir = tempdir();
@@ -144,7 +144,7 @@ fn keys<'a>(path: &str, s: &'a Value, out: &mut Vec<(String, &'a Value)>) {
 
 #[test]
 fn every_key_has_its_readme_description() {
-    let schema = a2psim::load::schema::schema();
+    let schema = a2psim::check::schema::schema();
     let mut all = Vec::new();
     keys("", &schema, &mut all);
     assert!(all.len() > 100, "{}", all.len());

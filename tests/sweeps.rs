@@ -217,7 +217,17 @@ fn sweep_errors_point_at_the_path_or_the_value() {
     let o = a2psim(&["validate", "s.toml", "--sweep", "traffic.otp.message_expiry=30s,1m,30s"], dir.path());
     assert_eq!(o.status.code(), Some(2));
     let err = String::from_utf8_lossy(&o.stderr);
-    assert!(err.contains("--sweep traffic.otp.message_expiry: 30s is listed twice (values 1 and 3)"), "{err}");
+    assert!(
+        err.starts_with("--sweep:1:1: --sweep traffic.otp.message_expiry: 30s is listed twice (values 1 and 3)"),
+        "{err}"
+    );
+    // A bad value or path on the command line is placed there, not in the file.
+    let o = a2psim(&["validate", "s.toml", "--sweep", "traffic.otp.message_expiry=abc"], dir.path());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.starts_with("--sweep:1:1: sweep `traffic.otp.message_expiry` = abc: "), "{err}");
+    let o = a2psim(&["validate", "s.toml", "--sweep", "traffic.otp.mesage_expiry=1m"], dir.path());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.starts_with("--sweep:1:1: sweep `traffic.otp.mesage_expiry`: unknown key `mesage_expiry`"), "{err}");
     // The same value written another way sets the same scenario.
     for (values, said) in
         [("1m,30s,60s", "60s is 1m again (values 1 and 3)"), ("1,3,1.0", "1.0 is 1 again (values 1 and 3)")]

@@ -82,7 +82,7 @@ fn figures(v: &Value, prefix: &str, out: &mut Vec<String>) {
 pub fn metric_pattern() -> String {
     const SMALL: &str = "start = \"2026-03-10T08:00:00-07:00\"\n[[senders]]\nid = \"s\"\ntype = \"short_code\"\n\
 [[traffic]]\nname = \"t\"\nsender = \"s\"\narrival = { process = \"burst\", count = 1 }\n";
-    let loaded = crate::from_text(SMALL).expect("the small scenario loads");
+    let loaded = crate::load::parse(SMALL, "small.toml", "small", std::path::Path::new(".")).expect("it loads");
     let mut paths = Vec::new();
     figures(&template(&loaded.scenario, |_| true), "", &mut paths);
     let mut root = Trie::default();

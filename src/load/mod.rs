@@ -6,7 +6,6 @@
 
 mod expect;
 mod reader;
-pub mod schema;
 mod sections;
 pub(crate) mod spec;
 mod sweep;
@@ -288,8 +287,35 @@ pub fn parse(text: &str, file: &str, stem: &str, dir: &Path) -> Result<Loaded, V
     parse_with(text, file, stem, dir, &[], &[])
 }
 
-/// [`parse`], with sweep parameters added or replaced by `extra`.
+/// [`parse`], with sweep parameters added or replaced by `extra`. A
+/// problem with an `extra` parameter is placed on the command line
+/// (`--sweep:1:1`), not at the top of the file.
 pub(crate) fn parse_with(
+    text: &str,
+    file: &str,
+    stem: &str,
+    dir: &Path,
+    extra: &[SweepArg],
+    allow: &[PathBuf],
+) -> Result<Loaded, Vec<Diagnostic>> {
+    let on_command_line = |d: Diagnostic| {
+        let named = extra.iter().any(|a| {
+            d.message.starts_with(&format!("sweep `{}`", a.path))
+                || d.message.starts_with(&format!("--sweep {}", a.path))
+        });
+        if named { Diagnostic { file: "--sweep".into(), line: 1, column: 1, ..d } } else { d }
+    };
+    match expand(text, file, stem, dir, extra, allow) {
+        Ok(mut loaded) => {
+            loaded.warnings = std::mem::take(&mut loaded.warnings).into_iter().map(on_command_line).collect();
+            Ok(loaded)
+        }
+        Err(diags) => Err(diags.into_iter().map(on_command_line).collect()),
+    }
+}
+
+/// [`parse_with`], every problem placed in the file.
+fn expand(
     text: &str,
     file: &str,
     stem: &str,
@@ -447,11 +473,17 @@ fn attribute(d: Diagnostic, parameters: &[Parameter], combo: &[usize], text: &st
             d.message.contains(&format!("`{prefix}`")) || d.message.contains(&format!("`{}`", segments[n - 1]))
         })
     };
-    let best = parameters
-        .iter()
-        .enumerate()
-        .filter_map(|(i, p)| named(p).map(|n| (n, i)))
-        .max_by_key(|&(n, i)| (n, std::cmp::Reverse(i)));
+    // An unknown key is the parameter's whose path holds it, whatever else
+    // the message names (its suggestion may be another parameter's key).
+    let unknown = d.message.strip_prefix("unknown key `").and_then(|rest| rest.split('`').next());
+    let holder = unknown.and_then(|k| parameters.iter().position(|p| p.path.split('.').any(|s| s == k)));
+    let best = holder.map(|i| (parameters[i].path.split('.').count(), i)).or_else(|| {
+        parameters
+            .iter()
+            .enumerate()
+            .filter_map(|(i, p)| named(p).map(|n| (n, i)))
+            .max_by_key(|&(n, i)| (n, std::cmp::Reverse(i)))
+    });
     match best {
         // A table on the way, or the path's own key unknown: the path is wrong, not the value.
         Some((n, i)) if n < parameters[i].path.split('.').count() || d.message.starts_with("unknown key") => {

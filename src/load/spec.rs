@@ -3,6 +3,9 @@
 //! schema` turns it into a JSON Schema, so the two cannot drift apart.
 
 /// What a key takes.
+// What a kind takes and the README sections are read by the JSON Schema,
+// which comes with reports.
+#[cfg_attr(not(feature = "report"), allow(dead_code))]
 #[derive(Clone, Copy, Debug)]
 pub(crate) enum Kind {
     /// Any string.
@@ -57,6 +60,7 @@ pub(crate) enum Kind {
 }
 
 /// One key of a table.
+#[cfg_attr(not(feature = "report"), allow(dead_code))]
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Key {
     pub(crate) name: &'static str,
@@ -65,6 +69,7 @@ pub(crate) struct Key {
 }
 
 /// A table: its keys, and the README section documenting them.
+#[cfg_attr(not(feature = "report"), allow(dead_code))]
 #[derive(Debug)]
 pub(crate) struct Section {
     /// The README heading (`[[senders]]`), or the key documenting it.
@@ -74,6 +79,7 @@ pub(crate) struct Section {
 
 /// A table whose `tag` picks its variant (an arrival's `process`, a
 /// delay's `dist`).
+#[cfg_attr(not(feature = "report"), allow(dead_code))]
 #[derive(Debug)]
 pub(crate) struct Tagged {
     pub(crate) doc: &'static str,

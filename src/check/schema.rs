@@ -1,9 +1,9 @@
 //! `a2psim schema`: a JSON Schema (draft 2020-12) of the scenario format,
-//! built from [`super::spec`] (the keys the loader takes) and described
+//! built from `load::spec` (the keys the loader takes) and described
 //! with the README's reference tables (the text users read), so that
 //! neither can drift from the other.
 
-use super::spec::{self, Kind, Section, Tagged};
+use crate::load::spec::{self, Kind, Section, Tagged};
 use crate::scenario::bounds::{INVISIBLE, MAX_NAME_CHARS};
 use serde_json::{Map, Value, json};
 
@@ -110,7 +110,7 @@ fn kind(k: &Kind, about: Option<&str>) -> Value {
             })
         }
         Kind::Path => json!({ "type": "string", "pattern": paths() }),
-        Kind::Metric => json!({ "type": "string", "pattern": metrics() }),
+        Kind::Metric => json!({ "type": "string", "pattern": super::expect::metric_pattern() }),
         Kind::AnyTable => json!({ "type": "object" }),
         Kind::Any => json!({}),
     }
@@ -221,18 +221,6 @@ fn name() -> String {
         .collect();
     let inner = MAX_NAME_CHARS - 2;
     format!(r"^[^\s{hidden}](?:[^{hidden}]{{0,{inner}}}[^\s{hidden}])?$")
-}
-
-/// The `summary.json` figures an `[[expect]]` may name, read from a summary.
-#[cfg(feature = "report")]
-fn metrics() -> String {
-    crate::check::expect::metric_pattern()
-}
-
-/// Built without reports, there is no `summary.json` to read: any dotted path.
-#[cfg(not(feature = "report"))]
-fn metrics() -> String {
-    r"^[^.]+(\.[^.]+)*$".to_string()
 }
 
 /// Every path `[sweep]` and `[plan]` may name: a top-level key, a table's
