@@ -164,7 +164,7 @@ pub fn load_file_allowing(
     })?;
     let dir = path.parent().unwrap_or(Path::new("."));
     let Some(plan) = plan else {
-        return parse_with(&text, &file, &stem(path), dir, extra, allow);
+        return on_command_line(parse_with(&text, &file, &stem(path), dir, extra, allow), extra);
     };
     if text.parse::<toml::Table>().is_ok_and(|t| t.contains_key("plan")) {
         return Err(whole("the file has its own [plan]: edit it, or leave out --vary".into()));
@@ -177,6 +177,25 @@ pub fn load_file_allowing(
             .map(|d| if d.line > lines { Diagnostic { file: "--vary".into(), line: 1, column: 1, ..d } } else { d })
             .collect()
     })
+}
+
+/// Places a problem with a `--sweep` parameter (one of `extra`) on the
+/// command line (`--sweep:1:1`), not at the top of the file.
+fn on_command_line(loaded: Result<Loaded, Vec<Diagnostic>>, extra: &[SweepArg]) -> Result<Loaded, Vec<Diagnostic>> {
+    let place = |d: Diagnostic| {
+        let named = extra.iter().any(|a| {
+            d.message.starts_with(&format!("sweep `{}`", a.path))
+                || d.message.starts_with(&format!("--sweep {}", a.path))
+        });
+        if named { Diagnostic { file: "--sweep".into(), line: 1, column: 1, ..d } } else { d }
+    };
+    match loaded {
+        Ok(mut loaded) => {
+            loaded.warnings = std::mem::take(&mut loaded.warnings).into_iter().map(place).collect();
+            Ok(loaded)
+        }
+        Err(diags) => Err(diags.into_iter().map(place).collect()),
+    }
 }
 
 /// The contents of `path`, if it is a regular file of at most `max` bytes:
@@ -287,35 +306,8 @@ pub fn parse(text: &str, file: &str, stem: &str, dir: &Path) -> Result<Loaded, V
     parse_with(text, file, stem, dir, &[], &[])
 }
 
-/// [`parse`], with sweep parameters added or replaced by `extra`. A
-/// problem with an `extra` parameter is placed on the command line
-/// (`--sweep:1:1`), not at the top of the file.
+/// [`parse`], with sweep parameters added or replaced by `extra`.
 pub(crate) fn parse_with(
-    text: &str,
-    file: &str,
-    stem: &str,
-    dir: &Path,
-    extra: &[SweepArg],
-    allow: &[PathBuf],
-) -> Result<Loaded, Vec<Diagnostic>> {
-    let on_command_line = |d: Diagnostic| {
-        let named = extra.iter().any(|a| {
-            d.message.starts_with(&format!("sweep `{}`", a.path))
-                || d.message.starts_with(&format!("--sweep {}", a.path))
-        });
-        if named { Diagnostic { file: "--sweep".into(), line: 1, column: 1, ..d } } else { d }
-    };
-    match expand(text, file, stem, dir, extra, allow) {
-        Ok(mut loaded) => {
-            loaded.warnings = std::mem::take(&mut loaded.warnings).into_iter().map(on_command_line).collect();
-            Ok(loaded)
-        }
-        Err(diags) => Err(diags.into_iter().map(on_command_line).collect()),
-    }
-}
-
-/// [`parse_with`], every problem placed in the file.
-fn expand(
     text: &str,
     file: &str,
     stem: &str,
