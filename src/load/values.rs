@@ -57,7 +57,16 @@ pub(crate) const DURATION_HELP: &str =
 /// Parses `"250ms"`, `"90s"`, `"5m"`, `"1h30m"`, `"2d"`, `"1.5s"`. Minutes are `m`
 /// (there is no month).
 pub(crate) fn duration(s: &str) -> Result<SimDuration, String> {
-    let bad = || format!("expected {DURATION_HELP}, found \"{s}\"");
+    let bad = || match Decimal::parse(s.trim()) {
+        // A number in quotes has no unit: say how to write either.
+        Some(_) => {
+            let n = s.trim();
+            format!(
+                "expected {DURATION_HELP}, found \"{n}\" (no unit): write {n} without quotes for seconds, or \"{n}s\""
+            )
+        }
+        None => format!("expected {DURATION_HELP}, found \"{s}\""),
+    };
     let mut rest = s.trim();
     if rest.is_empty() {
         return Err(bad());
@@ -158,7 +167,10 @@ mod tests {
         assert_eq!(duration("1.5s"), Ok(SimDuration::from_millis(1500)));
         assert!(duration("5M").is_err());
         assert!(duration("").is_err());
-        assert!(duration("5").is_err());
+        assert_eq!(
+            duration(" 5 ").unwrap_err(),
+            format!("expected {DURATION_HELP}, found \"5\" (no unit): write 5 without quotes for seconds, or \"5s\"")
+        );
         assert!(duration("m5").is_err());
         assert!(duration("0.5ns").is_err());
         assert_eq!(seconds("60"), Ok(SimDuration::from_secs(60)));
