@@ -97,6 +97,30 @@ fn instants_and_durations_stay_within_a_century() {
     assert!(err.contains("100000 messages at 1/day arrive over more than a century"), "{err}");
 }
 
+/// A stream of more than a billion messages is allowed, with a warning
+/// that says how many: a century at 5 a second would run for hours.
+#[test]
+fn a_stream_of_billions_is_warned_of() {
+    let dir = tempdir();
+    let century = BASE
+        .replace("seed = 3", "seed = 3\nhorizon = \"36500d\"")
+        .replace("process = \"burst\", count = 10, at = \"0s\"", "process = \"constant\", rate = \"5/s\"");
+    std::fs::write(dir.path().join("s.toml"), century).unwrap();
+    let o = a2psim(&["validate", "s.toml"], dir.path());
+    assert_eq!(o.status.code(), Some(0));
+    assert!(
+        stderr(&o)
+            .contains("s.toml:10:11: warning: `traffic.otp.arrival`: about 15768000000 messages, which take hours"),
+        "{}",
+        stderr(&o)
+    );
+    // A year of it, 157,680,000 messages, is not.
+    let year = std::fs::read_to_string(dir.path().join("s.toml")).unwrap().replace("36500d", "365d");
+    std::fs::write(dir.path().join("s.toml"), year).unwrap();
+    let o = a2psim(&["validate", "s.toml"], dir.path());
+    assert_eq!((o.status.code(), stderr(&o)), (Some(0), String::new()));
+}
+
 #[test]
 fn bursts_and_sweeps_are_bounded_before_anything_is_built() {
     let err = invalid("count = 10", "count = 1000000000");

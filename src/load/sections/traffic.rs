@@ -9,10 +9,14 @@ use crate::scenario::model::{Carrier, Class, Country, Kind, LogPreference};
 use crate::scenario::phone::Destinations;
 use crate::scenario::provider::Rules;
 use crate::scenario::segments;
-use crate::scenario::time::SimDuration;
+use crate::scenario::time::{SimDuration, SimTime};
 use crate::scenario::{DEFAULT_MIX, Sender, Stream};
 use std::collections::BTreeSet;
 use toml::de::DeValue;
+
+/// Messages of one stream past which a warning says the run will be long:
+/// a billion take several minutes, so more were probably not meant.
+const MANY: u64 = 1_000_000_000;
 
 /// Most distinct recipients of one stream: more than any country's numbers.
 const MAX_RECIPIENTS: u64 = 1_000_000_000_000;
@@ -66,7 +70,18 @@ impl Reader<'_> {
             let pace = self.rate(&t, "pace", SimDuration::from_secs(1));
             let retry = self.retry(&t, horizon);
             let (arrival, listed) = match t.get("arrival") {
-                Some(v) => self.arrival(v, &t, cal, horizon.is_some()).map_or((None, None), |(a, l)| (Some(a), l)),
+                Some(v) => {
+                    let parsed = self.arrival(v, &t, cal, horizon.is_some());
+                    let end = horizon.map_or(SimTime::NEVER, |h| SimTime::ZERO + h);
+                    if let Some(n) = parsed.as_ref().and_then(|(a, _)| a.expected_messages(end)).filter(|&n| n > MANY) {
+                        let why = format!(
+                            "`{}`: about {n} messages, which take hours to simulate (a few million a second): lower its rate or give it a `count`, an `until` or a shorter `horizon` if that was not meant",
+                            t.path("arrival")
+                        );
+                        self.warn(v.span(), why);
+                    }
+                    parsed.map_or((None, None), |(a, l)| (Some(a), l))
+                }
                 None => {
                     self.missing(
                         &t,
