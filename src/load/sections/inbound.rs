@@ -8,18 +8,11 @@ use crate::scenario::calendar::Calendar;
 use crate::scenario::model::Country;
 use crate::scenario::phone::Destinations;
 use crate::scenario::segments;
-use crate::scenario::time::SimDuration;
 use crate::scenario::{Inbound, Stream};
 use std::collections::BTreeSet;
 
 impl Reader<'_> {
-    pub(super) fn inbound(
-        &mut self,
-        root: &Tbl,
-        traffic: &[Stream],
-        cal: &Calendar,
-        horizon: Option<SimDuration>,
-    ) -> Vec<Inbound> {
+    pub(super) fn inbound(&mut self, root: &Tbl, traffic: &[Stream], cal: &Calendar) -> Vec<Inbound> {
         let mut out: Vec<Inbound> = Vec::new();
         // Names are shared with the traffic streams: records name either.
         let mut taken: BTreeSet<String> = traffic.iter().map(|s| s.name.clone()).collect();
@@ -50,7 +43,7 @@ impl Reader<'_> {
             let numbers = self.int(&t, "numbers", 1..=u64::from(MAX_NUMBERS)).unwrap_or(1) as u32;
             let contacts = self.int(&t, "contacts", 1..=u64::MAX).map_or(Destinations::Own, Destinations::Drawn);
             let arrival = match t.get("arrival") {
-                Some(v) => self.arrival(v, &t, cal, horizon.is_some()).map(|(arrival, listed)| {
+                Some(v) => self.arrival(v, &t, cal, root.get("horizon").is_some()).map(|(arrival, listed)| {
                     if listed.is_some() {
                         let why = "inbound messages come to the application's numbers: `dst` does not apply".into();
                         self.invalid(&t, "arrival", v, why);

@@ -20,7 +20,7 @@ mod traffic;
 
 use super::{Expect, Quote, Reader, Tbl, Value, did_you_mean};
 use crate::scenario::Scenario;
-use crate::scenario::bounds::{MAX_NAME_CHARS, MAX_REPLICATIONS, MAX_SPAN, is_invisible};
+use crate::scenario::bounds::{MAX_NAME_CHARS, MAX_REPLICATIONS, is_invisible};
 use crate::scenario::calendar::{self, Calendar};
 use crate::scenario::model::{Class, Shape, Unit};
 use crate::scenario::time::SimDuration;
@@ -63,10 +63,7 @@ impl Reader<'_> {
             Some(zone) => calendar.shown_in(zone),
             None => calendar,
         };
-        // A horizon given but refused stands in as the longest one, so that
-        // a stream without an end is not refused for want of one as well
-        // (the file is refused anyway).
-        let horizon = self.duration(root, "horizon").or(root.get("horizon").map(|_| MAX_SPAN));
+        let horizon = self.duration(root, "horizon");
         if let (Some(h), Some(v)) = (horizon, root.get("horizon"))
             && h == SimDuration::ZERO
         {
@@ -87,7 +84,7 @@ impl Reader<'_> {
         let brands = self.brands(root);
         let senders = self.senders(root, &brands);
         let traffic = self.traffic(root, &senders, &calendar, horizon, &provider.rules);
-        let inbound = self.inbound(root, &traffic, &calendar, horizon);
+        let inbound = self.inbound(root, &traffic, &calendar);
         let outages = self.outages(root, &senders, &calendar);
         let (processing, delivery) = self.delays(root);
         let carriers = self.carriers(root);

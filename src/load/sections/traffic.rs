@@ -71,7 +71,8 @@ impl Reader<'_> {
             let retry = self.retry(&t, horizon);
             let (arrival, listed) = match t.get("arrival") {
                 Some(v) => {
-                    let parsed = self.arrival(v, &t, cal, horizon.is_some());
+                    // A horizon given but refused counts as given: its own error says why.
+                    let parsed = self.arrival(v, &t, cal, root.get("horizon").is_some());
                     let end = horizon.map_or(SimTime::NEVER, |h| SimTime::ZERO + h);
                     if let Some(n) = parsed.as_ref().and_then(|(a, _)| a.expected_messages(end)).filter(|&n| n > MANY) {
                         let why = format!(
