@@ -5,6 +5,7 @@ use crate::check::baseline::{self, Baseline, BaselineError};
 use crate::check::{ci, expect};
 use crate::load::{self, ChartWindow, Diagnostic, FindError, Loaded, Moment, SweepArgError};
 use crate::report;
+use crate::report::human::counted;
 use crate::report::records::{Compression, RecordFiles};
 use crate::run::batch::{self, Job, Overrides};
 use crate::run::merge::{self, MergeError};
@@ -543,9 +544,8 @@ fn execute(
     let events: u64 = results.iter().map(|r| r.events).sum();
     if !quiet() {
         complain(&format!(
-            "simulated {messages} messages ({events} events, {} run{}) in {secs:.2} s: {:.0} messages/s\n",
-            jobs.len(),
-            if jobs.len() == 1 { "" } else { "s" },
+            "simulated {messages} messages ({events} events, {}) in {secs:.2} s: {:.0} messages/s\n",
+            counted(jobs.len(), "run"),
             messages as f64 / secs.max(1e-9)
         ));
     }
@@ -669,17 +669,14 @@ fn plan(paths: &[PathBuf], out: &Path, overrides: &Overrides) -> Result<Passed, 
 
 fn validate(paths: &[PathBuf], overrides: &Overrides) -> Result<Passed, Error> {
     for (f, l) in load_all(paths, overrides)? {
-        let s = |n: usize| if n == 1 { "" } else { "s" };
-        let points = l
-            .sweep
-            .as_ref()
-            .map_or(String::new(), |w| format!(", {} sweep point{}", w.points.len(), s(w.points.len())));
+        let points =
+            l.sweep.as_ref().map_or(String::new(), |w| format!(", {}", counted(w.points.len(), "sweep point")));
         let inbound = match l.scenario.inbound.len() {
             0 => String::new(),
             n => format!(", {n} inbound"),
         };
-        let streams = l.scenario.traffic.len();
-        say(&format!("{}: ok ({streams} traffic stream{}{inbound}{points})\n", f.display(), s(streams)));
+        let streams = counted(l.scenario.traffic.len(), "traffic stream");
+        say(&format!("{}: ok ({streams}{inbound}{points})\n", f.display()));
     }
     Ok(true)
 }

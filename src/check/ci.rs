@@ -4,6 +4,7 @@
 use crate::check::baseline::Regression;
 use crate::check::expect::Verdict;
 use crate::report::html::escape;
+use crate::report::human::counted;
 use serde_json::json;
 
 /// A measured value as people compare it: whole numbers whole, others to
@@ -64,8 +65,7 @@ pub(crate) fn table(verdicts: &[Verdict], regressions: Option<&[Regression]>) ->
     let failed = verdicts.iter().filter(|v| !v.passed).count();
     out.push_str(&format!("{} passed, {failed} failed", verdicts.len() - failed));
     if let Some(r) = regressions {
-        let s = if r.len() == 1 { "" } else { "s" };
-        out.push_str(&format!("; {} regression{s} against the baseline", r.len()));
+        out.push_str(&format!("; {} against the baseline", counted(r.len(), "regression")));
     }
     out.push('\n');
     out

@@ -2,7 +2,7 @@
 //! figures and where each comes from, the slowest first, and the quickest a
 //! burst could drain: why a scenario is slow, without running it.
 
-use super::human;
+use super::human::{self, counted};
 use crate::scenario::limits::{NumberLimit, account_rate, brand_tpm, number_limit, tmobile_tpd};
 use crate::scenario::model::{Carrier, Class, NumberType, Outcome, Shape, Unit};
 use crate::scenario::outage::Scope;
@@ -194,15 +194,12 @@ pub fn explain(sc: &Scenario) -> String {
         let sender = &sc.senders[s.sender];
         let _ = writeln!(
             out,
-            "stream {} ({}, {} segment{}) from {}: {} {} number{}, {}",
+            "stream {} ({}, {}) from {}: {}, {}",
             s.name,
             s.class,
-            s.segments,
-            if s.segments == 1 { "" } else { "s" },
+            counted(s.segments as usize, "segment"),
             sender.id,
-            sender.numbers,
-            sender.number_type,
-            if sender.numbers == 1 { "" } else { "s" },
+            counted(sender.numbers as usize, &format!("{} number", sender.number_type)),
             sender.country
         );
         if matches!(sender.limits[s.class.index()], SenderLimit::Refused) {

@@ -2,6 +2,11 @@
 //! (the scenario vocabulary, exact and parseable, is `SimDuration`'s own
 //! `Display`).
 
+/// `n` of `noun`, plural unless one: "1 run", "3 runs", "2 other streams".
+pub(crate) fn counted(n: usize, noun: &str) -> String {
+    format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
+}
+
 /// The units of a duration, largest first: (seconds, suffix).
 const UNITS: [(f64, &str); 4] = [(86_400.0, "d"), (3_600.0, "h"), (60.0, "m"), (1.0, "s")];
 
@@ -58,6 +63,14 @@ fn trim(v: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counts_take_a_plural_unless_one() {
+        assert_eq!(
+            [counted(0, "run"), counted(1, "run"), counted(2, "other stream")],
+            ["0 runs", "1 run", "2 other streams"]
+        );
+    }
 
     #[test]
     fn durations_for_axes_take_one_unit() {

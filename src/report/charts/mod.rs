@@ -244,7 +244,7 @@ fn folding_note(n: usize, lead: &str, what: &str, by: &str, fate: &str) -> Strin
 
 /// `"3 other streams"`: how the grey line of the folded items is named.
 fn others(n: usize, what: &str) -> String {
-    format!("{n} other {what}{}", if n == 1 { "" } else { "s" })
+    crate::report::human::counted(n, &format!("other {what}"))
 }
 
 #[cfg(test)]

@@ -553,7 +553,7 @@ pub(super) fn path_limits(sc: &Scenario) -> Vec<PathLimit> {
         for class in [Class::Sms, Class::Mms] {
             let mine = |t: &Stream| t.sender == s && t.class == class;
             let what = format!("{} {}", sender.id, class_name(class));
-            let numbers = format!("({} number{})", sender.numbers, if sender.numbers == 1 { "" } else { "s" });
+            let numbers = format!("({})", crate::report::human::counted(sender.numbers as usize, "number"));
             match sender.limits[class.index()] {
                 SenderLimit::PerNumber(l) => {
                     let f = flows(&by_sender[s], &mine, None);
