@@ -378,8 +378,21 @@ pub(crate) fn attempts_text(r: &RunResult, count: &dyn Fn(u64) -> String) -> Opt
     (!parts.is_empty()).then(|| parts.join("; "))
 }
 
+/// `s` in at most `n` characters, cut short with `…`. A sweep point's
+/// name, `stem [point]`, is cut in its stem, so that the points of a long
+/// stem stay told apart.
 fn truncate(s: &str, n: usize) -> String {
-    if s.chars().count() <= n { s.to_string() } else { s.chars().take(n - 1).chain(['…']).collect() }
+    if s.chars().count() <= n {
+        return s.to_string();
+    }
+    if let Some(at) = s.find(" [").filter(|_| s.ends_with(']')) {
+        let (stem, point) = s.split_at(at);
+        let keep = n.saturating_sub(point.chars().count() + 1);
+        if keep >= 4 {
+            return format!("{}…{point}", stem.chars().take(keep).collect::<String>());
+        }
+    }
+    s.chars().take(n - 1).chain(['…']).collect()
 }
 
 /// Writes `bytes` to `path` through a temporary file in the same folder and
@@ -711,4 +724,19 @@ pub fn sweep_csv(loaded: &Loaded, results: &[RunResult]) -> String {
         out.push('\n');
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::truncate;
+
+    #[test]
+    fn long_names_are_cut_keeping_a_sweep_point_whole() {
+        assert_eq!(truncate("provider_presets_sweep [bandwidth]", 28), "provider_preset… [bandwidth]");
+        assert_eq!(truncate("provider_presets_sweep [plivo]", 28).chars().count(), 28);
+        assert_eq!(truncate("otp_expiry_sweep [1m]", 28), "otp_expiry_sweep [1m]");
+        // A point too long to keep, or no point: cut at the end.
+        assert_eq!(truncate("s [a point label longer than the column]", 12), "s [a point …");
+        assert_eq!(truncate("a_very_long_scenario_file_name_here", 12), "a_very_long…");
+    }
 }
