@@ -4,9 +4,9 @@
 use crate::check::baseline::{self, Baseline, BaselineError};
 use crate::check::{ci, expect};
 use crate::load::{self, ChartWindow, Diagnostic, FindError, Loaded, Moment, SweepArgError};
-use crate::report;
 use crate::report::human::counted;
 use crate::report::records::{Compression, RecordFiles};
+use crate::report::{self, Staged};
 use crate::run::batch::{self, Job, Overrides};
 use crate::run::merge::{self, MergeError};
 use crate::run::shard::{Shard, ShardError};
@@ -410,7 +410,8 @@ fn command(command: Command) -> Result<Passed, Error> {
             let merged = merge::merge(&merge::read(&dirs)?)?;
             let (loaded, results): (Vec<_>, Vec<_>) =
                 merged.into_iter().map(|(f, l, r)| ((PathBuf::from(f), l), r)).unzip();
-            write_reports(&out, &loaded, &results, window.window.as_ref(), None)
+            let staged = reserve(&out, &loaded)?;
+            write_reports(&out, staged, &loaded, &results, window.window.as_ref(), None)
         }),
     }
 }
@@ -555,6 +556,7 @@ fn execute(
 /// Writes every scenario's reports and prints the table.
 fn write_reports(
     out: &Path,
+    staged: Vec<Staged>,
     loaded: &[(PathBuf, Loaded)],
     results: &[Vec<RunResult>],
     window: Option<&ChartWindow>,
@@ -562,7 +564,8 @@ fn write_reports(
 ) -> Result<Passed, Error> {
     let scenarios: Vec<(String, &Loaded, &[RunResult])> =
         loaded.iter().zip(results).map(|((file, l), points)| (load::stem(file), l, &points[..])).collect();
-    report::write_scenarios(out, &scenarios, window, records).map_err(|(dir, source)| Error::Report { dir, source })?;
+    report::write_scenarios(out, staged, &scenarios, window, records)
+        .map_err(|(dir, source)| Error::Report { dir, source })?;
     report::write_index(out).map_err(|source| Error::Write { path: out.join("index.html"), source })?;
     let mut rows = Vec::new();
     for (stem, l, points) in &scenarios {
@@ -594,12 +597,12 @@ fn run(
 ) -> Result<Passed, Error> {
     let shard = shard.map(|s| Shard::from_arg(s, |k| std::env::var(k).ok())).transpose()?;
     let loaded = load_all(paths, overrides)?;
-    ready(out, &loaded)?;
     let all: Vec<&Loaded> = loaded.iter().map(|(_, l)| l).collect();
     let every = batch::jobs(&all);
     let Some(shard) = shard else {
+        let staged = reserve(out, &loaded)?;
         let files = if records.mdr {
-            let stems: Vec<String> = loaded.iter().map(|(f, _)| load::stem(f)).collect();
+            let stems = stems(&loaded);
             let compression = if records.mdr_compress.is_some() { Compression::Gzip } else { Compression::None };
             let files = RecordFiles::begin(out, &stems, compression)
                 .map_err(|source| Error::Report { dir: out.to_path_buf(), source })?;
@@ -625,8 +628,10 @@ fn run(
             source: f.source,
         })?;
         let assembled = batch::assemble(&all, every.into_iter().zip(results).collect()).expect("every job ran");
-        return write_reports(out, &loaded, &assembled, window, files.as_ref());
+        return write_reports(out, staged, &loaded, &assembled, window, files.as_ref());
     };
+    // Shards of one run may share `out`: each writes its own partial file, unlocked.
+    ready(out, &loaded)?;
     let mine = shard.select(every);
     let results = execute(&all, &mine, None).expect("no records, nothing written");
     let finished: Vec<(Job, Replication)> = mine.into_iter().zip(results).collect();
@@ -639,10 +644,19 @@ fn run(
     Ok(true)
 }
 
+fn stems(loaded: &[(PathBuf, Loaded)]) -> Vec<String> {
+    loaded.iter().map(|(f, _)| load::stem(f)).collect()
+}
+
 /// Checks before running that every report of `loaded` can be written into `out`.
 fn ready(out: &Path, loaded: &[(PathBuf, Loaded)]) -> Result<(), Error> {
-    let stems: Vec<String> = loaded.iter().map(|(f, _)| load::stem(f)).collect();
-    report::ready(out, &stems).map_err(|(dir, source)| Error::Report { dir, source })
+    report::ready(out, &stems(loaded)).map_err(|(dir, source)| Error::Report { dir, source })
+}
+
+/// Reserves before running the folder of every report of `loaded` in `out`
+/// (checked, locked, its staging folder made), in `loaded` order.
+fn reserve(out: &Path, loaded: &[(PathBuf, Loaded)]) -> Result<Vec<Staged>, Error> {
+    report::reserve(out, &stems(loaded)).map_err(|(dir, source)| Error::Report { dir, source })
 }
 
 /// Searches every file's plan, printing each answer and writing its folder
@@ -652,14 +666,14 @@ fn plan(paths: &[PathBuf], out: &Path, overrides: &Overrides) -> Result<Passed, 
     if let Some((file, _)) = loaded.iter().find(|(_, l)| l.plan.is_none()) {
         return Err(Error::NoPlan(file.clone()));
     }
-    ready(out, &loaded)?;
+    let staged = reserve(out, &loaded)?;
     let mut answered = true;
-    for (file, l) in &loaded {
+    for ((file, l), staged) in loaded.iter().zip(staged) {
         let stem = load::stem(file);
         let found = crate::plan::plan(&stem, &file.display().to_string(), l, crate::plan::WIDTH)
             .map_err(|d| Error::Invalid(vec![d]))?;
         print(&format!("{stem}: {}", found.text()));
-        report::write_plan(out, &stem, l, &found.report(l))
+        report::write_plan(staged, &stem, l, &found.report(l))
             .map_err(|source| Error::Report { dir: out.join(&stem), source })?;
         answered &= found.answer.is_some();
     }

@@ -426,6 +426,47 @@ fn a_folder_or_index_that_is_not_a_report_is_never_replaced_and_a_second_writer_
     assert!(stderr(&o).contains("another a2psim is writing this report now"), "{}", stderr(&o));
 }
 
+/// A scenario of ten million messages: a few seconds of simulation, long
+/// enough for a second command to run while it does.
+fn long_scenario() -> String {
+    BASE.replace(
+        "arrival = { process = \"burst\", count = 10, at = \"0s\" }",
+        "arrival = { process = \"poisson\", rate = \"4/s\", count = 10000000 }",
+    )
+}
+
+#[test]
+fn a_report_folder_being_written_or_unwritable_stops_a_run_before_it_simulates() {
+    let dir = tempdir();
+    std::fs::create_dir_all(dir.path().join("long")).unwrap();
+    std::fs::write(dir.path().join("long/s.toml"), long_scenario()).unwrap();
+    std::fs::write(dir.path().join("s.toml"), BASE).unwrap();
+    let mut first = std::process::Command::new(env!("CARGO_BIN_EXE_a2psim"))
+        .args(["run", "long/s.toml", "--out", "out", "-q"])
+        .current_dir(dir.path())
+        .spawn()
+        .unwrap();
+    // The folder is reserved (locked, staging made) before the simulation starts.
+    let staging = dir.path().join("out/.s.a2psim-new");
+    while !staging.exists() {
+        assert!(first.try_wait().unwrap().is_none(), "the long run ended before reserving its folder");
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    let o = a2psim(&["run", "s.toml", "--out", "out"], dir.path());
+    let still_running = first.try_wait().unwrap().is_none();
+    first.kill().unwrap();
+    first.wait().unwrap();
+    assert!(still_running, "the first run must hold its folder while it simulates");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("out/s: another a2psim is writing this report now"), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("simulated"), "refused before simulating: {}", stderr(&o));
+    // A folder that cannot be made is found before ten million messages are simulated.
+    let o = a2psim(&["run", "long/s.toml", "--out", "/proc/self/no-such-folder"], dir.path());
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("cannot write the report into /proc/self/no-such-folder/s"), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("simulated"), "refused before simulating: {}", stderr(&o));
+}
+
 #[test]
 fn ctrl_c_stops_a_run_with_130_and_leaves_earlier_reports_as_they_were() {
     let dir = tempdir();
@@ -433,12 +474,7 @@ fn ctrl_c_stops_a_run_with_130_and_leaves_earlier_reports_as_they_were() {
     let o = a2psim(&["run", "s.toml", "--out", "out"], dir.path());
     assert!(o.status.success(), "{}", stderr(&o));
     let before = files(&dir.path().join("out/s"));
-    // Long enough to be interrupted: ten million messages.
-    let long = BASE.replace(
-        "arrival = { process = \"burst\", count = 10, at = \"0s\" }",
-        "arrival = { process = \"poisson\", rate = \"4/s\", count = 10000000 }",
-    );
-    std::fs::write(dir.path().join("s.toml"), long).unwrap();
+    std::fs::write(dir.path().join("s.toml"), long_scenario()).unwrap();
     let child = std::process::Command::new(env!("CARGO_BIN_EXE_a2psim"))
         .args(["run", "s.toml", "--out", "out"])
         .current_dir(dir.path())

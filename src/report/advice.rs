@@ -29,6 +29,11 @@ pub struct Advice {
     pub pick: Option<SimDuration>,
     /// The sweep point (index in the sweep's order) that sets it.
     pub point: Option<usize>,
+    /// Whether the pick keeps both its expiry rate and (with a
+    /// `useful_life`) its late rate at or under the target. When no swept
+    /// value does, expiry only trades one for the other: the cause is
+    /// throughput, and the text says so.
+    pub meets_target: bool,
     /// What to do, in a sentence or three.
     pub text: String,
 }
@@ -91,10 +96,24 @@ pub fn expiry_advice(loaded: &Loaded, results: &[RunResult]) -> Option<Advice> {
         Kind::Promotional => "a promotion keeps its value for hours, so keep the reach",
         Kind::Transactional => "a notice should arrive both reliably and in time",
     };
+    let picked = pick.and_then(|p| rows.iter().find(|r| r.0 == p));
+    let meets_target = picked.is_some_and(|r| r.1 <= target && (stream.useful_life.is_none() || r.2 <= target));
     if let Some(p) = pick {
         text.push_str(&format!(
             "For {} traffic ({why}): set message_expiry = \"{p}\" on stream {}.",
             stream.kind, stream.name
+        ));
+    }
+    if let (Some(&(p, expired, late)), false) = (picked, meets_target) {
+        let missed = match stream.useful_life {
+            Some(_) => format!("with \"{p}\", {} expire and {} arrive late", pct(expired), pct(late)),
+            None => format!("with \"{p}\", {} expire", pct(expired)),
+        };
+        text.push_str(&format!(
+            " No swept value meets the {} target: {missed}. message_expiry only chooses which messages are lost; \
+             to meet the target the stream needs more throughput on its path or less traffic at its peak \
+             (a2psim explain names the limits).",
+            pct(target)
         ));
     }
     let point = pick.and_then(|e| sweep.points.iter().position(|p| p.loaded.scenario.traffic[s].message_expiry == e));
@@ -106,6 +125,7 @@ pub fn expiry_advice(loaded: &Loaded, results: &[RunResult]) -> Option<Advice> {
         longest_timely,
         pick,
         point,
+        meets_target,
         text,
     })
 }

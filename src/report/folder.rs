@@ -76,6 +76,15 @@ pub fn ready(out: &Path, stems: &[String]) -> Result<(), (PathBuf, io::Error)> {
     index_replaceable(out)
 }
 
+/// Reserves `out/<stem>` for each of `stems` before any work: checks them
+/// as [`ready`] does, then takes each one's lock and makes its staging
+/// folder, so a folder that cannot be written, or that another run is
+/// writing, stops the run before it simulates anything.
+pub(crate) fn reserve(out: &Path, stems: &[String]) -> Result<Vec<Staged>, (PathBuf, io::Error)> {
+    ready(out, stems)?;
+    stems.iter().map(|stem| Staged::begin(out, stem).map_err(|e| (out.join(stem), e))).collect()
+}
+
 /// Whether `out/index.html` is absent or one a2psim wrote: a user's own
 /// index is theirs, never replaced.
 pub(crate) fn index_replaceable(out: &Path) -> Result<(), (PathBuf, io::Error)> {

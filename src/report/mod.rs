@@ -9,8 +9,8 @@ mod folder;
 pub mod records;
 mod row;
 
-pub(crate) use folder::abandon_all;
 pub use folder::ready;
+pub(crate) use folder::{Staged, abandon_all, reserve};
 pub(crate) mod html;
 pub(crate) mod human;
 
@@ -578,36 +578,37 @@ pub struct PlanReport {
     pub json: Value,
 }
 
-/// Writes a plan's folder `out/<stem>/` whole: `plan.json`, a chart per
-/// promise and `report.html`.
-pub fn write_plan(out: &Path, stem: &str, loaded: &Loaded, plan: &PlanReport) -> std::io::Result<()> {
+/// Writes a plan's folder whole, into `staged` (reserved before the search):
+/// `plan.json`, a chart per promise and `report.html`.
+pub(crate) fn write_plan(staged: Staged, stem: &str, loaded: &Loaded, plan: &PlanReport) -> std::io::Result<()> {
     let charts = charts::plan_charts(plan).map_err(std::io::Error::other)?;
     let page = html::plan_page(stem, &loaded.scenario, plan, &loaded.source, &charts);
     let json = json_text(&plan.json);
     let mut files = vec![("plan.json".to_string(), json.as_bytes())];
     files.extend(chart_files(&charts.charts));
     files.push(("report.html".into(), page.as_bytes()));
-    let staged = folder::Staged::begin(out, stem)?;
     write_files(staged.dir(), &files)?;
     staged.commit()
 }
 
 /// Writes every scenario's reports under `out/<stem>/`, in parallel, each
-/// folder replaced whole, with each point's detail records when the run
+/// into its folder reserved before the run (`staged`, in `scenarios` order)
+/// and so replaced whole, with each point's detail records when the run
 /// wrote them; on failure, the first in `scenarios` order, with the folder
 /// it was writing.
-pub fn write_scenarios(
+pub(crate) fn write_scenarios(
     out: &Path,
+    staged: Vec<Staged>,
     scenarios: &[(String, &Loaded, &[RunResult])],
     window: Option<&ChartWindow>,
     records: Option<&records::RecordFiles>,
 ) -> Result<(), (std::path::PathBuf, std::io::Error)> {
-    let each: Vec<Result<(), _>> = scenarios
-        .par_iter()
+    let each: Vec<Result<(), _>> = staged
+        .into_par_iter()
+        .zip(scenarios)
         .enumerate()
-        .map(|(i, (stem, loaded, results))| {
+        .map(|(i, (staged, (stem, loaded, results)))| {
             let write = || {
-                let staged = folder::Staged::begin(out, stem)?;
                 write_scenario(staged.dir(), stem, loaded, results, window)?;
                 if let Some(records) = records {
                     for (p, sc) in crate::run::batch::points(loaded).into_iter().enumerate() {

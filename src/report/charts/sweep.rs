@@ -83,7 +83,8 @@ pub(crate) fn sweep_charts(
 
 /// The point whose value the advice picks, and its label.
 fn recommended_point(advice: &Advice) -> Option<(usize, String)> {
-    Some((advice.point?, format!("recommended {}", advice.pick?)))
+    let missed = if advice.meets_target { "" } else { " (misses the target)" };
+    Some((advice.point?, format!("recommended {}{missed}", advice.pick?)))
 }
 
 /// Each point's x and figures, from left to right: a sweep may list its
