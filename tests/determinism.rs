@@ -31,3 +31,26 @@ fn one_and_two_threads_write_identical_reports_for_every_shipped_scenario() {
         }
     }
 }
+
+#[test]
+fn replications_are_kept_for_their_figures_without_their_time_series() {
+    let sc = scenario(
+        r#"start = "2026-03-10T09:00:00-07:00"
+replications = 3
+[[senders]]
+id = "sc"
+type = "short_code"
+[[traffic]]
+name = "t"
+sender = "sc"
+arrival = { process = "poisson", rate = "5/s", count = 3000 }
+"#,
+    );
+    let r = a2psim::run::simulate::simulate(&sc);
+    assert!(r.stats.series.rows().count() > 0, "the pool keeps the series the charts draw");
+    assert_eq!(r.each().len(), 3);
+    assert!(r.each().iter().all(|s| s.series.rows().count() == 0), "a replication's series is pooled, not kept");
+    assert!(r.each().iter().all(|s| s.accepted() == 3000));
+    let waits: u64 = r.each().iter().map(|s| s.total().queue_wait.count()).sum();
+    assert_eq!(waits, r.stats.total().queue_wait.count());
+}

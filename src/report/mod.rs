@@ -154,8 +154,7 @@ pub fn summary(stem: &str, sc: &Scenario, r: &RunResult) -> Value {
     m.insert("error_codes".into(), codes.into());
     m.insert("provider_queue".into(), provider_queue(sc));
     if several {
-        let each: Vec<Value> = r.each().iter().map(|s| Value::Object(figures(sc, s))).collect();
-        m.insert("confidence".into(), confidence(&each));
+        m.insert("confidence".into(), confidence(sc, r.each()));
     }
     Value::Object(m)
 }
@@ -190,50 +189,64 @@ const CONFIDENCE_KEYS: [&str; 11] = [
     "carriers",
 ];
 
-/// Mean and 95 % confidence interval (Student t) across replications of
-/// every figure named in [`CONFIDENCE_KEYS`].
-fn confidence(each: &[Value]) -> Value {
-    let pick = |key: &str| -> Vec<&Value> { each.iter().map(|v| &v[key]).collect() };
-    let mut m = Map::new();
-    for key in CONFIDENCE_KEYS {
-        let values = pick(key);
-        let v = if key == "streams" {
-            let names: Vec<String> = values[0].as_object().map_or(Vec::new(), |o| o.keys().cloned().collect());
-            let per: Map<String, Value> = names
-                .into_iter()
-                .map(|name| {
-                    let of_stream: Vec<Value> = values.iter().map(|v| v[&name].clone()).collect();
-                    let mut inner = confidence(&of_stream);
-                    if let Some(o) = inner.as_object_mut() {
-                        o.remove("streams");
-                        o.remove("drain_time_s");
-                    }
-                    (name, inner)
-                })
-                .collect();
-            Value::Object(per)
-        } else {
-            interval(&values)
+/// What gets an interval in one replication's figures: [`CONFIDENCE_KEYS`]
+/// (null where absent), and for each stream the same but its streams and
+/// drain time.
+fn selected(figures: &Value, top: bool) -> Value {
+    let keys = CONFIDENCE_KEYS.iter().filter(|k| top || !matches!(**k, "streams" | "drain_time_s"));
+    let pick = |&k: &&str| {
+        let v = match (k, &figures[k]) {
+            ("streams", Value::Object(per)) => {
+                Value::Object(per.iter().map(|(name, g)| (name.clone(), selected(g, false))).collect())
+            }
+            (_, v) => v.clone(),
         };
-        m.insert(key.into(), v);
-    }
-    Value::Object(m)
+        (k.to_string(), v)
+    };
+    Value::Object(keys.map(pick).collect())
 }
 
-/// Numbers become {mean, ci_low, ci_high, half_width}; objects recurse.
-fn interval(values: &[&Value]) -> Value {
-    match values.first() {
-        Some(Value::Object(first)) => Value::Object(
-            first
-                .keys()
-                .map(|k| {
-                    let inner: Vec<&Value> = values.iter().map(|v| &v[k]).collect();
-                    (k.clone(), interval(&inner))
-                })
-                .collect(),
-        ),
-        Some(Value::Number(_)) => {
-            let xs: Vec<f64> = values.iter().filter_map(|v| v.as_f64()).collect();
+/// Mean and 95 % confidence interval (Student t) across replications of
+/// every figure named in [`CONFIDENCE_KEYS`], in the shape of the first
+/// replication's figures. Each replication's figures are read into
+/// columns of numbers one at a time: thousands of replications are never
+/// all held as JSON.
+fn confidence(sc: &Scenario, each: &[Stats]) -> Value {
+    let of = |s: &Stats| selected(&Value::Object(figures(sc, s)), true);
+    let shape = of(&each[0]);
+    let mut columns: Vec<Vec<f64>> = Vec::new();
+    for s in each {
+        let mut i = 0;
+        numbers(&shape, &of(s), &mut |x| {
+            if columns.len() == i {
+                columns.push(Vec::with_capacity(each.len()));
+            }
+            columns[i].extend(x);
+            i += 1;
+        });
+    }
+    intervals(&shape, &mut columns.into_iter())
+}
+
+/// Calls `f` with what `v` holds (a number or not) at each place where
+/// `shape` holds a number, in order.
+fn numbers(shape: &Value, v: &Value, f: &mut dyn FnMut(Option<f64>)) {
+    match shape {
+        Value::Object(fields) => fields.iter().for_each(|(k, inner)| numbers(inner, &v[k], f)),
+        Value::Number(_) => f(v.as_f64()),
+        _ => {}
+    }
+}
+
+/// `shape` with each number replaced by {mean, ci_low, ci_high, half_width}
+/// of its column, and anything else by null.
+fn intervals(shape: &Value, columns: &mut impl Iterator<Item = Vec<f64>>) -> Value {
+    match shape {
+        Value::Object(fields) => {
+            Value::Object(fields.iter().map(|(k, inner)| (k.clone(), intervals(inner, columns))).collect())
+        }
+        Value::Number(_) => {
+            let xs = columns.next().expect("a column per number of the shape");
             let (mean, half) = mean_ci(&xs);
             json!({ "mean": mean, "ci_low": mean - half, "ci_high": mean + half, "half_width": half })
         }

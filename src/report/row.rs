@@ -30,28 +30,50 @@ pub(crate) struct Row {
 
 impl Row {
     /// The row of the messages `group` picks out of each replication of `r`.
+    /// Each replication's group is made once (a total merges every stream's
+    /// distributions) and its figures summed in replication order.
     pub(crate) fn of(r: &RunResult, group: &dyn Fn(&Stats) -> Group) -> Row {
-        let each = r.each();
-        let mean =
-            |f: &dyn Fn(&Group, &Stats) -> f64| each.iter().map(|s| f(&group(s), s)).sum::<f64>() / each.len() as f64;
-        let count = |o: Outcome| mean(&|g, _| g.count(o) as f64);
-        let others =
+        const OTHERS: [Outcome; 5] =
             [Outcome::Undelivered, Outcome::Blocked, Outcome::Rejected, Outcome::QueuedAtEnd, Outcome::InFlightAtEnd];
+        let each = r.each();
+        let mut sums = [0.0; 12 + OTHERS.len()];
+        for s in each {
+            let g = group(s);
+            let count = |o: Outcome| g.count(o) as f64;
+            let figures = [
+                g.accepted as f64,
+                count(Outcome::Delivered),
+                count(Outcome::Expired),
+                g.expiry_rate(),
+                count(Outcome::FailedDailyCap),
+                g.late_rate(),
+                g.queue_wait.summary().p99,
+                g.end_to_end.summary().p99,
+                count(Outcome::QueuedAtEnd),
+                count(Outcome::InFlightAtEnd),
+                s.drain.as_secs_f64(),
+                g.cost.usd(),
+            ];
+            for (sum, x) in sums.iter_mut().zip(figures.into_iter().chain(OTHERS.map(count))) {
+                *sum += x;
+            }
+        }
+        let mean = sums.map(|sum| sum / each.len() as f64);
         Row {
             replications: each.len(),
-            accepted: mean(&|g, _| g.accepted as f64),
-            delivered: count(Outcome::Delivered),
-            expired: count(Outcome::Expired),
-            expiry_rate: mean(&|g, _| g.expiry_rate()),
-            failed_daily_cap: count(Outcome::FailedDailyCap),
-            other: others.into_iter().map(count).sum(),
-            late_rate: mean(&|g, _| g.late_rate()),
-            wait_p99: mean(&|g, _| g.queue_wait.summary().p99),
-            end_to_end_p99: mean(&|g, _| g.end_to_end.summary().p99),
-            queued_at_end: count(Outcome::QueuedAtEnd),
-            in_flight_at_end: count(Outcome::InFlightAtEnd),
-            drain: mean(&|_, s| s.drain.as_secs_f64()),
-            cost: mean(&|g, _| g.cost.usd()),
+            accepted: mean[0],
+            delivered: mean[1],
+            expired: mean[2],
+            expiry_rate: mean[3],
+            failed_daily_cap: mean[4],
+            other: mean[12..].iter().sum(),
+            late_rate: mean[5],
+            wait_p99: mean[6],
+            end_to_end_p99: mean[7],
+            queued_at_end: mean[8],
+            in_flight_at_end: mean[9],
+            drain: mean[10],
+            cost: mean[11],
         }
     }
 

@@ -97,8 +97,11 @@ pub struct RunResult {
 }
 
 impl RunResult {
-    /// A result from pooled figures and, with several replications, each one's.
+    /// A result from pooled figures and, with several replications, each
+    /// one's, kept without their time series: only the pool's is reported,
+    /// and a long run's series is most of its memory.
     pub fn new(stats: Stats, replications: Vec<Stats>, daily_caps: Vec<(u32, DailyCapDay)>, events: u64) -> RunResult {
+        let replications = replications.into_iter().map(Stats::without_series).collect();
         RunResult { stats, replications, daily_caps, events }
     }
 
@@ -125,7 +128,7 @@ pub fn pool(replications: Vec<Replication>) -> RunResult {
         events += r.events;
         each.push(r.stats);
     }
-    RunResult { stats, replications: each, daily_caps, events }
+    RunResult::new(stats, each, daily_caps, events)
 }
 
 /// Runs every replication (in parallel) and pools them.

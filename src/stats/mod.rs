@@ -381,6 +381,12 @@ impl Stats {
         sum(&self.streams).is_some() && sum(&self.streams) == sum(&self.carriers)
     }
 
+    /// These figures with an empty time series of the same step.
+    pub(crate) fn without_series(mut self) -> Stats {
+        self.series = Series::new(self.series.step(), 0);
+        self
+    }
+
     /// Pools another replication's figures into these.
     pub fn merge(&mut self, other: &Stats) {
         for (a, b) in self.streams.iter_mut().zip(&other.streams) {
