@@ -354,6 +354,12 @@ arrival = { process = "burst", count = 5, at = "0s" }
     std::fs::write(dir.path().join("s.toml"), text.replace("[5, 20]", "[10, 20]")).unwrap();
     let o = a2psim(&["validate", "s.toml"], dir.path());
     assert!(!String::from_utf8_lossy(&o.stderr).contains("warning"), "the file's value is one of the points");
+    // On the command line the replacement is the point of the option.
+    let no_sweep = text.split("[sweep]").next().unwrap();
+    std::fs::write(dir.path().join("s.toml"), no_sweep).unwrap();
+    let o = a2psim(&["validate", "s.toml", "--sweep", "account.sms_mps=5,20"], dir.path());
+    assert_eq!(o.status.code(), Some(0));
+    assert!(!String::from_utf8_lossy(&o.stderr).contains("warning"), "{}", String::from_utf8_lossy(&o.stderr));
 }
 
 #[test]

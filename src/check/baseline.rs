@@ -89,7 +89,7 @@ impl Regression {
     /// `+12.5 %`, or the absolute change when the baseline was zero.
     pub(crate) fn change(&self) -> String {
         if self.baseline == 0.0 {
-            format!("from 0 to {}", self.now)
+            format!("from 0 to {}", crate::check::ci::shown(Some(self.now)))
         } else {
             format!("{:+.1} %", (self.now / self.baseline - 1.0) * 100.0)
         }

@@ -50,8 +50,8 @@ pub(crate) fn table(verdicts: &[Verdict], regressions: Option<&[Regression]>) ->
             "{:<36} {:<44} {:>24} {:>18}  WORSE ({})\n",
             r.key,
             format!("baseline: {}", r.metric),
-            r.now,
-            format!("was {}", r.baseline),
+            shown(Some(r.now)),
+            format!("was {}", shown(Some(r.baseline))),
             r.change()
         ));
     }
@@ -197,6 +197,21 @@ mod tests {
         assert_eq!(shown(Some(12.0)), "12");
         assert_eq!(shown(Some(0.5)), "0.5");
         assert_eq!(shown(None), "absent");
+    }
+
+    #[test]
+    fn regressions_are_shown_as_measured_values_are() {
+        let r = Regression {
+            key: "s".into(),
+            metric: "expiry_rate".into(),
+            baseline: 0.061332548904250626,
+            now: 0.06552122066931658,
+        };
+        let line = table(&[], Some(&[r])).lines().nth(1).unwrap().to_string();
+        assert!(
+            line.contains(" 0.06552 ") && line.contains("was 0.06133") && line.ends_with("WORSE (+6.8 %)"),
+            "{line}"
+        );
     }
 
     #[test]

@@ -354,7 +354,8 @@ pub(crate) fn parse_with(
     let mut errors: Vec<Diagnostic> = Vec::new();
     let mut points = Vec::new();
     // A swept key the file also sets to a value the sweep never runs: that
-    // value is not used, which surprises whoever edited it (said once).
+    // value is not used, which surprises whoever edited it (said once). A
+    // `--sweep` replaces it on purpose: nothing to say.
     let mut overridden = vec![false; parameters.len()];
     // Points refused: the first few are told in full, the rest counted.
     let mut refused = 0usize;
@@ -367,7 +368,10 @@ pub(crate) fn parse_with(
             match set_path(&mut doc, &p.path, p.values[v].clone()) {
                 // A plan's candidates are what it searches: the file's value is a placeholder.
                 Ok(Some(old))
-                    if loaded.plan.is_none() && !overridden[k] && !p.values.iter().any(|x| show(x) == show(&old)) =>
+                    if loaded.plan.is_none()
+                        && p.key_span.is_some()
+                        && !overridden[k]
+                        && !p.values.iter().any(|x| show(x) == show(&old)) =>
                 {
                     overridden[k] = true;
                     let message = format!(
