@@ -96,7 +96,7 @@ fn every_run_chart_is_drawn_for_every_shipped_scenario() {
             let senders: Vec<String> = sc.senders().iter().map(|s| format!("from {}", s.id)).collect();
             let refs: Vec<&str> = senders.iter().map(String::as_str).collect();
             labels("queue_depth", &[&refs[..], &["to att", "to tmobile", "messages queued"]].concat());
-            labels("failures", &["expired", "failed_daily_cap", "blocked", "rejected", "undelivered"]);
+            labels("failures", &["per"]);
             labels("attempts", &["first attempts", "retries", "rejected_queue_full"]);
             let mut throughput = vec!["total", "to verizon", "account"];
             if has_daily_caps(&dir) {
@@ -316,6 +316,38 @@ fn drawn(path: &Path) -> Drawn {
         circles: named("circle").count(),
         rects: named("rect").map(|n| n.attribute("fill").unwrap_or("").to_string()).collect(),
     }
+}
+
+#[test]
+fn the_failures_chart_lists_only_the_reasons_that_occur_in_their_own_colours() {
+    let reasons = ["expired", "failed_daily_cap", "blocked", "rejected", "rejected_queue_full", "undelivered"];
+    let chart = |stem: &str| drawn(&rendered().join(stem).join("failures.svg"));
+    let listed = |d: &Drawn| -> Vec<String> {
+        d.texts.iter().map(|t| t.2.clone()).filter(|t| reasons.contains(&t.as_str())).collect()
+    };
+    // Daily-cap failures only; expiries only; two reasons, the top band first.
+    let cap = chart("daily_cap_dst");
+    assert_eq!(listed(&cap), ["failed_daily_cap"]);
+    assert_eq!(listed(&chart("model_example")), ["expired"]);
+    assert_eq!(listed(&chart("diurnal_profile")), ["undelivered", "expired"]);
+    // The band and its swatch are one opaque colour (the palette's teal
+    // #009E73 lightened a quarter): bands stacked over each other cannot darken it.
+    let svg = std::fs::read_to_string(rendered().join("daily_cap_dst/failures.svg")).unwrap();
+    assert_eq!(svg.matches("fill=\"#3FB696\"").count(), 2, "the band and its swatch");
+    assert!(cap.rects.iter().any(|f| f == "#3FB696") && !svg.contains("#009E73"));
+}
+
+#[test]
+fn the_daily_cap_is_drawn_in_a_red_no_carrier_line_uses() {
+    let dir = rendered().join("daily_cap_dst");
+    let depth = drawn(&dir.join("queue_depth.svg"));
+    let cap = "#A00028";
+    assert!(depth.texts.iter().any(|t| t.2.starts_with("shop cap used")));
+    let cap_lines = depth.polylines.iter().filter(|l| l.0 == cap).count();
+    assert!(cap_lines >= 1, "the cap marks are red");
+    // `to other` keeps the palette's vermillion, which the marks used to share.
+    assert!(depth.polylines.iter().any(|l| l.0 == "#D55E00"));
+    assert!(std::fs::read_to_string(dir.join("throughput.svg")).unwrap().contains(cap), "the cap level too");
 }
 
 #[test]

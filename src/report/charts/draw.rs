@@ -728,6 +728,14 @@ where
     Ok(())
 }
 
+/// The fill of an area of `color`: a quarter lighter, and opaque, so that
+/// stacked areas drawn over each other keep their own colour (and their
+/// legend's) instead of darkening where they overlap.
+fn area_fill(color: RGBColor) -> RGBColor {
+    let lighter = |c: u8| ((u16::from(c) * 3 + 255) / 4) as u8;
+    RGBColor(lighter(color.0), lighter(color.1), lighter(color.2))
+}
+
 /// Every line: solid, dashed or a filled area.
 fn lines<DB: DrawingBackend>(chart: &mut Plot<'_, DB>, p: &Panel) -> Res
 where
@@ -739,7 +747,7 @@ where
         match (l.joined, l.filled, l.dashed) {
             (false, _, _) => {}
             (true, true, _) => {
-                chart.draw_series(AreaSeries::new(points, 0.0, l.color.mix(0.75).filled()))?;
+                chart.draw_series(AreaSeries::new(points, 0.0, area_fill(l.color).filled()))?;
             }
             (true, false, true) => {
                 chart.draw_series(DashedLineSeries::new(points, 8, 5, style))?;
@@ -797,7 +805,7 @@ where
         if !l.joined {
             area.draw(&Circle::new((x + SWATCH / 2, mid), 4, l.color.filled()))?;
         } else if l.filled {
-            area.draw(&Rectangle::new([(x, mid - 6), (x + SWATCH, mid + 6)], l.color.mix(0.75).filled()))?;
+            area.draw(&Rectangle::new([(x, mid - 6), (x + SWATCH, mid + 6)], area_fill(l.color).filled()))?;
         } else if l.dashed {
             for d in [0, 9, 18] {
                 area.draw(&PathElement::new(vec![(x + d, mid), (x + d + 6, mid)], l.color.stroke_width(3)))?;

@@ -198,6 +198,10 @@ fn queue_depth(sc: &Scenario, r: &RunResult, clock: &Clock, rows: &[Row]) -> Dra
     )
 }
 
+/// T-Mobile's daily cap, wherever it is drawn: a dark red that none of the
+/// carrier or sender lines uses (the palette's vermillion is `to other`).
+const CAP: RGBColor = RGBColor(160, 0, 40);
+
 fn cap_marks(sc: &Scenario, r: &RunResult) -> Vec<Mark> {
     r.daily_caps
         .iter()
@@ -205,7 +209,7 @@ fn cap_marks(sc: &Scenario, r: &RunResult) -> Vec<Mark> {
         .filter_map(|(_, d)| {
             d.exhausted_at.map(|t| Mark {
                 x: t.as_secs_f64(),
-                color: RGBColor(213, 94, 0),
+                color: CAP,
                 label: Some(format!("{} cap used {}", sc.brands[d.brand].id, sc.calendar.local(t, "%H:%M"))),
             })
         })
@@ -400,14 +404,20 @@ fn failures(clock: &Clock, rows: &[Row], retries: bool) -> Draft {
     let what = if retries { "attempts" } else { "messages" };
     let y_desc = clock.mean_of(&format!("{what} per {}", human::duration(width)));
     let mut p = clock.panel("Failures by reason (stacked)", &y_desc);
-    let mut stacked: Vec<Vec<f64>> = Vec::new();
-    for (k, (_, count)) in reasons.iter().enumerate() {
-        let own = sums(*count);
-        let below = if k == 0 { vec![0.0; own.len()] } else { stacked[k - 1].clone() };
-        stacked.push(own.iter().zip(below).map(|(v, b)| b + v).collect());
+    // Only the reasons that occur are drawn and listed, each in its own
+    // colour whichever others occur; with no failure at all, expired at zero.
+    let own: Vec<Vec<f64>> = reasons.iter().map(|(_, count)| sums(*count)).collect();
+    let mut occurring: Vec<usize> = (0..reasons.len()).filter(|&k| own[k].iter().any(|&v| v > 0.0)).collect();
+    if occurring.is_empty() {
+        occurring.push(0);
     }
-    for (k, (name, _)) in reasons.iter().enumerate().rev() {
-        p.lines.push(Line::area(*name, color(k + 1), steps(clock, group, &stacked[k])));
+    let mut stacked: Vec<Vec<f64>> = Vec::new();
+    for &k in &occurring {
+        let below = stacked.last().cloned().unwrap_or_else(|| vec![0.0; own[k].len()]);
+        stacked.push(own[k].iter().zip(below).map(|(v, b)| b + v).collect());
+    }
+    for (&k, top) in occurring.iter().zip(&stacked).rev() {
+        p.lines.push(Line::area(reasons[k].0, color(k + 1), steps(clock, group, top)));
     }
     p.fit_y();
     draft(
@@ -727,7 +737,7 @@ fn throughput(sc: &Scenario, r: &RunResult, clock: &Clock, rows: &[Row], days: b
         for cap in days.iter().map(|d| d.cap).collect::<std::collections::BTreeSet<_>>() {
             bottom.levels.push(Level {
                 y: cap as f64,
-                color: RGBColor(213, 94, 0),
+                color: CAP,
                 label: format!("cap {}", human::number(cap as f64)),
             });
         }
