@@ -338,6 +338,16 @@ fn the_failures_chart_lists_only_the_reasons_that_occur_in_their_own_colours() {
 }
 
 #[test]
+fn a_run_shorter_than_one_row_draws_each_line_as_a_dot() {
+    // Ten messages in one second: one row, so no line has two points to join.
+    let dir = rendered().join("mps_10_in_one_second");
+    let dots = |chart: &str| drawn(&dir.join(format!("{chart}.svg"))).circles;
+    assert_eq!(dots("throughput"), 5, "total and four carriers");
+    assert_eq!(dots("queue_depth"), 5, "four carriers and one sender");
+    assert_eq!(dots("latency_over_time"), 3, "p50, p90, p99");
+}
+
+#[test]
 fn the_daily_cap_is_drawn_in_a_red_no_carrier_line_uses() {
     let dir = rendered().join("daily_cap_dst");
     let depth = drawn(&dir.join("queue_depth.svg"));

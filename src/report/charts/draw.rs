@@ -756,7 +756,8 @@ where
                 chart.draw_series(LineSeries::new(points, style))?;
             }
         }
-        if l.dots {
+        // A line of one point (a run shorter than one row) joins nothing: a dot shows it.
+        if l.dots || l.points.len() == 1 {
             chart.draw_series(l.points.iter().map(|&at| Circle::new(at, 4, l.color.filled())))?;
         }
     }
