@@ -277,6 +277,7 @@ fn range_and_reference_errors() {
 #[test]
 fn rates_counts_durations_and_times_must_be_well_formed() {
     refused(&TEN_DLC.replace("rate = \"2/s\"", "rate = \"0/s\""), "13:41", "a rate must be more than zero");
+    refused(&TEN_DLC.replace("rate = \"2/s\"", "rate = \"1/0s\""), "13:41", "a rate's period must be longer than zero");
     refused(&TEN_DLC.replace("rate = \"2/s\"", "rate = \"-2/s\""), "13:41", "expected a rate such as");
     refused(&TEN_DLC.replace("rate = \"2/s\"", "rate = \"fast\""), "13:41", "expected a rate such as");
     refused(
@@ -285,7 +286,13 @@ fn rates_counts_durations_and_times_must_be_well_formed() {
         "`traffic.p.arrival.until`: expected an offset",
     );
     refused(&TEN_DLC.replace("until = \"1h\"", "until = \"yesterday\""), "13:56", "expected an offset");
-    refused(&TEN_DLC.replace("until = \"1h\"", "count = 0"), "13:56", "expected a whole number from 1");
+    // A date the calendar does not have is named as such, in `start` and in instants.
+    let feb_30 = TEN_DLC.replace("\"2026-03-10T08:00:00-07:00\"", "\"2026-02-30T08:00:00-07:00\"");
+    refused(&feb_30, "1:9", "`start`: 2026-02-30 is not a day of the calendar");
+    let until = TEN_DLC.replace("until = \"1h\"", "until = \"2026-03-32T08:00:00-07:00\"");
+    refused(&until, "13:56", "`traffic.p.arrival.until`: 2026-03-32 is not a day of the calendar");
+    // A count has no upper bound of its own: none is named (a burst's comes with its own error).
+    refused(&TEN_DLC.replace("until = \"1h\"", "count = 0"), "13:56", "expected a whole number of at least 1, found 0");
     refused(
         &TEN_DLC.replace("\"2026-03-10T08:00:00-07:00\"", "\"March 10\""),
         "1:9",

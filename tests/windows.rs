@@ -142,6 +142,8 @@ fn a_bad_window_is_refused_with_what_was_expected() {
         ("2h..1h", "the end (1h) must come after the start (2h)"),
         ("11h", "expected START..END, each an offset from the start ("),
         ("1h..2026-03-10T09:00:00Z", "give both ends as offsets or both as RFC 3339 times"),
+        ("1h..soon", "expected an offset from the start (a duration such as \"250ms\""),
+        ("2026-02-30T09:00:00Z..2026-03-10T09:00:00Z", "2026-02-30 is not a day of the calendar"),
     ] {
         let o = a2psim(&["run", "county.toml", "--out", "out", "--window", arg], dir.path());
         assert_eq!(o.status.code(), Some(2), "{arg}");

@@ -155,7 +155,11 @@ impl<'s> Reader<'s> {
     }
 
     pub(super) fn int(&mut self, t: &Tbl, key: &str, range: std::ops::RangeInclusive<u64>) -> Option<u64> {
-        let expected = format!("a whole number from {} to {}", range.start(), range.end());
+        // No bound but the type's: its twenty digits would read as a limit.
+        let expected = match range.end() {
+            &u64::MAX => format!("a whole number of at least {}", range.start()),
+            end => format!("a whole number from {} to {end}", range.start()),
+        };
         let v = t.get(key)?;
         let text = match v.get_ref() {
             DeValue::Integer(i) if i.radix() == 10 => i.as_str().replace('_', ""),
@@ -301,7 +305,8 @@ impl<'s> Reader<'s> {
                 // An offset too long to run says so rather than that it is no instant.
                 let why = match offset {
                     Err(why) if why.contains("longest span") => why,
-                    _ => format!("expected {expected}, found \"{text}\""),
+                    _ => super::window::impossible_date(&text)
+                        .unwrap_or_else(|| format!("expected {expected}, found \"{text}\"")),
                 };
                 self.invalid(t, key, v, why);
                 None

@@ -114,6 +114,9 @@ pub(crate) fn rate(s: &str, default_period: SimDuration) -> Result<Rate, String>
                 "d" | "day" => SimDuration::from_secs(86_400),
                 other => duration(other).map_err(|_| bad())?,
             };
+            if period == SimDuration::ZERO {
+                return Err(format!("a rate's period must be longer than zero, found \"{s}\""));
+            }
             (count, period)
         }
         None => (s, default_period),

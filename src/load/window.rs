@@ -5,6 +5,20 @@ use crate::scenario::calendar::Calendar;
 use crate::scenario::time::{SimDuration, SimTime};
 use jiff::Timestamp;
 
+/// What is wrong with the date an RFC 3339 `text` begins with, when it
+/// names no day of the calendar ("2026-02-30"): said as such rather than
+/// as a time that does not parse.
+pub(crate) fn impossible_date(text: &str) -> Option<String> {
+    let date = text.get(..10)?;
+    let mut parts = date.split('-');
+    let mut part = || parts.next().filter(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+    let (y, m, d) = (part()?.parse().ok()?, part()?.parse().ok()?, part()?.parse().ok()?);
+    if !text[10..].starts_with(['T', 't', ' ']) || jiff::civil::Date::new(y, m, d).is_ok() {
+        return None;
+    }
+    Some(format!("{date} is not a day of the calendar"))
+}
+
 /// An instant given on the command line: an offset from each scenario's
 /// `start`, or an RFC 3339 time (one end of `--window`, or `--as-of`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -38,6 +52,9 @@ impl Moment {
 
     fn parse(text: &str) -> Result<Moment, String> {
         let text = text.trim();
+        if let Some(why) = impossible_date(text) {
+            return Err(why);
+        }
         if text.contains('T') {
             // RFC 9557 names the zone after the offset: `...-04:00[America/New_York]`.
             let at = if text.contains('[') {
@@ -49,7 +66,17 @@ impl Moment {
                 .map(Moment::At)
                 .ok_or_else(|| format!("expected an RFC 3339 time with its offset, found \"{text}\""));
         }
-        duration(text).or_else(|e| seconds(text).map_err(|_| e)).map(Moment::Offset)
+        // Neither: both ways of writing a moment are named, unless it is an
+        // offset too long to run.
+        duration(text).or_else(|e| seconds(text).map_err(|_| e)).map(Moment::Offset).map_err(|e| {
+            if e.contains("longest span") {
+                return e;
+            }
+            format!(
+                "expected an offset from the start ({DURATION_HELP}) or an RFC 3339 time such as \
+                 \"2026-03-10T09:00:00-07:00\", found \"{text}\""
+            )
+        })
     }
 
     fn resolve(self, cal: &Calendar) -> SimTime {
@@ -128,7 +155,16 @@ mod tests {
         assert!(err("9h").starts_with("expected START..END, each an offset from the start ("));
         assert_eq!(err("2h..1h"), "the end (1h) must come after the start (2h)");
         assert_eq!(err("1h..2026-03-10T09:00:00Z"), "give both ends as offsets or both as RFC 3339 times");
-        assert_eq!(err("1h..2x"), format!("expected {DURATION_HELP}, found \"2x\""));
+        assert_eq!(
+            err("1h..2x"),
+            format!(
+                "expected an offset from the start ({DURATION_HELP}) or an RFC 3339 time such as \
+                 \"2026-03-10T09:00:00-07:00\", found \"2x\""
+            )
+        );
+        assert_eq!(err("2026-02-29T09:00:00Z..1h"), "2026-02-29 is not a day of the calendar");
+        assert_eq!(impossible_date("2028-02-29T09:00:00Z"), None, "a leap day");
+        assert_eq!(impossible_date("2026-13-01T09:00:00Z").as_deref(), Some("2026-13-01 is not a day of the calendar"));
         assert_eq!(
             err("2026-03-10T09:00..1h"),
             "expected an RFC 3339 time with its offset, found \"2026-03-10T09:00\""

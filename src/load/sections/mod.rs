@@ -137,10 +137,10 @@ impl Reader<'_> {
         };
         let calendar = Calendar::parse(&text);
         if calendar.is_none() {
-            let why = match self.unknown_zone(&text) {
-                Some(why) => why,
-                None => format!("expected {expected}, found \"{text}\""),
-            };
+            let why = self
+                .unknown_zone(&text)
+                .or_else(|| crate::load::window::impossible_date(&text))
+                .unwrap_or_else(|| format!("expected {expected}, found \"{text}\""));
             self.invalid(root, "start", v, why);
         }
         calendar
