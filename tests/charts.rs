@@ -338,6 +338,17 @@ fn the_failures_chart_lists_only_the_reasons_that_occur_in_their_own_colours() {
 }
 
 #[test]
+fn coinciding_wait_percentiles_all_show_p99_widest_and_first() {
+    // A backlog drained in order: p50, p90 and p99 mostly coincide.
+    let chart = drawn(&rendered().join("model_example/latency_over_time.svg"));
+    let first = |colour: &str| chart.polylines.iter().position(|l| l.0 == colour).expect("drawn");
+    let width = |colour: &str| chart.polylines[first(colour)].1.clone();
+    let (p99, p90, p50) = ("#009E73", "#E69F00", "#0072B2");
+    assert_eq!([width(p99), width(p90), width(p50)], ["6", "4", "2"]);
+    assert!(first(p99) < first(p90) && first(p90) < first(p50), "drawn widest first");
+}
+
+#[test]
 fn a_run_shorter_than_one_row_draws_each_line_as_a_dot() {
     // Ten messages in one second: one row, so no line has two points to join.
     let dir = rendered().join("mps_10_in_one_second");

@@ -41,12 +41,19 @@ pub(crate) struct Line {
     pub(crate) dots: bool,
     /// Whether neighbouring points are joined by a line.
     pub(crate) joined: bool,
+    /// Stroke width in pixels.
+    pub(crate) width: u32,
     pub(crate) points: Vec<(f64, f64)>,
 }
 
 impl Line {
     pub(crate) fn solid(label: impl Into<String>, color: RGBColor, points: Vec<(f64, f64)>) -> Line {
-        Line { label: label.into(), color, dashed: false, filled: false, dots: false, joined: true, points }
+        Line { label: label.into(), color, dashed: false, filled: false, dots: false, joined: true, width: 2, points }
+    }
+    /// The same line drawn `width` pixels wide: lines that may coincide are
+    /// drawn widest first, so each still shows around the next.
+    pub(crate) fn wide(self, width: u32) -> Line {
+        Line { width, ..self }
     }
     pub(crate) fn dashed(label: impl Into<String>, color: RGBColor, points: Vec<(f64, f64)>) -> Line {
         Line { dashed: true, ..Line::solid(label, color, points) }
@@ -742,7 +749,7 @@ where
     DB::ErrorType: 'static,
 {
     for l in &p.lines {
-        let style = l.color.stroke_width(2);
+        let style = l.color.stroke_width(l.width);
         let points = l.points.iter().copied();
         match (l.joined, l.filled, l.dashed) {
             (false, _, _) => {}
@@ -812,7 +819,7 @@ where
                 area.draw(&PathElement::new(vec![(x + d, mid), (x + d + 6, mid)], l.color.stroke_width(3)))?;
             }
         } else {
-            area.draw(&PathElement::new(vec![(x, mid), (x + SWATCH, mid)], l.color.stroke_width(3)))?;
+            area.draw(&PathElement::new(vec![(x, mid), (x + SWATCH, mid)], l.color.stroke_width(l.width + 1)))?;
         }
         let style = (FONT, LEGEND_FONT).into_font().color(&BLACK).pos(Pos::new(HPos::Left, VPos::Center));
         area.draw(&Text::new(l.label.clone(), (x + SWATCH + GAP, mid), style))?;
