@@ -305,7 +305,7 @@ impl<'s> Reader<'s> {
                 // An offset too long to run says so rather than that it is no instant.
                 let why = match offset {
                     Err(why) if why.contains("longest span") => why,
-                    _ => super::window::impossible_date(&text)
+                    _ => values::impossible_date(&text)
                         .unwrap_or_else(|| format!("expected {expected}, found \"{text}\"")),
                 };
                 self.invalid(t, key, v, why);

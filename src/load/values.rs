@@ -99,6 +99,20 @@ pub(crate) fn seconds(number: &str) -> Result<SimDuration, String> {
     within_span(ns, &format!("{number} s"))
 }
 
+/// What is wrong with the date an RFC 3339 `text` begins with, when it
+/// names no day of the calendar ("2026-02-30"): said as such rather than
+/// as a time that does not parse.
+pub(crate) fn impossible_date(text: &str) -> Option<String> {
+    let date = text.get(..10)?;
+    let mut parts = date.split('-');
+    let mut part = || parts.next().filter(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+    let (y, m, d) = (part()?.parse().ok()?, part()?.parse().ok()?, part()?.parse().ok()?);
+    if !text[10..].starts_with(['T', 't', ' ']) || jiff::civil::Date::new(y, m, d).is_ok() {
+        return None;
+    }
+    Some(format!("{date} is not a day of the calendar"))
+}
+
 pub(crate) const RATE_HELP: &str = "a rate such as \"5/s\", \"4500/min\", \"200000/day\"";
 
 /// Parses `"5/s"`, `"4500/min"`, `"90/h"`, `"200000/day"`, or a bare number

@@ -1,23 +1,9 @@
 //! `--window START..END`: the stretch of a run its charts show.
 
-use super::values::{DURATION_HELP, duration, seconds};
+use super::values::{DURATION_HELP, duration, impossible_date, seconds};
 use crate::scenario::calendar::Calendar;
 use crate::scenario::time::{SimDuration, SimTime};
 use jiff::Timestamp;
-
-/// What is wrong with the date an RFC 3339 `text` begins with, when it
-/// names no day of the calendar ("2026-02-30"): said as such rather than
-/// as a time that does not parse.
-pub(crate) fn impossible_date(text: &str) -> Option<String> {
-    let date = text.get(..10)?;
-    let mut parts = date.split('-');
-    let mut part = || parts.next().filter(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
-    let (y, m, d) = (part()?.parse().ok()?, part()?.parse().ok()?, part()?.parse().ok()?);
-    if !text[10..].starts_with(['T', 't', ' ']) || jiff::civil::Date::new(y, m, d).is_ok() {
-        return None;
-    }
-    Some(format!("{date} is not a day of the calendar"))
-}
 
 /// An instant given on the command line: an offset from each scenario's
 /// `start`, or an RFC 3339 time (one end of `--window`, or `--as-of`).

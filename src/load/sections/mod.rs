@@ -139,7 +139,7 @@ impl Reader<'_> {
         if calendar.is_none() {
             let why = self
                 .unknown_zone(&text)
-                .or_else(|| crate::load::window::impossible_date(&text))
+                .or_else(|| crate::load::values::impossible_date(&text))
                 .unwrap_or_else(|| format!("expected {expected}, found \"{text}\""));
             self.invalid(root, "start", v, why);
         }
