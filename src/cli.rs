@@ -545,7 +545,8 @@ fn execute(
     let events: u64 = results.iter().map(|r| r.events).sum();
     if !quiet() {
         complain(&format!(
-            "simulated {messages} messages ({events} events, {}) in {secs:.2} s: {:.0} messages/s\n",
+            "simulated {} ({events} events, {}) in {secs:.2} s: {:.0} messages/s\n",
+            counted(messages as usize, "message"),
             counted(jobs.len(), "run"),
             messages as f64 / secs.max(1e-9)
         ));

@@ -293,6 +293,8 @@ fn rates_counts_durations_and_times_must_be_well_formed() {
     refused(&until, "13:56", "`traffic.p.arrival.until`: 2026-03-32 is not a day of the calendar");
     // A count has no upper bound of its own: none is named (a burst's comes with its own error).
     refused(&TEN_DLC.replace("until = \"1h\"", "count = 0"), "13:56", "expected a whole number of at least 1, found 0");
+    let (_, err) = validate(TEN_DLC.replace("until = \"1h\"", "count = 0").as_bytes());
+    assert!(!err.contains("needs `until`"), "a refused count was given, not left out: {err}");
     refused(
         &TEN_DLC.replace("\"2026-03-10T08:00:00-07:00\"", "\"March 10\""),
         "1:9",

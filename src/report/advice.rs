@@ -106,14 +106,18 @@ pub fn expiry_advice(loaded: &Loaded, results: &[RunResult]) -> Option<Advice> {
     }
     if let (Some(&(p, expired, late)), false) = (picked, meets_target) {
         let missed = match stream.useful_life {
-            Some(_) => format!("with \"{p}\", {} expire and {} arrive late", pct(expired), pct(late)),
-            None => format!("with \"{p}\", {} expire", pct(expired)),
+            Some(_) => format!(
+                "keeps both its expiry and its late rate under {}: with \"{p}\", {} expire and {} arrive late",
+                pct(target),
+                pct(expired),
+                pct(late)
+            ),
+            None => format!("keeps its expiry rate under {}: with \"{p}\", {} expire", pct(target), pct(expired)),
         };
         text.push_str(&format!(
-            " No swept value meets the {} target: {missed}. message_expiry only chooses which messages are lost; \
+            " No swept value {missed}. message_expiry only chooses which messages are lost; \
              to meet the target the stream needs more throughput on its path or less traffic at its peak \
-             (a2psim explain names the limits).",
-            pct(target)
+             (a2psim explain names the limits)."
         ));
     }
     let point = pick.and_then(|e| sweep.points.iter().position(|p| p.loaded.scenario.traffic[s].message_expiry == e));

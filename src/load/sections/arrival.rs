@@ -36,7 +36,9 @@ impl Reader<'_> {
         let window = |r: &mut Self| {
             let from = r.instant(&t, "from", cal).unwrap_or(SimTime::ZERO);
             let until = r.instant(&t, "until", cal);
-            if until.is_none() && count.is_none() && !has_horizon && t.get("until").is_none() {
+            // A refused `until` or `count` was given: its own error says what is wrong.
+            let given = t.get("until").is_some() || t.get("count").is_some();
+            if until.is_none() && count.is_none() && !has_horizon && !given {
                 r.missing(&t, "until", "an end (`until` or `count`), or a scenario `horizon`");
             }
             if let (Some(u), Some(v)) = (until, t.get("until"))
