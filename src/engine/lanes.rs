@@ -181,7 +181,9 @@ pub(super) struct WaitQueue {
 }
 
 impl WaitQueue {
-    #[inline]
+    // Always inlined: a waiter passed through memory is stored field by
+    // field and read back whole, which stalls the load.
+    #[inline(always)]
     pub(crate) fn push(&mut self, w: Waiter) {
         if self.sorted.back().is_none_or(|last| *last <= w) {
             self.sorted.push_back(w);

@@ -286,27 +286,54 @@ impl Group {
         self.end_to_end.merge(&other.end_to_end);
         self.client_wait.merge(&other.client_wait);
     }
+}
 
+/// One (stream, carrier)'s figures while a run goes. Most delivered
+/// messages take as long end to end as they waited (no delivery delay, no
+/// pacing): such a time is recorded once, in `both`, and added to both
+/// distributions when the run ends, so a message costs one histogram count.
+#[derive(Clone, Debug, Default)]
+struct Cell {
+    group: Group,
+    both: Latency,
+}
+
+impl Cell {
     /// Counts an attempt: every one in `attempts` and the cost, the final
     /// one (no retry after it) as the message's outcome.
     #[inline]
     fn resolve(&mut self, f: &Fate) {
-        self.cost.0 += f.cost.0;
-        self.attempts.outcomes[f.outcome.index()] += 1;
-        self.attempts.queue_full += u64::from(f.queue_full);
+        let g = &mut self.group;
+        g.cost.0 += f.cost.0;
+        g.attempts.outcomes[f.outcome.index()] += 1;
+        g.attempts.queue_full += u64::from(f.queue_full);
         if f.retry_at.is_some() {
-            self.attempts.retried[f.outcome.index()] += 1;
+            g.attempts.retried[f.outcome.index()] += 1;
             return;
         }
-        self.outcomes[f.outcome.index()] += 1;
-        self.late += u64::from(f.late);
-        self.rejected_queue_full += u64::from(f.queue_full);
-        if let (true, Some(d)) = (f.outcome.was_dispatched(), f.dispatched) {
-            self.queue_wait.record(d - f.accepted);
+        g.outcomes[f.outcome.index()] += 1;
+        g.late += u64::from(f.late);
+        g.rejected_queue_full += u64::from(f.queue_full);
+        let (true, Some(d)) = (f.outcome.was_dispatched(), f.dispatched) else { return };
+        let wait = d - f.accepted;
+        if f.outcome != Outcome::Delivered {
+            g.queue_wait.record(wait);
+            return;
         }
-        if f.outcome == Outcome::Delivered {
-            self.end_to_end.record(f.done - f.attempt.arrived);
+        let end_to_end = f.done - f.attempt.arrived;
+        if end_to_end == wait {
+            self.both.record(wait);
+        } else {
+            g.queue_wait.record(wait);
+            g.end_to_end.record(end_to_end);
         }
+    }
+
+    /// The group's figures, `both` added to its two distributions.
+    fn into_group(mut self) -> Group {
+        self.group.queue_wait.merge(&self.both);
+        self.group.end_to_end.merge(&self.both);
+        self.group
     }
 }
 
@@ -320,7 +347,7 @@ pub struct Stats {
     /// Per (stream, carrier) while the run goes: each message is recorded
     /// once, into the finest grouping, and the others derived at the end.
     #[serde(skip, default)]
-    cells: Vec<[Group; 4]>,
+    cells: Vec<[Cell; 4]>,
     /// When the last message reached its outcome.
     pub drain: SimTime,
     /// Messages waiting in lanes: the run's, then each carrier's by [`Carrier::index`].
@@ -434,7 +461,7 @@ impl Stats {
 impl Recorder for Stats {
     fn accepted(&mut self, stream: usize, carrier: Carrier, at: SimTime, queued: bool, retry: bool) {
         if at >= self.warmup && !retry {
-            self.cells[stream][carrier.index()].accepted += 1;
+            self.cells[stream][carrier.index()].group.accepted += 1;
         }
         let sender = self.sender_of[stream];
         let row = self.series.row(at);
@@ -464,7 +491,7 @@ impl Recorder for Stats {
             let cell = &mut self.cells[f.stream][f.carrier.index()];
             cell.resolve(f);
             if self.paced[f.stream] && f.retry_at.is_none() {
-                cell.client_wait.record(f.attempt.first - f.attempt.arrived);
+                cell.group.client_wait.record(f.attempt.first - f.attempt.arrived);
             }
         }
         self.drain = self.drain.max(f.done);
@@ -491,10 +518,11 @@ impl Recorder for Stats {
 
     fn finished(&mut self) {
         self.backlog.iter_mut().for_each(Backlog::settle);
-        for (s, cells) in std::mem::take(&mut self.cells).iter().enumerate() {
-            for (c, cell) in cells.iter().enumerate() {
-                self.streams[s].merge(cell);
-                self.carriers[c].merge(cell);
+        for (s, cells) in std::mem::take(&mut self.cells).into_iter().enumerate() {
+            for (c, cell) in cells.into_iter().enumerate() {
+                let cell = cell.into_group();
+                self.streams[s].merge(&cell);
+                self.carriers[c].merge(&cell);
             }
         }
     }
