@@ -245,15 +245,25 @@ impl Retry {
 impl Stream {
     /// The carrier for a uniform draw `u` in [0, 1).
     pub(crate) fn carrier_for(&self, u: f64) -> Carrier {
-        let mut acc = 0.0;
-        for c in Carrier::ALL {
-            acc += self.carriers[c.index()];
-            if u < acc {
-                return c;
-            }
-        }
+        carrier_for(&self.carriers, u)
+    }
+}
+
+/// The carrier of a mix of `weights` for a uniform draw `u` in [0, 1): the
+/// first whose running sum of weights passes `u`. The running sums never
+/// decrease, so that carrier's place is the count of sums `u` reaches,
+/// counted without a branch: the draw is random, so a branch per carrier
+/// would mostly be mispredicted.
+fn carrier_for(weights: &[f64; 4], u: f64) -> Carrier {
+    let mut acc = 0.0;
+    let reached = weights.map(|w| {
+        acc += w;
+        usize::from(u >= acc)
+    });
+    match Carrier::ALL.get(reached.iter().sum::<usize>()) {
+        Some(&c) => c,
         // Rounding can leave the sum a hair under 1: the last carrier with weight.
-        *Carrier::ALL.iter().rev().find(|c| self.carriers[c.index()] > 0.0).unwrap_or(&Carrier::Other)
+        None => *Carrier::ALL.iter().rev().find(|c| weights[c.index()] > 0.0).unwrap_or(&Carrier::Other),
     }
 }
 
@@ -316,3 +326,22 @@ pub(crate) const DEFAULT_SURCHARGES: [[u64; 2]; 4] = [
     [3_020_000, 5_300_000], // Verizon
     [2_500_000, 5_000_000], // other
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The first carrier whose running sum passes the draw: a carrier of
+    /// weight zero is never drawn, a draw on a boundary goes to the next
+    /// carrier with weight, and one past a sum rounded under 1 to the last.
+    #[test]
+    fn a_draw_picks_the_first_carrier_whose_running_sum_passes_it() {
+        let mix = [0.25, 0.0, 0.5, 0.25];
+        let picks = [0.0, 0.2499, 0.25, 0.7499, 0.75, 0.9999].map(|u| carrier_for(&mix, u));
+        use Carrier::*;
+        assert_eq!(picks, [Att, Att, Verizon, Verizon, Other, Other]);
+        assert_eq!(carrier_for(&[0.0, 1.0, 0.0, 0.0], 0.0), TMobile);
+        let short = [0.3, 0.3, 0.399_999_9, 0.0];
+        assert_eq!(carrier_for(&short, 0.999_999_95), Verizon);
+    }
+}

@@ -35,10 +35,12 @@ impl Backlog {
     }
 
     /// The value at `at` is final: a new peak, or the backlog cleared.
+    /// Whether it is empty is tested last: the backlog comes and goes at
+    /// random, while a clearing, once recorded, stays until the next peak.
     pub(crate) fn settle(&mut self) {
         if self.now > self.peak {
             (self.peak, self.peak_at, self.cleared_at) = (self.now, Some(self.at), None);
-        } else if self.now == 0 && self.peak_at.is_some() && self.cleared_at.is_none() {
+        } else if self.cleared_at.is_none() && self.peak_at.is_some() && self.now == 0 {
             self.cleared_at = Some(self.at);
         }
     }
