@@ -10,7 +10,9 @@ use crate::load::{Loaded, SweepArg, SweepArgError};
 use crate::mdr::{Records, View};
 use crate::run::simulate::{Replication, RunResult, pool, replicate};
 use crate::scenario::Scenario;
+use crate::stats::series::Series;
 use rayon::prelude::*;
+use std::sync::Mutex;
 
 /// What the command line changes in every scenario of a batch. Kept with a
 /// shard's partial results so a merge rebuilds exactly the same batch.
@@ -119,6 +121,12 @@ pub struct RecordsFailed {
 /// done: with `expected` messages per job, resolved messages (each job's
 /// capped at, then topped up to, its expectation); without, one per job.
 /// With `records`, each job writes its detail records.
+///
+/// A point's time series is summed as its jobs finish, so that thousands
+/// of replications of a long run hold one series per point rather than
+/// one per replication; the sum goes to the point's first job in `jobs`
+/// and the others keep an empty series. Series add in any order with the
+/// same result, so the pooled figures are as if each job had kept its own.
 pub fn run(
     all: &[&Loaded],
     jobs: &[Job],
@@ -126,7 +134,16 @@ pub fn run(
     progress: &(dyn Fn(u64) + Sync),
     records: Option<&RecordParts>,
 ) -> Result<Vec<Replication>, RecordsFailed> {
-    jobs.par_iter()
+    // Points are numbered across scenarios, in order.
+    let (mut first_point, mut count) = (Vec::with_capacity(all.len()), 0);
+    for loaded in all {
+        first_point.push(count);
+        count += points(loaded).len();
+    }
+    let point = |job: Job| first_point[job.scenario] + job.point;
+    let sums: Vec<Mutex<Option<Series>>> = (0..count).map(|_| Mutex::default()).collect();
+    let mut done = jobs
+        .par_iter()
         .enumerate()
         .map(|(i, &job)| {
             let failed = |source| RecordsFailed { job, source };
@@ -136,7 +153,7 @@ pub fn run(
             let mut out = records.map(|p| (p.open)(job)).transpose().map_err(failed)?;
             let view = View { as_of: records.and_then(|p| p.as_of), header: job.replication == 0 };
             let recs = out.as_mut().map(|out| Records::new(sc, job.replication, view, &mut **out));
-            let r = replicate(
+            let mut r = replicate(
                 sc,
                 job.replication,
                 &mut |n| {
@@ -154,9 +171,26 @@ pub fn run(
             if rest > 0 {
                 progress(rest);
             }
+            let series = r.stats.take_series();
+            match &mut *lock(&sums[point(job)]) {
+                Some(sum) => sum.merge(&series),
+                empty => *empty = Some(series),
+            }
             Ok(r)
         })
-        .collect()
+        .collect::<Result<Vec<Replication>, RecordsFailed>>()?;
+    for (r, &job) in done.iter_mut().zip(jobs) {
+        if let Some(sum) = lock(&sums[point(job)]).take() {
+            r.stats.series = sum;
+        }
+    }
+    Ok(done)
+}
+
+/// The value behind `m`, even if a job panicked while holding it (the
+/// panic then ends the run anyway).
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// Jobs of a batch that are not among the finished ones.
@@ -194,18 +228,26 @@ pub fn assemble(all: &[&Loaded], mut finished: Vec<(Job, Replication)>) -> Resul
 mod tests {
     use super::*;
 
-    #[test]
-    fn progress_counts_resolved_messages_up_to_the_expected_total() {
-        let text = r#"start = "2026-03-10T08:00:00-07:00"
+    /// One short code with one stream of `arrival`, `head` after the start.
+    fn short_code(head: &str, arrival: &str) -> Loaded {
+        let text = format!(
+            r#"start = "2026-03-10T08:00:00-07:00"
+{head}
 [[senders]]
 id = "sc"
 type = "short_code"
 [[traffic]]
 name = "t"
 sender = "sc"
-arrival = { process = "constant", rate = "100/s", count = 10000 }
-"#;
-        let loaded = crate::load::parse(text, "t.toml", "t", std::path::Path::new(".")).expect("a valid scenario");
+arrival = {arrival}
+"#
+        );
+        crate::load::parse(&text, "t.toml", "t", std::path::Path::new(".")).expect("a valid scenario")
+    }
+
+    #[test]
+    fn progress_counts_resolved_messages_up_to_the_expected_total() {
+        let loaded = short_code("", r#"{ process = "constant", rate = "100/s", count = 10000 }"#);
         let all = [&loaded];
         let jobs = jobs(&all);
         let expected = expected_messages(&all, &jobs);
@@ -219,5 +261,27 @@ arrival = { process = "constant", rate = "100/s", count = 10000 }
         assert_eq!(seen(Some(&[5_000])), [4096, 904], "capped at the expectation");
         assert_eq!(seen(Some(&[20_000])), [4096, 4096, 11_808], "topped up when the run ends");
         assert_eq!(seen(None), [1], "one per run when the traffic is unbounded");
+    }
+
+    /// A point's time series is summed as its jobs finish: its first job
+    /// carries the sum and the others an empty series, and the pooled
+    /// figures are those of replications that each kept their own.
+    #[test]
+    fn a_points_time_series_is_summed_into_its_first_job() {
+        let head = |seed| format!("seed = {seed}\nreplications = 3\n[account]\nsms_mps = 10");
+        let arrival = r#"{ process = "poisson", rate = "20/s", count = 3000 }"#;
+        let (a, b) = (short_code(&head(1), arrival), short_code(&head(2), arrival));
+        let all = [&a, &b];
+        let jobs = jobs(&all);
+        let done = run(&all, &jobs, None, &|_| {}, None).unwrap();
+        let kept: Vec<bool> = done.iter().map(|r| !r.stats.series.is_empty()).collect();
+        assert_eq!(kept, [true, false, false, true, false, false]);
+        let pooled = assemble(&all, jobs.into_iter().zip(done).collect()).unwrap();
+        for (loaded, results) in all.iter().zip(&pooled) {
+            let own = crate::run::simulate::simulate(&loaded.scenario);
+            assert!(own.stats.series.len() > 1, "a series of several rows");
+            let json = |r: &RunResult| serde_json::to_string(&r.stats).unwrap();
+            assert_eq!(json(&results[0]), json(&own));
+        }
     }
 }

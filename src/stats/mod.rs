@@ -410,8 +410,14 @@ impl Stats {
 
     /// These figures with an empty time series of the same step.
     pub(crate) fn without_series(mut self) -> Stats {
-        self.series = Series::new(self.series.step(), 0);
+        self.take_series();
         self
+    }
+
+    /// The time series, leaving an empty one of the same step and senders.
+    pub(crate) fn take_series(&mut self) -> Series {
+        let empty = Series::new(self.series.step(), self.series.senders());
+        std::mem::replace(&mut self.series, empty)
     }
 
     /// Pools another replication's figures into these.

@@ -386,8 +386,16 @@ impl Series {
         self.rows.is_empty()
     }
 
-    /// Adds `other`'s rows, both first brought to the longer of the two steps.
-    pub(super) fn merge(&mut self, other: &Series) {
+    /// Senders it keeps a queue depth for.
+    pub(super) fn senders(&self) -> usize {
+        self.senders
+    }
+
+    /// Adds `other`'s rows, both first brought to the longer of the two
+    /// steps. Every figure of a row is a count (or a change of one) and
+    /// bringing a series to a longer step sums neighbouring rows, so series
+    /// can be added in any order with the same result.
+    pub(crate) fn merge(&mut self, other: &Series) {
         let step = self.step.max(other.step);
         self.coarsen_to(step);
         let mut coarse;
