@@ -460,7 +460,7 @@ impl<'s> Engine<'s> {
                 }
                 None => {
                     self.dequeue(li, t, rec);
-                    self.waits.after_dequeue(li, woken_by, &mut self.paths)
+                    self.waits.after_dequeue(li, woken_by, t, &mut self.paths)
                 }
             };
             if let Some(l) = draining {

@@ -18,7 +18,7 @@
 //!   (`needers`), the older sleeping heads are replayed against the limiter
 //!   before a younger head may take from it.
 
-use super::lanes::{LaneState, Paths, WaitQueue};
+use super::lanes::{Bound, Head, LaneState, Paths, WaitQueue};
 use crate::scenario::time::SimTime;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -157,9 +157,7 @@ impl Waits {
                 continue;
             }
             if !bound.limiter.has_room(t, head.units(bound.limiter.unit())) {
-                bound.held = self.pass;
-                let at = bound.limiter.next_room(t);
-                arm(&mut self.timers, &mut bound.armed, at, Blocker::Limiter(l));
+                let at = self.hold(bound, l, t);
                 later(&mut latest, at, Blocker::Limiter(l));
             }
         }
@@ -183,9 +181,7 @@ impl Waits {
             .range((from, 0)..(upto, 0))
             .any(|&(_, li)| !limiter.has_room(t, lanes[li as usize].head().units(limiter.unit())));
         if short {
-            bound.held = self.pass;
-            let at = bound.limiter.next_room(t);
-            arm(&mut self.timers, &mut bound.armed, at, Blocker::Limiter(l));
+            self.hold(bound, l, t);
         }
     }
 
@@ -208,25 +204,33 @@ impl Waits {
         }
     }
 
-    /// After lane `li`'s head left: its next message is a candidate too.
-    /// Returns the limiter whose waiters are to be woken next, if any.
+    /// After lane `li`'s head left at `t`: its next message is a candidate
+    /// too. Returns the limiter whose waiters are to be woken next, if any.
     ///
     /// A lane woken from limiter `l`'s waiters keeps its place in `l`'s
     /// drain: its next head goes back among them, to be woken in turn
-    /// while `l` has room (once `l` is short it would be held there anyway),
-    /// or, when it is older than all of them, stays a candidate and carries
-    /// the drain on. So a window's worth of lanes is not examined twice.
+    /// while `l` has room, or at once when `l` is already short for it;
+    /// otherwise, when it is older than all of them, it stays a candidate
+    /// and carries the drain on. So a window's worth of lanes is not
+    /// examined twice, and a head that a limiter just filled is not
+    /// examined only to find it full.
     #[inline]
-    pub(crate) fn after_dequeue(&mut self, li: u32, woken_by: Option<u32>, paths: &mut Paths) -> Option<u32> {
+    pub(crate) fn after_dequeue(
+        &mut self,
+        li: u32,
+        woken_by: Option<u32>,
+        t: SimTime,
+        paths: &mut Paths,
+    ) -> Option<u32> {
         let lane = &mut paths.lanes[li as usize];
         if lane.is_empty() {
             lane.state = LaneState::Idle;
             paths.went_idle(li);
             return woken_by;
         }
-        let seq = lane.head().seq;
+        let head = lane.head();
         match woken_by {
-            Some(l) if paths.limits[l as usize].waiters.peek().is_some_and(|(oldest, _, _)| oldest < seq) => {
+            Some(l) if self.stays_with(l, head, t, paths) => {
                 self.sleep(li, Blocker::Limiter(l), paths);
                 Some(l)
             }
@@ -235,6 +239,39 @@ impl Waits {
                 None
             }
         }
+    }
+
+    /// Whether `head`, of a lane woken from limiter `l`'s waiters, goes back
+    /// among them: an older waiter is woken first, or `l` is short for it.
+    /// Where all sizes at `l` are the same, a head short at `l` would be
+    /// found short whenever this pass examined it (room only shrinks within
+    /// an instant) and, as it would then, holds `l` for the rest of the pass.
+    #[inline]
+    fn stays_with(&mut self, l: u32, head: Head, t: SimTime, paths: &mut Paths) -> bool {
+        let bound = &mut paths.limits[l as usize];
+        if bound.waiters.peek().is_some_and(|(oldest, _, _)| oldest < head.seq) {
+            return true;
+        }
+        if bound.needers.is_some() {
+            return false;
+        }
+        if bound.held == self.pass {
+            return true;
+        }
+        let short = !bound.limiter.has_room(t, head.units(bound.limiter.unit()));
+        if short {
+            self.hold(bound, l, t);
+        }
+        short
+    }
+
+    /// Limiter `l` (`bound`) is short at `t`: it holds for the rest of the
+    /// pass, and is looked at again when it may have room. Returns when.
+    fn hold(&mut self, bound: &mut Bound, l: u32, t: SimTime) -> SimTime {
+        bound.held = self.pass;
+        let at = bound.limiter.next_room(t);
+        arm(&mut self.timers, &mut bound.armed, at, Blocker::Limiter(l));
+        at
     }
 
     /// Wakes limiter `l`'s waiters in turn, from the oldest, in this pass.
@@ -265,9 +302,7 @@ impl Waits {
                 continue;
             }
             if bound.needers.is_none() && !bound.limiter.has_room(t, lane.head().units(bound.limiter.unit())) {
-                bound.held = self.pass;
-                let at = bound.limiter.next_room(t);
-                arm(&mut self.timers, &mut bound.armed, at, Blocker::Limiter(l));
+                self.hold(bound, l, t);
                 return;
             }
             bound.waiters.pop();
