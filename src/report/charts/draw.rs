@@ -390,13 +390,13 @@ fn plot_area(inner: Bounds, band: i32) -> Bounds {
 }
 
 /// The first of `candidates` inside `within` that keeps clear of every placed
-/// label and crosses none of `lines`; else the first inside and clear of
-/// labels, crossing a line; else the first candidate (so an overlap shows,
-/// never a missing or cut label).
-fn first_free(candidates: Vec<Bounds>, placed: &[Placed], lines: &[Obstacle], within: Bounds) -> Bounds {
+/// label and crosses nothing of the first of `avoid`; else of the next, and
+/// so on; else the first inside and clear of labels; else the first
+/// candidate (so an overlap shows, never a missing or cut label).
+fn first_free(candidates: Vec<Bounds>, placed: &[Placed], avoid: &[&[Obstacle]], within: Bounds) -> Bounds {
     let clear = |b: &&Bounds| b.within(&within) && placed.iter().all(|p| !p.at.grown(CLEAR).intersects(b));
-    let free = |b: &&Bounds| clear(b) && lines.iter().all(|l| !l.blocks(b));
-    let found = candidates.iter().find(free).or_else(|| candidates.iter().find(clear));
+    let free = |lines: &[Obstacle]| candidates.iter().find(|b| clear(b) && lines.iter().all(|l| !l.blocks(b)));
+    let found = avoid.iter().find_map(|lines| free(lines)).or_else(|| candidates.iter().find(clear));
     found.or(candidates.first()).copied().unwrap_or(within)
 }
 
@@ -469,23 +469,26 @@ fn place_labels(p: &Panel, plot: Bounds) -> Vec<Placed> {
             })
             .collect::<Vec<_>>()
     };
-    // Labels at the top keep off the markers' and limits' lines, so each
-    // reads as its own line's and none is struck through.
+    // Span and marker labels keep off everything drawn, or failing that off
+    // the markers' and limits' lines, so each reads as its own line's and
+    // none is struck through: from the top down, beside their line.
+    let drawn = obstacles(p, &map, &[]);
     let lines_at_top: Vec<Obstacle> = p
         .marks
         .iter()
         .map(|m| Obstacle::Segment(map.px((m.x, p.y_range.0)), map.px((m.x, p.y_range.1))))
         .chain(p.levels.iter().map(|l| Obstacle::Segment(map.px((p.x_range.0, l.y)), map.px((p.x_range.1, l.y)))))
         .collect();
+    let avoid: [&[Obstacle]; 2] = [&drawn, &lines_at_top];
     for s in &p.spans {
         let x = map.px((s.x0.max(p.x_range.0), 0.0)).0;
-        let at = first_free(tops(&s.label, x, &[true, false]), &placed, &lines_at_top, plot);
+        let at = first_free(tops(&s.label, x, &[true, false]), &placed, &avoid, plot);
         placed.push(Placed { text: s.label.clone(), color: BLACK, size: MARK_FONT, at });
     }
     let mut marks: Vec<&Mark> = p.marks.iter().collect();
     marks.sort_by(|a, b| a.x.total_cmp(&b.x));
     for (m, text) in marks.iter().filter_map(|m| m.label.as_ref().map(|l| (m, l))) {
-        let at = first_free(tops(text, map.px((m.x, 0.0)).0, &[true, false]), &placed, &lines_at_top, plot);
+        let at = first_free(tops(text, map.px((m.x, 0.0)).0, &[true, false]), &placed, &avoid, plot);
         placed.push(Placed { text: text.clone(), color: m.color, size: MARK_FONT, at });
     }
     placed
@@ -975,5 +978,30 @@ mod tests {
             "{fitted}"
         );
         assert!(width(&fitted) <= narrow / 2 && width(&fitted) > narrow / 3, "as much as fits: {fitted}");
+    }
+
+    /// A marker's label keeps off the data where it can, and off the
+    /// markers' lines where it cannot.
+    #[test]
+    fn a_marker_label_keeps_off_the_data_then_off_the_lines() {
+        super::super::register_font();
+        let mut p = Panel::new("t", "x", "y");
+        (p.x_range, p.y_range) = ((0.0, 10.0), (0.0, 10.0));
+        // A curve along the top, where a marker's label goes first.
+        p.lines.push(Line::solid("curve", BLACK, vec![(0.0, 9.8), (10.0, 9.8)]));
+        p.marks.push(Mark { x: 5.0, color: BLACK, label: Some("expiry 5m".into()) });
+        let plot = Bounds { x0: 0, y0: 0, x1: 1000, y1: 500 };
+        let map = Map::new(&p, plot);
+        let curve = Obstacle::Segment(map.px((0.0, 9.8)), map.px((10.0, 9.8)));
+        let marker = Obstacle::Segment(map.px((5.0, 0.0)), map.px((5.0, 10.0)));
+        let at = place_labels(&p, plot)[0].at;
+        assert!(!curve.blocks(&at) && !marker.blocks(&at), "{at:?}");
+        assert!(at.y0 > plot.y0 + 4, "below the curve, not in the top row: {at:?}");
+        // An area filling the plot leaves no place off the data: the label
+        // goes to the top row still, beside its line rather than across it.
+        p.lines[0] = Line::area("area", BLACK, vec![(0.0, 10.0), (10.0, 10.0)]);
+        let at = place_labels(&p, plot)[0].at;
+        assert!(!marker.blocks(&at), "{at:?}");
+        assert_eq!(at.y0, plot.y0 + 4);
     }
 }

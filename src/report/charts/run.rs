@@ -348,7 +348,8 @@ fn latency<'s>(sc: &'s Scenario, s: &'s Stats) -> Draft {
     }
     p.x_range = (floor.log10(), (top * 4.0).log10());
     let lowest = share_floor.log10().round() as i32;
-    p.y_range = (lowest as f64, 0.1);
+    // Headroom over 100 % for a row of marker labels clear of the curves there.
+    p.y_range = (lowest as f64, 0.2);
     p.x_ticks = Some(log_ticks(p.x_range));
     p.y_ticks = Some((lowest..=0).map(|k| (k as f64, format!("{}%", 10f64.powi(k + 2)))).collect());
     let folded = folding_note(
