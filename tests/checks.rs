@@ -221,3 +221,29 @@ fn metrics_of_named_streams_are_found_among_many_streams_and_misspelt_ones_get_s
     let err = refused(&format!("{base}[[expect]]\nmetric = \"streams.p3.expiry_rate\"\nmax = 0\n"));
     assert!(err.contains("no figure \"streams.p3.expiry_rate\"; did you mean streams.p.expiry_rate, streams.p2.expiry_rate, streams.q.expiry_rate?"), "{err}");
 }
+
+#[test]
+fn a_stream_whose_name_holds_dots_is_checked_and_swept_by_its_name() {
+    // "otp" beside "otp.v2": each path reaches its own stream.
+    let stream = |name: &str, count: u32| {
+        format!(
+            "[[traffic]]\nname = \"{name}\"\nsender = \"tf\"\narrival = {{ process = \"burst\", count = {count} }}\n"
+        )
+    };
+    let text = format!(
+        "start = \"2026-03-10T10:00:00-07:00\"\n[[senders]]\nid = \"tf\"\ntype = \"toll_free\"\n{}{}\
+         [[expect]]\nmetric = \"streams.otp.v2.messages.delivered\"\nmin = 7\nmax = 7\n\
+         [[expect]]\nmetric = \"streams.otp.messages.delivered\"\nmin = 3\nmax = 3\n",
+        stream("otp", 3),
+        stream("otp.v2", 7)
+    );
+    let dir = tempdir();
+    std::fs::write(dir.path().join("dots.toml"), text).unwrap();
+    let o = a2psim(&["check", "dots.toml"], dir.path());
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), String::from_utf8_lossy(&o.stderr));
+    assert!(stdout(&o).contains("2 passed, 0 failed"), "{}", stdout(&o));
+    let o = a2psim(&["run", "dots.toml", "--sweep", "traffic.otp.v2.message_expiry=1m,2m", "-q"], dir.path());
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    let sweep = std::fs::read_to_string(dir.path().join("reports/dots/sweep.csv")).unwrap();
+    assert!(sweep.starts_with("point,traffic.otp.v2.message_expiry,"), "{sweep}");
+}

@@ -40,12 +40,16 @@ pub(crate) fn measure(e: &Expect, summary: &Value) -> Option<f64> {
     }
 }
 
-/// The value at a dotted path (array items by index).
+/// The value at a dotted path (array items by index). A key may hold dots
+/// itself (a stream named `otp.v2`): the longest key that leads on to the
+/// rest of the path is taken, so `streams.otp.v2.late_rate` finds stream
+/// `otp.v2` even beside a stream `otp`.
 pub(crate) fn lookup<'v>(v: &'v Value, path: &str) -> Option<&'v Value> {
-    path.split('.').try_fold(v, |v, key| match key.parse::<usize>() {
+    let at = |key: &str| match key.parse::<usize>() {
         Ok(i) if v.is_array() => v.get(i),
         _ => v.get(key),
-    })
+    };
+    at(path).or_else(|| path.rmatch_indices('.').find_map(|(i, _)| lookup(at(&path[..i])?, &path[i + 1..])))
 }
 
 /// `summary.json` of an empty run with two replications: every figure a
@@ -90,7 +94,8 @@ pub fn metric_pattern() -> String {
         let mut node = &mut root;
         let mut after_streams = false;
         for part in path.split('.') {
-            let key = if after_streams { r"[^.]+".to_string() } else { regex_escape(part) };
+            // A stream's name may hold dots.
+            let key = if after_streams { ".+".to_string() } else { regex_escape(part) };
             after_streams = part == "streams";
             node = node.children.entry(key).or_default();
         }
@@ -259,4 +264,24 @@ pub fn evaluate(stem: &str, file: &str, loaded: &Loaded, results: &[RunResult]) 
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A key may hold dots: the longest one that leads on to the rest wins.
+    #[test]
+    fn a_path_reaches_a_stream_whose_name_holds_dots() {
+        let v = serde_json::json!({
+            "streams": { "otp": { "late_rate": 1 }, "otp.v2": { "late_rate": 2 } },
+            "daily_caps": [{ "cap": 3 }],
+        });
+        let at = |path| lookup(&v, path).and_then(Value::as_f64);
+        assert_eq!(at("streams.otp.v2.late_rate"), Some(2.0));
+        assert_eq!(at("streams.otp.late_rate"), Some(1.0));
+        assert_eq!(at("daily_caps.0.cap"), Some(3.0));
+        assert_eq!(at("streams.otp.v3.late_rate"), None);
+        assert_eq!(at("streams.otp.v2"), None, "a stream, not a figure");
+    }
 }

@@ -244,7 +244,8 @@ fn paths() -> String {
         .filter(|k| !matches!(k.name, "sweep" | "expect" | "plan" | "name" | "start" | "timezone"))
         .map(|k| match k.kind {
             Kind::Table(inner) => format!(r"{}\.({})", k.name, keys(inner)),
-            Kind::Tables(inner) => format!(r"{}\.[^.]+\.({})", k.name, keys(inner)),
+            // An entry's id or name may hold dots.
+            Kind::Tables(inner) => format!(r"{}\..+\.({})", k.name, keys(inner)),
             _ => k.name.to_string(),
         })
         .collect();

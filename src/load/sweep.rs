@@ -153,20 +153,21 @@ pub(crate) fn set_path(doc: &mut Table, path: &str, value: Value) -> Result<Opti
                 t
             }
             Value::Array(items) if of_tables => {
-                let pick = segments[i + 1];
-                let names: Vec<String> = items.iter().filter_map(label).collect();
-                let at = pick
-                    .parse::<usize>()
-                    .ok()
-                    .filter(|n| *n < items.len())
-                    .or_else(|| items.iter().position(|t| label(t).as_deref() == Some(pick)));
-                let Some(at) = at else {
+                let named = |pick: &str| items.iter().position(|t| label(t).as_deref() == Some(pick));
+                // A name may hold dots (a stream `otp.v2`): the longest run
+                // of segments that names an entry and leaves a key after it.
+                let rest = &segments[i + 1..];
+                let dotted = (2..rest.len()).rev().find_map(|k| named(&rest[..k].join(".")).map(|at| (at, k)));
+                let pick = rest[0];
+                let single = || pick.parse::<usize>().ok().filter(|n| *n < items.len()).or_else(|| named(pick));
+                let Some((at, k)) = dotted.or_else(|| single().map(|at| (at, 1))) else {
+                    let names: Vec<String> = items.iter().filter_map(label).collect();
                     let refs: Vec<&str> = names.iter().map(String::as_str).collect();
                     let hint = did_you_mean(pick, &refs, Quote::Value);
                     return Err(format!("no [[{walked}]] has id, name or index \"{pick}\"{hint}"));
                 };
-                walked = format!("{walked}.{pick}");
-                i += 2;
+                walked = format!("{walked}.{}", rest[..k].join("."));
+                i += 1 + k;
                 if i == segments.len() {
                     return Err(format!("`{path}` names a whole table: add the key to set"));
                 }
@@ -229,6 +230,19 @@ mod tests {
         assert!(text.contains("sms_mps = 9"), "{text}");
         assert!(text.contains("message_expiry = \"1m\""), "{text}");
         assert!(text.contains("2/s") && text.contains("duration = \"5m\""), "{text}");
+    }
+
+    /// A stream's name may hold dots: the path takes the longest name that
+    /// leaves a key after it, beside a stream whose name is its start.
+    #[test]
+    fn paths_reach_an_entry_whose_name_holds_dots() {
+        let mut d = doc();
+        let v2: Table = "name = \"otp.v2\"".parse().unwrap();
+        d["traffic"].as_array_mut().unwrap().push(Value::Table(v2));
+        set_path(&mut d, "traffic.otp.v2.message_expiry", Value::String("2m".into())).unwrap();
+        set_path(&mut d, "traffic.otp.message_expiry", Value::String("1m".into())).unwrap();
+        let expiry = |i: usize| d["traffic"][i]["message_expiry"].as_str().map(str::to_string);
+        assert_eq!((expiry(0), expiry(1)), (Some("1m".into()), Some("2m".into())));
     }
 
     #[test]
