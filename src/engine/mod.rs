@@ -366,6 +366,7 @@ impl<'s> Engine<'s> {
 
     /// Schedules the stream's next message: at its arrival, or, when the
     /// sender paces its submissions, at its turn.
+    #[inline(always)]
     fn schedule_arrival(&mut self, s: usize) {
         let arrival = &self.sc.traffic[s].arrival;
         if let Some(t) = self.arrivals[s].next(arrival, &self.sc.calendar) {
@@ -386,6 +387,7 @@ impl<'s> Engine<'s> {
 
     /// Accepts an attempt at a message of stream `s` to `carrier`: refuses
     /// it at once, or sends it to processing or straight into its lane.
+    #[inline(always)]
     fn accept<R: Recorder>(&mut self, s: usize, t: SimTime, carrier: Carrier, attempt: Attempt, rec: &mut R) {
         self.events += 1;
         let stream = &self.sc.traffic[s];
@@ -441,6 +443,7 @@ impl<'s> Engine<'s> {
     /// Puts a message that finished processing into its lane, in acceptance
     /// order. Only a new head can change what the next dispatch pass does:
     /// a head that was blocked stays blocked until a limit it waits for opens.
+    #[inline(always)]
     fn enter<R: Recorder>(&mut self, msg: Msg, li: u32, t: SimTime, rec: &mut R) {
         self.events += 1;
         rec.entered(msg.ticket.carrier, t);
@@ -533,6 +536,7 @@ impl<'s> Engine<'s> {
 
     /// Reports an attempt's outcome, first scheduling its retry if the
     /// stream retries it and the retry falls within the run.
+    #[inline(always)]
     fn resolve<R: Recorder>(&mut self, mut fate: Fate, rec: &mut R) {
         let retry = self.sc.traffic[fate.stream].retry.as_ref();
         let at = retry.and_then(|r| r.after(fate.outcome, fate.attempt.number, fate.done, &self.sc.calendar));

@@ -186,7 +186,7 @@ impl Waits {
     }
 
     /// Lane `li`'s head is blocked: it sleeps on `blocker`.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn sleep(&mut self, li: u32, blocker: Blocker, paths: &mut Paths) {
         let lane = &mut paths.lanes[li as usize];
         let seq = lane.head().seq;
@@ -288,7 +288,7 @@ impl Waits {
     /// waiter, unless a head was short at `l` in this pass (younger ones
     /// would be held). Where all sizes are the same, a waiter that would be
     /// short at `l` stays asleep on it, as its examination would conclude.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn drain_on(&mut self, l: u32, t: SimTime, paths: &mut Paths) {
         let Paths { lanes, limits, .. } = paths;
         let bound = &mut limits[l as usize];
@@ -312,7 +312,7 @@ impl Waits {
     }
 
     /// A sleeping lane becomes a candidate.
-    #[inline]
+    #[inline(always)]
     fn wake(&mut self, li: u32, woken_by: Option<u32>, paths: &mut Paths) {
         if let LaneState::Asleep(seq) = paths.lanes[li as usize].state {
             for &l in paths.lanes[li as usize].path.ids() {

@@ -117,6 +117,7 @@ impl Sequence {
 
     /// An exponential variate with mean 1, by the ziggurat method: one
     /// 64-bit draw and no logarithm in about 99 % of cases.
+    #[inline(always)]
     pub(crate) fn exp1(&mut self) -> f64 {
         let z = ziggurat();
         loop {

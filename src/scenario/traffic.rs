@@ -76,6 +76,7 @@ impl Arrivals {
     }
 
     /// The next arrival instant, or `None` when the stream is done.
+    #[inline(always)]
     pub(crate) fn next(&mut self, arrival: &Arrival, calendar: &Calendar) -> Option<SimTime> {
         let i = self.emitted;
         let t = match arrival {
