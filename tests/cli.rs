@@ -289,6 +289,19 @@ fn rates_counts_durations_and_times_must_be_well_formed() {
     // A date the calendar does not have is named as such, in `start` and in instants.
     let feb_30 = TEN_DLC.replace("\"2026-03-10T08:00:00-07:00\"", "\"2026-02-30T08:00:00-07:00\"");
     refused(&feb_30, "1:9", "`start`: 2026-02-30 is not a day of the calendar");
+    // A start too late for a run's clock (584 years before the calendar's
+    // end) is refused as such, where a run would otherwise crash past 9999.
+    let late = |start: &str| TEN_DLC.replace("\"2026-03-10T08:00:00-07:00\"", &format!("\"{start}\""));
+    let too_late = "`start`: expected a start no later than 9415-06-11T22:25:27Z: a run's clock reaches 584 years";
+    refused(&late("9999-06-01T00:00:00Z"), "1:9", too_late);
+    refused(&late("9999-12-31T00:00:00Z"), "1:9", too_late);
+    refused(&late("9415-06-11T22:25:28Z"), "1:9", too_late);
+    let (code, err) = validate(late("9415-06-11T22:25:27Z").as_bytes());
+    assert_eq!(code, 0, "the latest start is taken: {err}");
+    let dir = tempdir();
+    std::fs::write(dir.path().join("late.toml"), late("9415-06-11T22:25:27Z")).unwrap();
+    let o = a2psim(&["run", "late.toml", "-q"], dir.path());
+    assert_eq!(o.status.code(), Some(0), "and runs: {}", stderr(&o));
     let until = TEN_DLC.replace("until = \"1h\"", "until = \"2026-03-32T08:00:00-07:00\"");
     refused(&until, "13:56", "`traffic.p.arrival.until`: 2026-03-32 is not a day of the calendar");
     // A count has no upper bound of its own: none is named (a burst's comes with its own error).

@@ -154,13 +154,29 @@ pub(crate) fn set_path(doc: &mut Table, path: &str, value: Value) -> Result<Opti
             }
             Value::Array(items) if of_tables => {
                 let named = |pick: &str| items.iter().position(|t| label(t).as_deref() == Some(pick));
-                // A name may hold dots (a stream `otp.v2`): the longest run
-                // of segments that names an entry and leaves a key after it.
+                // The entries the path may name, leaving a key after it: by
+                // a name, which may hold dots (a stream `otp.v2`) and wins
+                // over an index; of those, the ones whose tables the rest
+                // of the path goes through. Two such are ambiguous.
                 let rest = &segments[i + 1..];
-                let dotted = (2..rest.len()).rev().find_map(|k| named(&rest[..k].join(".")).map(|at| (at, k)));
+                let fits: Vec<(usize, usize)> =
+                    (1..rest.len().max(2)).filter_map(|k| named(&rest[..k].join(".")).map(|at| (at, k))).collect();
+                let through: Vec<(usize, usize)> =
+                    fits.iter().copied().filter(|&(at, k)| goes_through(&items[at], &rest[k..])).collect();
+                if let [(at, k), ..] = through[..]
+                    && through.len() > 1
+                {
+                    let fitting: Vec<String> =
+                        through.iter().map(|&(at, k)| format!("\"{}\" (index {at})", rest[..k].join("."))).collect();
+                    return Err(format!(
+                        "`{path}` fits more than one [[{walked}]]: {}; name the one meant by its index, such as {walked}.{at}.{}",
+                        fitting.join(" and "),
+                        rest[k..].join(".")
+                    ));
+                }
                 let pick = rest[0];
-                let single = || pick.parse::<usize>().ok().filter(|n| *n < items.len()).or_else(|| named(pick));
-                let Some((at, k)) = dotted.or_else(|| single().map(|at| (at, 1))) else {
+                let index = || pick.parse::<usize>().ok().filter(|n| *n < items.len()).map(|n| (n, 1));
+                let Some((at, k)) = through.first().or(fits.last()).copied().or_else(index) else {
                     let names: Vec<String> = items.iter().filter_map(label).collect();
                     let refs: Vec<&str> = names.iter().map(String::as_str).collect();
                     let hint = did_you_mean(pick, &refs, Quote::Value);
@@ -177,6 +193,20 @@ pub(crate) fn set_path(doc: &mut Table, path: &str, value: Value) -> Result<Opti
         };
     }
     Ok(table.insert(segments[segments.len() - 1].to_string(), value))
+}
+
+/// Whether the rest of a path after `entry` (its last part the key to set)
+/// goes through tables the entry has.
+fn goes_through(entry: &Value, rest: &[&str]) -> bool {
+    let mut at = entry;
+    for key in &rest[..rest.len().saturating_sub(1)] {
+        match at.get(key) {
+            Some(v) if v.is_table() => at = v,
+            Some(v) => return v.is_array(),
+            None => return false,
+        }
+    }
+    true
 }
 
 /// The `id` or `name` of an entry of an array of tables.
@@ -243,6 +273,25 @@ mod tests {
         set_path(&mut d, "traffic.otp.message_expiry", Value::String("1m".into())).unwrap();
         let expiry = |i: usize| d["traffic"][i]["message_expiry"].as_str().map(str::to_string);
         assert_eq!((expiry(0), expiry(1)), (Some("1m".into()), Some("2m".into())));
+    }
+
+    /// A name wins over an index (as in an expectation's path), and a path
+    /// that goes on through the tables of two entries names neither.
+    #[test]
+    fn a_name_wins_over_an_index_and_two_fitting_names_are_refused() {
+        let mut d: Table = "[[traffic]]\nname = \"1\"\n[[traffic]]\nname = \"0\"\n\
+            [[traffic]]\nname = \"otp\"\narrival = { rate = \"1/s\" }\n[[traffic]]\nname = \"otp.arrival\"\n"
+            .parse()
+            .unwrap();
+        set_path(&mut d, "traffic.0.message_expiry", Value::String("5s".into())).unwrap();
+        assert_eq!(d["traffic"][1]["message_expiry"].as_str(), Some("5s"), "the stream named 0");
+        let e = set_path(&mut d, "traffic.otp.arrival.rate", Value::String("2/s".into())).unwrap_err();
+        assert_eq!(
+            e,
+            "`traffic.otp.arrival.rate` fits more than one [[traffic]]: \"otp\" (index 2) and \"otp.arrival\" (index 3); name the one meant by its index, such as traffic.2.arrival.rate"
+        );
+        set_path(&mut d, "traffic.2.arrival.rate", Value::String("2/s".into())).unwrap();
+        assert_eq!(d["traffic"][2]["arrival"]["rate"].as_str(), Some("2/s"));
     }
 
     #[test]

@@ -11,6 +11,14 @@ use jiff::civil::Date;
 use jiff::tz::{TimeZone, TimeZoneDatabase};
 use std::sync::OnceLock;
 
+/// The latest instant a run may start: its clock counts to 2^64 − 1 ns
+/// (about 584 years), and every instant of it must be a time of the
+/// calendar, which ends with the year 9999.
+pub(crate) fn latest_start() -> Timestamp {
+    Timestamp::from_nanosecond(Timestamp::MAX.as_nanosecond() - i128::from(u64::MAX))
+        .expect("584 years before the calendar's end is within it")
+}
+
 /// The zone named `name` in the bundled time-zone database (never the
 /// machine's own).
 pub(crate) fn zone(name: &str) -> Option<TimeZone> {

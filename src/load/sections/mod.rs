@@ -135,11 +135,18 @@ impl Reader<'_> {
                 return None;
             }
         };
-        let calendar = Calendar::parse(&text);
+        let latest = calendar::latest_start();
+        let shown = jiff::Timestamp::from_second(latest.as_second()).unwrap_or(latest);
+        let calendar = Calendar::parse(&text).filter(|c| c.start() <= latest);
         if calendar.is_none() {
+            // A time the calendar holds, or one only just past its end (the
+            // year 9999), that is too late for a run's clock.
+            let named = text.get(..19).and_then(|t| t.parse::<jiff::civil::DateTime>().ok());
+            let too_late = named.is_some_and(|t| t.year() > jiff::tz::TimeZone::UTC.to_datetime(latest).year() - 1);
             let why = self
                 .unknown_zone(&text)
                 .or_else(|| crate::load::values::impossible_date(&text))
+                .or_else(|| too_late.then(|| format!("expected a start no later than {shown}: a run's clock reaches 584 years past its start, and the calendar ends with the year 9999; found \"{text}\"")))
                 .unwrap_or_else(|| format!("expected {expected}, found \"{text}\""));
             self.invalid(root, "start", v, why);
         }
