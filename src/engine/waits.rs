@@ -53,17 +53,9 @@ impl Waits {
         self.timers.peek().map_or(SimTime::NEVER, |r| r.0.0)
     }
 
-    /// Wakes the lanes of every blocker that opens at `t`. An instant of
-    /// arrivals mostly has none: that test is inlined.
-    #[inline]
+    /// Wakes the lanes of every blocker that opens at `t`.
+    #[inline(always)]
     pub(crate) fn fire_timers(&mut self, t: SimTime, paths: &mut Paths) {
-        if self.next_timer() <= t {
-            self.fire_due(t, paths);
-        }
-    }
-
-    #[inline(never)]
-    fn fire_due(&mut self, t: SimTime, paths: &mut Paths) {
         while let Some(&Reverse((at, blocker))) = self.timers.peek() {
             if at > t {
                 break;
