@@ -220,6 +220,10 @@ fn metrics_of_named_streams_are_found_among_many_streams_and_misspelt_ones_get_s
     assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
     let err = refused(&format!("{base}[[expect]]\nmetric = \"streams.p3.expiry_rate\"\nmax = 0\n"));
     assert!(err.contains("no figure \"streams.p3.expiry_rate\"; did you mean streams.p.expiry_rate, streams.p2.expiry_rate, streams.q.expiry_rate?"), "{err}");
+    // A path to a stream rather than to one of its figures is told so, with its own figures.
+    let err = refused(&format!("{base}[[expect]]\nmetric = \"streams.p\"\nmax = 0\n"));
+    let wanted = "\"streams.p\" is a group of figures in summary.json, not one; did you mean streams.p.messages.accepted, streams.p.messages.delivered";
+    assert!(err.contains(wanted), "{err}");
 }
 
 #[test]

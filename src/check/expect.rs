@@ -172,7 +172,7 @@ pub(crate) fn validated(loaded: Loaded, file: &str) -> Result<Loaded, Vec<Diagno
     let named = |t: &Stream| {
         loaded.expects.iter().any(|e| {
             let rest = e.metric.strip_prefix("streams.").and_then(|r| r.strip_prefix(t.name.as_str()));
-            rest.is_some_and(|r| r.starts_with('.'))
+            rest.is_some_and(|r| r.is_empty() || r.starts_with('.'))
         })
     };
     let t = template(&loaded.scenario, named);
@@ -182,17 +182,34 @@ pub(crate) fn validated(loaded: Loaded, file: &str) -> Result<Loaded, Vec<Diagno
         errors.push(Diagnostic { file: file.to_string(), line, column, message, warning: false });
     };
     for e in &loaded.expects {
-        let found = lookup(&t, &e.metric).is_some_and(|v| v.is_number() || v.is_null());
+        let at = lookup(&t, &e.metric);
+        let found = at.is_some_and(|v| v.is_number() || v.is_null());
         if !found && !is_daily_cap_figure(&e.metric) {
-            let known = known.get_or_insert_with(|| {
-                let mut known = Vec::new();
-                figures(&template(&loaded.scenario, |_| true), "", &mut known);
-                known.retain(|k| !k.starts_with("confidence."));
-                known
-            });
-            let close = suggestions(&e.metric, known);
+            // A path to a group of figures (a stream, a carrier) is offered its first figures.
+            let group = at.filter(|v| v.is_object());
+            let close = match group {
+                Some(v) => {
+                    let mut inside = Vec::new();
+                    figures(v, &e.metric, &mut inside);
+                    inside.truncate(3);
+                    inside
+                }
+                None => {
+                    let known = known.get_or_insert_with(|| {
+                        let mut known = Vec::new();
+                        figures(&template(&loaded.scenario, |_| true), "", &mut known);
+                        known.retain(|k| !k.starts_with("confidence."));
+                        known
+                    });
+                    suggestions(&e.metric, known)
+                }
+            };
             let hint = if close.is_empty() { String::new() } else { format!("; did you mean {}?", close.join(", ")) };
-            error(e.metric_at, format!("`expect.metric`: summary.json has no figure \"{}\"{hint}", e.metric));
+            let what = match group {
+                Some(_) => format!("\"{}\" is a group of figures in summary.json, not one", e.metric),
+                None => format!("summary.json has no figure \"{}\"", e.metric),
+            };
+            error(e.metric_at, format!("`expect.metric`: {what}{hint}"));
         } else if e.on != On::Mean && lookup(&t["confidence"], &e.metric).is_none() {
             error(e.metric_at, format!("`expect.on`: \"{}\" has no confidence interval (use on = \"mean\")", e.metric));
         }
