@@ -473,12 +473,7 @@ fn place_labels(p: &Panel, plot: Bounds) -> Vec<Placed> {
     // the markers' and limits' lines, so each reads as its own line's and
     // none is struck through: from the top down, beside their line.
     let drawn = obstacles(p, &map, &[]);
-    let lines_at_top: Vec<Obstacle> = p
-        .marks
-        .iter()
-        .map(|m| Obstacle::Segment(map.px((m.x, p.y_range.0)), map.px((m.x, p.y_range.1))))
-        .chain(p.levels.iter().map(|l| Obstacle::Segment(map.px((p.x_range.0, l.y)), map.px((p.x_range.1, l.y)))))
-        .collect();
+    let lines_at_top = reference_lines(p, &map);
     let avoid: [&[Obstacle]; 2] = [&drawn, &lines_at_top];
     for s in &p.spans {
         let x = map.px((s.x0.max(p.x_range.0), 0.0)).0;
@@ -528,14 +523,16 @@ fn obstacles(p: &Panel, map: &Map, labels: &[Placed]) -> Vec<Obstacle> {
     for b in &p.bars {
         out.push(Obstacle::between(map.px((b.x0, 0.0)), map.px((b.x1, b.y))));
     }
-    for lv in &p.levels {
-        out.push(Obstacle::Segment(map.px((p.x_range.0, lv.y)), map.px((p.x_range.1, lv.y))));
-    }
-    for m in &p.marks {
-        out.push(Obstacle::Segment(map.px((m.x, p.y_range.0)), map.px((m.x, p.y_range.1))));
-    }
+    out.extend(reference_lines(p, map));
     out.extend(labels.iter().map(|l| Obstacle::Area(l.at)));
     out
+}
+
+/// The markers' and limits' lines, across the plot.
+fn reference_lines(p: &Panel, map: &Map) -> Vec<Obstacle> {
+    let marks = p.marks.iter().map(|m| Obstacle::Segment(map.px((m.x, p.y_range.0)), map.px((m.x, p.y_range.1))));
+    let levels = p.levels.iter().map(|l| Obstacle::Segment(map.px((p.x_range.0, l.y)), map.px((p.x_range.1, l.y))));
+    marks.chain(levels).collect()
 }
 
 /// Lays a panel out in `inner` (its area less margin and title): labels
