@@ -390,6 +390,16 @@ fn trace_problems_name_the_file_and_line() {
     std::fs::write(dir.path().join("arrivals.csv"), "2026-03-10T07:00:00-07:00\n").unwrap();
     let o = a2psim(&["validate", "bad.toml"], dir.path());
     assert_eq!(o.status.code(), Some(2), "a time before start is refused");
+    // A spreadsheet saved in Latin-1: placed at the byte, on its line.
+    std::fs::write(dir.path().join("arrivals.csv"), b"1s\n2s,caf\xe9\n3s\n").unwrap();
+    let o = a2psim(&["validate", "bad.toml"], dir.path());
+    assert_eq!(o.status.code(), Some(2));
+    let expected = "arrivals.csv:2:7: the file is not UTF-8 text: byte 0xE9 here starts no character";
+    assert!(stderr(&o).contains(expected), "{}", stderr(&o));
+    // In a quoted field that runs over a line break, the line is the byte's.
+    std::fs::write(dir.path().join("arrivals.csv"), b"1s\n\"2s\nab\xff\"\n").unwrap();
+    let o = a2psim(&["validate", "bad.toml"], dir.path());
+    assert!(stderr(&o).contains("arrivals.csv:3:3: the file is not UTF-8 text: byte 0xFF"), "{}", stderr(&o));
 }
 
 #[test]

@@ -48,13 +48,33 @@ struct Records<R> {
     line: usize,
 }
 
+/// Why a trace could not be read, and where: (line, column, what).
+type Unreadable = (usize, usize, String);
+
 impl<R: BufRead> Records<R> {
-    fn next(&mut self) -> std::io::Result<Option<Record>> {
-        let mut text = String::new();
-        if self.input.read_line(&mut text)? == 0 {
-            return Ok(None);
+    /// Reads the next line into `text`; false at the end of the file. A
+    /// line that is not UTF-8 is placed at its first byte that starts no
+    /// character, as a scenario file's is.
+    fn line(&mut self, text: &mut String) -> Result<bool, Unreadable> {
+        let mut bytes = Vec::new();
+        if self.input.read_until(b'\n', &mut bytes).map_err(|e| (self.line + 1, 1, format!("cannot read: {e}")))? == 0 {
+            return Ok(false);
         }
         self.line += 1;
+        *text = String::from_utf8(bytes).map_err(|e| {
+            let at = e.utf8_error().valid_up_to();
+            let column = std::str::from_utf8(&e.as_bytes()[..at]).map_or(1, |s| s.chars().count() + 1);
+            let what = format!("the file is not UTF-8 text: byte 0x{:02X} here starts no character", e.as_bytes()[at]);
+            (self.line, column, what)
+        })?;
+        Ok(true)
+    }
+
+    fn next(&mut self) -> Result<Option<Record>, Unreadable> {
+        let mut text = String::new();
+        if !self.line(&mut text)? {
+            return Ok(None);
+        }
         if self.line == 1 && text.starts_with('\u{feff}') {
             // A byte-order mark, as spreadsheet exports write: not data.
             text.drain(..'\u{feff}'.len_utf8());
@@ -88,11 +108,9 @@ impl<R: BufRead> Records<R> {
                 break;
             }
             // A quoted field goes on over the line break.
-            text.clear();
-            if self.input.read_line(&mut text)? == 0 {
+            if !self.line(&mut text)? {
                 break;
             }
-            self.line += 1;
             at = 1;
         }
         fields.push((field, column));
@@ -312,7 +330,7 @@ fn read(
     let mut records = Records { input, line: 0 };
     let mut columns: Option<Columns> = None;
     let mut read = Read::default();
-    while let Some(record) = records.next().map_err(|e| format!("{}: cannot read: {e}", at(records.line, 1)))? {
+    while let Some(record) = records.next().map_err(|(line, column, why)| format!("{}: {why}", at(line, column)))? {
         if record.unclosed {
             return Err(format!("{}: a quoted field is not closed", at(record.line, 1)));
         }
