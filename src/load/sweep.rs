@@ -174,10 +174,22 @@ pub(crate) fn set_path(doc: &mut Table, path: &str, value: Value) -> Result<Opti
                         rest[k..].join(".")
                     ));
                 }
+                let names: Vec<String> = items.iter().filter_map(label).collect();
+                if let Some(&(_, k)) = fits.last().filter(|&&(_, k)| through.is_empty() && rest.len() > k + 1) {
+                    // `otp.v3.message_expiry` beside streams `otp` and
+                    // `otp.v2`: a misspelt dotted name, not a new table in `otp`.
+                    let guess = rest[..=k].join(".");
+                    let prefix = format!("{}.", rest[..k].join("."));
+                    let dotted: Vec<&str> =
+                        names.iter().map(String::as_str).filter(|n| n.starts_with(&prefix)).collect();
+                    let hint = did_you_mean(&guess, &dotted, Quote::Value);
+                    if !hint.is_empty() {
+                        return Err(format!("no [[{walked}]] has id, name or index \"{guess}\"{hint}"));
+                    }
+                }
                 let pick = rest[0];
                 let index = || pick.parse::<usize>().ok().filter(|n| *n < items.len()).map(|n| (n, 1));
                 let Some((at, k)) = through.first().or(fits.last()).copied().or_else(index) else {
-                    let names: Vec<String> = items.iter().filter_map(label).collect();
                     let refs: Vec<&str> = names.iter().map(String::as_str).collect();
                     let hint = did_you_mean(pick, &refs, Quote::Value);
                     return Err(format!("no [[{walked}]] has id, name or index \"{pick}\"{hint}"));
@@ -273,6 +285,12 @@ mod tests {
         set_path(&mut d, "traffic.otp.message_expiry", Value::String("1m".into())).unwrap();
         let expiry = |i: usize| d["traffic"][i]["message_expiry"].as_str().map(str::to_string);
         assert_eq!((expiry(0), expiry(1)), (Some("1m".into()), Some("2m".into())));
+        // A misspelt dotted name is told so, not taken for a table in `otp`;
+        // a table `otp` lacks is still made.
+        let e = set_path(&mut d, "traffic.otp.v3.message_expiry", Value::String("2m".into())).unwrap_err();
+        assert_eq!(e, "no [[traffic]] has id, name or index \"otp.v3\"; did you mean \"otp.v2\"?");
+        set_path(&mut d, "traffic.otp.retry.max", Value::Integer(2)).unwrap();
+        assert_eq!(d["traffic"][0]["retry"]["max"].as_integer(), Some(2));
     }
 
     /// A name wins over an index (as in an expectation's path), and a path
