@@ -155,6 +155,11 @@ fn names_that_would_look_like_another_are_refused() {
     assert!(err.contains("`traffic[0].name`: must be visible: character 2 is the invisible character U+200B"), "{err}");
     let err = invalid("name = \"otp\"", "name = \"\\u202Epto\"");
     assert!(err.contains("character 1 is the invisible character U+202E"), "{err}");
+    // A name a path could not reach between dots.
+    for bad in ["otp.", ".otp", "otp..v2"] {
+        let err = invalid("name = \"otp\"", &format!("name = \"{bad}\""));
+        assert!(err.contains("`traffic[0].name`: must not start or end with a dot or hold two in a row"), "{err}");
+    }
     // Scripts and emoji that need a zero-width joiner or non-joiner keep it.
     let ok = |name: &str| {
         let dir = tempdir();
@@ -162,7 +167,7 @@ fn names_that_would_look_like_another_are_refused() {
             .unwrap();
         a2psim(&["validate", "s.toml"], dir.path())
     };
-    for name in ["otp alerts", "می\\u200Cخواهم", "\\U0001F469\\u200D\\U0001F4BB"] {
+    for name in ["otp.v2", "otp alerts", "می\\u200Cخواهم", "\\U0001F469\\u200D\\U0001F4BB"] {
         let o = ok(name);
         assert_eq!(o.status.code(), Some(0), "{name}: {}", stderr(&o));
     }

@@ -237,6 +237,12 @@ impl Reader<'_> {
                 let v = t.get(key).expect("read above");
                 self.invalid(t, key, v, "must not be empty".into());
             }
+            Some(id) if id.split('.').any(str::is_empty) => {
+                let v = t.get(key).expect("read above");
+                let why = "must not start or end with a dot or hold two in a row: a sweep path or an \
+                           expectation names it between dots, as in traffic.otp.v2.message_expiry";
+                self.invalid(t, key, v, why.into());
+            }
             Some(id) => self.printable(t, key, id, MAX_NAME_CHARS),
             None => {}
         }
