@@ -132,6 +132,9 @@ proptest! {
         if g.horizon.is_none() {
             prop_assert!(log.fates.iter().all(|f| !matches!(f.outcome, Outcome::QueuedAtEnd | Outcome::InFlightAtEnd)));
         }
+        // What still waits at the end, in lanes or in processing, is reported in acceptance order.
+        let left: Vec<u64> = log.fates.iter().filter(|f| f.outcome == Outcome::QueuedAtEnd).map(|f| f.seq).collect();
+        prop_assert!(left.windows(2).all(|w| w[0] < w[1]), "{:?}", left);
         for day in &end.daily_caps {
             prop_assert!(day.used <= day.cap);
             prop_assert_eq!(day.exhausted_at.is_some(), day.used == day.cap);

@@ -106,11 +106,6 @@ impl Lane {
     pub(crate) fn is_empty(&self) -> bool {
         self.queue.is_empty()
     }
-
-    /// Every message left, in the lane's order.
-    pub(crate) fn drain(&mut self) -> impl Iterator<Item = Msg> + '_ {
-        self.queue.drain(..)
-    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -553,17 +553,33 @@ impl<'s> Engine<'s> {
         self.prices[s][carrier.index()]
     }
 
-    /// Everything still queued when the run ends is `queued_at_end`.
+    /// Everything still queued when the run ends is `queued_at_end`, in
+    /// acceptance order. Each lane is in that order already: they are
+    /// merged, not gathered and sorted, so millions of waiting messages are
+    /// not copied once more.
     fn finish<R: Recorder>(mut self, rec: &mut R) -> RunEnd {
         let end = self.end;
-        let waiting = self
-            .processing
-            .drain()
-            .map(|Reverse(Pending(_, m, _))| m)
-            .chain(self.paths.lanes.iter_mut().flat_map(|l| l.drain()));
-        let mut left: Vec<Msg> = waiting.collect();
-        left.sort_by_key(|m| m.ticket.seq);
-        for m in left {
+        let mut processing: Vec<Msg> = self.processing.drain().map(|Reverse(Pending(_, m, _))| m).collect();
+        processing.sort_by_key(|m| Reverse(m.ticket.seq));
+        const PROCESSING: u32 = u32::MAX;
+        let lanes = &mut self.paths.lanes;
+        let mut next: BinaryHeap<Reverse<(u64, u32)>> = (0..lanes.len() as u32)
+            .filter(|&li| !lanes[li as usize].is_empty())
+            .map(|li| Reverse((lanes[li as usize].head().seq, li)))
+            .chain(processing.last().map(|m| Reverse((m.ticket.seq, PROCESSING))))
+            .collect();
+        while let Some(Reverse((_, from))) = next.pop() {
+            let (m, after) = if from == PROCESSING {
+                let m = processing.pop().expect("listed with a message");
+                (m, processing.last().map(|m| m.ticket.seq))
+            } else {
+                let lane = &mut lanes[from as usize];
+                let m = lane.pop();
+                (m, (!lane.is_empty()).then(|| lane.head().seq))
+            };
+            if let Some(seq) = after {
+                next.push(Reverse((seq, from)));
+            }
             let done = if end == SimTime::NEVER { m.ticket.accepted } else { end };
             rec.resolved(&Fate::undispatched(m.ticket, Outcome::QueuedAtEnd, done));
         }
