@@ -99,7 +99,8 @@ fn known_bad_files_are_refused() {
 
 /// The schema and the loader refuse a name for the same characters: every
 /// character at either end of each invisible range, and a control
-/// character, are refused by both; joiners and accents are taken by both.
+/// character, are refused by both; joiners and accents are taken by both;
+/// so are dots, but not at either end or two in a row.
 #[test]
 fn the_schema_and_the_loader_agree_on_characters_of_names() {
     use a2psim::scenario::bounds::INVISIBLE;
@@ -112,6 +113,12 @@ fn the_schema_and_the_loader_agree_on_characters_of_names() {
         let schema_ok = problems(&v, &text).is_empty();
         let loader_ok = a2psim::load::parse(&text, "s.toml", "s", std::path::Path::new(".")).is_ok();
         assert_eq!((schema_ok, loader_ok), (ok, ok), "U+{:04X}", c as u32);
+    }
+    for (name, ok) in [("otp.v2", true), ("otp.", false), (".otp", false), ("otp..v2", false)] {
+        let text = good.replace("name = \"otp\"", &format!("name = \"{name}\""));
+        let schema_ok = problems(&v, &text).is_empty();
+        let loader_ok = a2psim::load::parse(&text, "s.toml", "s", std::path::Path::new(".")).is_ok();
+        assert_eq!((schema_ok, loader_ok), (ok, ok), "{name}");
     }
 }
 

@@ -211,7 +211,8 @@ fn variants(tagged: &Tagged) -> Value {
 
 /// An id or a name: up to [`MAX_NAME_CHARS`] characters, no control
 /// character (Unicode's Cc, as Rust's `char::is_control`) and none of
-/// [`INVISIBLE`], and no white space at either end.
+/// [`INVISIBLE`], no white space or dot at either end and no two dots in
+/// a row (paths name it between dots).
 fn name() -> String {
     let hidden: String = std::iter::once(r"\x00-\x1f\x7f-\x9f".to_string())
         .chain(INVISIBLE.iter().map(|&(low, high)| match low == high {
@@ -220,7 +221,7 @@ fn name() -> String {
         }))
         .collect();
     let inner = MAX_NAME_CHARS - 2;
-    format!(r"^[^\s{hidden}](?:[^{hidden}]{{0,{inner}}}[^\s{hidden}])?$")
+    format!(r"^(?!.*\.\.)[^\s.{hidden}](?:[^{hidden}]{{0,{inner}}}[^\s.{hidden}])?$")
 }
 
 /// Every path `[sweep]` and `[plan]` may name: a top-level key, a table's
