@@ -668,8 +668,9 @@ pub(super) fn binding(sc: &Scenario, limits: &[PathLimit], rows: &[Row], step: f
     out
 }
 
-/// How far above both the traffic and the lowest limit a limit is still drawn.
-const FAR: f64 = 10.0;
+/// How far above both the traffic and the lowest limit a limit is still
+/// drawn: the traffic then fills at least a quarter of the chart's height.
+const FAR: f64 = 4.0;
 
 /// Limits too far above to draw that the caption names; the rest are counted.
 const FAR_NAMED: usize = 3;
@@ -757,7 +758,7 @@ fn throughput(sc: &Scenario, r: &RunResult, clock: &Clock, rows: &[Row], days: b
         n => {
             let named: Vec<&str> = far.iter().take(FAR_NAMED).map(|l| l.label.as_str()).collect();
             let more = if n > FAR_NAMED { format!(" and {} more", n - FAR_NAMED) } else { String::new() };
-            format!(" Not drawn, over ten times the traffic and the lowest limit: {}{more}.", named.join("; "))
+            format!(" Not drawn, over four times the traffic and the lowest limit: {}{more}.", named.join("; "))
         }
     };
     draft(
@@ -895,13 +896,13 @@ mod tests {
         assert_eq!(ps[0].lines[10].points[0].1, rest as f64, "the grey line sums the senders not drawn");
 
         // Throughput: the number limits of the six senders with the most
-        // messages, all over ten times the account's 300/min and the traffic,
+        // messages, all over four times the account's 300/min and the traffic,
         // so named in the caption rather than drawn.
         let (_, levels) = labels(find("throughput"));
         assert_eq!(levels, ["account SMS: 300/min"]);
         assert!(
             find("throughput").caption.contains(
-                "Not drawn, over ten times the traffic and the lowest limit: s6 SMS (7 numbers): 10.5k/min; \
+                "Not drawn, over four times the traffic and the lowest limit: s6 SMS (7 numbers): 10.5k/min; \
                  s7 SMS (8 numbers): 12k/min; s8 SMS (9 numbers): 13.5k/min and 3 more."
             ),
             "{}",
@@ -930,19 +931,26 @@ mod tests {
     }
 
     #[test]
-    fn a_limit_up_to_ten_times_the_traffic_and_the_lowest_limit_is_drawn() {
-        // Two toll-free numbers (3,000/min) behind the account's 300/min, which
-        // the burst fills: 3,000 is ten times both, so it is drawn.
-        let sc = scenario(&format!(
-            "[[senders]]\nid = \"tf\"\ntype = \"toll_free\"\nnumbers = 2\n\
-             [[traffic]]\nname = \"alert\"\nsender = \"tf\"\ntext = \"a\"\n\
-             arrival = {{ process = \"burst\", count = 3000, at = \"0s\" }}\n{NO_DELAYS}"
-        ));
-        let r = simulate(&sc);
-        let all = drafts(&sc, &r, None);
-        let throughput = all.iter().find(|d| d.name == "throughput").unwrap();
-        assert_eq!(labels(throughput).1, ["account SMS: 300/min", "tf SMS (2 numbers): 3000/min"]);
-        assert!(!throughput.caption.contains("Not drawn"), "{}", throughput.caption);
+    fn a_limit_up_to_four_times_the_traffic_and_the_lowest_limit_is_drawn() {
+        // A toll-free number behind the account's 300/min, which the burst
+        // fills: at 20/s (1,200/min) it is four times both, so drawn; at
+        // 21/s it is named in the caption instead.
+        let throughput = |rate: &str| {
+            let sc = scenario(&format!(
+                "[[senders]]\nid = \"tf\"\ntype = \"toll_free\"\nsms_rate = \"{rate}\"\n\
+                 [[traffic]]\nname = \"alert\"\nsender = \"tf\"\ntext = \"a\"\n\
+                 arrival = {{ process = \"burst\", count = 3000, at = \"0s\" }}\n{NO_DELAYS}"
+            ));
+            let r = simulate(&sc);
+            drafts(&sc, &r, None).into_iter().find(|d| d.name == "throughput").unwrap()
+        };
+        let drawn = throughput("20/s");
+        assert_eq!(labels(&drawn).1, ["account SMS: 300/min", "tf SMS (1 number): 1200/min"]);
+        assert!(!drawn.caption.contains("Not drawn"), "{}", drawn.caption);
+        let named = throughput("21/s");
+        assert_eq!(labels(&named).1, ["account SMS: 300/min"]);
+        let caption = "Not drawn, over four times the traffic and the lowest limit: tf SMS (1 number): 1260/min.";
+        assert!(named.caption.contains(caption), "{}", named.caption);
     }
 
     #[test]
