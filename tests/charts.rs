@@ -98,13 +98,21 @@ fn every_run_chart_is_drawn_for_every_shipped_scenario() {
             labels("queue_depth", &[&refs[..], &["to att", "to tmobile", "messages queued"]].concat());
             labels("failures", &["per"]);
             labels("attempts", &["first attempts", "retries", "rejected_queue_full"]);
-            let mut throughput = vec!["total", "to verizon", "account"];
+            let mut throughput = vec!["total", "to verizon"];
             if has_daily_caps(&dir) {
                 throughput.push("T-Mobile use per Pacific day");
             }
             assert_labels(&dir.join("throughput.svg"), &throughput);
-            // Five charts, and a close-up of each of the four over time when one is drawn.
+            // The account's limit is drawn, or named in the caption when far above the traffic.
             let html = std::fs::read_to_string(dir.join("report.html")).unwrap();
+            let svg = std::fs::read_to_string(dir.join("throughput.svg")).unwrap();
+            let named = html.contains("Not drawn, over four times the traffic and the lowest limit: account");
+            assert!(
+                svg.contains("account SMS") || svg.contains("account MMS") || named,
+                "{}: no account limit",
+                dir.display()
+            );
+            // Five charts, and a close-up of each of the four over time when one is drawn.
             let close_ups = drawn.iter().filter(|c| dir.join(format!("{c}_closeup.svg")).is_file()).count();
             assert_eq!(html.matches("<figure").count(), drawn.len() + close_ups, "{}", dir.display());
         }

@@ -374,8 +374,11 @@ pub(crate) struct Layout {
     pub(crate) legend: Option<Legend>,
 }
 
-/// The size in pixels of `text` at `size`, as plotters lays it out.
+/// The size in pixels of `text` at `size`, as plotters lays it out: in the
+/// embedded font whichever thread asks first, so charts described before
+/// any is drawn measure alike.
 fn text_size(text: &str, size: f64) -> (i32, i32) {
+    super::register_font();
     let (w, h) = (FONT, size)
         .into_font()
         .box_size(text)
@@ -398,6 +401,22 @@ fn first_free(candidates: Vec<Bounds>, placed: &[Placed], avoid: &[&[Obstacle]],
     let free = |lines: &[Obstacle]| candidates.iter().find(|b| clear(b) && lines.iter().all(|l| !l.blocks(b)));
     let found = avoid.iter().find_map(|lines| free(lines)).or_else(|| candidates.iter().find(clear));
     found.or(candidates.first()).copied().unwrap_or(within)
+}
+
+/// Widens `p`'s x range so that its rightmost marker's label fits to the
+/// right of its line, in a panel `width` pixels wide. Placed to the left,
+/// it would cross the markers just before it (the latency chart's expiry
+/// and useful-life lines, a decade apart or less). A label wider than a
+/// third of the plot is left where the layout can put it.
+pub(crate) fn room_for_last_mark(p: &mut Panel, width: u32) {
+    let last = p.marks.iter().filter_map(|m| m.label.as_ref().map(|l| (m.x, l))).max_by(|a, b| a.0.total_cmp(&b.0));
+    let Some((x, text)) = last else { return };
+    let plot = width as i32 - 2 * MARGIN - Y_LABELS;
+    let need = f64::from(4 + text_size(text, MARK_FONT).0 + CLEAR) / f64::from(plot);
+    let (left, right) = p.x_range;
+    if need < 1.0 / 3.0 && (left..right).contains(&x) && (right - x) / (right - left) < need {
+        p.x_range.1 = (x - need * left) / (1.0 - need);
+    }
 }
 
 /// Rows of labels from the top of the plot down, as top edges.
@@ -1000,5 +1019,24 @@ mod tests {
         let at = place_labels(&p, plot)[0].at;
         assert!(!marker.blocks(&at), "{at:?}");
         assert_eq!(at.y0, plot.y0 + 4);
+    }
+
+    /// The x range grows just enough for the rightmost marker's label to
+    /// fit to the right of its line, and not when it fits already.
+    #[test]
+    fn the_last_markers_label_gets_room_to_its_right() {
+        let mut p = Panel::new("t", "x", "y");
+        (p.x_range, p.y_range) = ((0.0, 10.0), (0.0, 10.0));
+        p.marks.push(Mark { x: 2.0, color: BLACK, label: Some("first".into()) });
+        p.marks.push(Mark { x: 9.5, color: BLACK, label: Some("evening-promo expiry 2h".into()) });
+        let width = 1200;
+        room_for_last_mark(&mut p, width);
+        let plot = width as i32 - 2 * MARGIN - Y_LABELS;
+        let needed = f64::from(4 + text_size("evening-promo expiry 2h", MARK_FONT).0 + CLEAR);
+        let room = (p.x_range.1 - 9.5) / (p.x_range.1 - p.x_range.0) * f64::from(plot);
+        assert!((room - needed).abs() < 1e-6, "{room} px for {needed}");
+        let widened = p.x_range;
+        room_for_last_mark(&mut p, width);
+        assert_eq!(p.x_range, widened, "it fits now: nothing moves");
     }
 }

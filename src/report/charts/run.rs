@@ -3,7 +3,9 @@
 
 use super::clock::Clock;
 use super::draw::{self, Bar, Level, Line, Mark, Panel, Span};
-use super::{ChartError, Charts, Draft, Figure, OTHERS, color, draft, folding_note, others, ranked, render_all, shown};
+use super::{
+    ChartError, Charts, Draft, Figure, OTHERS, SIZE, color, draft, folding_note, others, ranked, render_all, shown,
+};
 use crate::report::human;
 use crate::run::simulate::RunResult;
 use crate::scenario::model::Unit;
@@ -347,6 +349,7 @@ fn latency<'s>(sc: &'s Scenario, s: &'s Stats) -> Draft {
         p.marks.push(Mark { x, color: c, label: Some(format!("{} {what}", names.join(", "))) });
     }
     p.x_range = (floor.log10(), (top * 4.0).log10());
+    draw::room_for_last_mark(&mut p, SIZE.0);
     let lowest = share_floor.log10().round() as i32;
     // Headroom over 100 % for a row of marker labels clear of the curves there.
     p.y_range = (lowest as f64, 0.2);
