@@ -2,7 +2,8 @@
 //! few questions, written beside a copy of the JSON Schema its first line
 //! names, so an editor checks it from the first keystroke.
 
-use std::io::{self, BufRead, Write};
+use crate::scenario::bounds::MAX_ANSWER_BYTES;
+use std::io::{self, BufRead, Read, Write};
 use std::path::Path;
 
 /// The starter templates: (name, text). Each validates and runs (a test
@@ -130,9 +131,15 @@ fn asked(input: &mut dyn BufRead, output: &mut dyn Write, interactive: bool) -> 
             write!(output, "{} [{}] ", q.prompt, q.default)?;
             output.flush()?;
             let mut line = String::new();
-            if input.read_line(&mut line)? == 0 {
+            // Bounded: an endless input (a device, a line with no end) is refused, not read.
+            if (&mut *input).take(MAX_ANSWER_BYTES + 1).read_line(&mut line)? == 0 {
                 writeln!(output)?;
                 break q.default.to_string();
+            }
+            if line.len() as u64 > MAX_ANSWER_BYTES {
+                writeln!(output)?;
+                let why = format!("the answer to \"{}\" is longer than {MAX_ANSWER_BYTES} bytes", q.prompt);
+                return Err(Asked::Wrong(why));
             }
             let answer = line.trim();
             match (q.check)(if answer.is_empty() { q.default } else { answer }) {

@@ -93,6 +93,9 @@ fn questions_write_the_scenario_their_answers_describe() {
         let e = answered(answers).unwrap_err();
         assert!(e.contains(expected), "{expected:?} not in\n{e}");
     }
+    // An answer with no end (a device such as /dev/zero) is refused, not read on.
+    let e = answered(&"0".repeat(5000)).unwrap_err();
+    assert!(e.contains("is longer than 4096 bytes"), "{e}");
     // Empty answers and the end of the input take the defaults; no vetting
     // score is asked for toll-free numbers.
     let (text, asked) = answered("\n\n").unwrap();

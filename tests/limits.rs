@@ -219,6 +219,22 @@ fn merge_accepts_the_same_file_by_any_path_and_refuses_duplicates() {
     assert!(stderr(&o).contains("is in both s0/s/partial-0-of-2.json and s0/s/partial-0-of-2.json"), "{}", stderr(&o));
 }
 
+/// A baseline or a partial that is a device (endless) or a pipe (waits for
+/// a writer) is refused before it is read.
+#[test]
+fn results_read_back_must_be_regular_files() {
+    let dir = tempdir();
+    std::fs::write(dir.path().join("s.toml"), BASE).unwrap();
+    let o = a2psim(&["check", "s.toml", "--baseline", "/dev/zero"], dir.path());
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("/dev/zero: cannot read: not a regular file"), "{}", stderr(&o));
+    std::fs::create_dir_all(dir.path().join("shard/s")).unwrap();
+    std::os::unix::fs::symlink("/dev/zero", dir.path().join("shard/s/partial-0-of-1.json")).unwrap();
+    let o = a2psim(&["merge", "shard", "--out", "m"], dir.path());
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("partial-0-of-1.json: cannot read: not a regular file"), "{}", stderr(&o));
+}
+
 #[test]
 fn merge_refuses_partials_no_run_could_give() {
     let dir = tempdir();

@@ -2,6 +2,7 @@
 //! compared on every `a2psim check --baseline`, so a change that makes
 //! things worse fails the build even where no `[[expect]]` says so.
 
+use crate::scenario::bounds::MAX_RESULTS_BYTES;
 use crate::stats::figure::KeyFigure;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -61,7 +62,8 @@ pub(crate) enum BaselineError {
 impl Baseline {
     /// Reads a baseline file written by `a2psim baseline`.
     pub(crate) fn read(path: &Path) -> Result<Baseline, BaselineError> {
-        let bytes = std::fs::read(path).map_err(|source| BaselineError::Read { path: path.into(), source })?;
+        let bytes = crate::load::read_regular(path, MAX_RESULTS_BYTES)
+            .map_err(|source| BaselineError::Read { path: path.into(), source })?;
         let b: Baseline = serde_json::from_slice(&bytes)
             .map_err(|e| BaselineError::NotBaseline { path: path.into(), why: e.to_string() })?;
         if b.format != FORMAT {

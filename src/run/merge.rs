@@ -5,6 +5,7 @@ use super::batch::{Job, Overrides, assemble};
 use super::shard::Shard;
 use super::simulate::{Replication, RunResult};
 use crate::load::{Diagnostic, Loaded, SweepArgError, stem};
+use crate::scenario::bounds::MAX_RESULTS_BYTES;
 use std::path::{Path, PathBuf};
 
 /// One machine's share of one scenario file's jobs (`--shard I/N`), written
@@ -182,7 +183,8 @@ pub fn read(dirs: &[PathBuf]) -> Result<Vec<(String, Partial)>, MergeError> {
         }
         files.sort();
         for path in files {
-            let bytes = std::fs::read(&path).map_err(|source| MergeError::Read { path: path.clone(), source })?;
+            let bytes = crate::load::read_regular(&path, MAX_RESULTS_BYTES)
+                .map_err(|source| MergeError::Read { path: path.clone(), source })?;
             let partial: Partial = serde_json::from_slice(&bytes)
                 .map_err(|e| MergeError::NotPartial { path: path.clone(), why: e.to_string() })?;
             if partial.format != PARTIAL_FORMAT {

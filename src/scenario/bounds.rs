@@ -32,6 +32,12 @@ pub const MAX_SCENARIO_BYTES: u64 = 16 << 20;
 /// Largest trace file, in bytes.
 pub const MAX_TRACE_BYTES: u64 = 256 << 20;
 
+/// Largest results file read back (a baseline, a shard's partial results), in bytes.
+pub const MAX_RESULTS_BYTES: u64 = 1 << 30;
+
+/// Longest answer to one of `init`'s questions, in bytes.
+pub const MAX_ANSWER_BYTES: u64 = 4096;
+
 /// Most timestamps of one trace file.
 pub const MAX_TRACE_LINES: usize = 10_000_000;
 
