@@ -407,9 +407,23 @@ fn command(command: Command) -> Result<Passed, Error> {
             Ok(true)
         }
         Command::Merge { dirs, out, threads, window } => with_threads(threads, || {
-            let merged = merge::merge(&merge::read(&dirs)?)?;
+            let partials = merge::read(&dirs)?;
+            let merged = merge::merge(&partials)?;
             let (loaded, results): (Vec<_>, Vec<_>) =
                 merged.into_iter().map(|(f, l, r)| ((PathBuf::from(f), l), r)).unzip();
+            // A report replaces OUT/<stem>: partial results in it would be lost.
+            for (file, _) in &loaded {
+                let replaced = out.join(load::stem(file));
+                let Ok(folder) = replaced.canonicalize() else { continue };
+                let inside = |p: &String| Path::new(p).canonicalize().is_ok_and(|p| p.starts_with(&folder));
+                if let Some((held, _)) = partials.iter().find(|(p, _)| inside(p)) {
+                    return Err(Error::Answer(format!(
+                        "--out {}: the merged report would replace {}, which holds {held}: merge into another folder",
+                        out.display(),
+                        replaced.display()
+                    )));
+                }
+            }
             let staged = reserve(&out, &loaded)?;
             write_reports(&out, staged, &loaded, &results, window.window.as_ref(), None)
         }),

@@ -217,6 +217,12 @@ fn merge_accepts_the_same_file_by_any_path_and_refuses_duplicates() {
     let o = a2psim(&["merge", "s0", "s0", "s1", "--out", "twice"], dir.path());
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("is in both s0/s/partial-0-of-2.json and s0/s/partial-0-of-2.json"), "{}", stderr(&o));
+    // Into a shard's own folder, the report would replace its partial results.
+    let o = a2psim(&["merge", "s0", "s1", "--out", "s0"], dir.path());
+    assert_eq!(o.status.code(), Some(2));
+    let expected = "--out s0: the merged report would replace s0/s, which holds s0/s/partial-0-of-2.json";
+    assert!(stderr(&o).contains(expected), "{}", stderr(&o));
+    assert!(dir.path().join("s0/s/partial-0-of-2.json").is_file(), "the shard is kept");
 }
 
 /// A baseline or a partial that is a device (endless) or a pipe (waits for
