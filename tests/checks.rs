@@ -126,6 +126,35 @@ fn a_baseline_catches_a_regression_and_respects_the_tolerance() {
     assert_eq!(a2psim(&["check", "promo.toml", "--baseline", "bad.json"], dir.path()).status.code(), Some(2));
 }
 
+/// Counts and costs are kept per replication: a check run with more
+/// replications than its baseline is compared like with like.
+#[test]
+fn a_baseline_compares_per_replication_whatever_the_replications() {
+    let dir = tempdir();
+    std::fs::write(dir.path().join("promo.toml"), PROMO).unwrap();
+    let cost = |replications: &str| {
+        let out = format!("base{replications}.json");
+        let o = a2psim(&["baseline", "promo.toml", "--replications", replications, "--out", &out], dir.path());
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let base: serde_json::Value = serde_json::from_slice(&std::fs::read(dir.path().join(out)).unwrap()).unwrap();
+        base["scenarios"]["promo"]["cost_usd"].as_f64().unwrap()
+    };
+    let one = cost("1");
+    assert!(one > 0.0);
+    // Carriers are drawn per replication, so surcharges differ a little.
+    let two = cost("2");
+    assert!((two - one).abs() / one < 0.01, "a replication's cost ({two}), not two's ({one} alone)");
+    let o = a2psim(&["check", "promo.toml", "--baseline", "base2.json", "--replications", "4"], dir.path());
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert!(stdout(&o).contains("0 regressions against the baseline"), "{}", stdout(&o));
+    // A baseline of the earlier layout (sums over replications) is refused.
+    let old = std::fs::read_to_string(dir.path().join("base2.json")).unwrap().replace("\"format\": 2", "\"format\": 1");
+    std::fs::write(dir.path().join("old.json"), old).unwrap();
+    let o = a2psim(&["check", "promo.toml", "--baseline", "old.json"], dir.path());
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("baseline format 1, this a2psim reads 2"));
+}
+
 /// Validates `text` (as bad.toml) and returns stderr, asserting exit 2.
 fn refused(text: &str) -> String {
     let dir = tempdir();

@@ -9,8 +9,9 @@ use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-/// The current baseline file layout.
-pub(crate) const FORMAT: u32 = 1;
+/// The current baseline file layout: 2 keeps counts and costs per
+/// replication (1 kept their sum, which changed with `--replications`).
+pub(crate) const FORMAT: u32 = 2;
 
 /// Key figures per scenario (and per sweep point), by path in `summary.json`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -28,18 +29,24 @@ pub(crate) fn key(stem: &str, point: Option<&str>) -> String {
 }
 
 /// Figures of a summary where higher is worse: [`KeyFigure::BASELINE`] of
-/// the run and [`KeyFigure::BASELINE_PER_STREAM`] of each stream.
+/// the run and [`KeyFigure::BASELINE_PER_STREAM`] of each stream. Counts
+/// and costs are per replication, so a baseline recorded with 5 compares
+/// with a check run with 10.
 fn key_figures(summary: &Value) -> BTreeMap<String, f64> {
     let path = |f: KeyFigure| f.path().expect("baseline figures are in summary.json");
-    let mut paths: Vec<String> = KeyFigure::BASELINE.iter().map(|&f| path(f).to_string()).collect();
+    let mut paths: Vec<(String, KeyFigure)> = KeyFigure::BASELINE.iter().map(|&f| (path(f).to_string(), f)).collect();
     if let Some(streams) = summary["streams"].as_object() {
         for name in streams.keys() {
-            paths.extend(KeyFigure::BASELINE_PER_STREAM.iter().map(|&f| format!("streams.{name}.{}", path(f))));
+            paths.extend(KeyFigure::BASELINE_PER_STREAM.iter().map(|&f| (format!("streams.{name}.{}", path(f)), f)));
         }
     }
+    let replications = summary["replications"].as_f64().filter(|&r| r >= 1.0).unwrap_or(1.0);
     paths
         .into_iter()
-        .filter_map(|p| crate::check::expect::lookup(summary, &p).and_then(Value::as_f64).map(|v| (p, v)))
+        .filter_map(|(p, f)| {
+            let v = crate::check::expect::lookup(summary, &p).and_then(Value::as_f64)?;
+            Some((p, if f.is_total() { v / replications } else { v }))
+        })
         .collect()
 }
 

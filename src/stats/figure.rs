@@ -183,6 +183,23 @@ impl KeyFigure {
         }
     }
 
+    /// Summed over a run's replications in `summary.json` (a count, a
+    /// cost), rather than a share, a percentile or a worst case.
+    pub fn is_total(self) -> bool {
+        matches!(
+            self,
+            KeyFigure::Accepted
+                | KeyFigure::Expired
+                | KeyFigure::FailedDailyCap
+                | KeyFigure::Undelivered
+                | KeyFigure::Late
+                | KeyFigure::Cost
+                | KeyFigure::Delivered
+                | KeyFigure::Rejected
+                | KeyFigure::Retries
+        )
+    }
+
     /// In seconds: its axis is labelled in durations.
     pub fn is_seconds(self) -> bool {
         matches!(
