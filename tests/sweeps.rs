@@ -229,14 +229,21 @@ fn sweep_errors_point_at_the_path_or_the_value() {
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.starts_with("--sweep:1:1: sweep `traffic.otp.mesage_expiry`: unknown key `mesage_expiry`"), "{err}");
     // The same value written another way sets the same scenario.
-    for (values, said) in
-        [("1m,30s,60s", "60s is 1m again (values 1 and 3)"), ("1,3,1.0", "1.0 is 1 again (values 1 and 3)")]
-    {
+    for (values, said) in [
+        ("1m,30s,60s", "60s is 1m again (values 1 and 3)"),
+        ("1m,60", "60 is 1m again (values 1 and 2)"),
+        ("1,3,1.0", "1.0 is 1 again (values 1 and 3)"),
+    ] {
         let path = if values.contains('m') { "traffic.otp.message_expiry" } else { "account.sms_mps" };
         let o = a2psim(&["validate", "s.toml", "--sweep", &format!("{path}={values}")], dir.path());
         let err = String::from_utf8_lossy(&o.stderr);
         assert!(o.status.code() == Some(2) && err.contains(said), "{err}");
     }
+    // One key by two paths: the later would undo the earlier at every point.
+    let o = a2psim(&["validate", "s.toml", "--sweep", "traffic.0.message_expiry=1m,2m"], dir.path());
+    let err = String::from_utf8_lossy(&o.stderr);
+    let said = "--sweep:1:1: sweep `traffic.0.message_expiry` sets the same key as `traffic.otp.message_expiry`";
+    assert!(o.status.code() == Some(2) && err.starts_with(said), "{err}");
 }
 
 #[test]

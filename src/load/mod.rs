@@ -23,7 +23,7 @@ pub use window::{ChartWindow, Moment, MomentError, WindowArgError};
 pub(crate) use reader::edit_distance;
 pub(crate) use reader::{Quote, did_you_mean};
 use reader::{Reader, Tbl, Value, type_name};
-use sweep::{Parameter, blame, combinations, set_path};
+use sweep::{Parameter, Set, blame, combinations, set_path};
 
 use crate::scenario::Scenario;
 use crate::scenario::bounds::{MAX_NAME_CHARS, MAX_SCENARIO_BYTES, MAX_SWEEP_POINTS};
@@ -351,6 +351,21 @@ pub(crate) fn parse_with(
     }
     // What the file's parameters are called in messages.
     let word = if loaded.plan.is_some() { "plan" } else { "sweep" };
+    // Two paths to one key (`traffic.0.x` and `traffic.otp.x`): the later
+    // would undo the earlier at every point.
+    let mut doc = base.clone();
+    let places: Vec<Option<String>> =
+        parameters.iter().map(|p| set_path(&mut doc, &p.path, p.values[0].clone()).ok().map(|s| s.place)).collect();
+    for (k, p) in parameters.iter().enumerate() {
+        if let Some(j) = (0..k).find(|&j| places[j].is_some() && places[j] == places[k]) {
+            let (line, column) = at(&p.key_span);
+            let message = format!(
+                "{word} `{}` sets the same key as `{}`: one would undo the other at every point; {word} it once",
+                p.path, parameters[j].path
+            );
+            return Err(vec![Diagnostic { file: file.into(), line, column, message, warning: false }]);
+        }
+    }
     let mut errors: Vec<Diagnostic> = Vec::new();
     let mut points = Vec::new();
     // A swept key the file also sets to a value the sweep never runs: that
@@ -367,7 +382,7 @@ pub(crate) fn parse_with(
             let (line, column) = at(&p.key_span);
             match set_path(&mut doc, &p.path, p.values[v].clone()) {
                 // A plan's candidates are what it searches: the file's value is a placeholder.
-                Ok(Some(old))
+                Ok(Set { old: Some(old), .. })
                     if loaded.plan.is_none()
                         && p.key_span.is_some()
                         && !overridden[k]
@@ -431,10 +446,9 @@ pub(crate) fn parse_with(
 /// `--sweep`): its point would run twice, and the sweep's page could not
 /// tell the two apart.
 fn listed_twice(p: &Parameter, file: &str, text: &str) -> Vec<Diagnostic> {
-    // 1 and 1.0, or 1m and 60s, set the same value.
-    let same = |a: &toml::Value, b: &toml::Value| {
-        a == b || (a.is_str() == b.is_str() && magnitude(a).is_some() && magnitude(a) == magnitude(b))
-    };
+    // 1 and 1.0, 1m and 60s, or 60s and 60 (a bare number of seconds) set the same value.
+    let seconds = |v: &toml::Value| magnitude(v).map(|m| if v.is_str() { m / 1e9 } else { m });
+    let same = |a: &toml::Value, b: &toml::Value| a == b || (seconds(a).is_some() && seconds(a) == seconds(b));
     (0..p.values.len())
         .filter_map(|i| {
             let first = p.values[..i].iter().position(|u| same(u, &p.values[i]))?;

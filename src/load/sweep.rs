@@ -131,9 +131,18 @@ impl fmt::Display for Point {
     }
 }
 
+/// What [`set_path`] set: the value it replaced, and the key's place with
+/// each entry of an array of tables by its index (`traffic.0.arrival.count`
+/// for `traffic.otp.arrival.count`), so two paths to one key are known.
+#[derive(Debug)]
+pub(crate) struct Set {
+    pub(crate) old: Option<Value>,
+    pub(crate) place: String,
+}
+
 /// Sets `path` in `doc` to `value`; says what is wrong with the path if it
 /// leads nowhere.
-pub(crate) fn set_path(doc: &mut Table, path: &str, value: Value) -> Result<Option<Value>, String> {
+pub(crate) fn set_path(doc: &mut Table, path: &str, value: Value) -> Result<Set, String> {
     let segments: Vec<&str> = path.split('.').collect();
     if segments.iter().any(|s| s.is_empty()) {
         return Err(format!("`{path}` is not a dotted path such as traffic.otp.message_expiry"));
@@ -141,9 +150,11 @@ pub(crate) fn set_path(doc: &mut Table, path: &str, value: Value) -> Result<Opti
     let mut table = doc;
     let mut i = 0;
     let mut walked = String::new();
+    let mut place = Vec::new();
     while i + 1 < segments.len() {
         let seg = segments[i];
         walked = if walked.is_empty() { seg.to_string() } else { format!("{walked}.{seg}") };
+        place.push(seg.to_string());
         let entry = table.entry(seg.to_string()).or_insert_with(|| Value::Table(Table::new()));
         let kind = entry.type_str();
         let of_tables = entry.as_array().is_some_and(|a| a.iter().all(Value::is_table));
@@ -195,6 +206,7 @@ pub(crate) fn set_path(doc: &mut Table, path: &str, value: Value) -> Result<Opti
                     return Err(format!("no [[{walked}]] has id, name or index \"{pick}\"{hint}"));
                 };
                 walked = format!("{walked}.{}", rest[..k].join("."));
+                place.push(at.to_string());
                 i += 1 + k;
                 if i == segments.len() {
                     return Err(format!("`{path}` names a whole table: add the key to set"));
@@ -204,7 +216,9 @@ pub(crate) fn set_path(doc: &mut Table, path: &str, value: Value) -> Result<Opti
             _ => return Err(format!("`{walked}` is a {kind}, not a table")),
         };
     }
-    Ok(table.insert(segments[segments.len() - 1].to_string(), value))
+    let key = segments[segments.len() - 1];
+    place.push(key.to_string());
+    Ok(Set { old: table.insert(key.to_string(), value), place: place.join(".") })
 }
 
 /// Whether the rest of a path after `entry` (its last part the key to set)
@@ -281,8 +295,10 @@ mod tests {
         let mut d = doc();
         let v2: Table = "name = \"otp.v2\"".parse().unwrap();
         d["traffic"].as_array_mut().unwrap().push(Value::Table(v2));
-        set_path(&mut d, "traffic.otp.v2.message_expiry", Value::String("2m".into())).unwrap();
-        set_path(&mut d, "traffic.otp.message_expiry", Value::String("1m".into())).unwrap();
+        let v2 = set_path(&mut d, "traffic.otp.v2.message_expiry", Value::String("2m".into())).unwrap();
+        assert_eq!(v2.place, "traffic.1.message_expiry");
+        let otp = set_path(&mut d, "traffic.otp.message_expiry", Value::String("1m".into())).unwrap();
+        assert_eq!((otp.place.as_str(), otp.old), ("traffic.0.message_expiry", None));
         let expiry = |i: usize| d["traffic"][i]["message_expiry"].as_str().map(str::to_string);
         assert_eq!((expiry(0), expiry(1)), (Some("1m".into()), Some("2m".into())));
         // A misspelt dotted name is told so, not taken for a table in `otp`;
