@@ -334,14 +334,16 @@ type Passed = bool;
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     QUIET.store(cli.quiet, std::sync::atomic::Ordering::Relaxed);
-    // Ctrl-C: the reports being written are dropped, the previous ones stay.
+    // Ctrl-C, or a termination request (a CI job cancelled, `timeout`, a
+    // container stopped): the reports being written are dropped, the
+    // previous ones stay.
     let stop = || {
         report::abandon_all();
         complain("\ninterrupted: reports being written were removed, earlier ones are unchanged\n");
         std::process::exit(130);
     };
     if let Err(e) = ctrlc::set_handler(stop) {
-        complain(&format!("warning: Ctrl-C will not clean up: {e}\n"));
+        complain(&format!("warning: an interrupted run will not clean up: {e}\n"));
     }
     let code = match command(cli.command) {
         Ok(true) => 0,

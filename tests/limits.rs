@@ -495,27 +495,32 @@ fn a_report_folder_being_written_or_unwritable_stops_a_run_before_it_simulates()
 }
 
 #[test]
-fn ctrl_c_stops_a_run_with_130_and_leaves_earlier_reports_as_they_were() {
+fn ctrl_c_or_sigterm_stops_a_run_with_130_and_leaves_earlier_reports_as_they_were() {
     let dir = tempdir();
     std::fs::write(dir.path().join("s.toml"), BASE).unwrap();
     let o = a2psim(&["run", "s.toml", "--out", "out"], dir.path());
     assert!(o.status.success(), "{}", stderr(&o));
     let before = files(&dir.path().join("out/s"));
     std::fs::write(dir.path().join("s.toml"), long_scenario()).unwrap();
-    let child = std::process::Command::new(env!("CARGO_BIN_EXE_a2psim"))
-        .args(["run", "s.toml", "--out", "out"])
-        .current_dir(dir.path())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    std::thread::sleep(std::time::Duration::from_millis(500));
-    let kill = std::process::Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
-    assert!(kill.success());
-    let o = child.wait_with_output().unwrap();
-    assert_eq!(o.status.code(), Some(130), "{}", stderr(&o));
-    assert!(stderr(&o).contains("interrupted: reports being written were removed"), "{}", stderr(&o));
-    assert_eq!(files(&dir.path().join("out/s")), before, "the earlier report is untouched");
-    assert!(!dir.path().join("out/.s.a2psim-new").exists());
+    // Ctrl-C, and the termination request of a cancelled CI job or `timeout`.
+    for signal in ["-INT", "-TERM"] {
+        let child = std::process::Command::new(env!("CARGO_BIN_EXE_a2psim"))
+            .args(["run", "s.toml", "--out", "out", "--mdr"])
+            .current_dir(dir.path())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(500));
+        let kill = std::process::Command::new("kill").args([signal, &child.id().to_string()]).status().unwrap();
+        assert!(kill.success());
+        let o = child.wait_with_output().unwrap();
+        assert_eq!(o.status.code(), Some(130), "{signal}: {}", stderr(&o));
+        assert!(stderr(&o).contains("interrupted: reports being written were removed"), "{}", stderr(&o));
+        assert_eq!(files(&dir.path().join("out/s")), before, "{signal}: the earlier report is untouched");
+        for staging in [".s.a2psim-new", ".s.a2psim-mdr"] {
+            assert!(!dir.path().join("out").join(staging).exists(), "{signal}: {staging} left behind");
+        }
+    }
 }
 
 /// A shipped scenario without a sweep, with some values replaced by
