@@ -335,7 +335,7 @@ fn scenario_paths_that_are_not_regular_files_say_so() {
         ("pipe.toml", "pipe.toml:1:1: cannot read the scenario file: not a regular file"),
         ("/dev/null", "/dev/null:1:1: cannot read the scenario file: not a regular file"),
         ("loop.toml", "loop.toml: Too many levels of symbolic links"),
-        ("dangling.toml", "dangling.toml: No such file or directory"),
+        ("dangling.toml", "dangling.toml: a link to nothing (nowhere.toml does not exist)"),
         ("missing.toml", "missing.toml: no such file or folder"),
         (".", "./pipe.toml:1:1: cannot read the scenario file: not a regular file"),
     ];
@@ -344,6 +344,21 @@ fn scenario_paths_that_are_not_regular_files_say_so() {
         assert_eq!(o.status.code(), Some(2), "{path}");
         assert!(stderr(&o).contains(said), "{path}: {}", stderr(&o));
     }
+    // A folder's hidden entries (an editor's lock, a backup) are not scenarios.
+    std::fs::create_dir(d.join("edited")).unwrap();
+    std::fs::write(d.join("edited/s.toml"), BASE).unwrap();
+    std::os::unix::fs::symlink("me@host.4242:1700000000", d.join("edited/.#s.toml")).unwrap();
+    std::fs::write(d.join("edited/.s.toml"), "not a scenario").unwrap();
+    let o = a2psim(&["validate", "edited"], d);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    std::os::unix::fs::symlink("gone.toml", d.join("edited/t.toml")).unwrap();
+    let o = a2psim(&["validate", "edited"], d);
+    let said = "edited/t.toml:1:1: cannot read the scenario file: a link to nothing (gone.toml does not exist)";
+    assert!(stderr(&o).contains(said), "{}", stderr(&o));
+    std::fs::remove_file(d.join("edited/t.toml")).unwrap();
+    let o = a2psim(&["validate", "edited"], d);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(out.contains("edited/s.toml") && !out.contains(".s.toml"), "{out}");
 }
 
 #[test]

@@ -203,7 +203,12 @@ fn on_command_line(loaded: Result<Loaded, Vec<Diagnostic>>, extra: &[SweepArg]) 
 pub(crate) fn read_regular(path: &Path, max: u64) -> std::io::Result<Vec<u8>> {
     use std::io::{Error, Read};
     // Looked at before opening: opening a pipe waits for a writer.
-    let meta = std::fs::metadata(path)?;
+    let meta = std::fs::metadata(path).map_err(|e| match std::fs::read_link(path) {
+        Ok(to) if e.kind() == std::io::ErrorKind::NotFound => {
+            Error::other(format!("a link to nothing ({} does not exist)", to.display()))
+        }
+        _ => e,
+    })?;
     if !meta.is_file() {
         return Err(Error::other("not a regular file"));
     }
@@ -259,6 +264,14 @@ pub enum FindError {
     #[error("{}: no *.toml scenario files in this folder", .0.display())]
     Empty(PathBuf),
     /// A path that cannot be looked at (a loop of links, no permission).
+    /// A symbolic link to a path that does not exist.
+    #[error("{}: a link to nothing ({} does not exist)", .path.display(), .to.display())]
+    Dangling {
+        /// The link.
+        path: PathBuf,
+        /// Where it points.
+        to: PathBuf,
+    },
     #[error("{}: {source}", .path.display())]
     Unreadable {
         /// The path.
@@ -269,16 +282,20 @@ pub enum FindError {
 }
 
 /// The scenario files named by `paths`: paths as given, folders as their
-/// `*.toml` entries other than folders, in name order. A path that is there
-/// but not a regular file (a pipe, a device, a link to nothing) is kept, so
-/// that reading it says what it is.
+/// `*.toml` entries other than folders and hidden files (an editor's lock
+/// or backup, `.#s.toml`), in name order. A path that is there but not a
+/// regular file (a pipe, a device, a link to nothing) is kept, so that
+/// reading it says what it is.
 pub fn scenario_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, FindError> {
     let mut files = Vec::new();
     for p in paths {
         let meta = match std::fs::metadata(p) {
             Ok(meta) => meta,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound && p.symlink_metadata().is_err() => {
-                return Err(FindError::Missing(p.clone()));
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(match std::fs::read_link(p) {
+                    Ok(to) => FindError::Dangling { path: p.clone(), to },
+                    Err(_) => FindError::Missing(p.clone()),
+                });
             }
             Err(source) => return Err(FindError::Unreadable { path: p.clone(), source }),
         };
@@ -287,6 +304,7 @@ pub fn scenario_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, FindError> {
             let mut found: Vec<PathBuf> = entries
                 .filter_map(|e| e.ok().map(|e| e.path()))
                 .filter(|f| !f.is_dir() && f.extension().is_some_and(|x| x == "toml"))
+                .filter(|f| f.file_name().is_some_and(|n| !n.to_string_lossy().starts_with('.')))
                 .collect();
             found.sort();
             if found.is_empty() {
