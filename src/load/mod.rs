@@ -263,7 +263,6 @@ pub enum FindError {
     /// A folder with no `*.toml` file.
     #[error("{}: no *.toml scenario files in this folder", .0.display())]
     Empty(PathBuf),
-    /// A path that cannot be looked at (a loop of links, no permission).
     /// A symbolic link to a path that does not exist.
     #[error("{}: a link to nothing ({} does not exist)", .path.display(), .to.display())]
     Dangling {
@@ -272,6 +271,7 @@ pub enum FindError {
         /// Where it points.
         to: PathBuf,
     },
+    /// A path that cannot be looked at (a loop of links, no permission).
     #[error("{}: {source}", .path.display())]
     Unreadable {
         /// The path.
