@@ -317,6 +317,10 @@ fn rates_counts_durations_and_times_must_be_well_formed() {
     refused(&outage, "18:12", "`outages.0.duration`: expected a duration");
     let scope = format!("{TEN_DLC}[[outages]]\nscope = \"carrier:sprint\"\nstart = \"30m\"\nduration = \"5m\"\n");
     refused(&scope, "16:9", "unknown carrier \"sprint\"");
+    // A warm-up that outlasts the horizon would leave nothing measured.
+    let warm = |w: &str| TEN_DLC.replacen("\n", &format!("\nhorizon = \"1h\"\nwarmup = \"{w}\"\n"), 1);
+    refused(&warm("1h"), "3:10", "`warmup`: must be shorter than `horizon` (1h): nothing accepted after it");
+    assert_eq!(validate(warm("59m").as_bytes()).0, 0);
 }
 
 #[test]

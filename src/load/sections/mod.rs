@@ -78,6 +78,12 @@ impl Reader<'_> {
             self.invalid(root, "timeseries_step", v, "must be longer than zero".into());
         }
         let warmup = self.duration(root, "warmup").unwrap_or(SimDuration::ZERO);
+        if let (Some(h), Some(v)) = (horizon, root.get("warmup"))
+            && warmup >= h
+        {
+            let why = format!("must be shorter than `horizon` ({h}): nothing accepted after it would be measured");
+            self.invalid(root, "warmup", v, why);
+        }
         let expiry_target = self.fraction(root, "expiry_target").map_or(0.01, |f| f.as_f64());
         let account = self.account(root);
         let provider = self.provider(root);
