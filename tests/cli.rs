@@ -317,6 +317,23 @@ fn rates_counts_durations_and_times_must_be_well_formed() {
     refused(&outage, "18:12", "`outages.0.duration`: expected a duration");
     let scope = format!("{TEN_DLC}[[outages]]\nscope = \"carrier:sprint\"\nstart = \"30m\"\nduration = \"5m\"\n");
     refused(&scope, "16:9", "unknown carrier \"sprint\"");
+    // A wall-clock start its zone skips or repeats, or an offset no place uses, is refused, not moved.
+    let at = |start: &str| TEN_DLC.replace("\"2026-03-10T08:00:00-07:00\"", &format!("\"{start}\""));
+    let gap = "`start`: 2026-03-08T02:30:00 does not happen in America/Los_Angeles: the clocks skip it \
+               (a daylight-saving change); start at 2026-03-08T03:30:00[America/Los_Angeles], the same instant";
+    refused(&at("2026-03-08T02:30:00[America/Los_Angeles]"), "1:9", gap);
+    let fold = "`start`: 2026-11-01T01:30:00 happens twice in America/Los_Angeles (a daylight-saving change): \
+                write which with its offset, 2026-11-01T01:30:00-07:00[America/Los_Angeles] (the first) or \
+                2026-11-01T01:30:00-08:00[America/Los_Angeles]";
+    refused(&at("2026-11-01T01:30:00[America/Los_Angeles]"), "1:9", fold);
+    refused(&at("2026-03-10T09:00:00+25:00"), "1:9", "`start`: expected a UTC offset from -12:00 to +14:00");
+    for fine in [
+        "2026-11-01T01:30:00-08:00[America/Los_Angeles]",
+        "2026-03-08T03:30:00[America/Los_Angeles]",
+        "2026-03-10T09:00:00+14:00",
+    ] {
+        assert_eq!(validate(at(fine).as_bytes()).0, 0, "{fine}");
+    }
     // A warm-up that outlasts the horizon would leave nothing measured.
     let warm = |w: &str| TEN_DLC.replacen("\n", &format!("\nhorizon = \"1h\"\nwarmup = \"{w}\"\n"), 1);
     refused(&warm("1h"), "3:10", "`warmup`: must be shorter than `horizon` (1h): nothing accepted after it");

@@ -52,6 +52,43 @@ impl<'a> Ids<'a> {
     }
 }
 
+/// Why a start that parsed still does not name one instant, if it does
+/// not: a wall-clock time its zone skips (the spring gap) or has twice (the
+/// autumn fold), which a parser would quietly move or pick; or an offset
+/// no place uses (beyond -12:00 to +14:00).
+fn unclear_start(text: &str, calendar: &Calendar) -> Option<String> {
+    let Some((local, zone)) = text.trim().split_once('[') else {
+        let offset = calendar.offset_s(crate::scenario::time::SimTime::ZERO);
+        return (!(-12 * 3600..=14 * 3600).contains(&offset))
+            .then(|| format!("expected a UTC offset from -12:00 to +14:00, found \"{text}\""));
+    };
+    // With its offset written, the time is one instant (the parser checks it fits the zone).
+    if local.parse::<jiff::Timestamp>().is_ok() {
+        return None;
+    }
+    let civil: jiff::civil::DateTime = local.parse().ok()?;
+    let name = zone.strip_suffix(']')?;
+    let tz = calendar::zone(name)?;
+    let (first, second) = match tz.to_ambiguous_zoned_datetime(civil).offset() {
+        jiff::tz::AmbiguousOffset::Unambiguous { .. } => return None,
+        jiff::tz::AmbiguousOffset::Gap { before, .. } => {
+            let same = tz.to_datetime(before.to_timestamp(civil).ok()?);
+            return Some(format!(
+                "{civil} does not happen in {name}: the clocks skip it (a daylight-saving change); start at {same}[{name}], the same instant, or outside the skipped hour"
+            ));
+        }
+        jiff::tz::AmbiguousOffset::Fold { before, after } => (before, after),
+    };
+    let hhmm = |o: jiff::tz::Offset| {
+        let s = o.seconds();
+        format!("{}{:02}:{:02}", if s < 0 { '-' } else { '+' }, s.abs() / 3600, s.abs() % 3600 / 60)
+    };
+    let (first, second) = (hhmm(first), hhmm(second));
+    Some(format!(
+        "{civil} happens twice in {name} (a daylight-saving change): write which with its offset, {local}{first}[{name}] (the first) or {local}{second}[{name}]"
+    ))
+}
+
 impl Reader<'_> {
     pub(super) fn scenario(&mut self, root: &Tbl, stem: &str) -> Option<(Scenario, Vec<Expect>)> {
         self.check_keys(root, &spec::SCENARIO.names());
@@ -155,6 +192,10 @@ impl Reader<'_> {
                 .or_else(|| too_late.then(|| format!("expected a start no later than {shown}: a run's clock reaches 584 years past its start, and the calendar ends with the year 9999; found \"{text}\"")))
                 .unwrap_or_else(|| format!("expected {expected}, found \"{text}\""));
             self.invalid(root, "start", v, why);
+        }
+        if let Some(why) = calendar.as_ref().and_then(|c| unclear_start(&text, c)) {
+            self.invalid(root, "start", v, why);
+            return None;
         }
         calendar
     }
