@@ -217,6 +217,14 @@ fn merge_accepts_the_same_file_by_any_path_and_refuses_duplicates() {
     let o = a2psim(&["merge", "s0", "s0", "s1", "--out", "twice"], dir.path());
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("is in both s0/s/partial-0-of-2.json and s0/s/partial-0-of-2.json"), "{}", stderr(&o));
+    // Shards of two runs (of 2 and of 3 machines) share jobs: said so, in words.
+    let o = a2psim(&["run", "s.toml", "--shard", "0/3", "--out", "t0"], dir.path());
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = a2psim(&["merge", "s0", "t0", "--out", "mixed"], dir.path());
+    assert_eq!(o.status.code(), Some(2));
+    let expected = "replication 0 of sweep point 0 is in both s0/s/partial-0-of-2.json and t0/s/partial-0-of-3.json: \
+                    shards of two runs are mixed (0/2 and 0/3): merge the shards of one run";
+    assert!(stderr(&o).contains(expected), "{}", stderr(&o));
     // Into a shard's own folder, the report would replace its partial results.
     let o = a2psim(&["merge", "s0", "s1", "--out", "s0"], dir.path());
     assert_eq!(o.status.code(), Some(2));

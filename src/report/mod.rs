@@ -247,8 +247,8 @@ fn intervals(shape: &Value, columns: &mut impl Iterator<Item = Vec<f64>>) -> Val
         }
         Value::Number(_) => {
             let xs = columns.next().expect("a column per number of the shape");
-            let (mean, half) = mean_ci(&xs);
-            json!({ "mean": mean, "ci_low": mean - half, "ci_high": mean + half, "half_width": half })
+            let i = mean_ci(&xs);
+            json!({ "mean": i.mean, "ci_low": i.low, "ci_high": i.high, "half_width": i.half })
         }
         _ => Value::Null,
     }
@@ -732,8 +732,8 @@ pub fn sweep_csv(loaded: &Loaded, results: &[RunResult]) -> String {
         let per_rep: Vec<[(&str, f64); KeyFigure::SWEEP_TABLE.len()]> = r.each().iter().map(key_figures).collect();
         for k in 0..names.len() {
             let xs: Vec<f64> = per_rep.iter().map(|f| f[k].1).collect();
-            let (mean, half) = mean_ci(&xs);
-            out.push_str(&format!(",{mean},{},{}", mean - half, mean + half));
+            let i = mean_ci(&xs);
+            out.push_str(&format!(",{},{},{}", i.mean, i.low, i.high));
         }
         out.push('\n');
     }

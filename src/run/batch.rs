@@ -75,6 +75,14 @@ pub struct Job {
     pub replication: u32,
 }
 
+/// As messages name a job: `replication 2 of sweep point 1` (both from 0,
+/// as `sweep.csv` and detail records number them).
+impl std::fmt::Display for Job {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "replication {} of sweep point {}", self.replication, self.point)
+    }
+}
+
 /// Every job of `all`, in their fixed order.
 pub fn jobs(all: &[&Loaded]) -> Vec<Job> {
     let mut out = Vec::new();

@@ -91,7 +91,7 @@ pub enum MergeError {
         first: String,
     },
     /// A job run by two shards.
-    #[error("{job:?} is in both {first} and {again}: is one shard's folder given twice?")]
+    #[error("{job} is in both {first} and {again}: {hint}")]
     Duplicate {
         /// The job.
         job: Job,
@@ -99,6 +99,8 @@ pub enum MergeError {
         first: String,
         /// Where it was read again.
         again: String,
+        /// The likely slip: a folder given twice, or shards of two runs.
+        hint: String,
     },
     /// Partial results that no run of the scenario could give.
     #[error("{}: {why}", .path.display())]
@@ -250,24 +252,27 @@ pub fn merge(partials: &[(String, Partial)]) -> Result<Vec<(String, Loaded, Vec<
 /// the scenario can have, with figures that add up.
 fn checked_jobs(loaded: &Loaded, mine: &[&(String, Partial)]) -> Result<Vec<(Job, Replication)>, MergeError> {
     let points = super::batch::points(loaded);
-    let mut seen: Vec<(Job, &str)> = Vec::new();
+    let mut seen: Vec<(Job, &str, &str)> = Vec::new();
     let mut jobs = Vec::new();
     for (at, partial) in mine {
         for (job, r) in &partial.jobs {
             let malformed = |why: String| MergeError::Malformed { path: PathBuf::from(at), why };
             let Some(sc) = points.get(job.point) else {
-                return Err(malformed(format!("job {job:?} names a sweep point the scenario does not have")));
+                return Err(malformed(format!("{job}: the scenario has no such sweep point")));
             };
             if job.scenario != 0 || job.replication >= sc.replications || !r.stats.adds_up(sc.traffic().len()) {
-                return Err(malformed(format!(
-                    "job {job:?} is not a run of this scenario, or its counts do not add up"
-                )));
+                return Err(malformed(format!("{job} is not a run of this scenario, or its counts do not add up")));
             }
-            if let Some((_, other)) = seen.iter().find(|(j, _)| j == job) {
-                let (job, first) = (*job, other.to_string());
-                return Err(MergeError::Duplicate { job, first, again: at.clone() });
+            if let Some(&(_, other, shard)) = seen.iter().find(|(j, _, _)| j == job) {
+                let count = |s: &str| s.split_once('/').map(|(_, n)| n.to_string());
+                let hint = if count(shard) == count(&partial.shard) {
+                    "is one shard's folder given twice?".to_string()
+                } else {
+                    format!("shards of two runs are mixed ({shard} and {}): merge the shards of one run", partial.shard)
+                };
+                return Err(MergeError::Duplicate { job: *job, first: other.to_string(), again: at.clone(), hint });
             }
-            seen.push((*job, at));
+            seen.push((*job, at, &partial.shard));
             jobs.push((*job, r.clone()));
         }
     }

@@ -1,14 +1,31 @@
 //! Confidence intervals across replications.
 
-/// Mean and half-width of the 95 % Student-t confidence interval.
-pub fn mean_ci(xs: &[f64]) -> (f64, f64) {
+/// The 95 % Student-t confidence interval of a mean over replications.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Interval {
+    /// The mean.
+    pub mean: f64,
+    /// The lower end: never below zero for a figure that never is (a count,
+    /// a rate, a time, a cost), where mean − half-width could be.
+    pub low: f64,
+    /// The upper end, mean + half-width.
+    pub high: f64,
+    /// The half-width.
+    pub half: f64,
+}
+
+/// The 95 % Student-t confidence interval of the mean of `xs`.
+pub fn mean_ci(xs: &[f64]) -> Interval {
     let n = xs.len();
     let mean = xs.iter().sum::<f64>() / n as f64;
-    if n < 2 {
-        return (mean, 0.0);
-    }
-    let var = xs.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>() / (n - 1) as f64;
-    (mean, t95(n - 1) * (var / n as f64).sqrt())
+    let half = if n < 2 {
+        0.0
+    } else {
+        let var = xs.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>() / (n - 1) as f64;
+        t95(n - 1) * (var / n as f64).sqrt()
+    };
+    let floor = if xs.iter().all(|&x| x >= 0.0) { 0.0 } else { f64::NEG_INFINITY };
+    Interval { mean, low: (mean - half).max(floor), high: mean + half, half }
 }
 
 /// The 0.975 quantile of Student's t with `df` degrees of freedom.
@@ -43,10 +60,17 @@ mod tests {
         assert_eq!(t95(9), 2.262);
         assert!((t95(40) - 2.021).abs() < 1e-9);
         assert!((t95(1000) - 1.962).abs() < 0.002);
-        let (mean, half) = mean_ci(&[1.0, 2.0, 3.0, 4.0]);
+        let i = mean_ci(&[1.0, 2.0, 3.0, 4.0]);
         // s = 1.2910, t(3) = 3.182: half = 3.182 · 1.2910 / 2.
-        assert_eq!(mean, 2.5);
-        assert!((half - 2.054).abs() < 0.001, "{half}");
-        assert_eq!(mean_ci(&[7.0]), (7.0, 0.0));
+        assert_eq!(i.mean, 2.5);
+        assert!((i.half - 2.054).abs() < 0.001, "{i:?}");
+        assert_eq!((i.low, i.high), (i.mean - i.half, i.mean + i.half));
+        assert_eq!(mean_ci(&[7.0]), Interval { mean: 7.0, low: 7.0, high: 7.0, half: 0.0 });
+        // A rate that is mostly zero: its interval starts at zero, not below.
+        let rare = mean_ci(&[0.0, 0.0, 0.0, 0.003]);
+        assert!(rare.mean - rare.half < 0.0 && rare.low == 0.0 && rare.high == rare.mean + rare.half, "{rare:?}");
+        // Figures that may be negative keep the whole interval.
+        let signed = mean_ci(&[-1.0, 1.0]);
+        assert_eq!(signed.low, signed.mean - signed.half);
     }
 }

@@ -20,8 +20,8 @@ fn figure_ci(figure: KeyFigure, r: &RunResult) -> (f64, f64, f64) {
 /// A figure of a sweep point, per replication: (mean, ci low, ci high).
 fn ci(per_rep: impl Iterator<Item = f64>) -> (f64, f64, f64) {
     let xs: Vec<f64> = per_rep.collect();
-    let (m, h) = mean_ci(&xs);
-    (m, m - h, m + h)
+    let i = mean_ci(&xs);
+    (i.mean, i.low, i.high)
 }
 
 /// One panel of the expiry chart.
