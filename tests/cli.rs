@@ -397,6 +397,19 @@ fn a_trace_replays_its_timestamps_relative_to_the_scenario() {
     assert_eq!(summary["drain_time_s"], 90.0);
 }
 
+/// The index links a report folder whatever its name holds: a space, a
+/// `#` (which would start a fragment), letters beyond ASCII.
+#[test]
+fn the_index_links_reports_whose_names_need_encoding() {
+    let dir = tempdir();
+    std::fs::write(dir.path().join("my run #2 ü.toml"), GOOD).unwrap();
+    let o = a2psim(&["run", "my run #2 ü.toml", "--out", "out", "-q"], dir.path());
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(dir.path().join("out/my run #2 ü/report.html").is_file());
+    let index = std::fs::read_to_string(dir.path().join("out/index.html")).unwrap();
+    assert!(index.contains("<a href=\"my%20run%20%232%20%C3%BC/report.html\">my run #2 ü</a>"), "{index}");
+}
+
 #[test]
 fn trace_problems_name_the_file_and_line() {
     let dir = tempdir();

@@ -450,13 +450,25 @@ fn code_spans(escaped: &str) -> String {
         .collect()
 }
 
+/// A folder name as one segment of a link: every byte but letters, digits
+/// and `-._~` percent-encoded, so a report folder named `a b#1` or `中`
+/// is reached, not cut at the `#`.
+fn url_segment(name: &str) -> String {
+    name.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
 /// `index.html`: a link to every report in the output folder.
 pub(crate) fn index_page(reports: &[(String, String)]) -> String {
     let mut b = String::from("<h1>a2psim reports</h1>\n<ul>\n");
     for (stem, title) in reports {
         b.push_str(&format!(
             "<li><a href=\"{}/report.html\">{}</a> — {}</li>\n",
-            escape(stem),
+            url_segment(stem),
             escape(stem),
             escape(title)
         ));
