@@ -86,7 +86,7 @@ fn instants_and_durations_stay_within_a_century() {
     assert_eq!(
         err.lines().collect::<Vec<_>>(),
         [
-            "s.toml:3:11: `horizon`: expected a duration such as \"250ms\", \"90s\", \"5m\", \"1h30m\", \"2d\" or whole seconds, found \"abc\""
+            "s.toml:3:11: `horizon`: expected a duration such as \"250ms\", \"90s\", \"5m\", \"1h30m\", \"2d\" or a number of seconds (90, 1.5), found \"abc\""
         ],
         "{err}"
     );

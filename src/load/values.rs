@@ -52,7 +52,7 @@ const DURATION_UNITS: [(&str, u64); 7] = [
 ];
 
 pub(crate) const DURATION_HELP: &str =
-    "a duration such as \"250ms\", \"90s\", \"5m\", \"1h30m\", \"2d\" or whole seconds";
+    "a duration such as \"250ms\", \"90s\", \"5m\", \"1h30m\", \"2d\" or a number of seconds (90, 1.5)";
 
 /// Parses `"250ms"`, `"90s"`, `"5m"`, `"1h30m"`, `"2d"`, `"1.5s"`. Minutes are `m`
 /// (there is no month).
