@@ -54,7 +54,9 @@ impl Shard {
         if let (Some(id), Some(count)) = (var("SLURM_ARRAY_TASK_ID"), var("SLURM_ARRAY_TASK_COUNT")) {
             let id = number("SLURM_ARRAY_TASK_ID", id)?;
             let min = var("SLURM_ARRAY_TASK_MIN").map_or(Ok(0), |m| number("SLURM_ARRAY_TASK_MIN", m))?;
-            return format!("{}/{count}", id.saturating_sub(min)).parse();
+            // `--array=0-8:2` numbers its tasks 0, 2, ..., 8.
+            let step = var("SLURM_ARRAY_TASK_STEP").map_or(Ok(1), |s| number("SLURM_ARRAY_TASK_STEP", s))?.max(1);
+            return format!("{}/{count}", id.saturating_sub(min) / step).parse();
         }
         if let (Some(index), Some(count)) = (var("JOB_COMPLETION_INDEX"), var("A2PSIM_SHARD_COUNT")) {
             return format!("{index}/{count}").parse();
@@ -105,6 +107,14 @@ mod tests {
         let slurm =
             env(&[("SLURM_ARRAY_TASK_ID", "7"), ("SLURM_ARRAY_TASK_COUNT", "4"), ("SLURM_ARRAY_TASK_MIN", "5")]);
         assert_eq!(Shard::from_arg("auto", slurm), Ok(Shard { index: 2, count: 4 }));
+        // `--array=0-4:2`: tasks 0, 2 and 4 are shards 0, 1 and 2 of 3.
+        let stepped = env(&[
+            ("SLURM_ARRAY_TASK_ID", "4"),
+            ("SLURM_ARRAY_TASK_COUNT", "3"),
+            ("SLURM_ARRAY_TASK_MIN", "0"),
+            ("SLURM_ARRAY_TASK_STEP", "2"),
+        ]);
+        assert_eq!(Shard::from_arg("auto", stepped), Ok(Shard { index: 2, count: 3 }));
         let k8s = env(&[("JOB_COMPLETION_INDEX", "1"), ("A2PSIM_SHARD_COUNT", "3")]);
         assert_eq!(Shard::from_arg("auto", k8s), Ok(Shard { index: 1, count: 3 }));
         assert_eq!(Shard::from_arg("auto", env(&[("A2PSIM_SHARD", "0/2")])), Ok(Shard { index: 0, count: 2 }));
