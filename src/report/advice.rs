@@ -57,7 +57,13 @@ pub fn expiry_advice(loaded: &Loaded, results: &[RunResult]) -> Option<Advice> {
         .collect();
     rows.sort_by_key(|r| r.0);
     let shortest_reaching = rows.iter().find(|r| r.1 <= target).map(|r| (r.0, r.1));
-    let longest_timely = stream.useful_life.and_then(|_| rows.iter().rev().find(|r| r.2 <= target).map(|r| (r.0, r.2)));
+    // Past the useful life, a longer expiry only adds messages sent too late
+    // to use: the longest in time is sought up to it, when one is swept.
+    let longest_timely = stream.useful_life.and_then(|life| {
+        let timely = |r: &&(SimDuration, f64, f64)| r.2 <= target;
+        let within = rows.iter().rev().filter(|r| r.0 <= life).find(timely);
+        within.or_else(|| rows.iter().rev().find(timely)).map(|r| (r.0, r.2))
+    });
     let pct = |x: f64| format!("{:.2} %", x * 100.0);
     let mut text = String::new();
     match shortest_reaching {
@@ -69,6 +75,10 @@ pub fn expiry_advice(loaded: &Loaded, results: &[RunResult]) -> Option<Advice> {
         None => text.push_str(&format!("No swept message_expiry keeps the expiry rate under {}. ", pct(target))),
     }
     match (stream.useful_life, longest_timely) {
+        (Some(life), Some((e, late))) if e <= life => text.push_str(&format!(
+            "{e} is the longest, up to the {life} useful life, whose deliveries still land within it (late: {}). ",
+            pct(late)
+        )),
         (Some(life), Some((e, late))) => text.push_str(&format!(
             "{e} is the longest whose deliveries still land within the {life} useful life (late: {}). ",
             pct(late)
