@@ -119,6 +119,15 @@ fn a_stream_of_billions_is_warned_of() {
     std::fs::write(dir.path().join("s.toml"), year).unwrap();
     let o = a2psim(&["validate", "s.toml"], dir.path());
     assert_eq!((o.status.code(), stderr(&o)), (Some(0), String::new()));
+    // Inbound messages are simulated too: the same warning.
+    let inbound = "[[inbound]]\nname = \"replies\"\ncountry = \"US\"\napplication = \"app\"\n\
+                   arrival = { process = \"constant\", rate = \"50/s\" }\n";
+    let year = std::fs::read_to_string(dir.path().join("s.toml")).unwrap() + inbound;
+    std::fs::write(dir.path().join("s.toml"), year).unwrap();
+    let o = a2psim(&["validate", "s.toml"], dir.path());
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let said = "warning: `inbound.replies.arrival`: about 1576800000 messages, which take hours";
+    assert!(stderr(&o).contains(said), "{}", stderr(&o));
 }
 
 #[test]

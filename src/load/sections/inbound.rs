@@ -8,11 +8,18 @@ use crate::scenario::calendar::Calendar;
 use crate::scenario::model::Country;
 use crate::scenario::phone::Destinations;
 use crate::scenario::segments;
+use crate::scenario::time::SimDuration;
 use crate::scenario::{Inbound, Stream};
 use std::collections::BTreeSet;
 
 impl Reader<'_> {
-    pub(super) fn inbound(&mut self, root: &Tbl, traffic: &[Stream], cal: &Calendar) -> Vec<Inbound> {
+    pub(super) fn inbound(
+        &mut self,
+        root: &Tbl,
+        traffic: &[Stream],
+        cal: &Calendar,
+        horizon: Option<SimDuration>,
+    ) -> Vec<Inbound> {
         let mut out: Vec<Inbound> = Vec::new();
         // Names are shared with the traffic streams: records name either.
         let mut taken: BTreeSet<String> = traffic.iter().map(|s| s.name.clone()).collect();
@@ -48,6 +55,7 @@ impl Reader<'_> {
                         let why = "inbound messages come to the application's numbers: `dst` does not apply".into();
                         self.invalid(&t, "arrival", v, why);
                     }
+                    self.warn_many(&t, v, &arrival, horizon);
                     arrival
                 }),
                 None => {

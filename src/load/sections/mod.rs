@@ -127,7 +127,7 @@ impl Reader<'_> {
         let brands = self.brands(root);
         let senders = self.senders(root, &brands);
         let traffic = self.traffic(root, &senders, &calendar, horizon, &provider.rules);
-        let inbound = self.inbound(root, &traffic, &calendar);
+        let inbound = self.inbound(root, &traffic, &calendar, horizon);
         let outages = self.outages(root, &senders, &calendar);
         let (processing, delivery) = self.delays(root);
         let carriers = self.carriers(root);

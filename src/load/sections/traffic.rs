@@ -3,13 +3,14 @@
 
 use super::Ids;
 use crate::load::spec;
-use crate::load::{Quote, Reader, Tbl, did_you_mean};
+use crate::load::{Quote, Reader, Tbl, Value, did_you_mean};
 use crate::scenario::calendar::Calendar;
 use crate::scenario::model::{Carrier, Class, Country, Kind, LogPreference};
 use crate::scenario::phone::Destinations;
 use crate::scenario::provider::Rules;
 use crate::scenario::segments;
 use crate::scenario::time::{SimDuration, SimTime};
+use crate::scenario::traffic::Arrival;
 use crate::scenario::{DEFAULT_MIX, Sender, Stream};
 use std::collections::BTreeSet;
 use toml::de::DeValue;
@@ -25,6 +26,19 @@ const MAX_RECIPIENTS: u64 = 1_000_000_000_000;
 const OTHER_ONLY: [f64; 4] = [0.0, 0.0, 0.0, 1.0];
 
 impl Reader<'_> {
+    /// Warns when the arrival `v` of table `t` would bring more than [`MANY`]
+    /// messages before the horizon: a run of hours, probably not meant.
+    pub(super) fn warn_many(&mut self, t: &Tbl, v: &Value, arrival: &Arrival, horizon: Option<SimDuration>) {
+        let end = horizon.map_or(SimTime::NEVER, |h| SimTime::ZERO + h);
+        if let Some(n) = arrival.expected_messages(end).filter(|&n| n > MANY) {
+            let why = format!(
+                "`{}`: about {n} messages, which take hours to simulate (a few million a second): lower its rate or give it a `count`, an `until` or a shorter `horizon` if that was not meant",
+                t.path("arrival")
+            );
+            self.warn(v.span(), why);
+        }
+    }
+
     pub(super) fn traffic(
         &mut self,
         root: &Tbl,
@@ -73,13 +87,8 @@ impl Reader<'_> {
                 Some(v) => {
                     // A horizon given but refused counts as given: its own error says why.
                     let parsed = self.arrival(v, &t, cal, root.get("horizon").is_some());
-                    let end = horizon.map_or(SimTime::NEVER, |h| SimTime::ZERO + h);
-                    if let Some(n) = parsed.as_ref().and_then(|(a, _)| a.expected_messages(end)).filter(|&n| n > MANY) {
-                        let why = format!(
-                            "`{}`: about {n} messages, which take hours to simulate (a few million a second): lower its rate or give it a `count`, an `until` or a shorter `horizon` if that was not meant",
-                            t.path("arrival")
-                        );
-                        self.warn(v.span(), why);
+                    if let Some((a, _)) = &parsed {
+                        self.warn_many(&t, v, a, horizon);
                     }
                     parsed.map_or((None, None), |(a, l)| (Some(a), l))
                 }
