@@ -27,6 +27,7 @@ use charts::{Chart, Charts};
 use rayon::prelude::*;
 use row::Row;
 use serde_json::{Map, Value, json};
+use std::borrow::Cow;
 use std::io::Write;
 use std::path::Path;
 
@@ -215,9 +216,11 @@ fn confidence(sc: &Scenario, each: &[Stats]) -> Value {
     let of = |s: &Stats| selected(&Value::Object(figures(sc, s)), true);
     let shape = of(&each[0]);
     let mut columns: Vec<Vec<f64>> = Vec::new();
-    for s in each {
+    // The first replication's figures are the shape itself: built once.
+    let rest = each[1..].iter().map(|s| Cow::Owned(of(s)));
+    for figures in std::iter::once(Cow::Borrowed(&shape)).chain(rest) {
         let mut i = 0;
-        numbers(&shape, &of(s), &mut |x| {
+        numbers(&shape, &figures, &mut |x| {
             if columns.len() == i {
                 columns.push(Vec::with_capacity(each.len()));
             }
