@@ -126,6 +126,26 @@ fn a_baseline_catches_a_regression_and_respects_the_tolerance() {
     assert_eq!(a2psim(&["check", "promo.toml", "--baseline", "bad.json"], dir.path()).status.code(), Some(2));
 }
 
+/// A latency figure of a stream that delivered nothing is no measurement:
+/// the expectation on it fails, though summary.json writes 0.
+#[test]
+fn a_latency_that_measured_nothing_fails_its_expectation() {
+    let dir = tempdir();
+    let stopped = format!(
+        "{PROMO}message_expiry = \"60s\"\n[[outages]]\nscope = \"platform\"\nstart = \"0s\"\nduration = \"36500d\"\n\
+         [[expect]]\nmetric = \"streams.promo.end_to_end_s.p99\"\nmax = 1\n\
+         [[expect]]\nmetric = \"streams.promo.end_to_end_s.count\"\nmax = 0\n"
+    );
+    std::fs::write(dir.path().join("stopped.toml"), stopped).unwrap();
+    let o = a2psim(&["check", "stopped.toml", "--format", "json"], dir.path());
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let verdicts = json["expectations"].as_array().unwrap();
+    assert_eq!(verdicts[0]["passed"], false, "{}", verdicts[0]);
+    assert!(verdicts[0]["value"].is_null(), "{}", verdicts[0]);
+    assert_eq!(verdicts[1]["passed"], true, "the count itself is measured: {}", verdicts[1]);
+}
+
 /// Counts and costs are kept per replication: a check run with more
 /// replications than its baseline is compared like with like.
 #[test]
