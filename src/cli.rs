@@ -357,6 +357,11 @@ pub fn main() -> ExitCode {
             2
         }
     };
+    stdout_wrote(std::io::stdout().flush());
+    if let Some(why) = STDOUT_FAILED.get() {
+        complain(&format!("error: cannot write to standard output: {why}\n"));
+        return ExitCode::from(2);
+    }
     ExitCode::from(code)
 }
 
@@ -529,9 +534,22 @@ fn complain(text: &str) {
     let _ = std::io::stderr().write_all(text.as_bytes());
 }
 
-/// Prints to stdout; a closed pipe (`| head`) is not an error.
+/// Why standard output could not be written, if it could not: the run
+/// goes on, and exits with 2 saying so (a CI job's JSON or JUnit results
+/// must not be lost in silence).
+static STDOUT_FAILED: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+
+/// Prints to stdout; a closed pipe (`| head`) is not an error, a full disk is.
 fn print(text: &str) {
-    let _ = std::io::stdout().write_all(text.as_bytes());
+    stdout_wrote(std::io::stdout().write_all(text.as_bytes()));
+}
+
+fn stdout_wrote(result: std::io::Result<()>) {
+    if let Err(e) = result
+        && e.kind() != std::io::ErrorKind::BrokenPipe
+    {
+        let _ = STDOUT_FAILED.set(e.to_string());
+    }
 }
 
 /// Runs `jobs` with a progress bar (hidden unless standard error is a

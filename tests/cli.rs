@@ -397,6 +397,26 @@ fn a_trace_replays_its_timestamps_relative_to_the_scenario() {
     assert_eq!(summary["drain_time_s"], 90.0);
 }
 
+/// Output that cannot be written (a full disk) fails the command, so CI
+/// does not lose its results in silence; a closed pipe (`| head`) does not.
+#[cfg(target_os = "linux")]
+#[test]
+fn output_that_cannot_be_written_exits_2_but_a_closed_pipe_does_not() {
+    let full = std::fs::File::create("/dev/full").unwrap();
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_a2psim")).arg("schema").stdout(full).output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("error: cannot write to standard output: No space left on device"), "{}", stderr(&o));
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_a2psim"))
+        .arg("schema")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}
+
 /// The index links a report folder whatever its name holds: a space, a
 /// `#` (which would start a fragment), letters beyond ASCII.
 #[test]
