@@ -89,6 +89,10 @@ impl std::str::FromStr for ChartWindow {
     type Err = WindowArgError;
     fn from_str(s: &str) -> Result<ChartWindow, WindowArgError> {
         let bad = |why: String| WindowArgError(why);
+        if s.contains("...") {
+            // `10m...2h` would read as 10m to .2h (12 minutes).
+            return Err(bad(format!("expected START..END with two dots between them, found \"{s}\"")));
+        }
         let (from, to) = s.split_once("..").ok_or_else(|| {
             bad(format!(
                 "expected START..END, each an offset from the start ({DURATION_HELP}) or an RFC 3339 time, such as 9h..10h30m"
@@ -140,6 +144,7 @@ mod tests {
         let err = |s: &str| s.parse::<ChartWindow>().unwrap_err().to_string();
         assert!(err("9h").starts_with("expected START..END, each an offset from the start ("));
         assert_eq!(err("2h..1h"), "the end (1h) must come after the start (2h)");
+        assert_eq!(err("10m...2h"), "expected START..END with two dots between them, found \"10m...2h\"");
         assert_eq!(err("1h..2026-03-10T09:00:00Z"), "give both ends as offsets or both as RFC 3339 times");
         assert_eq!(
             err("1h..2x"),
