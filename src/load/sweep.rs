@@ -74,8 +74,28 @@ impl std::str::FromStr for SweepArg {
         if path.is_empty() || values.trim().is_empty() {
             return Err(bad("expected PATH=v1,v2,... with a path and at least one value"));
         }
-        Ok(SweepArg { path, values: values.split(',').map(|v| literal(v.trim())).collect() })
+        Ok(SweepArg { path, values: split_values(values).into_iter().map(|v| literal(v.trim())).collect() })
     }
+}
+
+/// The values of `v1,v2,...`: split at commas outside double quotes, so a
+/// quoted value (`"a, b"`, read as a TOML string) may hold commas.
+fn split_values(values: &str) -> Vec<&str> {
+    let (mut out, mut start, mut quoted, mut escaped) = (Vec::new(), 0, false, false);
+    for (i, c) in values.char_indices() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' if quoted => escaped = true,
+            '"' => quoted = !quoted,
+            ',' if !quoted => {
+                out.push(&values[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    out.push(&values[start..]);
+    out
 }
 
 impl From<SweepArg> for Parameter {
@@ -355,6 +375,10 @@ mod tests {
         );
         assert!("novalues=".parse::<SweepArg>().is_err());
         assert!("noequals".parse::<SweepArg>().is_err());
+        // A quoted value may hold commas (and an escaped quote).
+        let t: SweepArg = r#"traffic.otp.text=héllo 😀, plain,"a, b","say \"hi\", ok""#.parse().unwrap();
+        let texts: Vec<&str> = t.values.iter().map(|v| v.as_str().unwrap()).collect();
+        assert_eq!(texts, ["héllo 😀", "plain", "a, b", "say \"hi\", ok"]);
     }
 
     #[test]
