@@ -147,9 +147,11 @@ impl Clock {
             .collect()
     }
 
+    /// The axis's name, and a key to the outages and midnights it draws (only those it draws).
     fn x_desc(&self) -> String {
-        let midnights = if self.end - self.from <= DOTTED_MIDNIGHTS { "; dotted: Pacific midnight" } else { "" };
-        format!("local time ({}); grey: outages{midnights}", self.calendar.zone_name())
+        let outages = if self.outages.is_empty() { "" } else { "; grey: outages" };
+        let midnights = if self.midnights.is_empty() { "" } else { "; dotted: Pacific midnight" };
+        format!("local time ({}){outages}{midnights}", self.calendar.zone_name())
     }
 }
 

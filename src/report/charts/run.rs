@@ -933,6 +933,30 @@ mod tests {
         assert_eq!(top, 599.0);
     }
 
+    /// The time axis keys the outages and midnights it draws, and only those.
+    #[test]
+    fn the_time_axis_names_only_what_it_draws() {
+        let text = |outage: &str| {
+            format!(
+                "[[senders]]\nid = \"tf\"\ntype = \"toll_free\"\n\
+                 [[traffic]]\nname = \"alert\"\nsender = \"tf\"\ntext = \"a\"\n\
+                 arrival = {{ process = \"burst\", count = 300, at = \"0s\" }}\n{NO_DELAYS}{outage}"
+            )
+        };
+        let axis = |outage: &str| {
+            let sc = scenario(&text(outage));
+            let r = simulate(&sc);
+            let all = drafts(&sc, &r, None);
+            let Figure::Panels(ps) = &all.iter().find(|d| d.name == "throughput").unwrap().figure else {
+                unreachable!()
+            };
+            ps[0].x_desc.clone()
+        };
+        assert_eq!(axis(""), "local time (UTC-07:00)", "an hour's run: no outage, no midnight");
+        let outage = "[[outages]]\nscope = \"platform\"\nstart = \"10s\"\nduration = \"20s\"\n";
+        assert_eq!(axis(outage), "local time (UTC-07:00); grey: outages");
+    }
+
     #[test]
     fn a_limit_up_to_four_times_the_traffic_and_the_lowest_limit_is_drawn() {
         // A toll-free number behind the account's 300/min, which the burst
