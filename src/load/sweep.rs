@@ -74,6 +74,9 @@ impl std::str::FromStr for SweepArg {
         if path.is_empty() || values.trim().is_empty() {
             return Err(bad("expected PATH=v1,v2,... with a path and at least one value"));
         }
+        if split_values(values).iter().any(|v| v.trim().is_empty()) {
+            return Err(bad("expected PATH=v1,v2,... with no empty value (write \"\" for an empty text)"));
+        }
         Ok(SweepArg { path, values: split_values(values).into_iter().map(|v| literal(v.trim())).collect() })
     }
 }
@@ -374,6 +377,9 @@ mod tests {
             ]
         );
         assert!("novalues=".parse::<SweepArg>().is_err());
+        let empty = "x=,".parse::<SweepArg>().unwrap_err().to_string();
+        assert!(empty.ends_with("with no empty value (write \"\" for an empty text)"), "{empty}");
+        assert_eq!("x=\"\",a".parse::<SweepArg>().unwrap().values[0], Value::String(String::new()));
         assert!("noequals".parse::<SweepArg>().is_err());
         // A quoted value may hold commas (and an escaped quote).
         let t: SweepArg = r#"traffic.otp.text=héllo 😀, plain,"a, b","say \"hi\", ok""#.parse().unwrap();

@@ -165,7 +165,7 @@ pub(crate) fn fraction(s: &str) -> Result<Scale, String> {
 
 /// US dollars with at most 9 decimals, as billionths.
 pub(crate) fn usd(s: &str) -> Result<u64, String> {
-    let bad = || format!("expected an amount in US dollars such as 0.0055, found {s}");
+    let bad = || format!("expected an amount in US dollars of at most 9 decimals, such as 0.0055, found {s}");
     let d = Decimal::parse(s).ok_or_else(bad)?;
     d.times_exact(1_000_000_000).and_then(|n| u64::try_from(n).ok()).ok_or_else(bad)
 }
