@@ -454,8 +454,9 @@ fn attempts(clock: &Clock, rows: &[Row]) -> Draft {
         ("retries", |r| r.get(Column::Retries)),
         ("rejected_queue_full", |r| r.get(Column::RejectedQueueFull)),
     ];
-    // Blue, orange, and the failures' vermillion for rejections.
-    for ((name, count), c) in kinds.into_iter().zip([0, 1, 3]) {
+    // Rejections at a full queue in their colour on the failures chart.
+    let queue_full = FAILURES.iter().position(|(name, _)| *name == "rejected_queue_full").expect("a failure reason");
+    for ((name, count), c) in kinds.into_iter().zip([0, 1, queue_full + 1]) {
         p.lines.push(Line::solid(name, color(c), steps(clock, group, &sums(count))));
     }
     p.fit_y();
@@ -931,6 +932,26 @@ mod tests {
         };
         let top = ps[0].lines.iter().flat_map(|l| &l.points).map(|q| q.1).fold(0.0, f64::max);
         assert_eq!(top, 599.0);
+    }
+
+    /// Rejections at a full queue wear one colour on the attempts and the failures charts.
+    #[test]
+    fn rejections_at_a_full_queue_look_alike_on_both_charts() {
+        let sc = scenario(&format!(
+            "[provider]\nqueue_max = 100\n[[senders]]\nid = \"tf\"\ntype = \"toll_free\"\n\
+             [[traffic]]\nname = \"alert\"\nsender = \"tf\"\ntext = \"a\"\nretry = {{ on = [\"rejected\"], after = [\"60s\"] }}\n\
+             arrival = {{ process = \"burst\", count = 300, at = \"0s\" }}\n{NO_DELAYS}"
+        ));
+        let r = simulate(&sc);
+        let all = drafts(&sc, &r, None);
+        let colour = |chart: &str| {
+            let Figure::Panels(ps) = &all.iter().find(|d| d.name == chart).expect("drawn").figure else {
+                unreachable!()
+            };
+            ps[0].lines.iter().find(|l| l.label == "rejected_queue_full").map(|l| l.color)
+        };
+        assert!(colour("attempts").is_some());
+        assert_eq!(colour("attempts"), colour("failures"));
     }
 
     /// The time axis keys the outages and midnights it draws, and only those.
