@@ -239,6 +239,12 @@ fn sweep_errors_point_at_the_path_or_the_value() {
         let err = String::from_utf8_lossy(&o.stderr);
         assert!(o.status.code() == Some(2) && err.contains(said), "{err}");
     }
+    // One path in two --sweep options: the values belong in one.
+    let o =
+        a2psim(&["validate", "s.toml", "--sweep", "account.sms_mps=1,2", "--sweep", "account.sms_mps=3"], dir.path());
+    let err = String::from_utf8_lossy(&o.stderr);
+    let said = "--sweep:1:1: --sweep account.sms_mps: given twice: list all its values in one --sweep";
+    assert!(o.status.code() == Some(2) && err.starts_with(said), "{err}");
     // One key by two paths: the later would undo the earlier at every point.
     let o = a2psim(&["validate", "s.toml", "--sweep", "traffic.0.message_expiry=1m,2m"], dir.path());
     let err = String::from_utf8_lossy(&o.stderr);

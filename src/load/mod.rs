@@ -337,7 +337,11 @@ pub(crate) fn parse_with(
         return Err(vec![Diagnostic::whole_file(file, why)]);
     }
     let (mut loaded, mut parameters) = parse_single(text, file, stem, dir, allow)?;
-    for arg in extra {
+    for (k, arg) in extra.iter().enumerate() {
+        if extra[..k].iter().any(|a| a.path == arg.path) {
+            let message = format!("--sweep {}: given twice: list all its values in one --sweep", arg.path);
+            return Err(vec![Diagnostic::whole_file(file, message)]);
+        }
         if loaded.plan.is_some() {
             let message = format!("--sweep {}: a plan searches its own parameter: leave out --sweep", arg.path);
             return Err(vec![Diagnostic::whole_file(file, message)]);
