@@ -352,7 +352,10 @@ fn scenario_paths_that_are_not_regular_files_say_so() {
         ("pipe.toml", "pipe.toml:1:1: cannot read the scenario file: not a regular file"),
         ("/dev/null", "/dev/null:1:1: cannot read the scenario file: not a regular file"),
         ("loop.toml", "loop.toml: Too many levels of symbolic links"),
-        ("dangling.toml", "dangling.toml: a link to nothing (nowhere.toml does not exist)"),
+        (
+            "dangling.toml",
+            "dangling.toml:1:1: cannot read the scenario file: a link to nothing (nowhere.toml does not exist)",
+        ),
         ("missing.toml", "missing.toml: no such file or folder"),
         (".", "./pipe.toml:1:1: cannot read the scenario file: not a regular file"),
     ];

@@ -263,14 +263,6 @@ pub enum FindError {
     /// A folder with no `*.toml` file.
     #[error("{}: no *.toml scenario files in this folder", .0.display())]
     Empty(PathBuf),
-    /// A symbolic link to a path that does not exist.
-    #[error("{}: a link to nothing ({} does not exist)", .path.display(), .to.display())]
-    Dangling {
-        /// The link.
-        path: PathBuf,
-        /// Where it points.
-        to: PathBuf,
-    },
     /// A path that cannot be looked at (a loop of links, no permission).
     #[error("{}: {source}", .path.display())]
     Unreadable {
@@ -291,11 +283,13 @@ pub fn scenario_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, FindError> {
     for p in paths {
         let meta = match std::fs::metadata(p) {
             Ok(meta) => meta,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && p.symlink_metadata().is_err() => {
+                return Err(FindError::Missing(p.clone()));
+            }
+            // A link to nothing: reading it says so.
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                return Err(match std::fs::read_link(p) {
-                    Ok(to) => FindError::Dangling { path: p.clone(), to },
-                    Err(_) => FindError::Missing(p.clone()),
-                });
+                files.push(p.clone());
+                continue;
             }
             Err(source) => return Err(FindError::Unreadable { path: p.clone(), source }),
         };
