@@ -264,7 +264,7 @@ fn checked_jobs(loaded: &Loaded, mine: &[&(String, Partial)]) -> Result<Vec<(Job
                 return Err(malformed(format!("{job} is not a run of this scenario, or its counts do not add up")));
             }
             if let Some(&(_, other, shard)) = seen.iter().find(|(j, _, _)| j == job) {
-                let count = |s: &str| s.split_once('/').map(|(_, n)| n.to_string());
+                let count = |s: &str| s.parse::<Shard>().ok().map(|s| s.count);
                 let hint = if count(shard) == count(&partial.shard) {
                     "is one shard's folder given twice?".to_string()
                 } else {
