@@ -130,6 +130,9 @@ fn a_sweep_writes_points_a_table_and_an_index() {
             .starts_with("point,traffic.otp.message_expiry,account.sms_mps,accepted,accepted_ci_low,accepted_ci_high,")
     );
     assert!(lines[1].starts_with("0,10s,2,") && lines[6].starts_with("5,2m,3,"), "{csv}");
+    // Figures carry at most 12 significant digits, not a float sum's noise.
+    let digits = |f: &str| f.trim_start_matches(['-', '0', '.']).chars().filter(char::is_ascii_digit).count();
+    assert!(lines[1..].iter().flat_map(|l| l.split(',')).all(|f| digits(f) <= 12), "{csv}");
     let index = json(&dir.path().join("out/otp/summary.json"));
     assert_eq!(index["sweep"]["parameters"], serde_json::json!(["traffic.otp.message_expiry", "account.sms_mps"]));
     let p3 = &index["sweep"]["points"][3];

@@ -736,16 +736,37 @@ pub fn sweep_csv(loaded: &Loaded, results: &[RunResult]) -> String {
         for k in 0..names.len() {
             let xs: Vec<f64> = per_rep.iter().map(|f| f[k].1).collect();
             let i = mean_ci(&xs);
-            out.push_str(&format!(",{},{},{}", i.mean, i.low, i.high));
+            for x in [i.mean, i.low, i.high] {
+                out.push(',');
+                out.push_str(&csv_number(x));
+            }
         }
         out.push('\n');
     }
     out
 }
 
+/// `x` to 12 significant digits, as short as they allow: a mean of counts
+/// reads `56.25429`, not the `56.254290000000005` of the float sum, and no
+/// figure of a simulated sample is known to more digits than that.
+fn csv_number(x: f64) -> String {
+    format!("{x:.11e}").parse::<f64>().map_or_else(|_| x.to_string(), |rounded| rounded.to_string())
+}
+
 #[cfg(test)]
 mod tests {
-    use super::truncate;
+    use super::{csv_number, truncate};
+
+    #[test]
+    fn csv_numbers_drop_the_noise_of_float_sums() {
+        assert_eq!(csv_number(56.254290000000005), "56.25429");
+        assert_eq!(csv_number(24.362195352599997), "24.3621953526");
+        assert_eq!(csv_number(7147.160570522071), "7147.16057052");
+        assert_eq!(csv_number(0.00029175028036423884), "0.000291750280364");
+        assert_eq!(csv_number(0.0), "0");
+        assert_eq!(csv_number(7215.7), "7215.7");
+        assert_eq!(csv_number(1e-20), "0.00000000000000000001");
+    }
 
     #[test]
     fn long_names_are_cut_keeping_a_sweep_point_whole() {
