@@ -779,7 +779,20 @@ where
                 chart.draw_series(DashedLineSeries::new(points, 8, 5, style))?;
             }
             (true, false, false) => {
-                chart.draw_series(LineSeries::new(points, style))?;
+                // A wide line turning back sharply would be joined by a
+                // spike: it is drawn in pieces that meet at a round dot.
+                let pixels: Vec<(i32, i32)> = l.points.iter().map(|p| chart.backend_coord(p)).collect();
+                let cuts = if l.width > 2 { sharp_turns(&pixels) } else { Vec::new() };
+                let mut from = 0;
+                for &cut in cuts.iter().chain(&[l.points.len().saturating_sub(1)]) {
+                    chart.draw_series(LineSeries::new(
+                        l.points.get(from..=cut).unwrap_or_default().iter().copied(),
+                        style,
+                    ))?;
+                    from = cut;
+                }
+                let joint = (l.width / 2).max(1) as i32;
+                chart.draw_series(cuts.iter().map(|&i| Circle::new(l.points[i], joint, l.color.filled())))?;
             }
         }
         // A line of one point (a run shorter than one row) joins nothing: a dot shows it.
@@ -788,6 +801,29 @@ where
         }
     }
     Ok(())
+}
+
+/// The corners of a polyline (in pixels) where it turns back by more than
+/// a right angle. Plotters joins wide lines with mitres, and at such a
+/// corner the inner one reaches past short segments: a thin spike, often
+/// below zero.
+fn sharp_turns(pixels: &[(i32, i32)]) -> Vec<usize> {
+    let mut corners = Vec::new();
+    // The direction of the last segment of some length.
+    let mut last: Option<(i64, i64)> = None;
+    for (i, w) in pixels.windows(2).enumerate() {
+        let d = (i64::from(w[1].0 - w[0].0), i64::from(w[1].1 - w[0].1));
+        if d == (0, 0) {
+            continue;
+        }
+        if let Some(before) = last
+            && before.0 * d.0 + before.1 * d.1 < 0
+        {
+            corners.push(i);
+        }
+        last = Some(d);
+    }
+    corners
 }
 
 /// Limits as dashed horizontal lines (labelled by the layout).
@@ -974,6 +1010,19 @@ pub(crate) fn label_at(labels: &[String], v: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_wide_line_is_cut_where_it_turns_back() {
+        // Up, right, down (right angles are no cut), then back up: one cut.
+        let square = [(0, 10), (0, 0), (5, 0), (5, 10), (5, 2)];
+        assert_eq!(sharp_turns(&square), vec![3]);
+        // A spike of one pixel's width turns back at its tip.
+        assert_eq!(sharp_turns(&[(0, 100), (1, 0), (2, 100)]), vec![1]);
+        // Points that do not move are skipped: the turn is still seen.
+        assert_eq!(sharp_turns(&[(0, 100), (1, 0), (1, 0), (2, 100)]), vec![2]);
+        assert_eq!(sharp_turns(&[(0, 0), (1, 1), (2, 0), (3, 1)]), Vec::<usize>::new());
+        assert!(sharp_turns(&[(4, 4)]).is_empty() && sharp_turns(&[]).is_empty());
+    }
 
     #[test]
     fn a_limit_label_keeps_what_fits_and_never_cuts_a_figure() {
