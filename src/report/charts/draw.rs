@@ -44,11 +44,24 @@ pub(crate) struct Line {
     /// Stroke width in pixels.
     pub(crate) width: u32,
     pub(crate) points: Vec<(f64, f64)>,
+    /// Points where a solid line starts again, not joined to the point before.
+    pub(crate) breaks: Vec<usize>,
 }
 
 impl Line {
     pub(crate) fn solid(label: impl Into<String>, color: RGBColor, points: Vec<(f64, f64)>) -> Line {
-        Line { label: label.into(), color, dashed: false, filled: false, dots: false, joined: true, width: 2, points }
+        let breaks = Vec::new();
+        Line {
+            label: label.into(),
+            color,
+            dashed: false,
+            filled: false,
+            dots: false,
+            joined: true,
+            width: 2,
+            points,
+            breaks,
+        }
     }
     /// The same line drawn `width` pixels wide: lines that may coincide are
     /// drawn widest first, so each still shows around the next.
@@ -60,6 +73,13 @@ impl Line {
     }
     pub(crate) fn area(label: impl Into<String>, color: RGBColor, points: Vec<(f64, f64)>) -> Line {
         Line { filled: true, ..Line::solid(label, color, points) }
+    }
+    /// The same solid line, not joined across the x values of `gaps`
+    /// (ascending): where nothing was measured, a line would invent values.
+    pub(crate) fn broken_at(self, gaps: &[f64]) -> Line {
+        let gap_between = |a: f64, b: f64| gaps.partition_point(|&x| x <= a) < gaps.partition_point(|&x| x < b);
+        let breaks = (1..self.points.len()).filter(|&j| gap_between(self.points[j - 1].0, self.points[j].0)).collect();
+        Line { breaks, ..self }
     }
     /// The same line with a dot on every point.
     pub(crate) fn dotted(self) -> Line {
@@ -779,20 +799,12 @@ where
                 chart.draw_series(DashedLineSeries::new(points, 8, 5, style))?;
             }
             (true, false, false) => {
-                // A wide line turning back sharply would be joined by a
-                // spike: it is drawn in pieces that meet at a round dot.
-                let pixels: Vec<(i32, i32)> = l.points.iter().map(|p| chart.backend_coord(p)).collect();
-                let cuts = if l.width > 2 { sharp_turns(&pixels) } else { Vec::new() };
+                let ends = l.breaks.iter().copied().filter(|&b| b < l.points.len()).chain([l.points.len()]);
                 let mut from = 0;
-                for &cut in cuts.iter().chain(&[l.points.len().saturating_sub(1)]) {
-                    chart.draw_series(LineSeries::new(
-                        l.points.get(from..=cut).unwrap_or_default().iter().copied(),
-                        style,
-                    ))?;
-                    from = cut;
+                for to in ends {
+                    solid(chart, l, l.points.get(from..to).unwrap_or_default())?;
+                    from = to;
                 }
-                let joint = (l.width / 2).max(1) as i32;
-                chart.draw_series(cuts.iter().map(|&i| Circle::new(l.points[i], joint, l.color.filled())))?;
             }
         }
         // A line of one point (a run shorter than one row) joins nothing: a dot shows it.
@@ -800,6 +812,33 @@ where
             chart.draw_series(l.points.iter().map(|&at| Circle::new(at, 4, l.color.filled())))?;
         }
     }
+    Ok(())
+}
+
+/// One unbroken piece of solid line `l`. A wide line turning back sharply
+/// would be joined by a spike: it is drawn in pieces that meet at a round
+/// dot. A piece of one point is a dot.
+fn solid<DB: DrawingBackend>(chart: &mut Plot<'_, DB>, l: &Line, points: &[(f64, f64)]) -> Res
+where
+    DB::ErrorType: 'static,
+{
+    let joint = (l.width / 2).max(1) as i32;
+    if let [only] = points {
+        // A line of one point gets the dot every such line gets.
+        if l.points.len() > 1 {
+            chart.draw_series(std::iter::once(Circle::new(*only, joint + 1, l.color.filled())))?;
+        }
+        return Ok(());
+    }
+    let pixels: Vec<(i32, i32)> = points.iter().map(|p| chart.backend_coord(p)).collect();
+    let cuts = if l.width > 2 { sharp_turns(&pixels) } else { Vec::new() };
+    let mut from = 0;
+    for &cut in cuts.iter().chain(&[points.len().saturating_sub(1)]) {
+        let piece = points.get(from..=cut).unwrap_or_default().iter().copied();
+        chart.draw_series(LineSeries::new(piece, l.color.stroke_width(l.width)))?;
+        from = cut;
+    }
+    chart.draw_series(cuts.iter().map(|&i| Circle::new(points[i], joint, l.color.filled())))?;
     Ok(())
 }
 
@@ -1010,6 +1049,16 @@ pub(crate) fn label_at(labels: &[String], v: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_line_breaks_only_across_a_gap_strictly_between_two_points() {
+        let points = vec![(0.0, 1.0), (1.0, 1.0), (2.0, 1.0), (5.0, 1.0), (6.0, 1.0)];
+        let line = |gaps: &[f64]| Line::solid("l", BLACK, points.clone()).broken_at(gaps).breaks;
+        assert_eq!(line(&[3.0, 4.0]), vec![3]);
+        assert_eq!(line(&[-1.0, 0.5, 3.0, 7.0]), vec![1, 3]);
+        // A gap at a point's own x: that point was measured.
+        assert!(line(&[1.0, 6.0]).is_empty() && line(&[]).is_empty());
+    }
 
     #[test]
     fn a_wide_line_is_cut_where_it_turns_back() {

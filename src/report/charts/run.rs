@@ -133,13 +133,17 @@ fn wait_over_time(r: &RunResult, clock: &Clock, rows: &[Row]) -> Draft {
     // A bin is read at its middle, which may lie past the longest wait of all.
     let longest = r.stats.total().queue_wait.summary().max;
     let mut p = clock.panel("Queue wait over time (p50, p90, p99 of messages dispatched)", "queue wait");
+    // Rows where messages waited and none left (an outage): no wait was
+    // measured there, and a line across would show one growing evenly.
+    let stalled = |row: &Row| row.waits.is_empty() && row.get(Column::QueueDepth) > 0;
+    let stalls: Vec<f64> = rows.iter().enumerate().filter(|(_, row)| stalled(row)).map(|(i, _)| mid(i)).collect();
     // Where a backlog drains in order the three coincide: p99 is drawn
     // widest and first, p50 narrowest and last, so all three still show.
     for (k, q, name, width) in [(2, 0.99, "p99", 6), (1, 0.9, "p90", 4), (0, 0.5, "p50", 2)] {
         let wait = |row: &Row| wait_quantile(&row.waits, q).map(|w| w.min(longest));
         let points = rows.iter().enumerate().filter_map(|(i, row)| wait(row).map(|w| (mid(i), w)));
         let points = draw::thin(points.collect(), THIN, draw::max);
-        p.lines.push(Line::solid(name, color(k), points).wide(width));
+        p.lines.push(Line::solid(name, color(k), points).wide(width).broken_at(&stalls));
     }
     p.y_seconds = true;
     p.y_format = Box::new(human::duration);
@@ -932,6 +936,30 @@ mod tests {
         };
         let top = ps[0].lines.iter().flat_map(|l| &l.points).map(|q| q.1).fold(0.0, f64::max);
         assert_eq!(top, 599.0);
+    }
+
+    /// No wait is measured while an outage holds every message: the wait
+    /// lines stop at its start and start again when dispatches resume.
+    #[test]
+    fn the_wait_over_time_is_not_drawn_across_an_outage() {
+        let sc = scenario(&format!(
+            "[[senders]]\nid = \"tf\"\ntype = \"toll_free\"\n\
+             [[traffic]]\nname = \"alert\"\nsender = \"tf\"\ntext = \"a\"\nmessage_expiry = \"1h\"\n\
+             arrival = {{ process = \"constant\", rate = \"1/s\", until = \"10m\" }}\n{NO_DELAYS}\
+             [[outages]]\nscope = \"platform\"\nstart = \"2m\"\nduration = \"3m\"\n"
+        ));
+        let r = simulate(&sc);
+        let all = drafts(&sc, &r, None);
+        let Figure::Panels(ps) = &all.iter().find(|d| d.name == "latency_over_time").expect("drawn").figure else {
+            unreachable!()
+        };
+        for l in &ps[0].lines {
+            // Rows of a minute, read at their middles: 0.5 and 1.5 min, then
+            // nothing leaves until the outage ends at 5 min.
+            let minutes: Vec<f64> = l.points.iter().map(|p| p.0 / 60.0).collect();
+            assert_eq!(&minutes[..3], &[0.5, 1.5, 5.5], "{}", l.label);
+            assert_eq!(l.breaks, vec![2], "{}", l.label);
+        }
     }
 
     /// Rejections at a full queue wear one colour on the attempts and the failures charts.
