@@ -126,6 +126,13 @@ fn close_up(sc: &Scenario, clock: &Clock, rows: &[Row]) -> Option<(SimTime, SimT
     Some((at(from - pad), at(to + pad)))
 }
 
+/// The carriers that messages went to in the run, with their colour
+/// index: a carrier that took none would draw a line along zero.
+fn carriers_used(rows: &[Row]) -> Vec<(usize, Carrier)> {
+    let used = |c: Carrier| rows.iter().any(|row| row.carrier(c, CarrierColumn::Arrivals) != 0);
+    Carrier::ALL.into_iter().enumerate().filter(|&(_, c)| used(c)).collect()
+}
+
 /// Queue-wait percentiles of the messages dispatched in each row.
 fn wait_over_time(r: &RunResult, clock: &Clock, rows: &[Row]) -> Draft {
     let step = clock.step;
@@ -163,7 +170,7 @@ fn wait_over_time(r: &RunResult, clock: &Clock, rows: &[Row]) -> Draft {
 fn queue_depth(sc: &Scenario, r: &RunResult, clock: &Clock, rows: &[Row]) -> Draft {
     let step = clock.step;
     let mut p = clock.panel("Messages queued, per carrier and per sender", &clock.mean_of("messages queued"));
-    for (k, c) in Carrier::ALL.into_iter().enumerate() {
+    for (k, c) in carriers_used(rows) {
         let depth = |row: &Row| row.carrier(c, CarrierColumn::QueueDepth) as f64 / clock.replications;
         let points = rows.iter().enumerate().map(|(i, row)| (clock.x(i, 1.0), depth(row)));
         let points = draw::thin(points.collect(), THIN, draw::max);
@@ -696,8 +703,14 @@ fn throughput(sc: &Scenario, r: &RunResult, clock: &Clock, rows: &[Row], days: b
         let points = rows.iter().enumerate().map(|(i, row)| (clock.x(i, 0.5), count(row) as f64 * per_minute));
         draw::thin(points.collect(), THIN, draw::mean)
     };
-    top.lines.push(Line::solid("total", BLACK, rate(&|row| row.get(Column::Dispatched))));
-    for (k, c) in Carrier::ALL.into_iter().enumerate() {
+    // Where one carrier takes every message its line is the total's: the total says so instead.
+    let carriers = carriers_used(rows);
+    let (total, carriers) = match carriers[..] {
+        [(_, only)] => (format!("total (all to {only})"), Vec::new()),
+        _ => ("total".to_string(), carriers),
+    };
+    top.lines.push(Line::solid(total, BLACK, rate(&|row| row.get(Column::Dispatched))));
+    for (k, c) in carriers {
         top.lines.push(Line::solid(
             format!("to {c}"),
             color(k),
@@ -936,6 +949,32 @@ mod tests {
         };
         let top = ps[0].lines.iter().flat_map(|l| &l.points).map(|q| q.1).fold(0.0, f64::max);
         assert_eq!(top, 599.0);
+    }
+
+    /// Carriers that took no message draw no line, and where one took them
+    /// all, the total is named for it rather than hidden under its line.
+    #[test]
+    fn only_the_carriers_messages_went_to_are_drawn() {
+        let text = |carriers: &str| {
+            format!(
+                "[[senders]]\nid = \"tf\"\ntype = \"toll_free\"\n\
+                 [[traffic]]\nname = \"alert\"\nsender = \"tf\"\ntext = \"a\"\ncarriers = {carriers}\n\
+                 arrival = {{ process = \"burst\", count = 300, at = \"0s\" }}\n{NO_DELAYS}"
+            )
+        };
+        let charts = |carriers: &str| {
+            let sc = scenario(&text(carriers));
+            let r = simulate(&sc);
+            let all = drafts(&sc, &r, None);
+            let find = |name: &str| labels(all.iter().find(|d| d.name == name).expect("drawn")).0;
+            (find("throughput"), find("queue_depth"))
+        };
+        let (throughput, depth) = charts("{ other = 1 }");
+        assert_eq!(throughput, ["total (all to other)"]);
+        assert_eq!(depth, ["to other", "from tf"]);
+        let (throughput, depth) = charts("{ att = 0.5, verizon = 0.5 }");
+        assert_eq!(throughput, ["total", "to att", "to verizon"]);
+        assert_eq!(depth, ["to att", "to verizon", "from tf"]);
     }
 
     /// No wait is measured while an outage holds every message: the wait
