@@ -327,6 +327,11 @@ fn rates_counts_durations_and_times_must_be_well_formed() {
                 2026-11-01T01:30:00-08:00[America/Los_Angeles]";
     refused(&at("2026-11-01T01:30:00[America/Los_Angeles]"), "1:9", fold);
     refused(&at("2026-03-10T09:00:00+25:00"), "1:9", "`start`: expected a UTC offset from -12:00 to +14:00");
+    let outage_at =
+        |start: &str| format!("{TEN_DLC}[[outages]]\nscope = \"platform\"\nstart = \"{start}\"\nduration = \"5m\"\n");
+    let far = "`outages.0.start`: expected a UTC offset from -12:00 to +14:00, found +25:00";
+    refused(&outage_at("2026-03-10T09:00:00+25:00"), "17:9", far);
+    refused(&outage_at("2026-03-10T09:00:00"), "17:9", "`outages.0.start`: \"2026-03-10T09:00:00\" has no UTC offset");
     for fine in [
         "2026-11-01T01:30:00-08:00[America/Los_Angeles]",
         "2026-03-08T03:30:00[America/Los_Angeles]",

@@ -432,6 +432,21 @@ fn command_line_mistakes_are_usage_errors() {
         assert_eq!(out.status.code(), Some(2), "{args:?}");
         assert!(!dir.path().join("reports").exists(), "{args:?} wrote reports");
     }
+    // An instant that is none says which part is wrong.
+    for (as_of, why) in [
+        (
+            "2026-03-10T09:00:00-05:00[America/Los_Angeles]",
+            "is not a time of America/Los_Angeles: its offset then is -07:00",
+        ),
+        ("2026-03-10T09:00:00-07:00[Mars/Base]", "no time zone \"Mars/Base\" in the time-zone database"),
+        ("9999-12-31T23:59:59-07:00", "lies past the end of the calendar, which ends with the year 9999"),
+        ("2026-03-10T09:00:00", "has no UTC offset"),
+        ("2026-03-10T09:00:00+25:00", "expected a UTC offset from -12:00 to +14:00, found +25:00"),
+    ] {
+        let out = a2psim(&["run", "s.toml", "--mdr", "--as-of", as_of], dir.path());
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.code() == Some(2) && err.contains(why), "{as_of}: {err}");
+    }
 }
 
 #[test]

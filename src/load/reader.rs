@@ -288,6 +288,10 @@ impl<'s> Reader<'s> {
         if let Ok(d) = offset {
             return Some(SimTime::ZERO + d);
         }
+        if let Some(why) = values::offset_out_of_range(&text) {
+            self.invalid(t, key, v, why);
+            return None;
+        }
         match text.parse::<jiff::Timestamp>() {
             Ok(ts) => match cal.sim_time(ts) {
                 Some(at) if at > SimTime::ZERO + MAX_SPAN => {
@@ -305,8 +309,7 @@ impl<'s> Reader<'s> {
                 // An offset too long to run says so rather than that it is no instant.
                 let why = match offset {
                     Err(why) if why.contains("longest span") => why,
-                    _ => values::impossible_date(&text)
-                        .unwrap_or_else(|| format!("expected {expected}, found \"{text}\"")),
+                    _ => values::not_an_instant(&text, expected),
                 };
                 self.invalid(t, key, v, why);
                 None

@@ -1,9 +1,13 @@
 //! The scenario vocabulary: durations, rates, decimals, instants.
 //! Each parser returns what was expected on failure, for the error message.
 
+use super::reader::{Quote, did_you_mean};
 use crate::scenario::bounds::{self, MAX_RATE_PER_SEC, MAX_SPAN, MIN_RATE_DAYS};
+use crate::scenario::calendar;
 use crate::scenario::rate::{Rate, Scale};
 use crate::scenario::time::{NANOS_PER_SEC, SimDuration};
+use jiff::fmt::temporal::{PiecesOffset, TimeZoneAnnotationKind};
+use jiff::tz::AmbiguousOffset;
 
 /// An exact decimal: `mantissa / 10^places`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -113,6 +117,85 @@ pub(crate) fn impossible_date(text: &str) -> Option<String> {
     Some(format!("{date} is not a day of the calendar"))
 }
 
+/// `±HH:MM`, the way RFC 3339 writes an offset.
+pub(crate) fn hhmm(offset: jiff::tz::Offset) -> String {
+    let s = offset.seconds();
+    format!("{}{:02}:{:02}", if s < 0 { '-' } else { '+' }, s.abs() / 3600, s.abs() % 3600 / 60)
+}
+
+/// What is wrong with the zone an RFC 9557 `text` names in brackets, if it
+/// names one the time-zone database lacks.
+pub(crate) fn unknown_zone(text: &str) -> Option<String> {
+    let name = text.split_once('[')?.1.strip_suffix(']')?;
+    if calendar::zone(name).is_some() {
+        return None;
+    }
+    let names = calendar::zone_names();
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    Some(format!("no time zone \"{name}\" in the time-zone database{}", did_you_mean(name, &names, Quote::Value)))
+}
+
+/// Why `text`, written as an instant, is none: the part at fault named
+/// (a day or zone that does not exist, an offset missing, one its zone
+/// does not have, or a time past the calendar's end), else `expected`.
+pub(crate) fn not_an_instant(text: &str, expected: &str) -> String {
+    let generic = || format!("expected {expected}, found \"{text}\"");
+    if let Some(why) = impossible_date(text).or_else(|| unknown_zone(text)) {
+        return why;
+    }
+    let Ok(pieces) = jiff::fmt::temporal::DateTimeParser::new().parse_pieces(text) else {
+        // A day that exists at an hour that does not ("25:00").
+        let clock = text.get(11..).map(|t| t.split(['+', '-', 'Z', 'z', '[', '.']).next().unwrap_or(t));
+        let bad_clock = text.get(..10).is_some_and(|d| d.parse::<jiff::civil::Date>().is_ok())
+            && clock.is_some_and(|c| c.contains(':') && c.parse::<jiff::civil::Time>().is_err());
+        return match clock.filter(|_| bad_clock) {
+            Some(c) => format!("{c} is not a time of day (expected {expected})"),
+            None => generic(),
+        };
+    };
+    let Some(time) = pieces.time() else { return generic() };
+    let civil = pieces.date().to_datetime(time);
+    let zone = match pieces.time_zone_annotation().map(|a| a.kind()) {
+        Some(TimeZoneAnnotationKind::Named(name)) => calendar::zone(name.as_str()).map(|tz| (name.as_str(), tz)),
+        _ => None,
+    };
+    match (pieces.offset(), zone) {
+        (None, None) => format!(
+            "\"{text}\" has no UTC offset: write one, as in \"{civil}-07:00\", or Z for UTC (expected {expected})"
+        ),
+        (Some(PiecesOffset::Numeric(given)), Some((name, tz))) => {
+            let given = given.offset();
+            let offsets = match tz.to_ambiguous_timestamp(civil).offset() {
+                AmbiguousOffset::Unambiguous { offset } => vec![offset],
+                AmbiguousOffset::Gap { .. } => Vec::new(),
+                AmbiguousOffset::Fold { before, after } => vec![before, after],
+            };
+            if offsets.contains(&given) {
+                return generic();
+            }
+            if offsets.is_empty() {
+                return format!("{civil} does not happen in {name}: the clocks skip it (a daylight-saving change)");
+            }
+            let has = offsets.iter().map(|&o| hhmm(o)).collect::<Vec<_>>().join(" or ");
+            format!("{civil}{} is not a time of {name}: its offset then is {has}", hhmm(given))
+        }
+        _ if civil.year() >= 9999 => {
+            format!("\"{text}\" lies past the end of the calendar, which ends with the year 9999")
+        }
+        _ => generic(),
+    }
+}
+
+/// The UTC offset written in an instant `text`, when no place uses it
+/// (outside -12:00 to +14:00): said as an error.
+pub(crate) fn offset_out_of_range(text: &str) -> Option<String> {
+    let pieces = jiff::fmt::temporal::DateTimeParser::new().parse_pieces(text).ok()?;
+    let Some(PiecesOffset::Numeric(n)) = pieces.offset() else { return None };
+    let s = n.offset().seconds();
+    (!(-12 * 3600..=14 * 3600).contains(&s))
+        .then(|| format!("expected a UTC offset from -12:00 to +14:00, found {} in \"{text}\"", hhmm(n.offset())))
+}
+
 pub(crate) const RATE_HELP: &str = "a rate such as \"5/s\", \"4500/min\", \"200000/day\"";
 
 /// Parses `"5/s"`, `"4500/min"`, `"90/h"`, `"200000/day"`, or a bare number
@@ -173,6 +256,52 @@ pub(crate) fn usd(s: &str) -> Result<u64, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_instant_that_is_none_says_which_part_is_wrong() {
+        let why = |text: &str| not_an_instant(text, "an instant");
+        assert_eq!(why("2026-02-30T09:00:00Z"), "2026-02-30 is not a day of the calendar");
+        assert_eq!(why("2026-03-10T24:30:00Z"), "24:30:00 is not a time of day (expected an instant)");
+        assert_eq!(
+            why("2026-03-10T09:00:00.5"),
+            "\"2026-03-10T09:00:00.5\" has no UTC offset: write one, as in \"2026-03-10T09:00:00.5-07:00\", \
+             or Z for UTC (expected an instant)"
+        );
+        assert_eq!(
+            why("2026-03-10T09:00:00+01:00[Europe/Londn]"),
+            "no time zone \"Europe/Londn\" in the time-zone database; did you mean \"Europe/London\"?"
+        );
+        assert_eq!(
+            why("2026-07-10T09:00:00+00:00[Europe/London]"),
+            "2026-07-10T09:00:00+00:00 is not a time of Europe/London: its offset then is +01:00"
+        );
+        // In the autumn fold the hour has two offsets; in the spring gap none.
+        assert_eq!(
+            why("2026-11-01T01:30:00-06:00[America/Los_Angeles]"),
+            "2026-11-01T01:30:00-06:00 is not a time of America/Los_Angeles: its offset then is -07:00 or -08:00"
+        );
+        assert_eq!(
+            why("2026-03-08T02:30:00-08:00[America/Los_Angeles]"),
+            "2026-03-08T02:30:00 does not happen in America/Los_Angeles: the clocks skip it (a daylight-saving change)"
+        );
+        assert_eq!(
+            why("9999-12-31T23:00:00-05:00"),
+            "\"9999-12-31T23:00:00-05:00\" lies past the end of the calendar, which ends with the year 9999"
+        );
+        assert_eq!(why("soon"), "expected an instant, found \"soon\"");
+    }
+
+    #[test]
+    fn offsets_no_place_uses_are_refused() {
+        assert_eq!(
+            offset_out_of_range("2026-03-10T09:00:00+25:00").as_deref(),
+            Some("expected a UTC offset from -12:00 to +14:00, found +25:00 in \"2026-03-10T09:00:00+25:00\"")
+        );
+        assert!(offset_out_of_range("2026-03-10T09:00:00-12:30").is_some());
+        for fine in ["2026-03-10T09:00:00+14:00", "2026-03-10T09:00:00-12:00", "2026-03-10T09:00:00Z", "30m"] {
+            assert_eq!(offset_out_of_range(fine), None, "{fine}");
+        }
+    }
 
     #[test]
     fn durations() {

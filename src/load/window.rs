@@ -1,6 +1,6 @@
 //! `--window START..END`: the stretch of a run its charts show.
 
-use super::values::{DURATION_HELP, duration, impossible_date, seconds};
+use super::values::{DURATION_HELP, duration, impossible_date, not_an_instant, offset_out_of_range, seconds};
 use crate::scenario::calendar::Calendar;
 use crate::scenario::time::{SimDuration, SimTime};
 use jiff::Timestamp;
@@ -48,9 +48,10 @@ impl Moment {
             } else {
                 text.parse::<Timestamp>().ok()
             };
-            return at
-                .map(Moment::At)
-                .ok_or_else(|| format!("expected an RFC 3339 time with its offset, found \"{text}\""));
+            if let Some(why) = offset_out_of_range(text) {
+                return Err(why);
+            }
+            return at.map(Moment::At).ok_or_else(|| not_an_instant(text, "an RFC 3339 time with its offset"));
         }
         // Neither: both ways of writing a moment are named, unless it is an
         // offset too long to run.
@@ -158,7 +159,8 @@ mod tests {
         assert_eq!(impossible_date("2026-13-01T09:00:00Z").as_deref(), Some("2026-13-01 is not a day of the calendar"));
         assert_eq!(
             err("2026-03-10T09:00..1h"),
-            "expected an RFC 3339 time with its offset, found \"2026-03-10T09:00\""
+            "\"2026-03-10T09:00\" has no UTC offset: write one, as in \"2026-03-10T09:00:00-07:00\", or Z for UTC \
+             (expected an RFC 3339 time with its offset)"
         );
     }
 }

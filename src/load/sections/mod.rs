@@ -27,7 +27,7 @@ use crate::scenario::time::SimDuration;
 use std::collections::{BTreeMap, BTreeSet};
 use toml::de::DeValue;
 
-use crate::load::spec;
+use crate::load::{spec, values};
 
 /// A section's ids in file order, with an index: a file may hold
 /// thousands of senders, and each stream names one.
@@ -56,11 +56,9 @@ impl<'a> Ids<'a> {
 /// not: a wall-clock time its zone skips (the spring gap) or has twice (the
 /// autumn fold), which a parser would quietly move or pick; or an offset
 /// no place uses (beyond -12:00 to +14:00).
-fn unclear_start(text: &str, calendar: &Calendar) -> Option<String> {
+fn unclear_start(text: &str) -> Option<String> {
     let Some((local, zone)) = text.trim().split_once('[') else {
-        let offset = calendar.offset_s(crate::scenario::time::SimTime::ZERO);
-        return (!(-12 * 3600..=14 * 3600).contains(&offset))
-            .then(|| format!("expected a UTC offset from -12:00 to +14:00, found \"{text}\""));
+        return values::offset_out_of_range(text);
     };
     // With its offset written, the time is one instant (the parser checks it fits the zone).
     if local.parse::<jiff::Timestamp>().is_ok() {
@@ -79,11 +77,7 @@ fn unclear_start(text: &str, calendar: &Calendar) -> Option<String> {
         }
         jiff::tz::AmbiguousOffset::Fold { before, after } => (before, after),
     };
-    let hhmm = |o: jiff::tz::Offset| {
-        let s = o.seconds();
-        format!("{}{:02}:{:02}", if s < 0 { '-' } else { '+' }, s.abs() / 3600, s.abs() % 3600 / 60)
-    };
-    let (first, second) = (hhmm(first), hhmm(second));
+    let (first, second) = (values::hhmm(first), values::hhmm(second));
     Some(format!(
         "{civil} happens twice in {name} (a daylight-saving change): write which with its offset, {local}{first}[{name}] (the first) or {local}{second}[{name}]"
     ))
@@ -186,29 +180,19 @@ impl Reader<'_> {
             // year 9999), that is too late for a run's clock.
             let named = text.get(..19).and_then(|t| t.parse::<jiff::civil::DateTime>().ok());
             let too_late = named.is_some_and(|t| t.year() > jiff::tz::TimeZone::UTC.to_datetime(latest).year() - 1);
-            let why = self
-                .unknown_zone(&text)
-                .or_else(|| crate::load::values::impossible_date(&text))
+            let why = values::unknown_zone(&text)
+                .or_else(|| values::impossible_date(&text))
                 .or_else(|| too_late.then(|| format!("expected a start no later than {shown}: a run's clock reaches 584 years past its start, and the calendar ends with the year 9999; found \"{text}\"")))
-                .unwrap_or_else(|| format!("expected {expected}, found \"{text}\""));
+                .unwrap_or_else(|| values::not_an_instant(&text, expected));
             self.invalid(root, "start", v, why);
         }
-        if let Some(why) = calendar.as_ref().and_then(|c| unclear_start(&text, c)) {
+        if calendar.is_some()
+            && let Some(why) = unclear_start(&text)
+        {
             self.invalid(root, "start", v, why);
             return None;
         }
         calendar
-    }
-
-    /// What is wrong with the zone an RFC 9557 `text` names, if it is unknown.
-    fn unknown_zone(&self, text: &str) -> Option<String> {
-        let name = text.split_once('[')?.1.strip_suffix(']')?;
-        if calendar::zone(name).is_some() {
-            return None;
-        }
-        let names = calendar::zone_names();
-        let names: Vec<&str> = names.iter().map(String::as_str).collect();
-        Some(format!("no time zone \"{name}\" in the time-zone database{}", did_you_mean(name, &names, Quote::Value)))
     }
 
     /// The display zone: a name in the bundled time-zone database.
