@@ -332,6 +332,9 @@ fn rates_counts_durations_and_times_must_be_well_formed() {
     let far = "`outages.0.start`: expected a UTC offset from -12:00 to +14:00, found +25:00";
     refused(&outage_at("2026-03-10T09:00:00+25:00"), "17:9", far);
     refused(&outage_at("2026-03-10T09:00:00"), "17:9", "`outages.0.start`: \"2026-03-10T09:00:00\" has no UTC offset");
+    // The start is told on the scenario's clock, as written, not in UTC.
+    let early = "2026-03-10T14:00:00Z is before the scenario's `start` (2026-03-10T08:00:00-07:00)";
+    refused(&outage_at("2026-03-10T14:00:00Z"), "17:9", early);
     for fine in [
         "2026-11-01T01:30:00-08:00[America/Los_Angeles]",
         "2026-03-08T03:30:00[America/Los_Angeles]",

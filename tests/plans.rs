@@ -333,7 +333,12 @@ fn a_plan_from_the_command_line() {
         String::from_utf8_lossy(&o.stderr).into_owned()
     };
     let e = err(&["plan", "p.toml", "--vary", "senders.tf.numbers", "--range", "10..1"]);
-    assert!(e.starts_with("--vary:1:1: `plan.range`: the high end (1) is below the low end (10)"), "{e}");
+    assert!(e.starts_with("--range:1:1: the high end (1) is below the low end (10)"), "{e}");
+    // Each problem is placed on the option that caused it.
+    let e = err(&["plan", "p.toml", "--vary", "traffic.0.message_expiry", "--range", "1m..5m", "--step", "0s"]);
+    assert!(e.starts_with("--step:1:1: must be longer than zero"), "{e}");
+    let e = err(&["plan", "p.toml", "--vary", "account.sms_mps", "--options", "1,x"]);
+    assert!(e.starts_with("--options:1:1: candidates are all numbers"), "{e}");
     let e = err(&["plan", "p.toml", "--vary", "senders.tf.numbers", "--range", "1.."]);
     assert!(e.contains("invalid value '1..' for '--range <LOW..HIGH>': expected LOW..HIGH"), "{e}");
     let e = err(&["plan", "p.toml", "--vary", "senders.tf.numbers", "--range", "1..3", "--sweep", "account.sms_mps=5"]);

@@ -171,12 +171,24 @@ pub fn load_file_allowing(
     }
     // Problems in the added table are the command line's, not the file's.
     let lines = text.lines().count();
-    parse_with(&format!("{text}\n{plan}"), &file, &stem(path), dir, extra, allow).map_err(|diags| {
-        diags
-            .into_iter()
-            .map(|d| if d.line > lines { Diagnostic { file: "--vary".into(), line: 1, column: 1, ..d } } else { d })
-            .collect()
-    })
+    parse_with(&format!("{text}\n{plan}"), &file, &stem(path), dir, extra, allow)
+        .map_err(|diags| diags.into_iter().map(|d| if d.line > lines { on_plan_option(d) } else { d }).collect())
+}
+
+/// Places a problem with the `[plan]` that `plan`'s options made on the
+/// option that set the key it names (`--step:1:1: must be longer than
+/// zero`), else on `--vary`.
+fn on_plan_option(d: Diagnostic) -> Diagnostic {
+    const OPTIONS: [&str; 5] = ["vary", "range", "step", "options", "goal"];
+    let named = d.message.strip_prefix("`plan.").and_then(|m| m.split_once("`: "));
+    let (file, message) = match named {
+        Some((key, rest)) if OPTIONS.iter().any(|&o| key.split(['.', '[']).next() == Some(o)) => {
+            let option = key.split(['.', '[']).next().unwrap_or(key);
+            (format!("--{option}"), rest.to_string())
+        }
+        _ => ("--vary".to_string(), d.message),
+    };
+    Diagnostic { file, line: 1, column: 1, message, ..d }
 }
 
 /// Places a problem with a `--sweep` parameter (one of `extra`) on the

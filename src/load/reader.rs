@@ -301,7 +301,12 @@ impl<'s> Reader<'s> {
                 }
                 Some(at) => Some(at),
                 None => {
-                    self.invalid(t, key, v, format!("{text} is before the scenario's `start` ({})", cal.start()));
+                    self.invalid(
+                        t,
+                        key,
+                        v,
+                        format!("{text} is before the scenario's `start` ({})", cal.rfc3339(SimTime::ZERO)),
+                    );
                     None
                 }
             },
