@@ -228,6 +228,25 @@ fn sweep_errors_point_at_the_path_or_the_value() {
     let o = a2psim(&["validate", "s.toml", "--sweep", "traffic.otp.message_expiry=abc"], dir.path());
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.starts_with("--sweep:1:1: sweep `traffic.otp.message_expiry` = abc: "), "{err}");
+    // Bad values of two parameters: each told once, blamed on its own
+    // parameter (an index in the path, a name in the message), in the
+    // order the points list them.
+    let o = a2psim(
+        &["validate", "s.toml", "--sweep", "account.sms_mps=1,x,-3", "--sweep", "traffic.0.useful_life=5q"],
+        dir.path(),
+    );
+    let blamed: Vec<String> = String::from_utf8_lossy(&o.stderr)
+        .lines()
+        .map(|l| l.split(": `").next().unwrap_or_default().to_string())
+        .collect();
+    let want = [
+        "--sweep:1:1: sweep `traffic.0.useful_life` = 5q",
+        "--sweep:1:1: sweep `account.sms_mps` = x",
+        "--sweep:1:1: sweep `account.sms_mps` = -3",
+        // The file sweeps a third parameter: nine points, the first three told.
+        "s.toml:20:1: 6 more sweep points are refused too, as above",
+    ];
+    assert_eq!(blamed, want);
     let o = a2psim(&["validate", "s.toml", "--sweep", "traffic.otp.mesage_expiry=1m"], dir.path());
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.starts_with("--sweep:1:1: sweep `traffic.otp.mesage_expiry`: unknown key `mesage_expiry`"), "{err}");

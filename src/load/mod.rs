@@ -454,8 +454,11 @@ pub(crate) fn parse_with(
         }
     }
     if !errors.is_empty() {
-        errors.sort_by(|a, b| (a.line, a.column, &a.message).cmp(&(b.line, b.column, &b.message)));
-        errors.dedup();
+        // In the file's order; at one place (the command line), in the
+        // order of the points, so a parameter's bad values come as listed.
+        errors.sort_by_key(|d| (d.line, d.column));
+        let mut seen = std::collections::BTreeSet::new();
+        errors.retain(|d| seen.insert((d.line, d.column, d.message.clone())));
         if refused > SHOWN_REFUSED {
             let (line, column) = at(&parameters[0].key_span);
             let what = if word == "plan" { "candidates" } else { "sweep points" };
@@ -504,11 +507,16 @@ const SHOWN_REFUSED: usize = 3;
 /// (an unknown key), else at the first parameter's value.
 fn attribute(d: Diagnostic, parameters: &[Parameter], combo: &[usize], text: &str, word: &str) -> Diagnostic {
     let at = |span: &Option<Range<usize>>| span.as_ref().map_or((1, 1), |s| position(text, s.start));
+    // The dotted names the message quotes: a path's array index may be
+    // written there as the element's name (`traffic.0` as `traffic.otp`).
+    let quoted: Vec<Vec<&str>> = d.message.split('`').skip(1).step_by(2).map(|q| q.split('.').collect()).collect();
+    let same = |path: &[&str], q: &[&str]| {
+        path.len() == q.len() && path.iter().zip(q).all(|(a, b)| a == b || a.bytes().all(|c| c.is_ascii_digit()))
+    };
     let named = |p: &Parameter| {
         let segments: Vec<&str> = p.path.split('.').collect();
         (1..=segments.len()).rev().find(|&n| {
-            let prefix = segments[..n].join(".");
-            d.message.contains(&format!("`{prefix}`")) || d.message.contains(&format!("`{}`", segments[n - 1]))
+            quoted.iter().any(|q| same(&segments[..n], q)) || d.message.contains(&format!("`{}`", segments[n - 1]))
         })
     };
     // An unknown key is the parameter's whose path holds it, whatever else
