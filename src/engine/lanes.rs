@@ -63,7 +63,7 @@ impl Head {
 impl Lane {
     /// Adds `msg` in acceptance order (most messages are the youngest of
     /// their lane: appended); whether it became the head.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn insert(&mut self, msg: Msg) -> bool {
         let seq = msg.ticket.seq;
         if self.queue.capacity() == 0 {
@@ -339,6 +339,7 @@ impl Paths {
     /// The lane of pool number `number` of `sender` for `class` to `carrier`
     /// at `t`: the number's group, else an idle group of the same pool that
     /// can be reused, else a new one (with the number's limiters).
+    #[inline(always)]
     pub(crate) fn lane(
         &mut self,
         sc: &Scenario,
@@ -477,6 +478,7 @@ impl Paths {
     }
 
     /// Charges `msg`'s units at `t` to every limiter on lane `li`'s path.
+    #[inline(always)]
     pub(crate) fn take(&mut self, li: u32, t: SimTime, msg: &Msg) {
         let lane = &self.lanes[li as usize];
         let head = Head::of(msg);

@@ -86,7 +86,7 @@ impl Waits {
 
     /// Lane `li` has a new head (it was empty, or an older message finished
     /// processing after it): examine it in this instant's pass.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn new_head(&mut self, li: u32, t: SimTime, paths: &mut Paths) {
         match paths.lanes[li as usize].state {
             LaneState::Idle => self.push(li, None, paths),
@@ -123,7 +123,7 @@ impl Waits {
     /// where sizes differ still need a look: there a short head holds
     /// younger ones that would fit, while elsewhere a younger head finds
     /// the limiter short by itself.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn examine(&mut self, li: u32, t: SimTime, paths: &mut Paths) -> Option<Blocker> {
         let lane = &paths.lanes[li as usize];
         let head = lane.head();
@@ -206,7 +206,7 @@ impl Waits {
     /// and carries the drain on. So a window's worth of lanes is not
     /// examined twice, and a head that a limiter just filled is not
     /// examined only to find it full.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn after_dequeue(
         &mut self,
         li: u32,
@@ -238,7 +238,7 @@ impl Waits {
     /// Where all sizes at `l` are the same, a head short at `l` would be
     /// found short whenever this pass examined it (room only shrinks within
     /// an instant) and, as it would then, holds `l` for the rest of the pass.
-    #[inline]
+    #[inline(always)]
     fn stays_with(&mut self, l: u32, head: Head, t: SimTime, paths: &mut Paths) -> bool {
         let bound = &mut paths.limits[l as usize];
         if bound.waiters.peek().is_some_and(|(oldest, _, _)| oldest < head.seq) {
@@ -267,7 +267,7 @@ impl Waits {
     }
 
     /// Wakes limiter `l`'s waiters in turn, from the oldest, in this pass.
-    #[inline]
+    #[inline(always)]
     fn start_drain(&mut self, l: u32, t: SimTime, paths: &mut Paths) {
         let bound = &mut paths.limits[l as usize];
         if bound.drained != self.pass {
