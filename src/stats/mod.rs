@@ -465,6 +465,7 @@ impl Stats {
 }
 
 impl Recorder for Stats {
+    #[inline(always)]
     fn accepted(&mut self, stream: usize, carrier: Carrier, at: SimTime, queued: bool, retry: bool) {
         if at >= self.warmup && !retry {
             self.cells[stream][carrier.index()].group.accepted += 1;
@@ -485,6 +486,7 @@ impl Recorder for Stats {
         self.backlog[1 + carrier.index()].change(at, 1);
     }
 
+    #[inline(always)]
     fn resolved(&mut self, f: &Fate) {
         // A message leaves its lane when it is dispatched or expires.
         let left = f.dispatched.or((f.outcome == Outcome::Expired).then_some(f.done));
