@@ -257,6 +257,12 @@ fn expiry_sweeps_get_the_expiry_chart_and_a_recommendation() {
     for i in 0..8 {
         assert!(html.contains(&format!("href=\"points/{i:03}/report.html\"")));
     }
+    // The expiry leaves the backlog's peak and the drain where they were:
+    // said with their values, not drawn as flat lines.
+    let same = "The same at every point, so not drawn: drain time 3,609 s, backlog peak 604.3.";
+    assert!(html.contains(same), "{same}");
+    assert!(!dir.join("sweep_backlog_peak.svg").exists() && !dir.join("sweep_drain_time_s.svg").exists());
+    assert!(dir.join("sweep_backlog_cleared_s.svg").is_file(), "a figure that moves is drawn");
     let two = rendered().join("promo_vetting_sweep");
     assert_labels(
         &two.join("sweep_drain_time_s.svg"),
@@ -430,9 +436,9 @@ fn the_expiry_chart_marks_the_target_and_the_recommended_value_on_every_panel() 
     // Both rates are held to the target, and every swept value is a dot.
     assert_eq!(chart.texts.iter().filter(|(_, _, t)| t == "target 1.0%").count(), 2);
     assert_eq!(chart.circles, 4 * 8);
-    let drain = drawn(&dir.join("sweep_drain_time_s.svg"));
-    assert_eq!(drain.circles, 8);
-    assert_eq!(drain.texts.iter().filter(|(_, _, t)| *t == label).count(), 1);
+    let cleared = drawn(&dir.join("sweep_backlog_cleared_s.svg"));
+    assert_eq!(cleared.circles, 8);
+    assert_eq!(cleared.texts.iter().filter(|(_, _, t)| *t == label).count(), 1);
 }
 
 #[test]
@@ -446,7 +452,7 @@ fn a_figure_zero_at_every_point_is_named_not_drawn() {
         "{html}"
     );
     assert!(!dir.join("sweep_failed_daily_cap.svg").exists() && !html.contains("id=\"sweep_failed_daily_cap\""));
-    assert!(dir.join("sweep_drain_time_s.svg").is_file());
+    assert!(dir.join("sweep_backlog_cleared_s.svg").is_file());
     // Heat maps too: the promotion never expires, but hits the daily cap.
     let two = rendered().join("promo_vetting_sweep");
     let html = std::fs::read_to_string(two.join("report.html")).unwrap();
@@ -518,7 +524,7 @@ fn a_sweep_over_names_draws_bars_with_whiskers_not_a_line() {
     let html = std::fs::read_to_string(dir.join("report.html")).unwrap();
     assert!(html.contains("at each swept value; the whisker is the 95 % interval."));
     // A numeric sweep keeps its line and band.
-    let line = drawn(&rendered().join("otp_expiry_sweep/sweep_drain_time_s.svg"));
+    let line = drawn(&rendered().join("otp_expiry_sweep/sweep_backlog_cleared_s.svg"));
     assert!(line.polylines.iter().any(|(c, _, pts)| c == "#0072B2" && pts.len() == 8));
     assert!(!line.rects.iter().any(|f| f == "#0072B2"));
 }

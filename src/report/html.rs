@@ -139,7 +139,14 @@ fn figures(charts: &Charts, id_prefix: &str) -> String {
         let names = escape(&charts.zero.join(", "));
         format!("<p class=\"muted\" id=\"{id_prefix}zero-figures\">Zero {when}, so not drawn: {names}.</p>\n")
     };
-    zero + &charts
+    let same = if charts.same.is_empty() {
+        String::new()
+    } else {
+        let figures = escape(&charts.same.join(", "));
+        format!("<p class=\"muted\" id=\"{id_prefix}same-figures\">The same {when}, so not drawn: {figures}.</p>\n")
+    };
+    zero + &same
+        + &charts
         .charts
         .iter()
         .map(|c| {

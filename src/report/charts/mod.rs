@@ -63,6 +63,9 @@ pub(crate) struct Charts {
     pub(crate) charts: Vec<Chart>,
     /// What was left out, as titles name it.
     pub(crate) zero: Vec<String>,
+    /// Figures left out for being the same at every sweep point, with their
+    /// value: a flat line would only say so less plainly.
+    pub(crate) same: Vec<String>,
     /// Over what they are zero: "at every point", "throughout the run".
     pub(crate) when: String,
 }

@@ -68,7 +68,7 @@ pub(crate) fn plan_charts(view: &PlanReport) -> Result<Charts, ChartError> {
             draft(&format!("plan_{k}"), &title, &caption, Figure::Panels(vec![panel]))
         })
         .collect();
-    Ok(Charts { charts: render_all(drafts)?, zero: Vec::new(), when: String::new() })
+    Ok(Charts { charts: render_all(drafts)?, zero: Vec::new(), same: Vec::new(), when: String::new() })
 }
 
 /// How line `s` of several is drawn: a colour, dashed after the colours run out.

@@ -43,7 +43,7 @@ pub(crate) fn run_charts(
     // A close-up of a chart that is zero throughout is zero too: named once.
     let zero = zero.into_iter().filter(|d| !d.name.ends_with(CLOSE_UP)).map(|d| d.title.to_lowercase()).collect();
     let Some(window) = window else {
-        return Ok(Charts { charts: render_all(drawn)?, zero, when: "throughout the run".into() });
+        return Ok(Charts { charts: render_all(drawn)?, zero, same: Vec::new(), when: "throughout the run".into() });
     };
     // Charts of a chosen window say which.
     let stretch = Clock::new(sc, r, Some(window)).stretch();
@@ -56,7 +56,7 @@ pub(crate) fn run_charts(
             d
         })
         .collect();
-    Ok(Charts { charts: render_all(drawn)?, zero, when: format!("in the chosen window {stretch}") })
+    Ok(Charts { charts: render_all(drawn)?, zero, same: Vec::new(), when: format!("in the chosen window {stretch}") })
 }
 
 fn drafts(sc: &Scenario, r: &RunResult, window: Option<(SimTime, SimTime)>) -> Vec<Draft> {

@@ -7,6 +7,7 @@ use super::{ChartError, Charts, Draft, Figure, color, draft, render_all};
 use crate::load::{Loaded, Point, Sweep, expiry_stream, magnitude, ordered, show};
 use crate::report::advice::Advice;
 use crate::report::human;
+use crate::report::row::readable;
 use crate::run::simulate::RunResult;
 use crate::stats::confidence::mean_ci;
 use crate::stats::figure::KeyFigure;
@@ -69,7 +70,27 @@ pub(crate) fn sweep_charts(
         charts.push(expiry_chart(loaded, results, s, a, recommended.as_ref()));
         figures.retain(|f| !EXPIRY_PANELS.iter().any(|p| p.figure == *f));
     }
-    let (zero, drawn): (Vec<KeyFigure>, Vec<KeyFigure>) = figures.into_iter().partition(zero_everywhere);
+    let (zero, figures): (Vec<KeyFigure>, Vec<KeyFigure>) = figures.into_iter().partition(zero_everywhere);
+    // A figure the swept parameter does not move (with common random
+    // numbers, exactly the same in every replication of every point).
+    let values = |f: KeyFigure, r: &RunResult| r.each().iter().map(|s| f.of(&s.total(), s)).collect::<Vec<f64>>();
+    let unmoved = |f: &KeyFigure| results.iter().all(|r| values(*f, r) == values(*f, &results[0]));
+    let (same, drawn): (Vec<KeyFigure>, Vec<KeyFigure>) = figures.into_iter().partition(unmoved);
+    let same = same
+        .into_iter()
+        .map(|f| {
+            let xs = values(f, &results[0]);
+            let mean = xs.iter().sum::<f64>() / xs.len().max(1) as f64;
+            let unit = if f.key().ends_with("_s") {
+                " s"
+            } else if f.key().ends_with("_usd") {
+                " USD"
+            } else {
+                ""
+            };
+            format!("{} {}{unit}", f.name(), readable(mean))
+        })
+        .collect();
     for figure in drawn {
         charts.push(if sweep.parameters.len() == 1 {
             figure_chart(sweep, results, figure, recommended.as_ref())
@@ -78,7 +99,7 @@ pub(crate) fn sweep_charts(
         });
     }
     let zero = zero.into_iter().map(|f| f.name().to_string()).collect();
-    Ok(Charts { charts: render_all(charts)?, zero, when: "at every point".into() })
+    Ok(Charts { charts: render_all(charts)?, zero, same, when: "at every point".into() })
 }
 
 /// The point whose value the advice picks, and its label.
