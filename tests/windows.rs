@@ -73,6 +73,19 @@ fn a_short_spike_gets_close_ups_of_its_time_charts() {
 }
 
 #[test]
+fn messages_a_carrier_loses_all_day_do_not_spread_the_close_up() {
+    // AT&T loses one message in ten, routine ones all day: the spike still gets its close-up.
+    let dir = tempdir();
+    std::fs::write(dir.path().join("county.toml"), format!("{SPIKE}[carriers.att]\nundelivered = 0.1\n")).unwrap();
+    let o = a2psim(&["run", "county.toml", "--out", "out", "-q"], dir.path());
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let out = dir.path().join("out/county");
+    let page = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(page.contains("<b>Throughput against the limits, close-up 11:21–11:53.</b>"), "{page}");
+    assert!(out.join("failures.svg").is_file(), "the losses are drawn over the day");
+}
+
+#[test]
 fn activity_spread_over_the_run_gets_no_close_up() {
     let dir = tempdir();
     let o = a2psim(&["run", "scenarios/model_example.toml", "--out", &dir.path().display().to_string(), "-q"], &repo());

@@ -104,10 +104,12 @@ const CLOSE_UP_SHARE: f64 = 0.25;
 /// with a backlog of at least a tenth of its peak, a failure or an outage,
 /// padded by a tenth of its length (at least two rows) each side; `None`
 /// when that is more than [`CLOSE_UP_SHARE`] of the run or nothing happened.
+/// Messages the carrier did not deliver are left out: a carrier loses its
+/// share wherever traffic flows, so they would make the whole day busy.
 fn close_up(sc: &Scenario, clock: &Clock, rows: &[Row]) -> Option<(SimTime, SimTime)> {
     let depth = |r: &Row| r.get(Column::QueueDepth);
     let peak = rows.iter().map(depth).max().unwrap_or(0);
-    let failed = |r: &Row| FAILURES.iter().any(|(_, count)| count(r) > 0);
+    let failed = |r: &Row| FAILURES.iter().any(|&(name, count)| name != "undelivered" && count(r) > 0);
     let busy: Vec<usize> = (0..rows.len())
         .filter(|&i| {
             let (a, b) = (clock.x(i, 0.0), clock.x(i, 1.0));
