@@ -335,6 +335,9 @@ fn rates_counts_durations_and_times_must_be_well_formed() {
     // The start is told on the scenario's clock, as written, not in UTC.
     let early = "2026-03-10T14:00:00Z is before the scenario's `start` (2026-03-10T08:00:00-07:00)";
     refused(&outage_at("2026-03-10T14:00:00Z"), "17:9", early);
+    // Centuries later is too late, not early: past what a run's clock counts.
+    let late = "`outages.0.start`: 2900-01-01T00:00:00Z is more than a century";
+    refused(&outage_at("2900-01-01T00:00:00Z"), "17:9", late);
     for fine in [
         "2026-11-01T01:30:00-08:00[America/Los_Angeles]",
         "2026-03-08T03:30:00[America/Los_Angeles]",

@@ -243,10 +243,19 @@ fn sweep_errors_point_at_the_path_or_the_value() {
         "--sweep:1:1: sweep `traffic.0.useful_life` = 5q",
         "--sweep:1:1: sweep `account.sms_mps` = x",
         "--sweep:1:1: sweep `account.sms_mps` = -3",
-        // The file sweeps a third parameter: nine points, the first three told.
-        "s.toml:20:1: 6 more sweep points are refused too, as above",
+        // The file sweeps a third parameter: nine points, refused for these three reasons.
+        "--sweep:1:1: 6 more sweep points are refused too, as above",
     ];
     assert_eq!(blamed, want);
+    // Every bad value is named, however late its points come.
+    let o = a2psim(
+        &["validate", "s.toml", "--sweep", "traffic.otp.useful_life=1m,5m,5q", "--sweep", "account.sms_mps=-1,5,0"],
+        dir.path(),
+    );
+    let err = String::from_utf8_lossy(&o.stderr);
+    for named in ["= -1:", "= 0:", "= 5q:"] {
+        assert!(err.contains(named), "{named} not named: {err}");
+    }
     let o = a2psim(&["validate", "s.toml", "--sweep", "traffic.otp.mesage_expiry=1m"], dir.path());
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.starts_with("--sweep:1:1: sweep `traffic.otp.mesage_expiry`: unknown key `mesage_expiry`"), "{err}");

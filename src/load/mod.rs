@@ -206,7 +206,16 @@ fn on_command_line(loaded: Result<Loaded, Vec<Diagnostic>>, extra: &[SweepArg]) 
             loaded.warnings = std::mem::take(&mut loaded.warnings).into_iter().map(place).collect();
             Ok(loaded)
         }
-        Err(diags) => Err(diags.into_iter().map(place).collect()),
+        Err(diags) => {
+            let mut placed: Vec<Diagnostic> = diags.into_iter().map(place).collect();
+            // The count of points refused as above goes where the last of them went.
+            if let [.., told, more] = &mut placed[..]
+                && more.message.ends_with("refused too, as above")
+            {
+                (more.file, more.line, more.column) = (told.file.clone(), told.line, told.column);
+            }
+            Err(placed)
+        }
     }
 }
 
@@ -400,8 +409,9 @@ pub(crate) fn parse_with(
     // value is not used, which surprises whoever edited it (said once). A
     // `--sweep` replaces it on purpose: nothing to say.
     let mut overridden = vec![false; parameters.len()];
-    // Points refused: the first few are told in full, the rest counted.
-    let mut refused = 0usize;
+    // Problems told, and points refused only for those.
+    let mut told = std::collections::BTreeSet::new();
+    let mut repeated = 0usize;
     for combo in combinations(&parameters) {
         let before = errors.len();
         let mut doc = base.clone();
@@ -447,9 +457,15 @@ pub(crate) fn parse_with(
             }
         }
         if errors.len() > before {
-            refused += 1;
-            if refused > SHOWN_REFUSED {
-                errors.truncate(before);
+            // Each problem is told once; a point refused only for problems
+            // told already is counted, so one typo in a path does not print
+            // a line per point, while every bad value is named.
+            let fresh: Vec<Diagnostic> =
+                errors.drain(before..).filter(|d| told.insert((d.line, d.column, d.message.clone()))).collect();
+            if fresh.is_empty() || errors.len() >= SHOWN_PROBLEMS {
+                repeated += 1;
+            } else {
+                errors.extend(fresh);
             }
         }
     }
@@ -457,14 +473,15 @@ pub(crate) fn parse_with(
         // In the file's order; at one place (the command line), in the
         // order of the points, so a parameter's bad values come as listed.
         errors.sort_by_key(|d| (d.line, d.column));
-        let mut seen = std::collections::BTreeSet::new();
-        errors.retain(|d| seen.insert((d.line, d.column, d.message.clone())));
-        if refused > SHOWN_REFUSED {
-            let (line, column) = at(&parameters[0].key_span);
-            let what = if word == "plan" { "candidates" } else { "sweep points" };
-            let more = refused - SHOWN_REFUSED;
-            let message = format!("{more} more {what} are refused too, as above");
-            errors.push(Diagnostic { file: file.into(), line, column, message, warning: false });
+        if repeated > 0 {
+            let what = match (word == "plan", repeated) {
+                (true, 1) => "candidate is",
+                (true, _) => "candidates are",
+                (false, 1) => "sweep point is",
+                (false, _) => "sweep points are",
+            };
+            let message = format!("{repeated} more {what} refused too, as above");
+            errors.push(Diagnostic { message, ..errors[errors.len() - 1].clone() });
         }
         return Err(errors);
     }
@@ -498,9 +515,9 @@ fn listed_twice(p: &Parameter, file: &str, text: &str) -> Vec<Diagnostic> {
         .collect()
 }
 
-/// Sweep points (or plan candidates) whose problems are told in full; the
-/// rest are counted, so one typo in a path does not print a line per point.
-const SHOWN_REFUSED: usize = 3;
+/// Problems of sweep points (or plan candidates) told at most; past them,
+/// refused points are counted.
+const SHOWN_PROBLEMS: usize = 8;
 
 /// Places a sweep point's diagnostic in the file: at the value when the
 /// message names the swept key, at the path when it names a table on the way

@@ -132,10 +132,11 @@ impl Calendar {
             .expect("simulated instants stay within jiff's range")
     }
 
-    /// `ts` as an instant of the run; `None` before the start.
+    /// `ts` as an instant of the run; `None` before the start, and
+    /// [`SimTime::NEVER`] past the 584 years a run's clock can count.
     pub(crate) fn sim_time(&self, ts: Timestamp) -> Option<SimTime> {
         let ns = ts.as_nanosecond() - self.start.as_nanosecond();
-        u64::try_from(ns).ok().map(SimTime::from_nanos)
+        (ns >= 0).then(|| u64::try_from(ns).map_or(SimTime::NEVER, SimTime::from_nanos))
     }
 
     /// The Pacific day holding `t`.
@@ -187,6 +188,17 @@ mod tests {
 
     fn cal(s: &str) -> Calendar {
         Calendar::new(s.parse().unwrap())
+    }
+
+    #[test]
+    fn instants_past_a_runs_clock_are_never_not_before_the_start() {
+        let c = cal("2026-03-10T00:00:00-08:00");
+        let at = |t: &str| c.sim_time(t.parse().unwrap());
+        assert_eq!(at("2026-03-09T23:59:59-08:00"), None);
+        assert_eq!(at("2026-03-10T00:00:01-08:00"), Some(SimTime::from_nanos(1_000_000_000)));
+        assert_eq!(at("2900-01-01T00:00:00Z"), Some(SimTime::NEVER));
+        assert_eq!(c.clamp("2900-01-01T00:00:00Z".parse().unwrap()), SimTime::NEVER);
+        assert_eq!(c.clamp("2000-01-01T00:00:00Z".parse().unwrap()), SimTime::ZERO);
     }
 
     #[test]
