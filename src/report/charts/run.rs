@@ -135,6 +135,18 @@ fn carriers_used(rows: &[Row]) -> Vec<(usize, Carrier)> {
     Carrier::ALL.into_iter().enumerate().filter(|&(_, c)| used(c)).collect()
 }
 
+/// The middles of the gaps between measured instants `xs` (ascending)
+/// longer than three times the usual (median) gap and two rows of `step`:
+/// a line is not drawn across them, while the rows a slow limit leaves
+/// between its dispatches are bridged.
+fn silences(xs: &[f64], step: f64) -> Vec<f64> {
+    let mut gaps: Vec<f64> = xs.windows(2).map(|w| w[1] - w[0]).collect();
+    gaps.sort_by(f64::total_cmp);
+    let Some(&usual) = gaps.get(gaps.len() / 2) else { return Vec::new() };
+    let long = (3.0 * usual).max(2.0 * step);
+    xs.windows(2).filter(|w| w[1] - w[0] > long).map(|w| (w[0] + w[1]) / 2.0).collect()
+}
+
 /// Queue-wait percentiles of the messages dispatched in each row.
 fn wait_over_time(r: &RunResult, clock: &Clock, rows: &[Row]) -> Draft {
     let step = clock.step;
@@ -142,17 +154,18 @@ fn wait_over_time(r: &RunResult, clock: &Clock, rows: &[Row]) -> Draft {
     // A bin is read at its middle, which may lie past the longest wait of all.
     let longest = r.stats.total().queue_wait.summary().max;
     let mut p = clock.panel("Queue wait over time (p50, p90, p99 of messages dispatched)", "queue wait");
-    // Rows where messages waited and none left (an outage): no wait was
-    // measured there, and a line across would show one growing evenly.
-    let stalled = |row: &Row| row.waits.is_empty() && row.get(Column::QueueDepth) > 0;
-    let stalls: Vec<f64> = rows.iter().enumerate().filter(|(_, row)| stalled(row)).map(|(i, _)| mid(i)).collect();
+    // Where nothing was dispatched for far longer than usual (an outage,
+    // an idle night) no wait was measured: a line across would invent one.
+    let measured: Vec<f64> =
+        rows.iter().enumerate().filter(|(_, row)| !row.waits.is_empty()).map(|(i, _)| mid(i)).collect();
+    let gaps = silences(&measured, step);
     // Where a backlog drains in order the three coincide: p99 is drawn
     // widest and first, p50 narrowest and last, so all three still show.
     for (k, q, name, width) in [(2, 0.99, "p99", 6), (1, 0.9, "p90", 4), (0, 0.5, "p50", 2)] {
         let wait = |row: &Row| wait_quantile(&row.waits, q).map(|w| w.min(longest));
         let points = rows.iter().enumerate().filter_map(|(i, row)| wait(row).map(|w| (mid(i), w)));
         let points = draw::thin(points.collect(), THIN, draw::max);
-        p.lines.push(Line::solid(name, color(k), points).wide(width).broken_at(&stalls));
+        p.lines.push(Line::solid(name, color(k), points).wide(width).broken_at(&gaps));
     }
     p.y_seconds = true;
     p.y_format = Box::new(human::duration);
@@ -977,6 +990,20 @@ mod tests {
         let (throughput, depth) = charts("{ att = 0.5, verizon = 0.5 }");
         assert_eq!(throughput, ["total", "to att", "to verizon"]);
         assert_eq!(depth, ["to att", "to verizon", "from tf"]);
+    }
+
+    /// A slow limit's dispatches a few rows apart are joined; a silence far
+    /// longer than usual is not.
+    #[test]
+    fn lines_bridge_a_slow_limit_but_not_a_long_silence() {
+        // Rows of 10 s, a dispatch a minute for 30 minutes, then one an hour on.
+        let mut xs: Vec<f64> = (0..30).map(|m| 60.0 * m as f64 + 5.0).collect();
+        xs.push(3_605.0);
+        assert_eq!(silences(&xs, 10.0), vec![(1_745.0 + 3_605.0) / 2.0]);
+        // Every row measured but two missing: two rows are not a silence.
+        let dense: Vec<f64> = (0..20).filter(|&i| i != 7 && i != 8).map(|i| i as f64 * 60.0).collect();
+        assert!(silences(&dense, 60.0).is_empty());
+        assert!(silences(&[5.0], 10.0).is_empty() && silences(&[], 10.0).is_empty());
     }
 
     /// No wait is measured while an outage holds every message: the wait
