@@ -111,7 +111,17 @@ fn every_run_chart_is_drawn_for_every_shipped_scenario() {
             labels("queue_depth", &[&refs[..], &to[..], &["messages queued"]].concat());
             labels("failures", &["per"]);
             labels("attempts", &["first attempts", "retries", "rejected_queue_full"]);
-            let only = used.iter().map(|c| format!("total (all {c})")).next().filter(|_| used.len() == 1);
+            let only =
+                used.iter()
+                    .map(|c| {
+                        if c == "to other" {
+                            "total (all to other carriers)".into()
+                        } else {
+                            format!("total (all {c})")
+                        }
+                    })
+                    .next()
+                    .filter(|_| used.len() == 1);
             let mut throughput = match &only {
                 Some(total) => vec![total.as_str()],
                 None => [&["total"], &to[..]].concat(),
@@ -389,6 +399,11 @@ fn a_run_shorter_than_one_row_draws_each_line_as_a_dot() {
     assert_eq!(dots("throughput"), 4, "total and the three carriers the messages went to");
     assert_eq!(dots("queue_depth"), 4, "three carriers and one sender");
     assert_eq!(dots("latency_over_time"), 3, "p50, p90, p99");
+    // Each dot as wide as its line: p99's widest, drawn first, shows around the others.
+    let svg = std::fs::read_to_string(dir.join("latency_over_time.svg")).unwrap();
+    let radii: Vec<&str> =
+        svg.split("<circle").skip(1).filter_map(|c| c.split("r=\"").nth(1)?.split('"').next()).collect();
+    assert_eq!(radii, ["6", "5", "4"]);
 }
 
 #[test]

@@ -807,9 +807,12 @@ where
                 }
             }
         }
-        // A line of one point (a run shorter than one row) joins nothing: a dot shows it.
+        // A line of one point (a run shorter than one row) joins nothing: a
+        // dot shows it, as wide as the line would be, so that dots drawn
+        // widest first still show around each other.
         if l.dots || l.points.len() == 1 {
-            chart.draw_series(l.points.iter().map(|&at| Circle::new(at, 4, l.color.filled())))?;
+            let radius = 4.max(l.width as i32 / 2 + 3);
+            chart.draw_series(l.points.iter().map(|&at| Circle::new(at, radius, l.color.filled())))?;
         }
     }
     Ok(())

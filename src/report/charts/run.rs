@@ -721,6 +721,7 @@ fn throughput(sc: &Scenario, r: &RunResult, clock: &Clock, rows: &[Row], days: b
     // Where one carrier takes every message its line is the total's: the total says so instead.
     let carriers = carriers_used(rows);
     let (total, carriers) = match carriers[..] {
+        [(_, Carrier::Other)] => ("total (all to other carriers)".to_string(), Vec::new()),
         [(_, only)] => (format!("total (all to {only})"), Vec::new()),
         _ => ("total".to_string(), carriers),
     };
@@ -985,7 +986,7 @@ mod tests {
             (find("throughput"), find("queue_depth"))
         };
         let (throughput, depth) = charts("{ other = 1 }");
-        assert_eq!(throughput, ["total (all to other)"]);
+        assert_eq!(throughput, ["total (all to other carriers)"]);
         assert_eq!(depth, ["to other", "from tf"]);
         let (throughput, depth) = charts("{ att = 0.5, verizon = 0.5 }");
         assert_eq!(throughput, ["total", "to att", "to verizon"]);
