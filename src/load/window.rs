@@ -38,6 +38,11 @@ impl Moment {
 
     fn parse(text: &str) -> Result<Moment, String> {
         let text = text.trim();
+        if text.is_empty() {
+            return Err(format!(
+                "expected an offset from the start ({DURATION_HELP}) or an RFC 3339 time, found nothing"
+            ));
+        }
         if let Some(why) = impossible_date(text) {
             return Err(why);
         }
@@ -99,14 +104,13 @@ impl std::str::FromStr for ChartWindow {
                 "expected START..END, each an offset from the start ({DURATION_HELP}) or an RFC 3339 time, such as 9h..10h30m"
             ))
         })?;
+        let (from_text, to_text) = (from.trim(), to.trim());
         let (from, to) = (Moment::parse(from).map_err(bad)?, Moment::parse(to).map_err(bad)?);
+        // Told as written: an instant's offset is the reader's own.
+        let reversed = || bad(format!("the end ({to_text}) must come after the start ({from_text})"));
         match (from, to) {
-            (Moment::Offset(a), Moment::Offset(b)) if b <= a => {
-                Err(bad(format!("the end ({b}) must come after the start ({a})")))
-            }
-            (Moment::At(a), Moment::At(b)) if b <= a => {
-                Err(bad(format!("the end ({b}) must come after the start ({a})")))
-            }
+            (Moment::Offset(a), Moment::Offset(b)) if b <= a => Err(reversed()),
+            (Moment::At(a), Moment::At(b)) if b <= a => Err(reversed()),
             (Moment::Offset(_), Moment::At(_)) | (Moment::At(_), Moment::Offset(_)) => {
                 Err(bad("give both ends as offsets or both as RFC 3339 times".into()))
             }
@@ -145,6 +149,12 @@ mod tests {
         let err = |s: &str| s.parse::<ChartWindow>().unwrap_err().to_string();
         assert!(err("9h").starts_with("expected START..END, each an offset from the start ("));
         assert_eq!(err("2h..1h"), "the end (1h) must come after the start (2h)");
+        assert!(err(" ..1h").ends_with("or an RFC 3339 time, found nothing"), "a blank end is named so");
+        assert_eq!(
+            err("2026-03-10T10:00:00-07:00..2026-03-10T09:00:00-07:00"),
+            "the end (2026-03-10T09:00:00-07:00) must come after the start (2026-03-10T10:00:00-07:00)",
+            "as written, not in UTC"
+        );
         assert_eq!(err("10m...2h"), "expected START..END with two dots between them, found \"10m...2h\"");
         assert_eq!(err("1h..2026-03-10T09:00:00Z"), "give both ends as offsets or both as RFC 3339 times");
         assert_eq!(
