@@ -86,6 +86,19 @@ fn messages_a_carrier_loses_all_day_do_not_spread_the_close_up() {
 }
 
 #[test]
+fn messages_that_waited_and_never_left_are_not_called_a_zero_wait() {
+    // A platform outage for the whole half hour: every message is still queued at the end.
+    let text = SPIKE.replace("horizon = \"1d\"", "horizon = \"30m\"")
+        + "[[outages]]\nscope = \"platform\"\nstart = \"0s\"\nduration = \"30m\"\n";
+    let dir = tempdir();
+    std::fs::write(dir.path().join("county.toml"), text).unwrap();
+    let o = a2psim(&["run", "county.toml", "--out", "out", "-q"], dir.path());
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let page = std::fs::read_to_string(dir.path().join("out/county/report.html")).unwrap();
+    assert!(page.contains("queue wait over time (no message was dispatched)"), "{page}");
+}
+
+#[test]
 fn activity_spread_over_the_run_gets_no_close_up() {
     let dir = tempdir();
     let o = a2psim(&["run", "scenarios/model_example.toml", "--out", &dir.path().display().to_string(), "-q"], &repo());

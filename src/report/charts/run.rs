@@ -40,8 +40,16 @@ pub(crate) fn run_charts(
     window: Option<(SimTime, SimTime)>,
 ) -> Result<Charts, ChartError> {
     let (zero, drawn): (Vec<Draft>, Vec<Draft>) = drafts(sc, r, window).into_iter().partition(Draft::is_zero);
+    // Messages that waited and never left measured no wait: not a zero one.
+    let total = r.stats.total();
+    let waited = total.count(Outcome::Expired) + total.count(Outcome::QueuedAtEnd);
+    let none_left = total.queue_wait.count() == 0 && waited > 0;
+    let named = |d: Draft| match d.name.as_str() {
+        "latency_over_time" if none_left => format!("{} (no message was dispatched)", d.title.to_lowercase()),
+        _ => d.title.to_lowercase(),
+    };
     // A close-up of a chart that is zero throughout is zero too: named once.
-    let zero = zero.into_iter().filter(|d| !d.name.ends_with(CLOSE_UP)).map(|d| d.title.to_lowercase()).collect();
+    let zero = zero.into_iter().filter(|d| !d.name.ends_with(CLOSE_UP)).map(named).collect();
     let Some(window) = window else {
         return Ok(Charts { charts: render_all(drawn)?, zero, same: Vec::new(), when: "throughout the run".into() });
     };
