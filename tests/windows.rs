@@ -86,6 +86,19 @@ fn messages_a_carrier_loses_all_day_do_not_spread_the_close_up() {
 }
 
 #[test]
+fn a_window_past_the_end_of_a_run_is_drawn_as_asked() {
+    // The outage scenario ends at 10:00: a window of 11:00 to 12:00 is empty, not moved.
+    let dir = tempdir();
+    let out = dir.path().display().to_string();
+    let args = ["run", "scenarios/otp_platform_outage.toml", "--window", "2h..3h", "--out", &out, "-q"];
+    let o = a2psim(&args, &repo());
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let page = std::fs::read_to_string(dir.path().join("otp_platform_outage/report.html")).unwrap();
+    assert!(page.contains("<b>Throughput against the limits, 11:00–12:00.</b>"), "{page}");
+    assert!(page.contains("Zero in the chosen window 11:00–12:00, so not drawn: queue wait over time"), "{page}");
+}
+
+#[test]
 fn messages_that_waited_and_never_left_are_not_called_a_zero_wait() {
     // A platform outage for the whole half hour: every message is still queued at the end.
     let text = SPIKE.replace("horizon = \"1d\"", "horizon = \"30m\"")

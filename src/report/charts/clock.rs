@@ -38,8 +38,9 @@ impl Clock {
         // To the horizon when there is one: quiet hours at the end are part of the run.
         let horizon = sc.horizon.map_or(0.0, |h| h.as_secs_f64());
         let whole = (rows as f64 * step).max(r.stats.drain.as_secs_f64()).max(horizon).max(step);
+        // A window is drawn as asked, past the run's end too (empty there).
         let (from, end) = match window {
-            Some((a, b)) => (a.as_secs_f64().min(whole - step), b.as_secs_f64().min(whole)),
+            Some((a, b)) => (a.as_secs_f64(), b.as_secs_f64()),
             None => (0.0, whole),
         };
         let end = end.max(from + step);
