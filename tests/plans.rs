@@ -339,6 +339,16 @@ fn a_plan_from_the_command_line() {
     assert!(e.starts_with("--step:1:1: must be longer than zero"), "{e}");
     let e = err(&["plan", "p.toml", "--vary", "account.sms_mps", "--options", "1,x"]);
     assert!(e.starts_with("--options:1:1: candidates are all numbers"), "{e}");
+    // A candidate refused is placed on the option that listed it; a bad path on --vary.
+    let e = err(&["plan", "p.toml", "--vary", "senders.tf.numbers", "--range", "0..3"]);
+    assert!(e.starts_with("--range:1:1: plan `senders.tf.numbers` = 0: "), "{e}");
+    let e = err(&["plan", "p.toml", "--vary", "senders.tf.numbers", "--options", "0,2"]);
+    assert!(e.starts_with("--options:1:1: plan `senders.tf.numbers` = 0: "), "{e}");
+    let e = err(&["plan", "p.toml", "--vary", "senders.tf.numberz", "--range", "1..3"]);
+    assert!(
+        e.starts_with("--vary:1:1: plan `senders.tf.numberz`: unknown key") && e.contains("\n--vary:1:1: 2 more"),
+        "{e}"
+    );
     let e = err(&["plan", "p.toml", "--vary", "senders.tf.numbers", "--range", "1.."]);
     assert!(e.contains("invalid value '1..' for '--range <LOW..HIGH>': expected LOW..HIGH"), "{e}");
     let e = err(&["plan", "p.toml", "--vary", "senders.tf.numbers", "--range", "1..3", "--sweep", "account.sms_mps=5"]);

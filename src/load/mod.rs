@@ -171,24 +171,41 @@ pub fn load_file_allowing(
     }
     // Problems in the added table are the command line's, not the file's.
     let lines = text.lines().count();
-    parse_with(&format!("{text}\n{plan}"), &file, &stem(path), dir, extra, allow)
-        .map_err(|diags| diags.into_iter().map(|d| if d.line > lines { on_plan_option(d) } else { d }).collect())
+    let candidates = if plan.lines().any(|l| l.starts_with("options")) { "--options" } else { "--range" };
+    parse_with(&format!("{text}\n{plan}"), &file, &stem(path), dir, extra, allow).map_err(|diags| {
+        let mut placed: Vec<Diagnostic> =
+            diags.into_iter().map(|d| if d.line > lines { on_plan_option(d, candidates) } else { d }).collect();
+        with_the_last(&mut placed);
+        placed
+    })
 }
 
 /// Places a problem with the `[plan]` that `plan`'s options made on the
 /// option that set the key it names (`--step:1:1: must be longer than
-/// zero`), else on `--vary`.
-fn on_plan_option(d: Diagnostic) -> Diagnostic {
+/// zero`), a candidate's on the option that listed the candidates
+/// (`candidates`), else on `--vary`.
+fn on_plan_option(d: Diagnostic, candidates: &str) -> Diagnostic {
     const OPTIONS: [&str; 5] = ["vary", "range", "step", "options", "goal"];
     let named = d.message.strip_prefix("`plan.").and_then(|m| m.split_once("`: "));
+    let a_candidate = d.message.starts_with("plan `") && d.message.contains("` = ");
     let (file, message) = match named {
         Some((key, rest)) if OPTIONS.iter().any(|&o| key.split(['.', '[']).next() == Some(o)) => {
             let option = key.split(['.', '[']).next().unwrap_or(key);
             (format!("--{option}"), rest.to_string())
         }
+        _ if a_candidate => (candidates.to_string(), d.message),
         _ => ("--vary".to_string(), d.message),
     };
     Diagnostic { file, line: 1, column: 1, message, ..d }
+}
+
+/// The count of points refused as above goes where the last of them went.
+fn with_the_last(placed: &mut [Diagnostic]) {
+    if let [.., told, more] = placed
+        && more.message.ends_with("refused too, as above")
+    {
+        (more.file, more.line, more.column) = (told.file.clone(), told.line, told.column);
+    }
 }
 
 /// Places a problem with a `--sweep` parameter (one of `extra`) on the
@@ -208,12 +225,7 @@ fn on_command_line(loaded: Result<Loaded, Vec<Diagnostic>>, extra: &[SweepArg]) 
         }
         Err(diags) => {
             let mut placed: Vec<Diagnostic> = diags.into_iter().map(place).collect();
-            // The count of points refused as above goes where the last of them went.
-            if let [.., told, more] = &mut placed[..]
-                && more.message.ends_with("refused too, as above")
-            {
-                (more.file, more.line, more.column) = (told.file.clone(), told.line, told.column);
-            }
+            with_the_last(&mut placed);
             Err(placed)
         }
     }
