@@ -143,6 +143,13 @@ pub(crate) fn not_an_instant(text: &str, expected: &str) -> String {
     if let Some(why) = impossible_date(text).or_else(|| unknown_zone(text)) {
         return why;
     }
+    // A typographic minus or space, pasted from a document, looks right and is not.
+    if let Some(c) = text.split('[').next().unwrap_or(text).chars().find(|c| !c.is_ascii()) {
+        return format!(
+            "\"{c}\" (U+{:04X}) is no part of an RFC 3339 time: write offsets with \"-\" or \"+\" (expected {expected})",
+            c as u32
+        );
+    }
     let Ok(pieces) = jiff::fmt::temporal::DateTimeParser::new().parse_pieces(text) else {
         // A day that exists at an hour that does not ("25:00").
         let clock = text.get(11..).map(|t| t.split(['+', '-', 'Z', 'z', '[', '.']).next().unwrap_or(t));
@@ -289,6 +296,10 @@ mod tests {
             "\"9999-12-31T23:00:00-05:00\" lies past the end of the calendar, which ends with the year 9999"
         );
         assert_eq!(why("soon"), "expected an instant, found \"soon\"");
+        assert_eq!(
+            why("2026-03-10T09:00:00\u{2212}07:00"),
+            "\"\u{2212}\" (U+2212) is no part of an RFC 3339 time: write offsets with \"-\" or \"+\" (expected an instant)"
+        );
     }
 
     #[test]
