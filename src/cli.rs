@@ -205,6 +205,10 @@ struct PlanArgs {
 /// `--range LOW..HIGH`: both ends.
 fn ends(s: &str) -> Result<(String, String), String> {
     let whole = |e: &str| !e.is_empty() && e.trim_start_matches('-').bytes().all(|b| b.is_ascii_digit());
+    if s.contains("...") {
+        // `1...10` would read as 1 to .10.
+        return Err(format!("expected LOW..HIGH with two dots between them, found \"{s}\""));
+    }
     match s.split_once("..").map(|(a, b)| (a.trim(), b.trim())) {
         Some((a, b)) if [a, b].iter().any(|e| whole(e) && e.parse::<i64>().is_err()) => {
             Err(format!("{a}..{b}: whole numbers from {} to {}", i64::MIN, i64::MAX))

@@ -349,6 +349,8 @@ fn a_plan_from_the_command_line() {
         e.starts_with("--vary:1:1: plan `senders.tf.numberz`: unknown key") && e.contains("\n--vary:1:1: 2 more"),
         "{e}"
     );
+    let e = err(&["plan", "p.toml", "--vary", "senders.tf.numbers", "--range", "1...10"]);
+    assert!(e.contains("expected LOW..HIGH with two dots between them, found \"1...10\""), "{e}");
     let e = err(&["plan", "p.toml", "--vary", "senders.tf.numbers", "--range", "1.."]);
     assert!(e.contains("invalid value '1..' for '--range <LOW..HIGH>': expected LOW..HIGH"), "{e}");
     let e = err(&["plan", "p.toml", "--vary", "senders.tf.numbers", "--range", "1..3", "--sweep", "account.sms_mps=5"]);
