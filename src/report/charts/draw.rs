@@ -81,6 +81,11 @@ impl Line {
         let breaks = (1..self.points.len()).filter(|&j| gap_between(self.points[j - 1].0, self.points[j].0)).collect();
         Line { breaks, ..self }
     }
+    /// The radius of a dot standing for a point of this line: as wide as
+    /// the line, so that dots drawn widest first show around each other.
+    fn dot(&self) -> i32 {
+        4.max(self.width as i32 / 2 + 3)
+    }
     /// The same line with a dot on every point.
     pub(crate) fn dotted(self) -> Line {
         Line { dots: true, ..self }
@@ -807,12 +812,9 @@ where
                 }
             }
         }
-        // A line of one point (a run shorter than one row) joins nothing: a
-        // dot shows it, as wide as the line would be, so that dots drawn
-        // widest first still show around each other.
+        // A line of one point (a run shorter than one row) joins nothing: a dot shows it.
         if l.dots || l.points.len() == 1 {
-            let radius = 4.max(l.width as i32 / 2 + 3);
-            chart.draw_series(l.points.iter().map(|&at| Circle::new(at, radius, l.color.filled())))?;
+            chart.draw_series(l.points.iter().map(|&at| Circle::new(at, l.dot(), l.color.filled())))?;
         }
     }
     Ok(())
@@ -829,7 +831,7 @@ where
     if let [only] = points {
         // A line of one point gets the dot every such line gets.
         if l.points.len() > 1 {
-            chart.draw_series(std::iter::once(Circle::new(*only, joint + 1, l.color.filled())))?;
+            chart.draw_series(std::iter::once(Circle::new(*only, l.dot(), l.color.filled())))?;
         }
         return Ok(());
     }
