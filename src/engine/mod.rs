@@ -329,7 +329,9 @@ struct Engine<'s> {
 impl<'s> Engine<'s> {
     fn run<R: Recorder>(mut self, rec: &mut R) -> RunEnd {
         for s in 0..self.sc.traffic.len() {
-            self.schedule_arrival(s);
+            if let Some(at) = self.next_arrival(s) {
+                self.next_arrivals.push(Reverse((at, s as u32)));
+            }
         }
         loop {
             let next_arrival = self.next_arrivals.peek().map_or(SimTime::NEVER, |r| r.0.0);
@@ -344,9 +346,13 @@ impl<'s> Engine<'s> {
                 if at != t {
                     break;
                 }
-                self.next_arrivals.pop();
                 self.arrive(s as usize, t, rec);
-                self.schedule_arrival(s as usize);
+                // The stream's next message takes its place at the top of
+                // the heap: one sift, not a pop and a push.
+                match self.next_arrival(s as usize) {
+                    Some(at) => *self.next_arrivals.peek_mut().expect("peeked") = Reverse((at, s)),
+                    None => drop(self.next_arrivals.pop()),
+                }
             }
             // Retries after the new messages of the same instant.
             while self.retries.peek().is_some_and(|r| r.0.at == t) {
@@ -364,15 +370,13 @@ impl<'s> Engine<'s> {
         self.finish(rec)
     }
 
-    /// Schedules the stream's next message: at its arrival, or, when the
-    /// sender paces its submissions, at its turn.
+    /// When the stream's next message is submitted: at its arrival, or,
+    /// when the sender paces its submissions, at its turn.
     #[inline(always)]
-    fn schedule_arrival(&mut self, s: usize) {
+    fn next_arrival(&mut self, s: usize) -> Option<SimTime> {
         let arrival = &self.sc.traffic[s].arrival;
-        if let Some(t) = self.arrivals[s].next(arrival, &self.sc.calendar) {
-            let at = self.pacing[s].as_mut().map_or(t, |p| p.submit(t));
-            self.next_arrivals.push(Reverse((at, s as u32)));
-        }
+        let t = self.arrivals[s].next(arrival, &self.sc.calendar)?;
+        Some(self.pacing[s].as_mut().map_or(t, |p| p.submit(t)))
     }
 
     /// Accepts the stream's latest message, drawing its carrier.

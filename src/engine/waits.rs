@@ -107,7 +107,7 @@ impl Waits {
 
     /// The next lane to examine, in acceptance order of heads, and the
     /// limiter whose waiters it was woken from.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn next_candidate(&mut self, paths: &Paths) -> Option<(u32, Option<u32>)> {
         while let Some((_, li, generation)) = self.candidates.pop() {
             let lane = &paths.lanes[li as usize];

@@ -35,7 +35,7 @@ struct Counted<'a, 'm> {
 }
 
 impl Recorder for Counted<'_, '_> {
-    #[inline]
+    #[inline(always)]
     fn accepted(&mut self, stream: usize, carrier: Carrier, at: SimTime, queued: bool, retry: bool) {
         Recorder::accepted(&mut self.stats, stream, carrier, at, queued, retry);
         if let Some(r) = &mut self.records {
@@ -48,7 +48,7 @@ impl Recorder for Counted<'_, '_> {
         self.stats.entered(carrier, at);
     }
 
-    #[inline]
+    #[inline(always)]
     fn resolved(&mut self, fate: &Fate) {
         self.stats.resolved(fate);
         if let Some(r) = &mut self.records {
