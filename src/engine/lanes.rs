@@ -25,8 +25,9 @@ pub(super) struct Lane {
     head: Head,
     last: u64,
     pub(crate) path: Path,
-    /// Index into [`Paths::gates`]: the full stops that hold this lane.
-    pub(crate) gate: u32,
+    /// Index into [`Paths::gates`]: the full stops that hold this lane;
+    /// none when no outage covers it.
+    pub(crate) gate: Option<u32>,
     /// Bumped at every new registration, so that the entries an earlier one
     /// left in a heap are recognised as stale.
     pub(crate) generation: u32,
@@ -125,6 +126,9 @@ pub(super) enum LaneState {
 pub(super) struct Path {
     ids: [u32; 3],
     len: u8,
+    /// Some limiter on it keeps its needers (sizes differ there): only
+    /// then does a head's sleep or wake touch the limiters.
+    pub(crate) mixed: bool,
 }
 
 impl Path {
@@ -430,7 +434,7 @@ impl Paths {
             _ => None,
         };
         for c in Carrier::ALL {
-            let mut path = Path { ids: [self.account[k], 0, 0], len: 1 };
+            let mut path = Path { ids: [self.account[k], 0, 0], len: 1, mixed: false };
             match &sender.limits[k] {
                 SenderLimit::PerNumber(l) => {
                     path.push(own.expect("made above"));
@@ -455,12 +459,14 @@ impl Paths {
                 }
                 SenderLimit::Refused => {}
             }
+            path.mixed = path.ids().iter().any(|&l| self.limits[l as usize].needers.is_some());
+            let gate = (si * 4 + c.index()) as u32;
             self.lanes.push(Lane {
                 queue: VecDeque::new(),
                 head: Head { seq: 0, segment_units: 0 },
                 last: 0,
                 path,
-                gate: (si * 4 + c.index()) as u32,
+                gate: Some(gate).filter(|&g| !self.gates[g as usize].timeline.is_constant()),
                 generation: 0,
                 state: LaneState::Idle,
             });

@@ -96,7 +96,7 @@ impl Waits {
                 // The old head may have held younger heads at a limiter
                 // where sizes differ: they may fit now.
                 let path = paths.lanes[li as usize].path;
-                for &l in path.ids() {
+                for &l in path.ids().iter().filter(|_| path.mixed) {
                     if paths.limits[l as usize].needers.is_some() {
                         self.start_drain(l, t, paths);
                     }
@@ -129,14 +129,16 @@ impl Waits {
         let head = lane.head();
         let (path, gate) = (lane.path, lane.gate);
         let mut latest: Option<(SimTime, Blocker)> = None;
-        let g = &mut paths.gates[gate as usize];
-        let running = g.timeline.running_from(t);
-        if running > t {
-            arm(&mut self.timers, &mut g.armed, running, Blocker::Gate(gate));
-            later(&mut latest, running, Blocker::Gate(gate));
+        if let Some(gate) = gate {
+            let g = &mut paths.gates[gate as usize];
+            let running = g.timeline.running_from(t);
+            if running > t {
+                arm(&mut self.timers, &mut g.armed, running, Blocker::Gate(gate));
+                later(&mut latest, running, Blocker::Gate(gate));
+            }
         }
         for &l in path.ids() {
-            let mixed = paths.limits[l as usize].needers.is_some();
+            let mixed = path.mixed && paths.limits[l as usize].needers.is_some();
             if latest.is_some() && !mixed {
                 continue;
             }
@@ -189,7 +191,8 @@ impl Waits {
             Blocker::Gate(g) => paths.gates[g as usize].waiters.push((li, generation)),
             Blocker::Limiter(l) => paths.limits[l as usize].waiters.push((seq, li, generation)),
         }
-        for &l in paths.lanes[li as usize].path.ids() {
+        let path = paths.lanes[li as usize].path;
+        for &l in path.ids().iter().filter(|_| path.mixed) {
             if let Some(needers) = &mut paths.limits[l as usize].needers {
                 needers.insert((seq, li));
             }
@@ -306,8 +309,9 @@ impl Waits {
     /// A sleeping lane becomes a candidate.
     #[inline(always)]
     fn wake(&mut self, li: u32, woken_by: Option<u32>, paths: &mut Paths) {
-        if let LaneState::Asleep(seq) = paths.lanes[li as usize].state {
-            for &l in paths.lanes[li as usize].path.ids() {
+        let lane = &paths.lanes[li as usize];
+        if let (LaneState::Asleep(seq), true) = (lane.state, lane.path.mixed) {
+            for &l in lane.path.ids() {
                 if let Some(needers) = &mut paths.limits[l as usize].needers {
                     needers.remove(&(seq, li));
                 }
