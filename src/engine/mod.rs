@@ -23,6 +23,7 @@ use crate::scenario::calendar::PacificDay;
 use crate::scenario::model::{Carrier, Class, Outcome, QueueScope, Shape, Unit};
 use crate::scenario::outage::ScaleTimeline;
 use crate::scenario::phone::Recipients;
+use crate::scenario::provider::QueueLimit;
 use crate::scenario::rate::Rate;
 use crate::scenario::rng::{Draws, Purpose, stream_key};
 use crate::scenario::time::{SimDuration, SimTime};
@@ -268,13 +269,15 @@ impl Pacing {
     }
 }
 
-/// Messages waiting (in processing or queued), per sender and in all.
-struct Waiting {
+/// Messages waiting (in processing or queued), per sender and in all,
+/// against a provider queue limit: counted only when there is one.
+struct Waiting<'s> {
+    limit: &'s QueueLimit,
     per_sender: Vec<u64>,
     total: u64,
 }
 
-impl Waiting {
+impl Waiting<'_> {
     fn add(&mut self, sender: usize) {
         self.per_sender[sender] += 1;
         self.total += 1;
@@ -285,12 +288,14 @@ impl Waiting {
         self.total -= 1;
     }
 
-    /// Those of `scope`: sender `sender`'s, or the account's.
-    fn of(&self, sender: usize, scope: QueueScope) -> u64 {
-        match scope {
+    /// Whether the limit refuses a new message of sender `sender`: its
+    /// scope already has the most waiting it allows.
+    fn full(&self, sender: usize) -> bool {
+        let waiting = match self.limit.scope {
             QueueScope::Sender => self.per_sender[sender],
             QueueScope::Account => self.total,
-        }
+        };
+        waiting >= self.limit.max_for(sender)
     }
 }
 
@@ -313,8 +318,8 @@ struct Engine<'s> {
     waits: Waits,
     /// Next pool number per (sender, class).
     round_robin: Vec<[u32; 2]>,
-    /// Messages waiting, for a provider queue limit.
-    waiting: Waiting,
+    /// Messages waiting, under a provider queue limit.
+    waiting: Option<Waiting<'s>>,
     /// Each stream's client-side pacing, if it paces.
     pacing: Vec<Option<Pacing>>,
     /// Retries due, by (instant, stream, message, attempt).
@@ -415,12 +420,14 @@ impl<'s> Engine<'s> {
             self.resolve(Fate { cost, ..Fate::undispatched(ticket, outcome, t) }, rec);
             return;
         }
-        if self.queue_full(sender_ix) {
+        if self.waiting.as_ref().is_some_and(|w| w.full(sender_ix)) {
             rec.accepted(s, carrier, t, false, retry);
             self.resolve(Fate { queue_full: true, ..Fate::undispatched(ticket, Outcome::Rejected, t) }, rec);
             return;
         }
-        self.waiting.add(sender_ix);
+        if let Some(w) = &mut self.waiting {
+            w.add(sender_ix);
+        }
         rec.accepted(s, carrier, t, true, retry);
         let rr = &mut self.round_robin[sender_ix][class.index()];
         *rr += 1;
@@ -436,12 +443,6 @@ impl<'s> Engine<'s> {
             self.paths.pending(lane, 1);
             self.processing.push(Reverse(Pending(t + delay, msg, lane)));
         }
-    }
-
-    /// Whether the provider's queue limit refuses a new message of sender
-    /// `sender`: its scope already has the most waiting it allows.
-    fn queue_full(&self, sender: usize) -> bool {
-        self.sc.queue_limit.as_ref().is_some_and(|q| self.waiting.of(sender, q.scope) >= q.max_for(sender))
     }
 
     /// Puts a message that finished processing into its lane, in acceptance
@@ -482,7 +483,9 @@ impl<'s> Engine<'s> {
         let msg = self.paths.lanes[li as usize].pop();
         self.events += 1;
         let stream = &self.sc.traffic[msg.ticket.stream as usize];
-        self.waiting.remove(stream.sender);
+        if let Some(w) = &mut self.waiting {
+            w.remove(stream.sender);
+        }
         if t - msg.ticket.accepted > stream.message_expiry {
             self.resolve(Fate::undispatched(msg.ticket, Outcome::Expired, t), rec);
         } else {

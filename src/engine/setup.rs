@@ -33,7 +33,11 @@ impl<'s> Engine<'s> {
             paths: Paths::new(sc),
             waits: Waits::default(),
             round_robin: vec![[0; 2]; sc.senders.len()],
-            waiting: Waiting { per_sender: vec![0; sc.senders.len()], total: 0 },
+            waiting: sc.queue_limit.as_ref().map(|limit| Waiting {
+                limit,
+                per_sender: vec![0; sc.senders.len()],
+                total: 0,
+            }),
             pacing: sc.traffic.iter().map(|s| s.pace.map(Pacing::new)).collect(),
             retries: BinaryHeap::new(),
             caps: sc.brands.iter().map(|_| DailyCap { day: None, done: Vec::new() }).collect(),

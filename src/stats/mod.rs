@@ -340,14 +340,14 @@ impl Cell {
 /// Everything `summary.json` and `timeseries.csv` report about one run.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Stats {
-    /// Per stream and per carrier: folded from `cells` when the run ends.
+    /// Per stream and per carrier: folded from `recording` when the run ends.
     pub streams: Vec<Group>,
     /// Per carrier, by [`Carrier::index`].
     pub carriers: [Group; 4],
-    /// Per (stream, carrier) while the run goes: each message is recorded
-    /// once, into the finest grouping, and the others derived at the end.
+    /// Per stream while the run goes: each message is recorded once, into
+    /// the finest grouping, and the others derived at the end.
     #[serde(skip, default)]
-    cells: Vec<[Cell; 4]>,
+    recording: Vec<Recording>,
     /// When the last message reached its outcome.
     pub drain: SimTime,
     /// Messages waiting in lanes: the run's, then each carrier's by [`Carrier::index`].
@@ -356,12 +356,17 @@ pub struct Stats {
     pub series: Series,
     /// Messages accepted before this instant count in the time series only.
     warmup: SimTime,
-    /// The sender of each stream, for per-sender queue depths.
-    #[serde(skip, default)]
-    sender_of: Vec<usize>,
-    /// Which streams pace their submissions, so have a client wait.
-    #[serde(skip, default)]
-    paced: Vec<bool>,
+}
+
+/// One stream's figures while a run goes, per carrier, beside what
+/// recording a message reads of its stream: one lookup serves them all.
+#[derive(Clone, Debug, Default)]
+struct Recording {
+    cells: [Cell; 4],
+    /// Its sender, for per-sender queue depths.
+    sender: usize,
+    /// It paces its submissions, so has a client wait.
+    paced: bool,
 }
 
 impl Stats {
@@ -370,13 +375,15 @@ impl Stats {
         Stats {
             streams: vec![Group::default(); scenario.traffic.len()],
             carriers: Default::default(),
-            cells: vec![Default::default(); scenario.traffic.len()],
+            recording: scenario
+                .traffic
+                .iter()
+                .map(|t| Recording { cells: Default::default(), sender: t.sender, paced: t.pace.is_some() })
+                .collect(),
             drain: SimTime::ZERO,
             backlog: Default::default(),
             series: Series::new(scenario.timeseries_step, scenario.senders.len()),
             warmup: SimTime::ZERO + scenario.warmup,
-            sender_of: scenario.traffic.iter().map(|t| t.sender).collect(),
-            paced: scenario.traffic.iter().map(|t| t.pace.is_some()).collect(),
         }
     }
 }
@@ -467,10 +474,11 @@ impl Stats {
 impl Recorder for Stats {
     #[inline(always)]
     fn accepted(&mut self, stream: usize, carrier: Carrier, at: SimTime, queued: bool, retry: bool) {
+        let recording = &mut self.recording[stream];
         if at >= self.warmup && !retry {
-            self.cells[stream][carrier.index()].group.accepted += 1;
+            recording.cells[carrier.index()].group.accepted += 1;
         }
-        let sender = self.sender_of[stream];
+        let sender = recording.sender;
         let row = self.series.row(at);
         row.count(Column::Arrivals, carrier, 1);
         if retry {
@@ -495,16 +503,17 @@ impl Recorder for Stats {
             self.backlog[1 + f.carrier.index()].change(t, -1);
         }
         // A message counts by its first acceptance, every attempt with it.
+        let recording = &mut self.recording[f.stream];
         if f.attempt.first >= self.warmup {
-            let cell = &mut self.cells[f.stream][f.carrier.index()];
+            let cell = &mut recording.cells[f.carrier.index()];
             cell.resolve(f);
-            if self.paced[f.stream] && f.retry_at.is_none() {
+            if recording.paced && f.retry_at.is_none() {
                 cell.group.client_wait.record(f.attempt.first - f.attempt.arrived);
             }
         }
+        let sender = recording.sender;
         self.drain = self.drain.max(f.done);
         let c = f.carrier;
-        let sender = self.sender_of[f.stream];
         if let Some(d) = f.dispatched {
             let row = self.series.row(d);
             row.count(Column::Dispatched, c, 1);
@@ -526,8 +535,8 @@ impl Recorder for Stats {
 
     fn finished(&mut self) {
         self.backlog.iter_mut().for_each(Backlog::settle);
-        for (s, cells) in std::mem::take(&mut self.cells).into_iter().enumerate() {
-            for (c, cell) in cells.into_iter().enumerate() {
+        for (s, recording) in std::mem::take(&mut self.recording).into_iter().enumerate() {
+            for (c, cell) in recording.cells.into_iter().enumerate() {
                 let cell = cell.into_group();
                 self.streams[s].merge(&cell);
                 self.carriers[c].merge(&cell);
