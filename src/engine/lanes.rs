@@ -137,6 +137,12 @@ impl Path {
         &self.ids[..self.len as usize]
     }
 
+    /// Its limiters when some keep needers, else none: what a head's
+    /// sleep or wake has to update.
+    pub(crate) fn with_needers(&self) -> &[u32] {
+        if self.mixed { self.ids() } else { &[] }
+    }
+
     fn push(&mut self, id: u32) {
         self.ids[self.len as usize] = id;
         self.len += 1;

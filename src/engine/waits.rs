@@ -96,7 +96,7 @@ impl Waits {
                 // The old head may have held younger heads at a limiter
                 // where sizes differ: they may fit now.
                 let path = paths.lanes[li as usize].path;
-                for &l in path.ids().iter().filter(|_| path.mixed) {
+                for &l in path.with_needers() {
                     if paths.limits[l as usize].needers.is_some() {
                         self.start_drain(l, t, paths);
                     }
@@ -192,7 +192,7 @@ impl Waits {
             Blocker::Limiter(l) => paths.limits[l as usize].waiters.push((seq, li, generation)),
         }
         let path = paths.lanes[li as usize].path;
-        for &l in path.ids().iter().filter(|_| path.mixed) {
+        for &l in path.with_needers() {
             if let Some(needers) = &mut paths.limits[l as usize].needers {
                 needers.insert((seq, li));
             }
@@ -310,8 +310,8 @@ impl Waits {
     #[inline(always)]
     fn wake(&mut self, li: u32, woken_by: Option<u32>, paths: &mut Paths) {
         let lane = &paths.lanes[li as usize];
-        if let (LaneState::Asleep(seq), true) = (lane.state, lane.path.mixed) {
-            for &l in lane.path.ids() {
+        if let LaneState::Asleep(seq) = lane.state {
+            for &l in lane.path.with_needers() {
                 if let Some(needers) = &mut paths.limits[l as usize].needers {
                     needers.remove(&(seq, li));
                 }
