@@ -28,7 +28,7 @@ use crate::scenario::rate::Rate;
 use crate::scenario::rng::{Draws, Purpose, stream_key};
 use crate::scenario::time::{SimDuration, SimTime};
 use crate::scenario::traffic::Arrivals;
-use crate::scenario::{Money, Scenario};
+use crate::scenario::{Money, Scenario, Sender, Stream};
 use jiff::civil::Date;
 use lanes::Paths;
 use limiter::Limiter;
@@ -309,9 +309,9 @@ struct Engine<'s> {
     sc: &'s Scenario,
     end: SimTime,
     block_from: SimTime,
-    arrivals: Vec<Arrivals>,
+    /// Per stream: what its messages read, in one place.
+    sources: Vec<Source<'s>>,
     next_arrivals: BinaryHeap<Reverse<(SimTime, u32)>>,
-    draws: Vec<StreamDraws>,
     processing: BinaryHeap<Reverse<Pending>>,
     /// Lanes, limiters and gates: a number's made on its first use, reused once idle.
     paths: Paths,
@@ -320,15 +320,25 @@ struct Engine<'s> {
     round_robin: Vec<[u32; 2]>,
     /// Messages waiting, under a provider queue limit.
     waiting: Option<Waiting<'s>>,
-    /// Each stream's client-side pacing, if it paces.
-    pacing: Vec<Option<Pacing>>,
     /// Retries due, by (instant, stream, message, attempt).
     retries: BinaryHeap<Reverse<Due>>,
     caps: Vec<DailyCap>,
     seq: u64,
     events: u64,
-    /// Charge of one message, per stream and carrier.
-    prices: Vec<[Money; 4]>,
+}
+
+/// One stream's state in a run, beside what its messages read of the
+/// scenario: every message reads most of it, and one lookup serves it all.
+struct Source<'s> {
+    stream: &'s Stream,
+    sender: &'s Sender,
+    arrivals: Arrivals,
+    /// Its client-side pacing, if it paces.
+    pacing: Option<Pacing>,
+    draws: StreamDraws,
+    /// Charge of one message, per carrier: segments × (price of the number
+    /// type and class + the carrier's surcharge).
+    prices: [Money; 4],
 }
 
 impl<'s> Engine<'s> {
@@ -379,18 +389,19 @@ impl<'s> Engine<'s> {
     /// when the sender paces its submissions, at its turn.
     #[inline(always)]
     fn next_arrival(&mut self, s: usize) -> Option<SimTime> {
-        let arrival = &self.sc.traffic[s].arrival;
-        let t = self.arrivals[s].next(arrival, &self.sc.calendar)?;
-        Some(self.pacing[s].as_mut().map_or(t, |p| p.submit(t)))
+        let source = &mut self.sources[s];
+        let t = source.arrivals.next(&source.stream.arrival, &self.sc.calendar)?;
+        Some(source.pacing.as_mut().map_or(t, |p| p.submit(t)))
     }
 
     /// Accepts the stream's latest message, drawing its carrier.
     fn arrive<R: Recorder>(&mut self, s: usize, t: SimTime, rec: &mut R) {
-        let index = self.arrivals[s].emitted() - 1;
-        let arrived = self.pacing[s].as_ref().map_or(t, |p| p.arrived);
+        let source = &self.sources[s];
+        let index = source.arrivals.emitted() - 1;
+        let arrived = source.pacing.as_ref().map_or(t, |p| p.arrived);
         // A recipient keeps its carrier: the draw is keyed by who it is.
-        let recipient = self.draws[s].recipients.of(index);
-        let carrier = self.sc.traffic[s].carrier_for(self.draws[s].carrier.uniform(recipient, 0));
+        let recipient = source.draws.recipients.of(index);
+        let carrier = source.stream.carrier_for(source.draws.carrier.uniform(recipient, 0));
         self.accept(s, t, carrier, Attempt::first(index, arrived, t), rec);
     }
 
@@ -399,10 +410,9 @@ impl<'s> Engine<'s> {
     #[inline(always)]
     fn accept<R: Recorder>(&mut self, s: usize, t: SimTime, carrier: Carrier, attempt: Attempt, rec: &mut R) {
         self.events += 1;
-        let stream = &self.sc.traffic[s];
+        let Source { stream, sender, .. } = self.sources[s];
         let retry = attempt.number > 0;
         let sender_ix = stream.sender;
-        let sender = &self.sc.senders[sender_ix];
         let class = stream.class;
         let rr = &mut self.round_robin[sender_ix][class.index()];
         let ticket = Ticket::new(self.seq, attempt, t, s as u32, carrier, *rr);
@@ -416,7 +426,7 @@ impl<'s> Engine<'s> {
             rec.accepted(s, carrier, t, false, retry);
             let (outcome, charged) =
                 if refused { (Outcome::Rejected, false) } else { (Outcome::Blocked, self.sc.prices.charge_blocked) };
-            let cost = if charged { self.cost(s, carrier) } else { Money(0) };
+            let cost = if charged { self.sources[s].prices[carrier.index()] } else { Money(0) };
             self.resolve(Fate { cost, ..Fate::undispatched(ticket, outcome, t) }, rec);
             return;
         }
@@ -436,7 +446,7 @@ impl<'s> Engine<'s> {
         }
         let lane = self.paths.lane(self.sc, sender_ix, class, ticket.number, carrier, t);
         let msg = Msg { ticket, segments: stream.segments, class };
-        let delay = self.sc.processing.sample(&self.draws[s].processing.attempt(attempt.number), attempt.index);
+        let delay = self.sc.processing.sample(&self.sources[s].draws.processing.attempt(attempt.number), attempt.index);
         if delay == SimDuration::ZERO {
             self.enter(msg, lane, t, rec);
         } else {
@@ -482,7 +492,7 @@ impl<'s> Engine<'s> {
     fn dequeue<R: Recorder>(&mut self, li: u32, t: SimTime, rec: &mut R) {
         let msg = self.paths.lanes[li as usize].pop();
         self.events += 1;
-        let stream = &self.sc.traffic[msg.ticket.stream as usize];
+        let stream = self.sources[msg.ticket.stream as usize].stream;
         if let Some(w) = &mut self.waiting {
             w.remove(stream.sender);
         }
@@ -498,8 +508,7 @@ impl<'s> Engine<'s> {
     fn hand_over<R: Recorder>(&mut self, msg: Msg, t: SimTime, rec: &mut R) {
         let ticket = msg.ticket;
         let s = ticket.stream as usize;
-        let stream = &self.sc.traffic[s];
-        let sender = &self.sc.senders[stream.sender];
+        let Source { stream, sender, .. } = self.sources[s];
         let mut capped = false;
         // The sender first: the carrier is drawn at random, so testing it
         // first would be a branch mostly mispredicted on every message.
@@ -524,11 +533,12 @@ impl<'s> Engine<'s> {
             (Outcome::FailedDailyCap, t)
         } else {
             let (index, number) = (ticket.index, ticket.try_number);
-            let done = t + self.sc.delivery.sample(&self.draws[s].delivery.attempt(number), index);
+            let draws = &self.sources[s].draws;
+            let done = t + self.sc.delivery.sample(&draws.delivery.attempt(number), index);
             let p = self.sc.carriers[ticket.carrier.index()].undelivered;
             let outcome = if done >= self.end {
                 Outcome::InFlightAtEnd
-            } else if p > 0.0 && self.draws[s].undelivered.attempt(number).uniform(index, 0) < p {
+            } else if p > 0.0 && draws.undelivered.attempt(number).uniform(index, 0) < p {
                 Outcome::Undelivered
             } else {
                 Outcome::Delivered
@@ -537,7 +547,7 @@ impl<'s> Engine<'s> {
         };
         let late = outcome == Outcome::Delivered && stream.useful_life.is_some_and(|life| done - ticket.first > life);
         let charged = outcome != Outcome::FailedDailyCap || self.sc.prices.charge_failed_daily_cap;
-        let cost = if charged { self.cost(s, ticket.carrier) } else { Money(0) };
+        let cost = if charged { self.sources[s].prices[ticket.carrier.index()] } else { Money(0) };
         self.resolve(Fate { dispatched: Some(t), late, cost, ..Fate::undispatched(ticket, outcome, done) }, rec);
     }
 
@@ -545,7 +555,7 @@ impl<'s> Engine<'s> {
     /// stream retries it and the retry falls within the run.
     #[inline(always)]
     fn resolve<R: Recorder>(&mut self, mut fate: Fate, rec: &mut R) {
-        let retry = self.sc.traffic[fate.stream].retry.as_ref();
+        let retry = self.sources[fate.stream].stream.retry.as_ref();
         let at = retry.and_then(|r| r.after(fate.outcome, fate.attempt.number, fate.done, &self.sc.calendar));
         if let Some(at) = at.filter(|&at| at < self.end) {
             let attempt = Attempt { number: fate.attempt.number + 1, ..fate.attempt };
@@ -553,11 +563,6 @@ impl<'s> Engine<'s> {
             fate.retry_at = Some(at);
         }
         rec.resolved(&fate);
-    }
-
-    /// What one message of stream `s` to `carrier` costs when charged.
-    fn cost(&self, s: usize, carrier: Carrier) -> Money {
-        self.prices[s][carrier.index()]
     }
 
     /// Everything still queued when the run ends is `queued_at_end`, in
@@ -616,24 +621,18 @@ impl DailyCap {
     }
 }
 
-/// What one message of each stream costs per carrier: segments × (price of
-/// the number type and class + the carrier's surcharge).
-fn price_table(sc: &Scenario) -> Vec<[Money; 4]> {
-    sc.traffic
-        .iter()
-        .map(|stream| {
-            let number_type = sc.senders[stream.sender].number_type;
-            let k = stream.class.index();
-            Carrier::ALL.map(|c| {
-                let per = sc.prices.per_segment[number_type.index()][k].0 + sc.carriers[c.index()].surcharge[k].0;
-                Money(per * stream.segments as u64)
-            })
-        })
-        .collect()
+/// What one message of `stream` costs per carrier.
+fn prices(sc: &Scenario, stream: &Stream) -> [Money; 4] {
+    let number_type = sc.senders[stream.sender].number_type;
+    let k = stream.class.index();
+    Carrier::ALL.map(|c| {
+        let per = sc.prices.per_segment[number_type.index()][k].0 + sc.carriers[c.index()].surcharge[k].0;
+        Money(per * stream.segments as u64)
+    })
 }
 
 /// Keys of the per-stream random draws.
-fn stream_draws(sc: &Scenario, replication: u32, stream: &crate::scenario::Stream) -> StreamDraws {
+fn stream_draws(sc: &Scenario, replication: u32, stream: &Stream) -> StreamDraws {
     let name = &stream.name;
     let d = |p| Draws::new(stream_key(sc.seed, replication, name, p));
     StreamDraws {

@@ -3,7 +3,7 @@
 
 use super::lanes::Paths;
 use super::waits::Waits;
-use super::{DailyCap, Engine, Pacing, Waiting, price_table, stream_draws};
+use super::{DailyCap, Engine, Pacing, Source, Waiting, prices, stream_draws};
 use crate::scenario::Scenario;
 use crate::scenario::calendar::TOLL_FREE_BLOCK_FROM;
 use crate::scenario::rng::{Purpose, Sequence, stream_key};
@@ -17,18 +17,22 @@ impl<'s> Engine<'s> {
             sc,
             end: sc.end(),
             block_from,
-            arrivals: sc
+            sources: sc
                 .traffic
                 .iter()
-                .map(|s| {
-                    Arrivals::new(
-                        &s.arrival,
-                        Sequence::new(stream_key(sc.seed, replication, &s.name, Purpose::Arrival)),
-                    )
+                .map(|stream| Source {
+                    stream,
+                    sender: &sc.senders[stream.sender],
+                    arrivals: Arrivals::new(
+                        &stream.arrival,
+                        Sequence::new(stream_key(sc.seed, replication, &stream.name, Purpose::Arrival)),
+                    ),
+                    pacing: stream.pace.map(Pacing::new),
+                    draws: stream_draws(sc, replication, stream),
+                    prices: prices(sc, stream),
                 })
                 .collect(),
             next_arrivals: BinaryHeap::new(),
-            draws: sc.traffic.iter().map(|s| stream_draws(sc, replication, s)).collect(),
             processing: BinaryHeap::new(),
             paths: Paths::new(sc),
             waits: Waits::default(),
@@ -38,12 +42,10 @@ impl<'s> Engine<'s> {
                 per_sender: vec![0; sc.senders.len()],
                 total: 0,
             }),
-            pacing: sc.traffic.iter().map(|s| s.pace.map(Pacing::new)).collect(),
             retries: BinaryHeap::new(),
             caps: sc.brands.iter().map(|_| DailyCap { day: None, done: Vec::new() }).collect(),
             seq: 0,
             events: 0,
-            prices: price_table(sc),
         }
     }
 }

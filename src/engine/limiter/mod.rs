@@ -18,6 +18,9 @@ pub(crate) struct Limiter {
     /// Limits only while its scale is degraded (below 1): the per-(number,
     /// carrier) limit a degraded carrier outage adds to paths without one.
     only_when_degraded: bool,
+    /// No outage covers it and it always limits: most limiters, whose
+    /// smooth slots then need no scale looked up.
+    plain: bool,
     state: State,
 }
 
@@ -33,12 +36,14 @@ impl Limiter {
             Shape::Window => State::Window(Window::new(rate, &scale)),
             Shape::Smooth => State::Smooth(Smooth::new(rate, burst)),
         };
-        Limiter { unit, scale, only_when_degraded: false, state }
+        let plain = scale.is_constant();
+        Limiter { unit, scale, only_when_degraded: false, plain, state }
     }
 
     /// A limiter that binds only while an outage degrades it.
     pub(crate) fn when_degraded(mut self) -> Limiter {
         self.only_when_degraded = true;
+        self.plain = false;
         self
     }
 
@@ -86,6 +91,9 @@ impl Limiter {
     /// Whether `units` can pass at `t` (advances the window to `t`).
     #[inline]
     pub(crate) fn has_room(&mut self, t: SimTime, units: u64) -> bool {
+        if let (true, State::Smooth(s)) = (self.plain, &self.state) {
+            return t >= s.earliest();
+        }
         let scale = self.scale_at(t);
         self.bypassed(scale)
             || match &self.state {
@@ -97,6 +105,9 @@ impl Limiter {
     /// Charges `units` at `t`; call only after [`Limiter::has_room`] said yes.
     #[inline]
     pub(crate) fn take(&mut self, t: SimTime, units: u64) {
+        if let (true, State::Smooth(s)) = (self.plain, &mut self.state) {
+            return s.take(t, units, Scale::ONE);
+        }
         let scale = self.scale_at(t);
         if self.bypassed(scale) {
             return;
