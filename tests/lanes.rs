@@ -39,3 +39,30 @@ fn a_large_pool_reuses_the_lanes_of_numbers_that_went_idle() {
     assert_eq!(count(&log, Outcome::Delivered), 1000);
     assert_eq!(end.lanes, 44);
 }
+
+#[test]
+fn a_number_limit_the_account_can_never_fill_holds_no_lanes() {
+    // 1,000 messages at 4/s through the pool, behind the default 5/s
+    // account window. The account passes at most 15 messages in any
+    // second, so a toll-free number's 25/s can never be short: it is left
+    // off the paths, and the lanes of the number used at 0 s serve the
+    // next number as soon as they are idle: 4 lanes (one per carrier)
+    // serve all 1,000. With the number's limit kept, its window would
+    // remember each number for a second: 4 numbers' lanes, 16.
+    let sc = scenario(&format!(
+        r#"{HEAD}
+[[senders]]
+id = "tf"
+type = "toll_free"
+numbers = 100000
+[[traffic]]
+name = "t"
+sender = "tf"
+arrival = {{ process = "constant", rate = "4/s", count = 1000 }}
+"#
+    ));
+    let (log, end) = run_log(&sc);
+    assert_eq!(count(&log, Outcome::Delivered), 1000);
+    assert_eq!(dispatch_secs(&log).last(), Some(&249.75));
+    assert_eq!(end.lanes, 4);
+}

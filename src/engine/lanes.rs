@@ -3,7 +3,7 @@
 //! number once idle, so memory follows the numbers busy at once.
 
 use super::Msg;
-use crate::engine::limiter::Limiter;
+use crate::engine::limiter::{self, Limiter};
 use crate::scenario::model::{Carrier, Class, Unit};
 use crate::scenario::outage::{Outage, ScaleTimeline, Scope};
 use crate::scenario::time::SimTime;
@@ -436,6 +436,7 @@ impl Paths {
         let mixed = |limit: &Limit, paths: &Paths| is_mixed(limit.unit, &paths.sender_uses[si][k]);
         let first_limiter = self.limits.len() as u32;
         let own = match &sender.limits[k] {
+            SenderLimit::PerNumber(l) if !self.number_limit_binds(sc, si, class, l, &own_outages) => None,
             SenderLimit::PerNumber(l) => Some(self.add(l, own_outages, false, mixed(l, self))),
             _ => None,
         };
@@ -443,7 +444,9 @@ impl Paths {
             let mut path = Path { ids: [self.account[k], 0, 0], len: 1, mixed: false };
             match &sender.limits[k] {
                 SenderLimit::PerNumber(l) => {
-                    path.push(own.expect("made above"));
+                    if let Some(own) = own {
+                        path.push(own);
+                    }
                     // A degraded carrier outage on a path with no per-carrier
                     // limit adds one at f of the number's rate.
                     let carrier_outages = &self.carrier_outages[c.index()];
@@ -487,6 +490,23 @@ impl Paths {
             listed: false,
         });
         group
+    }
+
+    /// Whether a number's own limit `limit` (with the outages of `timeline`)
+    /// can ever hold one of its messages: not when no outage covers it and
+    /// the account's limit, which every one of them passes too, is so much
+    /// tighter that it can never fill.
+    fn number_limit_binds(
+        &self,
+        sc: &Scenario,
+        si: usize,
+        class: Class,
+        limit: &Limit,
+        timeline: &ScaleTimeline,
+    ) -> bool {
+        let uses = &self.sender_uses[si][class.index()];
+        let largest = uses.iter().map(|&(k, segments)| size(limit.unit, k, segments)).max().unwrap_or(1);
+        !(timeline.is_constant() && limiter::never_short(limit, &sc.account[class.index()], largest))
     }
 
     /// Charges `msg`'s units at `t` to every limiter on lane `li`'s path.

@@ -1,6 +1,7 @@
 //! Throughput limiters: fixed windows and smooth (GCRA) spacing, both exact
 //! in integer time and both scaled by the outages that cover them.
 
+use crate::scenario::Limit;
 use crate::scenario::model::{Shape, Unit};
 use crate::scenario::outage::ScaleTimeline;
 use crate::scenario::rate::{Rate, Scale};
@@ -364,6 +365,42 @@ impl Smooth {
         let spare = self.burst as u128 - 1;
         self.earliest = if spare == 0 { self.tat } else { self.offset(self.k.saturating_sub(spare)) };
     }
+}
+
+/// The most messages `limit` can pass in any span of `span` nanoseconds,
+/// whatever their sizes (each uses one unit or more) and whatever outages
+/// scale it (they only slow it), when simply bounded. A window of whole
+/// capacity c passes at most c messages (an oversized one is alone in its
+/// window), and a span meets at most span / length + 2 windows. Smooth
+/// slots with burst b: the n-th message of a span goes no earlier than
+/// n − b whole intervals after its start (slot times are rounded down, so
+/// consecutive ones are at least the interval's whole nanoseconds apart),
+/// so at most b + span / interval + 1.
+pub(crate) fn most_in_span(limit: &Limit, span: u128) -> Option<u128> {
+    match limit.shape {
+        Shape::Window => {
+            let ((cap, cap_den), (len, len_den)) = limit.rate.window();
+            let step = len / len_den;
+            (cap_den == 1 && step >= 1).then(|| cap.checked_mul(span / step + 2)).flatten()
+        }
+        Shape::Smooth => {
+            let (num, den) = limit.rate.interval();
+            let step = num / den;
+            (step >= 1).then(|| u128::from(limit.burst.max(1)) + span / step + 1)
+        }
+    }
+}
+
+/// Whether the window limit `own` can never be short when every message
+/// through it has passed `before` first, none using more than `largest`
+/// units of `own`: the most `before` passes in one of `own`'s windows, and
+/// one message more, fit in it. A number's own limit is mostly so under
+/// the account's (25/s or 100/s behind 5/s): the engine then leaves it off
+/// the number's paths, since charging it could never hold a message.
+pub(crate) fn never_short(own: &Limit, before: &Limit, largest: u64) -> bool {
+    let ((cap, cap_den), (len, len_den)) = own.rate.window();
+    let fits = |n: u128| (n + 1).checked_mul(u128::from(largest)).is_some_and(|units| units <= cap);
+    own.shape == Shape::Window && cap_den == 1 && most_in_span(before, len.div_ceil(len_den)).is_some_and(fits)
 }
 
 /// a · b / c rounded down, in 64-bit arithmetic when it fits (the common

@@ -618,3 +618,94 @@ proptest! {
         }
     }
 }
+
+fn limit(rate: Rate, shape: Shape, burst: u64, unit: Unit) -> Limit {
+    Limit { rate, shape, burst, unit }
+}
+
+/// The defaults: a 5/s account (window or smooth) can never fill a
+/// toll-free number's 25/s or a short code's 100/s, but a 100/s account can
+/// fill 25/s, a Canadian long code's 15/min fills behind 5/s over its
+/// minute, and four-segment messages fill 25 segments/s behind 5/s.
+#[test]
+fn a_number_limit_is_never_short_behind_a_much_tighter_account() {
+    let account = |n, shape| limit(Rate::per_second(n), shape, 1, Unit::Messages);
+    let number = |rate, unit| limit(rate, Shape::Window, 1, unit);
+    // A second meets at most 3 windows of 5: 15; smooth: 1 + 5 + 1 = 7.
+    assert_eq!(most_in_span(&account(5, Shape::Window), SEC as u128), Some(15));
+    assert_eq!(most_in_span(&account(5, Shape::Smooth), SEC as u128), Some(7));
+    let toll_free = number(Rate::per_second(25), Unit::Messages);
+    assert!(never_short(&toll_free, &account(5, Shape::Window), 1));
+    assert!(never_short(&toll_free, &account(5, Shape::Smooth), 1));
+    assert!(never_short(&number(Rate::per_second(100), Unit::Messages), &account(5, Shape::Window), 1));
+    assert!(!never_short(&toll_free, &account(100, Shape::Window), 1));
+    assert!(!never_short(&number(Rate::per_minute(15), Unit::Messages), &account(5, Shape::Window), 1));
+    // 16 messages of one segment fit in 25; of four segments they do not.
+    assert!(never_short(&number(Rate::per_second(25), Unit::Segments), &account(5, Shape::Window), 1));
+    assert!(!never_short(&number(Rate::per_second(25), Unit::Segments), &account(5, Shape::Window), 4));
+    // Exactly enough room for the bound and one more message, and one short of it.
+    assert!(never_short(&number(Rate::per_second(16), Unit::Messages), &account(5, Shape::Window), 1));
+    assert!(!never_short(&number(Rate::per_second(15), Unit::Messages), &account(5, Shape::Window), 1));
+    // A number limit of fractional capacity, or a smooth one, is always kept.
+    assert!(!never_short(
+        &number(Rate::new(51, 2, SimDuration::from_secs(1)).unwrap(), Unit::Messages),
+        &account(1, Shape::Window),
+        1
+    ));
+    assert!(!never_short(
+        &limit(Rate::per_second(100), Shape::Smooth, 1, Unit::Messages),
+        &account(1, Shape::Window),
+        1
+    ));
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+
+    /// Whatever passes a limiter (window or smooth, any burst, slowed or
+    /// stopped by outages, messages of any size up to `largest` at any
+    /// instants, kept full) always finds room at a window limit that
+    /// `never_short` says it cannot fill, with room to spare for one more
+    /// message: the engine leaves such a limit off a number's paths. The
+    /// second limit's capacity is drawn around the threshold, so the bound
+    /// is tested where it is tight.
+    #[test]
+    fn what_passes_a_limiter_never_fills_a_limit_it_dominates(
+        rate in rates(),
+        smooth_first in any::<bool>(),
+        burst in 1..=4u64,
+        outages in outages(),
+        period in prop::sample::select(vec![SEC, 3 * SEC, 60 * SEC]),
+        around in 0..=5u64,
+        (units_first, units_second) in (prop::sample::select(vec![Unit::Messages, Unit::Segments]), prop::sample::select(vec![Unit::Messages, Unit::Segments])),
+        largest in 1..=4u64,
+        messages in prop::collection::vec((0..=20u64, 1..=4u64), 1..400),
+    ) {
+        let shape = if smooth_first { Shape::Smooth } else { Shape::Window };
+        let first_limit = limit(rate, shape, burst, units_first);
+        let size = |unit: Unit, segments: u64| if unit == Unit::Segments { segments } else { 1 };
+        let largest_second = size(units_second, largest);
+        let Some(bound) = most_in_span(&first_limit, period as u128) else { return Ok(()) };
+        let cap = ((bound + 1) as u64 * largest_second + around).saturating_sub(3).max(1);
+        let second_limit = limit(Rate::new(cap, 1, SimDuration::from_nanos(period)).unwrap(), Shape::Window, 1, units_second);
+        prop_assert_eq!(never_short(&second_limit, &first_limit, largest_second), around >= 3);
+        if around < 3 {
+            return Ok(());
+        }
+        let mut first = Limiter::new(rate, shape, burst, units_first, outage_timeline(rate, &outages));
+        let mut second = Limiter::new(second_limit.rate, Shape::Window, 1, units_second, none());
+        let mut t = 0u64;
+        // Gaps of up to 2 % of the first limit's window: it is kept full.
+        for (i, &(gap, segments)) in messages.iter().enumerate() {
+            t += gap_ns(rate, gap);
+            let segments = 1 + (segments - 1) % largest;
+            let (u1, u2) = (size(units_first, segments), size(units_second, segments));
+            if first.has_room(ns(t), u1) {
+                first.take(ns(t), u1);
+                prop_assert!(second.has_room(ns(t), u2), "op {} at {} ns: the second limit is short", i, t);
+                second.take(ns(t), u2);
+                prop_assert!(second.has_room(ns(t), largest_second), "op {} at {} ns: no room for one more", i, t);
+            }
+        }
+    }
+}
