@@ -243,6 +243,19 @@ struct Group {
     listed: bool,
 }
 
+/// The numbers of one sender's pool for one class.
+#[derive(Clone, Default)]
+struct Pool {
+    /// The group of each pool number ([`UNUSED`] if none).
+    groups: Vec<u32>,
+    /// A message to carrier `c` goes to lane `c & carrier_mask` of its
+    /// number's group. 0 when every carrier's path has the same limiters and
+    /// the same stops: then one lane in acceptance order dispatches exactly
+    /// as four would (a head short at a limiter holds every younger head
+    /// there, and the others are held where it is), with less work.
+    carrier_mask: u32,
+}
+
 /// A pool number with no lanes: not used yet, or its lanes serve another number.
 const UNUSED: u32 = u32::MAX;
 
@@ -252,8 +265,8 @@ pub(super) struct Paths {
     pub(crate) limits: Vec<Bound>,
     pub(crate) gates: Vec<Gate>,
     groups: Vec<Group>,
-    /// Group of each pool number, per sender and class ([`UNUSED`] if none).
-    numbers: Vec<[Vec<u32>; 2]>,
+    /// Per sender and class.
+    pools: Vec<[Pool; 2]>,
     /// Per sender and class: groups whose lanes all went idle, oldest first.
     idle: Vec<[VecDeque<u32>; 2]>,
     /// Account limiter per class.
@@ -278,7 +291,7 @@ impl Paths {
             limits: Vec::new(),
             gates: Vec::new(),
             groups: Vec::new(),
-            numbers: vec![Default::default(); sc.senders.len()],
+            pools: vec![Default::default(); sc.senders.len()],
             idle: (0..sc.senders.len()).map(|_| Default::default()).collect(),
             account: [0; 2],
             tpm: Vec::new(),
@@ -316,7 +329,7 @@ impl Paths {
             });
             paths.mms_tpm.push(mms);
         }
-        for (si, _) in sc.senders.iter().enumerate() {
+        for (si, sender) in sc.senders.iter().enumerate() {
             let own = timeline(&|o| o.scope == Scope::Sender(si));
             let both =
                 Carrier::ALL.map(|c| timeline(&|o| o.scope == Scope::Sender(si) || o.scope == Scope::Carrier(c)));
@@ -328,6 +341,18 @@ impl Paths {
                 paths.gates.push(Gate { timeline: stops, armed: SimTime::NEVER, waiters: Vec::new() });
             }
             paths.sender_outages.push((own, both));
+            let stops = &paths.gates[si * 4..si * 4 + 4];
+            let same_stops = stops.iter().all(|g| g.timeline == stops[0].timeline);
+            for k in Class::ALL {
+                // Per number, a carrier's path differs only by the limit a
+                // degraded carrier outage adds.
+                let same_limits = match sender.limits[k.index()] {
+                    SenderLimit::PerNumber(_) => paths.carrier_outages.iter().all(|o| !o.has_degraded()),
+                    SenderLimit::Refused => true,
+                    SenderLimit::PerCarrier(_) | SenderLimit::BrandTpm => false,
+                };
+                paths.pools[si][k.index()].carrier_mask = if same_limits && same_stops { 0 } else { 3 };
+            }
         }
         paths
     }
@@ -361,19 +386,20 @@ impl Paths {
     ) -> u32 {
         let k = class.index();
         let n = number as usize;
-        if self.numbers[sender][k].len() <= n {
-            self.numbers[sender][k].resize(n + 1, UNUSED);
+        let pool = &mut self.pools[sender][k];
+        if pool.groups.len() <= n {
+            pool.groups.resize(n + 1, UNUSED);
         }
-        let mut g = self.numbers[sender][k][n];
+        let (mut g, mask) = (pool.groups[n], pool.carrier_mask);
         if g == UNUSED {
             g = match self.reclaim(sender, class, t) {
                 Some(g) => g,
                 None => self.open_number(sc, sender, class),
             };
             self.groups[g as usize].number = number;
-            self.numbers[sender][k][n] = g;
+            self.pools[sender][k].groups[n] = g;
         }
-        g * 4 + carrier.index() as u32
+        g * 4 + (carrier.index() as u32 & mask)
     }
 
     /// The oldest idle group of the pool, if its number's limiters can no
@@ -396,7 +422,7 @@ impl Paths {
             let group = &mut self.groups[g as usize];
             group.listed = false;
             if idle {
-                self.numbers[sender][k][group.number as usize] = UNUSED;
+                self.pools[sender][k].groups[group.number as usize] = UNUSED;
                 for &l in &group.own {
                     let bound = &mut self.limits[l as usize];
                     bound.limiter.restart();
