@@ -1,6 +1,6 @@
 //! Runs a scenario's replications and pools their figures.
 
-use crate::engine::{self, DailyCapDay, Fate, Recorder};
+use crate::engine::{self, DailyCapDay, Fate, Recorder, RunEnd};
 use crate::mdr::Records;
 use crate::scenario::Scenario;
 use crate::scenario::model::Carrier;
@@ -26,21 +26,41 @@ const TICK: u32 = 4096;
 /// Forwards to [`Stats`] and reports every [`TICK`] resolved messages: a
 /// progress bar without the engine knowing about terminals, that keeps
 /// moving while a backlog drains.
-struct Counted<'a, 'm> {
+struct Counted<'a, K> {
     stats: Stats,
     progress: &'a mut dyn FnMut(u64),
     unreported: u32,
-    /// Detail records, when asked for.
-    records: Option<Records<'m>>,
+    /// Detail records, or `()` when not asked for.
+    records: K,
 }
 
-impl Recorder for Counted<'_, '_> {
+/// Where detail records go: nowhere (`()`), or to [`Records`]. A type
+/// rather than an `Option`, so that a run without records is compiled
+/// without them: the engine's [`Fate`] is then never written out whole.
+trait Keep {
+    fn accepted(&mut self);
+    fn resolved(&mut self, fate: &Fate);
+}
+
+impl Keep for () {
+    fn accepted(&mut self) {}
+    fn resolved(&mut self, _: &Fate) {}
+}
+
+impl Keep for Records<'_> {
+    fn accepted(&mut self) {
+        Records::accepted(self);
+    }
+    fn resolved(&mut self, fate: &Fate) {
+        Records::resolved(self, fate);
+    }
+}
+
+impl<K: Keep> Recorder for Counted<'_, K> {
     #[inline(always)]
     fn accepted(&mut self, stream: usize, carrier: Carrier, at: SimTime, queued: bool, retry: bool) {
         Recorder::accepted(&mut self.stats, stream, carrier, at, queued, retry);
-        if let Some(r) = &mut self.records {
-            r.accepted();
-        }
+        self.records.accepted();
     }
 
     #[inline]
@@ -51,9 +71,7 @@ impl Recorder for Counted<'_, '_> {
     #[inline(always)]
     fn resolved(&mut self, fate: &Fate) {
         self.stats.resolved(fate);
-        if let Some(r) = &mut self.records {
-            r.resolved(fate);
-        }
+        self.records.resolved(fate);
         self.unreported += 1;
         if self.unreported == TICK {
             (self.progress)(u64::from(TICK));
@@ -76,10 +94,25 @@ pub fn replicate(
     progress: &mut dyn FnMut(u64),
     records: Option<Records>,
 ) -> std::io::Result<Replication> {
+    let (stats, end) = match records {
+        None => {
+            let (stats, end, ()) = counted(scenario, rep, progress, ());
+            (stats, end)
+        }
+        Some(records) => {
+            let (stats, end, records) = counted(scenario, rep, progress, records);
+            records.finish()?;
+            (stats, end)
+        }
+    };
+    Ok(Replication { stats, daily_caps: end.daily_caps, events: end.events })
+}
+
+/// Runs replication `rep` of `scenario` into its statistics and `records`.
+fn counted<K: Keep>(scenario: &Scenario, rep: u32, progress: &mut dyn FnMut(u64), records: K) -> (Stats, RunEnd, K) {
     let mut counted = Counted { stats: Stats::for_scenario(scenario), progress, unreported: 0, records };
     let end = engine::run(scenario, rep, &mut counted);
-    counted.records.map_or(Ok(()), Records::finish)?;
-    Ok(Replication { stats: counted.stats, daily_caps: end.daily_caps, events: end.events })
+    (counted.stats, end, counted.records)
 }
 
 /// The pooled result of every replication of one scenario.

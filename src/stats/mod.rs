@@ -300,8 +300,9 @@ struct Cell {
 
 impl Cell {
     /// Counts an attempt: every one in `attempts` and the cost, the final
-    /// one (no retry after it) as the message's outcome.
-    #[inline]
+    /// one (no retry after it) as the message's outcome. Always inlined,
+    /// so that the engine's [`Fate`] need not be written out for it.
+    #[inline(always)]
     fn resolve(&mut self, f: &Fate) {
         let g = &mut self.group;
         g.cost.0 += f.cost.0;
