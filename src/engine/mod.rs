@@ -469,6 +469,7 @@ impl<'s> Engine<'s> {
 
     /// The dispatch pass at `t`: serves the lanes that may have changed, in
     /// acceptance order of their heads.
+    #[inline(always)]
     fn dispatch<R: Recorder>(&mut self, t: SimTime, rec: &mut R) {
         while let Some((li, woken_by)) = self.waits.next_candidate(&self.paths) {
             let draining = match self.waits.examine(li, t, &mut self.paths) {

@@ -104,7 +104,7 @@ impl Limiter {
     }
 
     /// Charges `units` at `t`; call only after [`Limiter::has_room`] said yes.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn take(&mut self, t: SimTime, units: u64) {
         if let (true, State::Smooth(s)) = (self.plain, &mut self.state) {
             return s.take(t, units, Scale::ONE);
@@ -120,6 +120,7 @@ impl Limiter {
     }
 
     /// When to look again after [`Limiter::has_room`] said no at `t`.
+    #[inline(always)]
     pub(crate) fn next_room(&self, t: SimTime) -> SimTime {
         match &self.state {
             State::Window(w) => w.next_open_window(&self.scale),
