@@ -329,7 +329,7 @@ impl Paths {
             });
             paths.mms_tpm.push(mms);
         }
-        for (si, sender) in sc.senders.iter().enumerate() {
+        for (si, _) in sc.senders.iter().enumerate() {
             let own = timeline(&|o| o.scope == Scope::Sender(si));
             let both =
                 Carrier::ALL.map(|c| timeline(&|o| o.scope == Scope::Sender(si) || o.scope == Scope::Carrier(c)));
@@ -341,18 +341,6 @@ impl Paths {
                 paths.gates.push(Gate { timeline: stops, armed: SimTime::NEVER, waiters: Vec::new() });
             }
             paths.sender_outages.push((own, both));
-            let stops = &paths.gates[si * 4..si * 4 + 4];
-            let same_stops = stops.iter().all(|g| g.timeline == stops[0].timeline);
-            for k in Class::ALL {
-                // Per number, a carrier's path differs only by the limit a
-                // degraded carrier outage adds.
-                let same_limits = match sender.limits[k.index()] {
-                    SenderLimit::PerNumber(_) => paths.carrier_outages.iter().all(|o| !o.has_degraded()),
-                    SenderLimit::Refused => true,
-                    SenderLimit::PerCarrier(_) | SenderLimit::BrandTpm => false,
-                };
-                paths.pools[si][k.index()].carrier_mask = if same_limits && same_stops { 0 } else { 3 };
-            }
         }
         paths
     }
@@ -390,14 +378,16 @@ impl Paths {
         if pool.groups.len() <= n {
             pool.groups.resize(n + 1, UNUSED);
         }
-        let (mut g, mask) = (pool.groups[n], pool.carrier_mask);
+        let (mut g, mut mask) = (pool.groups[n], pool.carrier_mask);
         if g == UNUSED {
             g = match self.reclaim(sender, class, t) {
                 Some(g) => g,
                 None => self.open_number(sc, sender, class),
             };
             self.groups[g as usize].number = number;
-            self.pools[sender][k].groups[n] = g;
+            let pool = &mut self.pools[sender][k];
+            pool.groups[n] = g;
+            mask = pool.carrier_mask;
         }
         g * 4 + (carrier.index() as u32 & mask)
     }
@@ -506,6 +496,11 @@ impl Paths {
                 state: LaneState::Idle,
             });
         }
+        // Every number of a pool gets the same paths: the first one tells.
+        let lanes = &self.lanes[self.lanes.len() - 4..];
+        let stops = |lane: &Lane| lane.gate.map(|g| &self.gates[g as usize].timeline);
+        let alike = lanes.iter().all(|l| l.path.ids() == lanes[0].path.ids() && stops(l) == stops(&lanes[0]));
+        self.pools[si][k].carrier_mask = if alike { 0 } else { 3 };
         let group = self.groups.len() as u32;
         self.groups.push(Group {
             sender: si as u32,
