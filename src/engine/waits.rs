@@ -60,7 +60,12 @@ impl Waits {
             if at > t {
                 break;
             }
-            self.timers.pop();
+            // Mostly the only timer: clearing it needs no sift.
+            if self.timers.len() == 1 {
+                self.timers.clear();
+            } else {
+                self.timers.pop();
+            }
             match blocker {
                 Blocker::Limiter(l) => {
                     let bound = &mut paths.limits[l as usize];
